@@ -1,0 +1,10 @@
+package io.cfs.repl.persistence.entry;
+
+/** A journal entry that cannot exist: thrown on construction or decoding, never after anything was written. */
+public final class InvalidEntryException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidEntryException(String message) {
+    super(message);
+  }
+}

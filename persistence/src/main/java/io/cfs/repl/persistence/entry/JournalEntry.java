@@ -1,0 +1,109 @@
+package io.cfs.repl.persistence.entry;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.CRC32C;
+
+/**
+ * One metadata journal record, immutable.
+ *
+ * <p>Invariants (checked on construction, so a decoded entry is as trustworthy as a built one):
+ * <ul>
+ *   <li>{@code originSite} is a non-blank site id of at most {@link #MAX_SITE_ID_LENGTH} characters;</li>
+ *   <li>{@code shard >= 0}, {@code seq >= 1} (seq is dense per (origin, shard), starting at 1), {@code hlc >= 0};</li>
+ *   <li>{@code crc} is the CRC32C of every other field ({@link #computeCrc}); a mismatch is rejected.</li>
+ * </ul>
+ * Payload size limits are policy, enforced by the journal on append, not here.
+ */
+public record JournalEntry(
+    String originSite,
+    int shard,
+    long seq,
+    long hlc,
+    Op op,
+    long inodeId,
+    int schemaVersion,
+    byte[] payload,
+    int crc) {
+
+  public static final int MAX_SITE_ID_LENGTH = 64;
+
+  public JournalEntry {
+    validateSiteId(originSite);
+    if (shard < 0) throw new InvalidEntryException("shard must be >= 0, was " + shard);
+    if (seq < 1) throw new InvalidEntryException("seq must be >= 1, was " + seq + " (shard " + shard + ")");
+    if (hlc < 0) throw new InvalidEntryException("hlc must be >= 0, was " + hlc);
+    if (op == null) throw new InvalidEntryException("op is required");
+    if (payload == null) throw new InvalidEntryException("payload is required (may be empty)");
+    int expected = computeCrc(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload);
+    if (expected != crc) {
+      throw new InvalidEntryException(String.format(
+          "bad crc for %s shard %d seq %d: expected %08x, got %08x", originSite, shard, seq, expected, crc));
+    }
+  }
+
+  /** Builds an entry and stamps its CRC. */
+  public static JournalEntry of(String originSite, int shard, long seq, long hlc, Op op, long inodeId,
+                                int schemaVersion, byte[] payload) {
+    validateSiteId(originSite);
+    if (op == null) throw new InvalidEntryException("op is required");
+    if (payload == null) throw new InvalidEntryException("payload is required (may be empty)");
+    return new JournalEntry(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload,
+        computeCrc(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload));
+  }
+
+  public static void validateSiteId(String site) {
+    if (site == null || site.isBlank()) throw new InvalidEntryException("site id is required");
+    if (site.length() > MAX_SITE_ID_LENGTH) {
+      throw new InvalidEntryException("site id longer than " + MAX_SITE_ID_LENGTH + ": " + site);
+    }
+  }
+
+  public static int computeCrc(String originSite, int shard, long seq, long hlc, Op op, long inodeId,
+                               int schemaVersion, byte[] payload) {
+    CRC32C crc = new CRC32C();
+    crc.update(originSite.getBytes(StandardCharsets.UTF_8));
+    ByteBuffer fixed = ByteBuffer.allocate(4 + 8 + 8 + 4 + 8 + 4);
+    fixed.putInt(shard).putLong(seq).putLong(hlc).putInt(op.code()).putLong(inodeId).putInt(schemaVersion);
+    crc.update(fixed.array());
+    crc.update(payload);
+    return (int) crc.getValue();
+  }
+
+  /** The version this entry gives the inode, compared for last-write-wins. */
+  public Version version() {
+    return new Version(hlc, originSite);
+  }
+
+  /** Approximate encoded size, used for batching by bytes. */
+  public int sizeEstimate() {
+    return 48 + originSite.length() + payload.length;
+  }
+
+  /** Same content, including the payload bytes (records compare arrays by identity). */
+  public boolean sameContent(JournalEntry other) {
+    return other != null && crc == other.crc && seq == other.seq && shard == other.shard
+        && hlc == other.hlc && op == other.op && inodeId == other.inodeId && schemaVersion == other.schemaVersion
+        && originSite.equals(other.originSite) && Arrays.equals(payload, other.payload);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JournalEntry e && sameContent(e);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(seq) * 31 + shard * 17 + crc;
+  }
+
+  @Override
+  public String toString() {
+    String head = payload.length <= 16 ? HexFormat.of().formatHex(payload)
+        : HexFormat.of().formatHex(payload, 0, 16) + "..";
+    return "JournalEntry{" + originSite + " shard=" + shard + " seq=" + seq + " hlc=" + hlc + " " + op
+        + " inode=" + inodeId + " v" + schemaVersion + " payload[" + payload.length + "]=" + head + "}";
+  }
+}

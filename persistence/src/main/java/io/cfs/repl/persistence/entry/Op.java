@@ -1,0 +1,34 @@
+package io.cfs.repl.persistence.entry;
+
+/**
+ * Metadata operations carried by a journal entry. The replicator never interprets the payload; it only needs to
+ * know whether the operation leaves the inode's record present (a put) or removes it (a delete, kept as a
+ * tombstone so that a late stale update cannot resurrect the inode).
+ */
+public enum Op {
+  CREATE(false), UNLINK(true), RENAME(false), WRITE(false), TRUNCATE(false), SETATTR(false),
+  LINK(false), SYMLINK(false), MKDIR(false), SETXATTR(false), REMOVEXATTR(false), RMDIR(true);
+
+  private final boolean delete;
+
+  Op(boolean delete) {
+    this.delete = delete;
+  }
+
+  public boolean isDelete() {
+    return delete;
+  }
+
+  /** Stable wire code: the ordinal is never reordered; new operations are appended. */
+  public int code() {
+    return ordinal();
+  }
+
+  public static Op fromCode(int code) {
+    Op[] all = values();
+    if (code < 0 || code >= all.length) {
+      throw new InvalidEntryException("unknown op code " + code);
+    }
+    return all[code];
+  }
+}

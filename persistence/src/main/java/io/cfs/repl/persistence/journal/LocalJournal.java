@@ -1,0 +1,64 @@
+package io.cfs.repl.persistence.journal;
+
+import io.cfs.repl.persistence.entry.JournalEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The local replication journal: every metadata change of this site, durable before it is acknowledged.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>per shard, stored seqs are dense from 1 (or from the GC horizon) to {@link #headSeq(int)};</li>
+ *   <li>an append completes successfully only after its entries are durable (fsync'd, group-committed);</li>
+ *   <li>a rejected append writes nothing; re-appending entries already held with the same content succeeds
+ *       and writes nothing (so clients may always retry);</li>
+ *   <li>only entries whose origin is the local site are accepted.</li>
+ * </ul>
+ */
+public interface LocalJournal extends AutoCloseable {
+
+  /** The site whose entries this journal holds. */
+  String localSite();
+
+  /**
+   * Appends entries durably. Entries may span shards; per shard they must continue that shard's head without gap.
+   * The stage fails with {@link AppendRejectedException} (nothing written) or completes once durable.
+   */
+  CompletionStage<AppendResult> append(List<JournalEntry> entries);
+
+  /** Highest seq held for the shard, 0 if none. */
+  long headSeq(int shard);
+
+  /** Snapshot of the head seq of every shard that holds entries. */
+  Map<Integer, Long> heads();
+
+  /** Reads up to {@code maxEntries} entries of one shard starting at {@code fromSeq} (inclusive), in seq order. */
+  List<JournalEntry> read(int shard, long fromSeq, int maxEntries);
+
+  /**
+   * Reads the next batch after the given per-shard positions (position = last seq already consumed; absent = 0),
+   * bounded by count and bytes, taking from every shard that has entries beyond its position.
+   * Returns an empty list when nothing is beyond the positions.
+   */
+  List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes);
+
+  /**
+   * A source that tails the journal from the given positions: emits non-empty batches (bounded as in
+   * {@link #readBatch}) as demand allows, and when caught up waits for the next append instead of polling hot.
+   * Never completes on its own.
+   */
+  Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes);
+
+  /** Tails one shard from {@code fromSeq} (inclusive), entry by entry with backpressure. */
+  Source<JournalEntry, NotUsed> source(int shard, long fromSeq);
+
+  /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */
+  java.util.OptionalLong hlcAt(int shard, long seq);
+
+  @Override
+  void close();
+}
