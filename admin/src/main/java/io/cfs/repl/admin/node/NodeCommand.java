@@ -1,0 +1,40 @@
+package io.cfs.repl.admin.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.http.NodeExtension;
+import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.receiver.ApplyListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs one node of one site until it is stopped (SIGTERM stops it cleanly). */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run one replication node from a HOCON file.")
+public final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, description = "HOCON file with cfs-repl.node settings")
+  Path configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isReadable(configFile)) {
+      System.err.println("cannot read config file " + configFile);
+      return 2;
+    }
+    Config user = ConfigFactory.parseFile(configFile.toFile());
+    ReplicationNode node = ReplicationNode.start(NodeConfig.load(user), ApplyListener.NONE);
+    NodeExtension.of(node.system().classicSystem()).set(node);
+    Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
+    System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
+    System.out.flush();
+    node.system().getWhenTerminated().toCompletableFuture().get();
+    return 0;
+  }
+}

@@ -1,0 +1,47 @@
+package io.cfs.repl.engine.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Derives the Pekko settings that follow from {@code cfs-repl.node} (remoting address, seed nodes, where the
+ * cursors are stored), so an operator configures a node in one place.
+ */
+public final class NodeConfig {
+  private NodeConfig() {
+  }
+
+  /** The user's config (already merged with reference.conf) plus the derived keys; resolved. */
+  public static Config effective(Config user) {
+    Config base = user.resolve();
+    NodeSettings s = NodeSettings.create(base);
+    Map<String, Object> derived = new HashMap<>();
+    derived.put("pekko.remote.artery.canonical.hostname", s.clusterHost());
+    derived.put("pekko.remote.artery.canonical.port", s.clusterPort());
+    derived.put("pekko.cluster.seed-nodes", s.seedNodes().stream()
+        .map(hp -> "pekko://" + ReplicationNode.SYSTEM_NAME + "@" + hp).toList());
+    String slick = "pekko-persistence-jdbc.shared-databases.slick.";
+    if (s.cursorStore().equals("postgres")) {
+      Config pg = base.getConfig("cfs-repl.node.postgres");
+      derived.put(slick + "profile", "slick.jdbc.PostgresProfile$");
+      derived.put(slick + "db.url", pg.getString("url"));
+      derived.put(slick + "db.user", pg.getString("user"));
+      derived.put(slick + "db.password", pg.getString("password"));
+      derived.put(slick + "db.driver", "org.postgresql.Driver");
+    } else {
+      String file = s.dataDir().resolve("cursors").resolve("cursors").toString();
+      derived.put(slick + "profile", "slick.jdbc.H2Profile$");
+      derived.put(slick + "db.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE");
+      derived.put(slick + "db.driver", "org.h2.Driver");
+    }
+    return ConfigFactory.parseMap(derived).withFallback(base).resolve();
+  }
+
+  /** Loads application config (or the given file's) over every module's reference.conf. */
+  public static Config load(Config overrides) {
+    return effective(overrides.withFallback(ConfigFactory.load()));
+  }
+
+}

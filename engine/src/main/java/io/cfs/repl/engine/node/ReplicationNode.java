@@ -1,0 +1,188 @@
+package io.cfs.repl.engine.node;
+
+import com.typesafe.config.Config;
+import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.receiver.BatchReceiver;
+import io.cfs.repl.engine.receiver.LocalApplier;
+import io.cfs.repl.engine.receiver.ReceiverSettings;
+import io.cfs.repl.engine.replicator.ReplicatorSettings;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.ReplicatorWiring;
+import io.cfs.repl.engine.replicator.SiteReplicator;
+import io.cfs.repl.persistence.journal.JournalSettings;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.journal.RocksDbJournal;
+import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.RocksDbMetadataStore;
+import io.cfs.repl.persistence.store.StoreSettings;
+import io.cfs.repl.transport.link.LinkMetrics;
+import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.link.SiteLinkServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of one site: local journal, metadata store, the site's Pekko Cluster membership, the link listener
+ * that receives peers' batches, and one SiteReplicator per peer (a cluster singleton, so it moves when its node
+ * dies). {@link #start} returns once the node accepts appends and links.
+ */
+public final class ReplicationNode implements AutoCloseable {
+  public static final String SYSTEM_NAME = "cfs-repl";
+  private static final Logger log = LoggerFactory.getLogger(ReplicationNode.class);
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final NodeSettings settings;
+  private final ActorSystem<Void> system;
+  private final LocalJournal journal;
+  private final MetadataStore store;
+  private final Tcp.ServerBinding linkBinding;
+  private final Map<String, ActorRef<SiteReplicator.Command>> replicators;
+  private final UniqueKillSwitch localApply;
+
+  private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, LocalJournal journal, MetadataStore store,
+                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators,
+                          UniqueKillSwitch localApply) {
+    this.settings = settings;
+    this.system = system;
+    this.journal = journal;
+    this.store = store;
+    this.linkBinding = linkBinding;
+    this.replicators = Map.copyOf(replicators);
+    this.localApply = localApply;
+  }
+
+  /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
+  public static ReplicationNode start(Config userConfig, ApplyListener applyListener) throws Exception {
+    Config config = NodeConfig.effective(userConfig);
+    NodeSettings settings = NodeSettings.create(config);
+    ReplicatorSettings replicatorSettings = ReplicatorSettings.create(config);
+    ReceiverSettings receiverSettings = ReceiverSettings.create(config);
+    LinkSettings linkSettings = LinkSettings.create(config);
+    WireCodec codec = WireCodec.create(config);
+    log.info("[{}] starting node: data {}, link {}:{}, peers {}", settings.siteId(), settings.dataDir(),
+        settings.linkHost(), settings.linkPort(), settings.peers().keySet());
+
+    LocalJournal journal = RocksDbJournal.open(settings.dataDir().resolve("journal"), settings.siteId(),
+        JournalSettings.create(config));
+    MetadataStore store = RocksDbMetadataStore.open(settings.dataDir().resolve("store"), StoreSettings.create(config));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      if (settings.seedNodes().isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      SchemaUtils.createIfNotExists(system).toCompletableFuture()
+          .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+      Executor applyExecutor = system.dispatchers().lookup(
+          DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
+      UniqueKillSwitch localApply = LocalApplier.start(system, journal, store, replicatorSettings, applyExecutor,
+          applyListener);
+      BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), store, codec,
+          receiverSettings, applyExecutor, applyListener);
+      Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
+              settings.linkPort(), receiver, LinkMetrics.NONE)
+          .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+      Map<String, ActorRef<SiteReplicator.Command>> replicators = new TreeMap<>();
+      for (PeerAddress peer : settings.peers().values()) {
+        ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.socketAddress(),
+            journal, replicatorSettings, linkSettings, codec, LinkMetrics.NONE);
+        replicators.put(peer.site(), ClusterSingleton.get(system).init(
+            SingletonActor.of(SiteReplicator.create(wiring), "replicator-" + peer.site())));
+      }
+      log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
+      return new ReplicationNode(settings, system, journal, store, binding, replicators, localApply);
+    } catch (Exception e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      journal.close();
+      store.close();
+      throw e;
+    }
+  }
+
+  public String siteId() {
+    return settings.siteId();
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public LocalJournal journal() {
+    return journal;
+  }
+
+  public MetadataStore store() {
+    return store;
+  }
+
+  /** Port the link listener is bound to (useful when configured as 0). */
+  public int linkPort() {
+    return linkBinding.localAddress().getPort();
+  }
+
+  public CompletionStage<List<ReplicatorStatus>> status(Duration timeout) {
+    List<CompletableFuture<ReplicatorStatus>> asks = new ArrayList<>();
+    replicators.values().forEach(ref -> asks.add(AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(
+        ref, SiteReplicator.GetStatus::new, timeout, system.scheduler()).toCompletableFuture()));
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  public CompletionStage<ReplicatorStatus> pause(String peer, Duration timeout) {
+    return AskPattern.ask(replicator(peer), SiteReplicator.Pause::new, timeout, system.scheduler());
+  }
+
+  public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
+    return AskPattern.ask(replicator(peer), SiteReplicator.Resume::new, timeout, system.scheduler());
+  }
+
+  private ActorRef<SiteReplicator.Command> replicator(String peer) {
+    ActorRef<SiteReplicator.Command> ref = replicators.get(peer);
+    if (ref == null) throw new IllegalArgumentException("unknown peer site: " + peer);
+    return ref;
+  }
+
+  @Override
+  public void close() {
+    log.info("[{}] stopping node", settings.siteId());
+    localApply.shutdown();
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("[{}] actor system did not terminate cleanly: {}", settings.siteId(), e.toString());
+    } finally {
+      journal.close();
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.cfs.repl.engine.protocol;
+
+import io.cfs.repl.persistence.entry.JournalEntry;
+import java.util.List;
+
+/**
+ * Sender to receiver: a batch of local-origin entries, per shard in seq order, from {@code cursor + 1}.
+ *
+ * @param batchId increases per link connection; echoed by the ack
+ * @param originSite the sending site; every entry must have this origin
+ * @param entries the entries, possibly across many shards
+ */
+public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries) implements WireMessage {
+  public ShipBatch {
+    entries = List.copyOf(entries);
+  }
+
+  @Override
+  public String toString() {
+    return "ShipBatch{#" + batchId + " from " + originSite + ", " + entries.size() + " entries}";
+  }
+}

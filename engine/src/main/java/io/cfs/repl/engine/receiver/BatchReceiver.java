@@ -1,0 +1,116 @@
+package io.cfs.repl.engine.receiver;
+
+import io.cfs.repl.engine.clock.Clocks;
+import io.cfs.repl.engine.protocol.BatchAck;
+import io.cfs.repl.engine.protocol.BatchRejected;
+import io.cfs.repl.engine.protocol.ShipBatch;
+import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.protocol.WireMessage;
+import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
+import io.cfs.repl.transport.link.LinkHandler;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of every peer's link: checks each batch (known origin, origin matches the handshake, size),
+ * applies it to the metadata store in one atomic write off the actor threads, and acknowledges with the applied
+ * watermarks. Sequence gaps are found by the store per shard and reported in the ack; a refused batch is answered
+ * with {@link BatchRejected} and the connection ends.
+ */
+public final class BatchReceiver implements LinkHandler {
+  private static final Logger log = LoggerFactory.getLogger(BatchReceiver.class);
+
+  private final String localSite;
+  private final Set<String> knownPeers;
+  private final MetadataStore store;
+  private final WireCodec codec;
+  private final ReceiverSettings settings;
+  private final Executor applyExecutor;
+  private final ApplyListener listener;
+
+  public BatchReceiver(String localSite, Set<String> knownPeers, MetadataStore store, WireCodec codec,
+                       ReceiverSettings settings, Executor applyExecutor, ApplyListener listener) {
+    this.localSite = localSite;
+    this.knownPeers = Set.copyOf(knownPeers);
+    this.store = store;
+    this.codec = codec;
+    this.settings = settings;
+    this.applyExecutor = applyExecutor;
+    this.listener = listener;
+  }
+
+  @Override
+  public Flow<ByteString, ByteString, NotUsed> accept(Handshake hello) {
+    if (!knownPeers.contains(hello.fromSite())) {
+      throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
+          "site " + hello.fromSite() + " is not a configured peer of " + localSite);
+    }
+    String origin = hello.fromSite();
+    return Flow.<ByteString>create()
+        .mapAsync(1, frame -> handle(origin, frame))
+        .takeWhile(reply -> !(reply instanceof BatchRejected), true)
+        .map(codec::encode);
+  }
+
+  private CompletionStage<WireMessage> handle(String origin, ByteString frame) {
+    ShipBatch batch;
+    try {
+      WireMessage message = codec.decode(frame);
+      if (!(message instanceof ShipBatch b)) {
+        return reject(origin, -1, "expected a ShipBatch, got " + message.getClass().getSimpleName());
+      }
+      batch = b;
+    } catch (RuntimeException e) {
+      return reject(origin, -1, "undecodable frame: " + e.getMessage());
+    }
+    String problem = check(origin, batch);
+    if (problem != null) {
+      return reject(origin, batch.batchId(), problem);
+    }
+    return CompletableFuture.supplyAsync(() -> apply(origin, batch), applyExecutor);
+  }
+
+  private String check(String origin, ShipBatch batch) {
+    if (!origin.equals(batch.originSite())) {
+      return "batch origin " + batch.originSite() + " does not match link origin " + origin;
+    }
+    if (batch.entries().size() > settings.maxBatchEntries()) {
+      return "batch of " + batch.entries().size() + " entries exceeds max-batch-entries "
+          + settings.maxBatchEntries();
+    }
+    for (JournalEntry e : batch.entries()) {
+      if (!origin.equals(e.originSite())) {
+        return "entry of origin " + e.originSite() + " in a batch from " + origin + " (shard " + e.shard()
+            + ", seq " + e.seq() + ")";
+      }
+    }
+    return null;
+  }
+
+  private WireMessage apply(String origin, ShipBatch batch) {
+    ApplyResult result = store.apply(origin, batch.entries());
+    listener.onBatchApplied(origin, batch.entries(), result, Clocks.epochNanos());
+    for (ApplyResult.Gap gap : result.gaps()) {
+      log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite, origin,
+          gap.shard(), gap.expectedSeq(), gap.receivedSeq());
+    }
+    return new BatchAck(batch.batchId(), result.watermarks(), result.gaps(), result.applied(), result.skipped());
+  }
+
+  private CompletionStage<WireMessage> reject(String origin, long batchId, String reason) {
+    log.error("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, reason);
+    listener.onBatchRejected(origin, reason);
+    return CompletableFuture.completedFuture(new BatchRejected(batchId, reason));
+  }
+}

@@ -1,0 +1,44 @@
+package io.cfs.repl.engine.replicator;
+
+import io.cfs.repl.engine.protocol.BatchAck;
+import io.cfs.repl.engine.protocol.BatchRejected;
+import io.cfs.repl.engine.protocol.WireMessage;
+import io.cfs.repl.persistence.store.ApplyResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Acknowledgements merged while the replicator persists the previous ones, so a fast link costs one cursor event
+ * per persist round trip instead of one per batch.
+ */
+record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches) {
+
+  static AckSummary of(WireMessage message) {
+    if (message instanceof BatchAck ack) {
+      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1);
+    }
+    if (message instanceof BatchRejected rejected) {
+      throw new BatchRejectedException(rejected);
+    }
+    throw new IllegalStateException("unexpected message from peer: " + message);
+  }
+
+  AckSummary merge(AckSummary next) {
+    Map<Integer, Long> marks = new HashMap<>(watermarks);
+    next.watermarks.forEach((shard, seq) -> marks.merge(shard, seq, Math::max));
+    List<ApplyResult.Gap> allGaps = new ArrayList<>(gaps);
+    allGaps.addAll(next.gaps);
+    return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches);
+  }
+
+  /** The peer refused a whole batch; retrying the same batch cannot succeed. */
+  static final class BatchRejectedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BatchRejectedException(BatchRejected rejected) {
+      super("peer rejected batch #" + rejected.batchId() + ": " + rejected.reason());
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.cfs.repl.engine.replicator;
+
+/** What the link to one peer is doing, as an operator sees it. */
+public enum LinkState {
+  /** Recovering cursors from persistence. */
+  RECOVERING,
+  /** Dialling the peer and waiting for its handshake. */
+  CONNECTING,
+  /** Handshake done, shipping. */
+  CONNECTED,
+  /** Connection lost; waiting before the next attempt. */
+  BACKOFF,
+  /** Paused by an operator. */
+  PAUSED,
+  /** Stopped on an error that retrying cannot fix (the peer refused a batch); resume after fixing it. */
+  STOPPED
+}

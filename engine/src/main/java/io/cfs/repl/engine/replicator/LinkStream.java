@@ -1,0 +1,50 @@
+package io.cfs.repl.engine.replicator;
+
+import io.cfs.repl.engine.protocol.ShipBatch;
+import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.SiteLinkClient;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+
+/**
+ * One connection's worth of shipping: journal tail from the cursors -> ShipBatch -> Kryo -> TCP -> acks, merged
+ * while the replicator persists, -> replicator. Backpressure runs end to end: the tail reads only on demand, TCP
+ * demand follows the peer's apply, and at most one cursor persist is in flight. The replicator restarts it (with
+ * backoff) from the persisted cursors when it ends; the receiver's watermarks make re-sent batches harmless.
+ */
+final class LinkStream {
+
+  record Running(UniqueKillSwitch killSwitch, CompletionStage<Handshake> handshake, CompletionStage<Done> done) {
+  }
+
+  private LinkStream() {
+  }
+
+  static Running start(ActorSystem<?> system, ReplicatorWiring w, Map<Integer, Long> positions,
+                       ActorRef<SiteReplicator.Command> replicator) {
+    ReplicatorSettings s = w.settings();
+    Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
+        w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
+            .viaMat(KillSwitches.single(), Keep.right())
+            .zipWithIndex()
+            .map(p -> w.codec().encode(new ShipBatch(p.second(), w.localSite(), p.first())))
+            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), w.peerAddress(),
+                w.linkMetrics()), Keep.both())
+            .map(bytes -> AckSummary.of(w.codec().decode(bytes)))
+            .conflate(AckSummary::merge)
+            .via(ActorFlow.<AckSummary, SiteReplicator.Command, Done>ask(1, replicator, s.ackTimeout(),
+                SiteReplicator.RecordAcks::new))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(system);
+    return new Running(m.first().first(), m.first().second(), m.second());
+  }
+}

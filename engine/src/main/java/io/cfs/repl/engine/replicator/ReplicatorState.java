@@ -1,0 +1,79 @@
+package io.cfs.repl.engine.replicator;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Durable state of one SiteReplicator.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>a cursor never moves backwards: {@link #advance} keeps the maximum, and {@link #forwardOnly} drops any
+ *       acknowledgement that would not move a cursor forward;</li>
+ *   <li>a stopped shard stays stopped (never skipped) until the link is resumed by an operator.</li>
+ * </ul>
+ *
+ * @param cursors per shard, the highest local seq the peer has durably applied
+ * @param paused whether an operator paused the link
+ * @param stopped shards stopped on a sequence gap
+ */
+public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped) {
+
+  public ReplicatorState {
+    cursors = Map.copyOf(cursors);
+    stopped = Map.copyOf(stopped);
+  }
+
+  public static ReplicatorState empty() {
+    return new ReplicatorState(Map.of(), false, Map.of());
+  }
+
+  public long cursor(int shard) {
+    return cursors.getOrDefault(shard, 0L);
+  }
+
+  /** The subset of {@code watermarks} that moves a cursor forward. */
+  public Map<Integer, Long> forwardOnly(Map<Integer, Long> watermarks) {
+    Map<Integer, Long> forward = new HashMap<>();
+    watermarks.forEach((shard, seq) -> {
+      if (seq > cursor(shard)) forward.put(shard, seq);
+    });
+    return forward;
+  }
+
+  public ReplicatorState advance(Map<Integer, Long> acked) {
+    Map<Integer, Long> next = new HashMap<>(cursors);
+    acked.forEach((shard, seq) -> next.merge(shard, seq, Math::max));
+    return new ReplicatorState(next, paused, stopped);
+  }
+
+  public ReplicatorState stop(StoppedShard shard) {
+    Map<Integer, StoppedShard> next = new HashMap<>(stopped);
+    next.put(shard.shard(), shard);
+    return new ReplicatorState(cursors, paused, next);
+  }
+
+  public ReplicatorState pause() {
+    return new ReplicatorState(cursors, true, stopped);
+  }
+
+  public ReplicatorState resume() {
+    return new ReplicatorState(cursors, false, Map.of());
+  }
+
+  /** Where the journal tail starts: the cursors, with stopped shards moved out of reach. */
+  public Map<Integer, Long> readPositions() {
+    Map<Integer, Long> positions = new TreeMap<>(cursors);
+    stopped.keySet().forEach(shard -> positions.put(shard, Long.MAX_VALUE));
+    return positions;
+  }
+
+  public ReplicatorState apply(ReplicatorEvent event) {
+    if (event instanceof ReplicatorEvent.CursorsAdvanced e) return advance(e.cursors());
+    if (event instanceof ReplicatorEvent.ShardStopped e) return stop(e.stopped());
+    if (event instanceof ReplicatorEvent.LinkPaused) return pause();
+    if (event instanceof ReplicatorEvent.LinkResumed) return resume();
+    throw new IllegalStateException("unknown event " + event);
+  }
+}

@@ -1,0 +1,81 @@
+package io.cfs.repl.engine.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.clock.HybridClock;
+import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.entry.JournalEntry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/** Test helpers: site configs on loopback ports, and a deterministic entry generator that continues a journal. */
+public final class TestSites {
+  private TestSites() {
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public static Config config(String site, Path dataDir, Map<String, Integer> linkPorts) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("cfs-repl.node.site-id", site);
+    c.put("cfs-repl.node.data-dir", dataDir.toString());
+    c.put("cfs-repl.node.link.port", linkPorts.get(site));
+    c.put("cfs-repl.replicator.backoff.min", "50ms");
+    c.put("cfs-repl.replicator.backoff.max", "500ms");
+    linkPorts.forEach((peer, port) -> {
+      if (!peer.equals(site)) {
+        c.put("cfs-repl.node.peers.\"" + peer + "\".host", "127.0.0.1");
+        c.put("cfs-repl.node.peers.\"" + peer + "\".port", port);
+      }
+    });
+    return NodeConfig.load(ConfigFactory.parseMap(c));
+  }
+
+  public static ReplicationNode start(String site, Path dataDir, Map<String, Integer> ports, ApplyListener listener)
+      throws Exception {
+    return ReplicationNode.start(config(site, dataDir, ports), listener);
+  }
+
+  /**
+   * Appends {@code count} entries round-robin over {@code shards}, continuing each shard's head, in append calls of
+   * {@code perCall}; waits for each call to be durable.
+   */
+  public static void append(LocalJournal journal, int shards, int count, int perCall, long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    HybridClock clock = new HybridClock();
+    long[] next = new long[shards];
+    for (int s = 0; s < shards; s++) next[s] = journal.headSeq(s) + 1;
+    int written = 0;
+    while (written < count) {
+      int n = Math.min(perCall, count - written);
+      List<JournalEntry> batch = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int shard = (written + i) % shards;
+        long inode = shard + (long) shards * random.nextInt(5_000);
+        Op op = random.nextInt(10) == 0 ? Op.UNLINK : Op.WRITE;
+        batch.add(JournalEntry.of(journal.localSite(), shard, next[shard]++, clock.tick(), op, inode, 1,
+            ("inode " + inode + " v" + random.nextInt()).getBytes(StandardCharsets.UTF_8)));
+      }
+      journal.append(batch).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      written += n;
+    }
+  }
+
+  public static long sum(Map<Integer, Long> perShard) {
+    return perShard.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

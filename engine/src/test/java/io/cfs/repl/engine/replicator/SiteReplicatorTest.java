@@ -1,0 +1,143 @@
+package io.cfs.repl.engine.replicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.TestSites;
+import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.persistence.journal.JournalSettings;
+import io.cfs.repl.persistence.journal.RocksDbJournal;
+import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.transport.link.LinkMetrics;
+import io.cfs.repl.transport.link.LinkSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replicator's persistent side: acks become cursor events, gaps stop shards, pause/resume, and everything comes
+ * back after a restart (from events and from snapshots). Events and state go through the real Kryo serializer.
+ * The peer address is a closed port, so the link only ever backs off.
+ */
+class SiteReplicatorTest {
+  private static final Config CONFIG = ConfigFactory.parseString("""
+          pekko.actor.provider = local
+          cfs-repl.replicator.snapshot-every = 3
+          """)
+      .withFallback(EventSourcedBehaviorTestKit.config())
+      .withFallback(ConfigFactory.load()).resolve();
+
+  private static ActorTestKit testKit;
+
+  @TempDir
+  Path dir;
+
+  private RocksDbJournal journal;
+  private EventSourcedBehaviorTestKit<SiteReplicator.Command, ReplicatorEvent, ReplicatorState> kit;
+
+  @BeforeAll
+  static void startKit() {
+    testKit = ActorTestKit.create(CONFIG);
+  }
+
+  @AfterAll
+  static void stopKit() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    journal = RocksDbJournal.open(dir.resolve("journal"), "site-a", JournalSettings.create(CONFIG));
+    TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
+    ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
+        new InetSocketAddress("127.0.0.1", TestSites.freePort()), journal, ReplicatorSettings.create(CONFIG),
+        LinkSettings.create(CONFIG), WireCodec.create(CONFIG), LinkMetrics.NONE);
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
+  }
+
+  @AfterEach
+  void tearDown() {
+    kit.clear();
+    journal.close();
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<SiteReplicator.Command, ReplicatorEvent,
+      ReplicatorState, Done> ack(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps) {
+    return kit.runCommand(replyTo -> new SiteReplicator.RecordAcks(
+        new AckSummary(watermarks, gaps, 1, 1), replyTo));
+  }
+
+  @Test
+  void acknowledgementsAdvanceCursorsAndNeverRegressThem() {
+    var first = ack(Map.of(0, 50L, 1, 10L), List.of());
+    assertThat(first.events()).containsExactly(new ReplicatorEvent.CursorsAdvanced(Map.of(0, 50L, 1, 10L)));
+    assertThat(first.reply()).isEqualTo(Done.getInstance());
+    var stale = ack(Map.of(0, 40L), List.of());
+    assertThat(stale.hasNoEvents()).isTrue();
+    assertThat(kit.getState().cursor(0)).isEqualTo(50);
+  }
+
+  @Test
+  void statusReportsLagAgainstTheJournal() {
+    ack(Map.of(0, 100L, 1, 60L), List.of());
+    ReplicatorStatus status = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(status.lagEntries()).isEqualTo(40 + 100 + 100);
+    long oldest = Math.min(journal.hlcAt(1, 61).orElseThrow(),
+        Math.min(journal.hlcAt(2, 1).orElseThrow(), journal.hlcAt(3, 1).orElseThrow()));
+    assertThat(status.oldestUnackedHlc()).isEqualTo(oldest);
+    assertThat(status.peer()).isEqualTo("site-b");
+  }
+
+  @Test
+  void aGapStopsTheShardOnceAndResumeClearsIt() {
+    var gap = ack(Map.of(2, 0L), List.of(new ApplyResult.Gap(2, 1, 51)));
+    assertThat(gap.events()).hasSize(1);
+    assertThat(gap.events().get(0)).isInstanceOf(ReplicatorEvent.ShardStopped.class);
+    assertThat(ack(Map.of(), List.of(new ApplyResult.Gap(2, 1, 51))).hasNoEvents()).isTrue();
+    ReplicatorStatus status = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(status.stoppedShards()).extracting(StoppedShard::shard).containsExactly(2);
+    assertThat(status.stoppedShards().get(0).reason()).contains("sequence gap on shard 2");
+    var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+    assertThat(resumed.events()).hasSize(1);
+    assertThat(resumed.state().stopped()).isEmpty();
+  }
+
+  @Test
+  void pauseIsDurableAndVisible() {
+    var paused = kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    assertThat(paused.reply().state()).isEqualTo(LinkState.PAUSED);
+    assertThat(kit.restart().state().paused()).isTrue();
+    ReplicatorStatus after = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(after.state()).isEqualTo(LinkState.PAUSED);
+  }
+
+  @Test
+  void cursorsRecoverFromEventsAndSnapshots() {
+    for (long i = 1; i <= 8; i++) {
+      ack(Map.of(0, i * 10, 3, i), List.of());
+    }
+    ack(Map.of(), List.of(new ApplyResult.Gap(1, 1, 5)));
+    ReplicatorState before = kit.getState();
+    // snapshot-every = 3: nine events leave snapshots behind, so recovery reads a snapshot plus later events.
+    var snapshots = kit.snapshotTestKit().orElseThrow()
+        .persistedInStorage(SiteReplicator.persistenceId("site-a", "site-b").id());
+    assertThat(snapshots).isNotEmpty();
+    assertThat(snapshots.get(snapshots.size() - 1).second()).isInstanceOf(ReplicatorState.class);
+    var restarted = kit.restart();
+    assertThat(restarted.state()).isEqualTo(before);
+    assertThat(restarted.state().cursor(0)).isEqualTo(80);
+    assertThat(restarted.state().stopped()).containsKey(1);
+  }
+}
