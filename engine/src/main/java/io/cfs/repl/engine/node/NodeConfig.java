@@ -10,6 +10,7 @@ import java.util.Map;
  * cursors are stored), so an operator configures a node in one place.
  */
 public final class NodeConfig {
+  private static final String OVERRIDES = "cfs-repl-overrides.conf";
   private NodeConfig() {
   }
 
@@ -39,9 +40,20 @@ public final class NodeConfig {
     return ConfigFactory.parseMap(derived).withFallback(base).resolve();
   }
 
-  /** Loads application config (or the given file's) over every module's reference.conf. */
-  public static Config load(Config overrides) {
-    return effective(overrides.withFallback(ConfigFactory.load()));
+  /**
+   * Every module's {@code cfs-repl-overrides.conf} (settings for the libraries we run on) layered over all
+   * reference.conf files and under application.conf / system properties. Resolved; not validated as a node.
+   */
+  public static Config base() {
+    ConfigFactory.invalidateCaches();
+    Config application = ConfigFactory.defaultOverrides().withFallback(ConfigFactory.defaultApplication());
+    return application.withFallback(ConfigFactory.parseResources(OVERRIDES))
+        .withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+  }
+
+  /** The operator's settings over {@link #base()}, plus the derived keys. */
+  public static Config load(Config operator) {
+    return effective(operator.withFallback(base()));
   }
 
 }

@@ -5,6 +5,8 @@ import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.MetadataStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,6 +34,11 @@ public final class LocalApplier {
         settings.backoffRandomFactor());
     return RestartSource.withBackoff(restart, () ->
             journal.tail(store.watermarks(site), settings.batchMaxEntries(), settings.batchMaxBytes())
+                // what arrives during an apply joins the next one: one fsync for the whole backlog
+                .batchWeighted(settings.batchMaxEntries() * 4L, b -> (long) b.size(), ArrayList::new, (acc, more) -> {
+                  acc.addAll(more);
+                  return acc;
+                })
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
                   ApplyResult result = store.apply(site, batch);
                   listener.onBatchApplied(site, batch, result, Clocks.epochNanos());

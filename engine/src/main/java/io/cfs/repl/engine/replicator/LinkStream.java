@@ -1,8 +1,10 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.protocol.ShipBatch;
+import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -34,6 +36,8 @@ final class LinkStream {
     ReplicatorSettings s = w.settings();
     Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
         w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
+            // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
+            .keepAlive(w.linkSettings().idleTimeout().dividedBy(3), List::<JournalEntry>of)
             .viaMat(KillSwitches.single(), Keep.right())
             .zipWithIndex()
             .map(p -> w.codec().encode(new ShipBatch(p.second(), w.localSite(), p.first())))

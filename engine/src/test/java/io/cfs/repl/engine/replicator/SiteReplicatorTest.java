@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.persistence.journal.JournalSettings;
@@ -36,7 +37,7 @@ class SiteReplicatorTest {
           cfs-repl.replicator.snapshot-every = 3
           """)
       .withFallback(EventSourcedBehaviorTestKit.config())
-      .withFallback(ConfigFactory.load()).resolve();
+      .withFallback(NodeConfig.base()).resolve();
 
   private static ActorTestKit testKit;
 

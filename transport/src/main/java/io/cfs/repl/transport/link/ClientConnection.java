@@ -1,0 +1,115 @@
+package io.cfs.repl.transport.link;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.InitialTimeoutException;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One materialization of a {@link SiteLinkClient} link: one TCP connection, its handshake and its frames. */
+final class ClientConnection {
+  private static final Logger log = LoggerFactory.getLogger(SiteLinkClient.class);
+
+  private final ActorSystem<?> system;
+  private final LinkSettings settings;
+  private final Handshake hello;
+  private final InetSocketAddress peer;
+  private final LinkMetrics metrics;
+  private final FrameCodec codec;
+  private final String name;
+  private final CompletableFuture<Handshake> accepted = new CompletableFuture<>();
+  private final SharedKillSwitch endOutbound;
+
+  ClientConnection(ActorSystem<?> system, LinkSettings settings, Handshake hello, InetSocketAddress peer,
+      LinkMetrics metrics) {
+    this.system = system;
+    this.settings = settings;
+    this.hello = hello;
+    this.peer = peer;
+    this.metrics = metrics;
+    this.codec = new FrameCodec(settings);
+    this.name = "Link from " + hello.fromSite() + " to " + hello.toSite() + " at " + peer;
+    this.endOutbound = KillSwitches.shared("link-" + hello.fromSite() + "-to-" + hello.toSite());
+  }
+
+  /** Payloads to send to payloads received; materializes the server's ack. */
+  Flow<ByteString, ByteString, CompletionStage<Handshake>> flow() {
+    Flow<ByteString, ByteString, ?> tcp = Tcp.get(system).outgoingConnection(peer, Optional.empty(),
+        LinkStages.socketOptions(settings), true, Optional.of(settings.connectTimeout()), Optional.empty());
+    return BidiFlow.fromFlows(outbound(), inbound())
+        .atop(LinkStages.framing(settings))
+        .join(tcp)
+        .mapMaterializedValue(notUsed -> accepted);
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> outbound() {
+    return Flow.<ByteString>create()
+        .mapAsync(1, frame -> accepted.thenApply(ack -> frame)) // held, not dropped, until the ack
+        .via(LinkStages.encoder(codec, metrics))
+        .prepend(Source.single(HandshakeCodec.hello(hello)))
+        .via(endOutbound.flow());
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> inbound() {
+    // Counted from materialization, so connecting and the handshake share one budget.
+    Duration replyTimeout = settings.connectTimeout().plus(settings.handshakeTimeout());
+    return Flow.<ByteString>create()
+        .initialTimeout(replyTimeout)
+        .mapError(InitialTimeoutException.class, e -> new InitialTimeoutException(
+            name + ": no handshake reply within " + replyTimeout.toMillis() + " ms"))
+        .flatMapPrefix(1, this::afterReply)
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ok, failure) -> onTermination(failure));
+          return NotUsed.getInstance();
+        });
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> afterReply(List<ByteString> reply) {
+    if (reply.isEmpty()) {
+      return Flow.fromSinkAndSource(Sink.ignore(), Source.failed(
+          new IllegalStateException(name + ": the server closed the connection without answering the hello")));
+    }
+    Handshake ack;
+    try {
+      ack = HandshakeCodec.readReply(reply.get(0));
+    } catch (HandshakeRejectedException e) {
+      log.warn("{} rejected: {}", name, e.getMessage());
+      metrics.onHandshakeRejected(hello, e.reason());
+      throw e;
+    }
+    log.info("{} accepted by {}", name, ack);
+    accepted.complete(ack);
+    return LinkStages.decoder(codec, metrics);
+  }
+
+  /** The inbound side ended: end the outbound side too, so the caller sees one link that is over. */
+  private void onTermination(Throwable failure) {
+    if (failure == null) {
+      accepted.completeExceptionally(new IllegalStateException(name + " closed before the handshake completed"));
+      endOutbound.shutdown();
+      log.info("{} closed", name);
+      return;
+    }
+    accepted.completeExceptionally(failure);
+    endOutbound.abort(failure);
+    if (LinkStages.shuttingDown(system)) {
+      log.info("{} closed by shutdown", name);
+    } else if (!(failure instanceof HandshakeRejectedException)) {
+      log.warn("{} failed: {}", name, failure.toString());
+    }
+  }
+}

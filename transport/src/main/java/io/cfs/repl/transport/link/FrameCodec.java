@@ -1,0 +1,134 @@
+package io.cfs.repl.transport.link;
+
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Turns the payload of one frame after the handshake into the frame's body on the wire, and back.
+ *
+ * <p>On the wire every frame is a 4-byte big-endian length followed by that many bytes of body (the length prefix
+ * belongs to the framing layer, not to this codec). The body is:
+ *
+ * <pre>
+ * byte 0       flags: bit 0 (0x01) set = the payload is LZ4-compressed; bits 1..7 are reserved and must be 0
+ * flags = 0x00:
+ *   bytes 1..   the payload, as is (may be empty)
+ * flags = 0x01:
+ *   bytes 1..4  the payload's uncompressed length, int32 big-endian, 1..maxFrameBytes
+ *   bytes 5..   one LZ4 block (raw block format: no LZ4 frame header, no checksum) that decompresses to exactly
+ *               that many bytes
+ * </pre>
+ *
+ * <p>A payload is compressed only when it has at least {@code compressionThresholdBytes} bytes, and the compressed
+ * body is kept only when it is smaller than the plain one. A body is refused ({@link MalformedFrameException}) when its
+ * flags are unknown, it is truncated, its block is corrupt or decompresses to another length than declared, or its
+ * payload would exceed {@code maxFrameBytes} — the declared length is checked before any memory is allocated, so a
+ * small frame cannot unpack into a huge one.
+ *
+ * <p>Thread-safe: the LZ4 compressor and decompressor are stateless.
+ */
+final class FrameCodec {
+  /** The body's largest overhead over the payload: flags byte plus uncompressed length. */
+  static final int HEADER_BYTES = 5;
+  /** The framing layer's length prefix in front of every body. */
+  static final int LENGTH_PREFIX_BYTES = 4;
+
+  private static final byte PLAIN = 0x00;
+  private static final byte LZ4 = 0x01;
+  private static final ByteString PLAIN_FLAGS = ByteString.fromArrayUnsafe(new byte[] {PLAIN});
+
+  private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+  // Bodies come from the network: the pure-Java safe decompressor is the one lz4-java implementation that cannot
+  // read or write out of bounds on hostile input (CVE-2025-12183), and each frame gets a fresh, zeroed buffer.
+  private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+
+  private final int maxFrameBytes;
+  private final int compressionThresholdBytes;
+
+  FrameCodec(int maxFrameBytes, int compressionThresholdBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+    this.compressionThresholdBytes = compressionThresholdBytes;
+  }
+
+  FrameCodec(LinkSettings settings) {
+    this(settings.maxFrameBytes(), settings.compressionThresholdBytes());
+  }
+
+  /** The body for a payload; a payload over {@code maxFrameBytes} is the caller's bug and is refused. */
+  ByteString encode(ByteString payload) {
+    int size = payload.size();
+    if (size > maxFrameBytes) {
+      throw new IllegalArgumentException("frame of " + size + " bytes exceeds cfs-repl.transport.max-frame-bytes ("
+          + maxFrameBytes + ")");
+    }
+    if (size > 0 && size >= compressionThresholdBytes) {
+      byte[] raw = payload.toArrayUnsafe();
+      byte[] body = new byte[HEADER_BYTES + COMPRESSOR.maxCompressedLength(size)];
+      int compressed = COMPRESSOR.compress(raw, 0, size, body, HEADER_BYTES, body.length - HEADER_BYTES);
+      if (HEADER_BYTES + compressed < 1 + size) {
+        body[0] = LZ4;
+        writeInt(body, 1, size);
+        return ByteString.fromArrayUnsafe(body, 0, HEADER_BYTES + compressed);
+      }
+    }
+    return PLAIN_FLAGS.concat(payload);
+  }
+
+  /** The payload carried by a body. */
+  ByteString decode(ByteString body) {
+    if (body.isEmpty()) {
+      throw new MalformedFrameException("empty frame body");
+    }
+    byte flags = body.apply(0);
+    if (flags == PLAIN) {
+      ByteString payload = body.drop(1);
+      requireWithinLimit(payload.size());
+      return payload;
+    }
+    if (flags != LZ4) {
+      throw new MalformedFrameException(String.format("unknown frame flags 0x%02x", flags));
+    }
+    if (body.size() < HEADER_BYTES) {
+      throw new MalformedFrameException("compressed frame of " + body.size() + " bytes has no complete header");
+    }
+    int declared = readInt(body, 1);
+    if (declared < 1) {
+      throw new MalformedFrameException("compressed frame declares " + declared + " uncompressed bytes");
+    }
+    requireWithinLimit(declared);
+    byte[] block = body.drop(HEADER_BYTES).toArrayUnsafe();
+    byte[] payload = new byte[declared];
+    int produced;
+    try {
+      produced = DECOMPRESSOR.decompress(block, 0, block.length, payload, 0, declared);
+    } catch (LZ4Exception e) {
+      throw new MalformedFrameException("corrupt LZ4 block in frame declaring " + declared + " bytes", e);
+    }
+    if (produced != declared) {
+      throw new MalformedFrameException("LZ4 block decompressed to " + produced + " bytes, declared " + declared);
+    }
+    return ByteString.fromArrayUnsafe(payload);
+  }
+
+  private void requireWithinLimit(int payloadBytes) {
+    if (payloadBytes > maxFrameBytes) {
+      throw new MalformedFrameException("frame payload of " + payloadBytes
+          + " bytes exceeds cfs-repl.transport.max-frame-bytes (" + maxFrameBytes + ")");
+    }
+  }
+
+  private static void writeInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  private static int readInt(ByteString b, int at) {
+    return (b.apply(at) & 0xff) << 24 | (b.apply(at + 1) & 0xff) << 16 | (b.apply(at + 2) & 0xff) << 8
+        | (b.apply(at + 3) & 0xff);
+  }
+}

@@ -1,0 +1,102 @@
+package io.cfs.repl.transport.link;
+
+import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.InitialTimeoutException;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.scaladsl.Framing.FramingException;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One accepted TCP connection of a {@link SiteLinkServer}: reads the hello, answers it, then runs the handler. */
+final class ServerConnection {
+  private static final Logger log = LoggerFactory.getLogger(SiteLinkServer.class);
+
+  private final ActorSystem<?> system;
+  private final LinkSettings settings;
+  private final String localSite;
+  private final LinkHandler handler;
+  private final LinkMetrics metrics;
+  private final FrameCodec codec;
+  private final InetSocketAddress remote;
+  // Written by the stream once the hello is read, read by the termination callback on another thread.
+  private volatile String peerSite = "(unknown site)";
+
+  ServerConnection(ActorSystem<?> system, LinkSettings settings, String localSite, LinkHandler handler,
+      LinkMetrics metrics, FrameCodec codec, InetSocketAddress remote) {
+    this.system = system;
+    this.settings = settings;
+    this.localSite = localSite;
+    this.handler = handler;
+    this.metrics = metrics;
+    this.codec = codec;
+    this.remote = remote;
+  }
+
+  /** Bytes from the client to bytes for the client. */
+  Flow<ByteString, ByteString, NotUsed> flow() {
+    Flow<ByteString, ByteString, NotUsed> session = Flow.<ByteString>create()
+        .initialTimeout(settings.handshakeTimeout())
+        .mapError(InitialTimeoutException.class, e -> new InitialTimeoutException(
+            "no hello within " + settings.handshakeTimeout().toMillis() + " ms"))
+        .flatMapPrefix(1, this::open);
+    return LinkStages.framing(settings).reversed().join(session).watchTermination((notUsed, done) -> {
+      done.whenComplete((ok, failure) -> logTermination(failure));
+      return NotUsed.getInstance();
+    });
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> open(List<ByteString> first) {
+    if (first.isEmpty()) {
+      // The client closed before saying hello: the input is already complete, so identity just completes.
+      return Flow.create();
+    }
+    Handshake hello = null;
+    try {
+      hello = HandshakeCodec.readHello(first.get(0));
+      peerSite = hello.fromSite();
+      check(hello);
+      Flow<ByteString, ByteString, NotUsed> conversation = handler.accept(hello);
+      log.info("Link from {} at {} to {} accepted", hello.fromSite(), remote, localSite);
+      ByteString ack = HandshakeCodec.ack(new Handshake(settings.protocolVersion(), localSite, hello.fromSite()));
+      return LinkStages.decoder(codec, metrics)
+          .via(conversation)
+          .via(LinkStages.encoder(codec, metrics))
+          .prepend(Source.single(ack));
+    } catch (HandshakeRejectedException e) {
+      log.info("Link from {} at {} to {} rejected: {}", peerSite, remote, localSite, e.getMessage());
+      metrics.onHandshakeRejected(hello, e.reason());
+      ByteString reject = HandshakeCodec.reject(settings.protocolVersion(), localSite,
+          hello == null ? "" : hello.fromSite(), e);
+      return Flow.fromSinkAndSource(Sink.cancelled(), Source.single(reject));
+    }
+  }
+
+  private void check(Handshake hello) {
+    if (hello.protocolVersion() != settings.protocolVersion()) {
+      throw new HandshakeRejectedException(Reason.PROTOCOL_VERSION, "site " + localSite + " speaks protocol v"
+          + settings.protocolVersion() + ", " + hello.fromSite() + " offered v" + hello.protocolVersion());
+    }
+    if (!hello.toSite().equals(localSite)) {
+      throw new HandshakeRejectedException(Reason.WRONG_TARGET_SITE, "this is site " + localSite + ", not "
+          + hello.toSite());
+    }
+  }
+
+  private void logTermination(Throwable failure) {
+    if (failure == null || LinkStages.shuttingDown(system)) {
+      log.info("Link from {} at {} to {} closed", peerSite, remote, localSite);
+    } else if (failure instanceof FramingException || failure instanceof MalformedFrameException) {
+      log.error("Link from {} at {} to {} failed on a bad frame (cfs-repl.transport.max-frame-bytes = {}): {}",
+          peerSite, remote, localSite, settings.maxFrameBytes(), failure.getMessage());
+    } else {
+      log.warn("Link from {} at {} to {} failed: {}", peerSite, remote, localSite, failure.toString());
+    }
+  }
+}
