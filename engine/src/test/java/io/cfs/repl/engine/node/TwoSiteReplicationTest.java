@@ -72,7 +72,10 @@ class TwoSiteReplicationTest {
       // Keep appending while the sender goes down: the stop lands mid-append and mid-stream.
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
         try {
-          TestSites.append(a.journal(), 20, 200_000, 500, 3);
+          for (int call = 0; call < 400; call++) {
+            TestSites.append(a.journal(), 20, 500, 500, 3 + call);
+            TimeUnit.MILLISECONDS.sleep(20); // pacing (~25K/s), so the stop lands while the writer is busy
+          }
         } catch (Exception stoppedUnderneath) {
           // expected: the journal closes under the writer
         }

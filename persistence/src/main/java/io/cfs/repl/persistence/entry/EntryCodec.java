@@ -1,0 +1,109 @@
+package io.cfs.repl.persistence.entry;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary layout of a {@link JournalEntry}: how the journal stores it and how ingest and transport may carry it.
+ *
+ * <p>Format version 1, all integers big-endian, {@code n} = UTF-8 length of the origin site, {@code m} = payload length:
+ * <pre>
+ * offset   size  field
+ * 0        1     format version, = 1
+ * 1        2     n, unsigned
+ * 3        n     originSite, UTF-8
+ * 3+n      4     shard
+ * 7+n      8     seq
+ * 15+n     8     hlc
+ * 23+n     1     op, unsigned ({@link Op#code()})
+ * 24+n     8     inodeId
+ * 32+n     4     schemaVersion
+ * 36+n     4     m, >= 0
+ * 40+n     m     payload
+ * 40+n+m   4     crc ({@link JournalEntry#computeCrc})
+ * </pre>
+ * Total {@code 44 + n + m} bytes. Decoding goes through the {@link JournalEntry} constructor, so a decoded entry has
+ * passed the same checks, CRC included, as a built one; any malformed input raises {@link InvalidEntryException}.
+ */
+public final class EntryCodec {
+  public static final byte FORMAT_VERSION = 1;
+
+  private static final int FIXED_BYTES = 44;
+  // UTF-8 needs at most 4 bytes a char; refusing longer lengths early avoids allocating from a corrupt length.
+  private static final int MAX_SITE_BYTES = 4 * JournalEntry.MAX_SITE_ID_LENGTH;
+
+  private EntryCodec() {
+  }
+
+  /** Exact encoded size of the entry. */
+  public static int encodedSize(JournalEntry entry) {
+    return FIXED_BYTES + entry.originSite().getBytes(StandardCharsets.UTF_8).length + entry.payload().length;
+  }
+
+  public static byte[] encode(JournalEntry entry) {
+    byte[] site = entry.originSite().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(FIXED_BYTES + site.length + entry.payload().length);
+    write(entry, site, out);
+    return out.array();
+  }
+
+  /** Appends the encoding at the buffer's position; the buffer must have {@link #encodedSize} bytes remaining. */
+  public static void encode(JournalEntry entry, ByteBuffer out) {
+    write(entry, entry.originSite().getBytes(StandardCharsets.UTF_8), out);
+  }
+
+  /** Decodes exactly one entry; trailing bytes are an error. */
+  public static JournalEntry decode(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    JournalEntry entry = decode(in);
+    if (in.hasRemaining()) {
+      throw new InvalidEntryException(in.remaining() + " trailing bytes after entry " + entry.shard() + "/" + entry.seq());
+    }
+    return entry;
+  }
+
+  /** Decodes one entry at the buffer's position and advances past it. */
+  public static JournalEntry decode(ByteBuffer in) {
+    try {
+      byte version = in.get();
+      if (version != FORMAT_VERSION) throw new InvalidEntryException("unsupported entry format version " + version);
+      int siteLength = Short.toUnsignedInt(in.getShort());
+      if (siteLength > MAX_SITE_BYTES) throw new InvalidEntryException("site id of " + siteLength + " bytes");
+      byte[] site = new byte[siteLength];
+      in.get(site);
+      int shard = in.getInt();
+      long seq = in.getLong();
+      long hlc = in.getLong();
+      Op op = Op.fromCode(Byte.toUnsignedInt(in.get()));
+      long inodeId = in.getLong();
+      int schemaVersion = in.getInt();
+      int payloadLength = in.getInt();
+      if (payloadLength < 0 || payloadLength > in.remaining() - 4) {
+        throw new InvalidEntryException("payload length " + payloadLength + " with " + in.remaining() + " bytes left");
+      }
+      byte[] payload = new byte[payloadLength];
+      in.get(payload);
+      int crc = in.getInt();
+      return new JournalEntry(new String(site, StandardCharsets.UTF_8), shard, seq, hlc, op, inodeId, schemaVersion,
+          payload, crc);
+    } catch (BufferUnderflowException e) {
+      throw new InvalidEntryException("truncated entry");
+    }
+  }
+
+  private static void write(JournalEntry e, byte[] site, ByteBuffer out) {
+    out.put(FORMAT_VERSION)
+        .putShort((short) site.length)
+        .put(site)
+        .putInt(e.shard())
+        .putLong(e.seq())
+        .putLong(e.hlc())
+        .put((byte) e.op().code())
+        .putLong(e.inodeId())
+        .putInt(e.schemaVersion())
+        .putInt(e.payload().length)
+        .put(e.payload())
+        .putInt(e.crc());
+  }
+}

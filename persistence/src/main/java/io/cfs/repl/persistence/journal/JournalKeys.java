@@ -1,0 +1,26 @@
+package io.cfs.repl.persistence.journal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Journal keys: shard (4 bytes) then seq (8 bytes), big-endian. Shards and seqs are never negative, so byte order
+ * equals numeric order: one shard's entries are contiguous and in seq order, and reading from a position is a seek.
+ */
+final class JournalKeys {
+  static final int LENGTH = 12;
+
+  private JournalKeys() {
+  }
+
+  static byte[] key(int shard, long seq) {
+    return ByteBuffer.allocate(LENGTH).putInt(shard).putLong(seq).array();
+  }
+
+  static int shard(byte[] key) {
+    return ByteBuffer.wrap(key).getInt(0);
+  }
+
+  static long seq(byte[] key) {
+    return ByteBuffer.wrap(key).getLong(4);
+  }
+}

@@ -1,0 +1,364 @@
+package io.cfs.repl.persistence.journal;
+
+import io.cfs.repl.persistence.RocksDbHandle;
+import io.cfs.repl.persistence.StorageException;
+import io.cfs.repl.persistence.entry.EntryCodec;
+import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link LocalJournal} on an embedded RocksDB, with group commit.
+ *
+ * <p>Layout: one key per entry, (shard, seq) as in {@link JournalKeys}; the value is the {@link EntryCodec} encoding.
+ *
+ * <p>Write path: {@link #append} checks what needs no state (origin, payload size, call size) on the caller's thread
+ * and queues the call. One writer thread ({@code cfs-journal-writer-<site>}) takes every queued call, validates them in
+ * queue order ({@link PendingGroup}), writes the new entries of all accepted calls in one WriteBatch with one fsync,
+ * then advances the heads, completes the calls and wakes the tails.
+ *
+ * <p>Invariants, beyond those of {@link LocalJournal}:
+ * <ul>
+ *   <li>only the writer thread writes entries and advances {@code heads}, and only after the write holding them
+ *       returned; readers never read past the heads, so they see durable entries only;</li>
+ *   <li>{@code heads} holds, for every shard with entries, the seq of its last key (recovered on open);</li>
+ *   <li>calls are validated in the order they were queued, so one thread may pipeline appends to its shards;</li>
+ *   <li>after a failed write every later append fails: whether that batch reached the disk is unknown, and only a
+ *       reopen, which recovers the heads from disk, can tell.</li>
+ * </ul>
+ *
+ * <p>Append stages are completed on the writer thread: stages chained to them without an executor run there and must
+ * be short (sending a message, as pipeToSelf does, is fine); blocking in one stalls every append.
+ */
+public final class RocksDbJournal implements LocalJournal {
+  private static final Logger log = LoggerFactory.getLogger(RocksDbJournal.class);
+  /** Entries read ahead by {@link #source}: at most one batch is buffered beyond demand. */
+  private static final int SOURCE_BATCH = 256;
+  private static final AppendCall STOP = new AppendCall(List.of(), new CompletableFuture<>());
+
+  private final String localSite;
+  private final JournalSettings settings;
+  private final RocksDbHandle rocks;
+  private final WriteOptions writeOptions;
+  private final ConcurrentSkipListMap<Integer, Long> heads;
+  private final BlockingQueue<AppendCall> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final FairBatchReader batchReader = new FairBatchReader();
+  private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
+  private Throwable writeFailure; // writer thread only
+  private boolean closed; // guarded by lifecycle
+
+  private record AppendCall(List<JournalEntry> entries, CompletableFuture<AppendResult> promise) {
+  }
+
+  @FunctionalInterface
+  private interface DbAction<T> {
+    T apply(RocksDB db) throws RocksDBException;
+  }
+
+  private RocksDbJournal(String localSite, JournalSettings settings, RocksDbHandle rocks,
+                         ConcurrentSkipListMap<Integer, Long> heads) {
+    this.localSite = localSite;
+    this.settings = settings;
+    this.rocks = rocks;
+    this.heads = heads;
+    this.writeOptions = new WriteOptions().setSync(settings.sync());
+    this.writer = new Thread(this::runWriter, "cfs-journal-writer-" + localSite);
+    // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
+    writer.setDaemon(true);
+  }
+
+  /** Opens (creating if missing) the journal of {@code localSite} in {@code dir} and recovers its heads. */
+  public static RocksDbJournal open(Path dir, String localSite, JournalSettings settings) {
+    JournalEntry.validateSiteId(localSite);
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of());
+    try {
+      RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recoverHeads(rocks.db()));
+      journal.writer.start();
+      log.info("Journal of {} opened in {} with {} shards", localSite, dir, journal.heads.size());
+      return journal;
+    } catch (RuntimeException e) {
+      rocks.close();
+      throw e;
+    }
+  }
+
+  /** One seek per shard present: to the last key of the shard, then one step to the first key of the next. */
+  private static ConcurrentSkipListMap<Integer, Long> recoverHeads(RocksDB db) {
+    ConcurrentSkipListMap<Integer, Long> heads = new ConcurrentSkipListMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      it.seekToFirst();
+      while (it.isValid()) {
+        int shard = JournalKeys.shard(it.key());
+        it.seekForPrev(JournalKeys.key(shard, Long.MAX_VALUE));
+        heads.put(shard, JournalKeys.seq(it.key()));
+        it.next();
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot recover journal heads", e);
+    }
+    return heads;
+  }
+
+  @Override
+  public String localSite() {
+    return localSite;
+  }
+
+  @Override
+  public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
+    List<JournalEntry> call = List.copyOf(entries);
+    AppendRejectedException invalid = checkAlone(call);
+    if (invalid != null) return CompletableFuture.failedFuture(invalid);
+    CompletableFuture<AppendResult> promise = new CompletableFuture<>();
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return CompletableFuture.failedFuture(call.isEmpty()
+            ? new AppendRejectedException(Reason.CLOSED, 0, 0, "journal closed")
+            : rejected(Reason.CLOSED, call.get(0), "journal closed"));
+      }
+      if (call.isEmpty()) return CompletableFuture.completedFuture(new AppendResult(0, 0, Map.of()));
+      queue.add(new AppendCall(call, promise));
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return promise;
+  }
+
+  /** The checks that do not depend on the heads, done before queueing. */
+  private AppendRejectedException checkAlone(List<JournalEntry> call) {
+    if (call.size() > settings.maxAppendEntries()) {
+      return rejected(Reason.BATCH_TOO_LARGE, call.get(0),
+          call.size() + " entries, at most " + settings.maxAppendEntries() + " per append");
+    }
+    for (JournalEntry e : call) {
+      if (!e.originSite().equals(localSite)) {
+        return rejected(Reason.WRONG_ORIGIN, e, "origin " + e.originSite() + ", this journal holds " + localSite);
+      }
+      if (e.payload().length > settings.maxPayloadBytes()) {
+        return rejected(Reason.PAYLOAD_TOO_LARGE, e,
+            e.payload().length + " payload bytes, at most " + settings.maxPayloadBytes());
+      }
+    }
+    return null;
+  }
+
+  private static AppendRejectedException rejected(Reason reason, JournalEntry e, String message) {
+    return new AppendRejectedException(reason, e.shard(), e.seq(), message);
+  }
+
+  private void runWriter() {
+    List<AppendCall> group = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      group.clear();
+      group.add(takeNext());
+      queue.drainTo(group);
+      // STOP is queued after every call (see close), so it can only be last.
+      stopping = group.get(group.size() - 1) == STOP;
+      if (stopping) group.remove(group.size() - 1);
+      try {
+        commit(group);
+      } catch (Throwable t) {
+        writeFailure = t;
+        log.error("Journal writer of {} failed; appends are refused until the journal is reopened", localSite, t);
+        group.forEach(call -> call.promise().completeExceptionally(t));
+      }
+    }
+  }
+
+  private AppendCall takeNext() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Only close() stops the writer (by queueing STOP), so that no queued append is left uncompleted.
+      }
+    }
+  }
+
+  private void commit(List<AppendCall> group) {
+    if (group.isEmpty()) return;
+    if (writeFailure != null) {
+      StorageException failed = new StorageException("journal of " + localSite + " failed earlier", writeFailure);
+      group.forEach(call -> call.promise().completeExceptionally(failed));
+      return;
+    }
+    PendingGroup pending = new PendingGroup(this::headSeq, this::lookupOnWriter);
+    List<AppendCall> admitted = new ArrayList<>(group.size());
+    List<AppendResult> results = new ArrayList<>(group.size());
+    for (AppendCall call : group) {
+      try {
+        results.add(pending.admit(call.entries()));
+        admitted.add(call);
+      } catch (RuntimeException refused) {
+        call.promise().completeExceptionally(refused);
+      }
+    }
+    if (pending.size() > 0) {
+      write(pending.entries());
+      heads.putAll(pending.heads());
+      CompletableFuture<Void> fired = nextAppend;
+      nextAppend = new CompletableFuture<>();
+      fired.complete(null);
+    }
+    for (int i = 0; i < admitted.size(); i++) {
+      admitted.get(i).promise().complete(results.get(i));
+    }
+  }
+
+  private void write(List<JournalEntry> entries) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (JournalEntry e : entries) {
+        batch.put(JournalKeys.key(e.shard(), e.seq()), EntryCodec.encode(e));
+      }
+      rocks.db().write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new StorageException("journal write of " + entries.size() + " entries failed", e);
+    }
+  }
+
+  /** The writer needs no lifecycle lock: close() waits for it to stop before releasing the database. */
+  private JournalEntry lookupOnWriter(int shard, long seq) {
+    try {
+      byte[] value = rocks.db().get(JournalKeys.key(shard, seq));
+      return value == null ? null : EntryCodec.decode(value);
+    } catch (RocksDBException e) {
+      throw new StorageException("journal read of " + shard + "/" + seq + " failed", e);
+    }
+  }
+
+  @Override
+  public long headSeq(int shard) {
+    return heads.getOrDefault(shard, 0L);
+  }
+
+  @Override
+  public Map<Integer, Long> heads() {
+    return Map.copyOf(heads);
+  }
+
+  @Override
+  public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
+    requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
+    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    long head = headSeq(shard);
+    return withDb(db -> {
+      try (RocksIterator it = db.newIterator()) {
+        return FairBatchReader.scan(it, shard, fromSeq, head, maxEntries);
+      }
+    });
+  }
+
+  @Override
+  public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
+    return withDb(db -> batchReader.read(db, heads, positions, maxEntries, maxBytes));
+  }
+
+  /** See {@link TailStage}: reads run inside the stage, on the dispatcher the stream runs on. */
+  @Override
+  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
+    return Source.fromGraph(new TailStage(positions, p -> readBatch(p, maxEntries, maxBytes), () -> nextAppend));
+  }
+
+  @Override
+  public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
+    requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
+    return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
+            p -> read(shard, p.get(shard) + 1, SOURCE_BATCH), () -> nextAppend))
+        .mapConcat(batch -> batch);
+  }
+
+  @Override
+  public OptionalLong hlcAt(int shard, long seq) {
+    if (seq < 1 || seq > headSeq(shard)) return OptionalLong.empty();
+    byte[] value = withDb(db -> db.get(JournalKeys.key(shard, seq)));
+    return value == null ? OptionalLong.empty() : OptionalLong.of(EntryCodec.decode(value).hlc());
+  }
+
+  /**
+   * Journal GC: deletes the entries of {@code shard} below {@code seq}, to be called once every peer has acknowledged
+   * {@code seq - 1}. The head entry is always kept, so that a reopen still recovers the head. Afterwards reads from
+   * below the horizon start at the horizon; a reader that needs density checks the first seq it gets.
+   */
+  public void truncateBelow(int shard, long seq) {
+    long end = Math.min(seq, headSeq(shard));
+    if (end <= 1) return;
+    withDb(db -> {
+      db.deleteRange(writeOptions, JournalKeys.key(shard, 0), JournalKeys.key(shard, end));
+      return null;
+    });
+  }
+
+  private <T> T withDb(DbAction<T> action) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) throw new IllegalStateException("journal of " + localSite + " is closed");
+      return action.apply(rocks.db());
+    } catch (RocksDBException e) {
+      throw new StorageException("journal operation failed", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private static void requireArgument(boolean condition, String message) {
+    if (!condition) throw new IllegalArgumentException(message);
+  }
+
+  /**
+   * Stops accepting appends, completes every append already queued, fails waiting tails, then releases RocksDB.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) return;
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+    queue.add(STOP);
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        // The database must not be released under a running writer; finish waiting, then restore the flag.
+        interrupted = true;
+      }
+    }
+    nextAppend.completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));
+    writeOptions.close();
+    rocks.close();
+    log.info("Journal of {} closed", localSite);
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+}

@@ -1,0 +1,60 @@
+package io.cfs.repl.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.persistence.journal.JournalSettings;
+import io.cfs.repl.persistence.store.StoreSettings;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  @Test
+  void referenceDefaults() {
+    JournalSettings journal = JournalSettings.defaults();
+    assertEquals(65_536, journal.maxPayloadBytes());
+    assertEquals(10_000, journal.maxAppendEntries());
+    assertTrue(journal.sync());
+    assertEquals(64L << 20, journal.rocksdb().writeBufferSize());
+    StoreSettings store = StoreSettings.defaults();
+    assertTrue(store.sync());
+    assertEquals(128L << 20, store.rocksdb().blockCacheSize());
+  }
+
+  @Test
+  void overridesAreRead() {
+    JournalSettings journal = JournalSettings.create(config(
+        "cfs-repl.persistence.journal { max-payload-bytes = 1 MiB, sync = off, rocksdb.compression = zstd }"));
+    assertEquals(1 << 20, journal.maxPayloadBytes());
+    assertFalse(journal.sync());
+    assertEquals(RocksDbSettings.Compression.ZSTD, journal.rocksdb().compression());
+    assertFalse(StoreSettings.create(config("cfs-repl.persistence.store.sync = off")).sync());
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheKey() {
+    assertRefused("cfs-repl.persistence.journal.max-append-entries = 0", "max-append-entries");
+    assertRefused("cfs-repl.persistence.journal.max-payload-bytes = 1 GiB", "max-payload-bytes");
+    assertRefused("cfs-repl.persistence.journal.rocksdb.compression = brotli",
+        "cfs-repl.persistence.journal.rocksdb.compression");
+    assertRefused("cfs-repl.persistence.journal.rocksdb.write-buffer-size = 4 KiB",
+        "cfs-repl.persistence.journal.rocksdb.write-buffer-size");
+    IllegalArgumentException store = assertThrows(IllegalArgumentException.class, () -> StoreSettings.create(
+        config("cfs-repl.persistence.store.rocksdb.max-write-buffer-number = 1")));
+    assertTrue(store.getMessage().contains("cfs-repl.persistence.store.rocksdb.max-write-buffer-number"),
+        store.getMessage());
+  }
+
+  private static void assertRefused(String override, String key) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JournalSettings.create(config(override)));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  private static Config config(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference());
+  }
+}

@@ -1,0 +1,58 @@
+package io.cfs.repl.persistence.entry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cfs.repl.persistence.TestEntries;
+import org.junit.jupiter.api.Test;
+
+class JournalEntryTest {
+  private final JournalEntry valid = TestEntries.entry("site-a", 3, 7);
+
+  @Test
+  void rejectsBadCrc() {
+    InvalidEntryException e = assertThrows(InvalidEntryException.class, () -> new JournalEntry(valid.originSite(),
+        valid.shard(), valid.seq(), valid.hlc(), valid.op(), valid.inodeId(), valid.schemaVersion(),
+        valid.payload(), valid.crc() ^ 1));
+    assertTrue(e.getMessage().contains("bad crc"), e.getMessage());
+  }
+
+  @Test
+  void crcCoversThePayload() {
+    byte[] changed = valid.payload().clone();
+    changed[0] ^= 1;
+    assertThrows(InvalidEntryException.class, () -> new JournalEntry(valid.originSite(), valid.shard(), valid.seq(),
+        valid.hlc(), valid.op(), valid.inodeId(), valid.schemaVersion(), changed, valid.crc()));
+  }
+
+  @Test
+  void rejectsNegativeShard() {
+    assertThrows(InvalidEntryException.class, () -> JournalEntry.of("site-a", -1, 1, 0, Op.CREATE, 1, 1, new byte[0]));
+  }
+
+  @Test
+  void rejectsSeqZero() {
+    assertThrows(InvalidEntryException.class, () -> JournalEntry.of("site-a", 0, 0, 0, Op.CREATE, 1, 1, new byte[0]));
+  }
+
+  @Test
+  void rejectsBlankOrOverlongSite() {
+    assertThrows(InvalidEntryException.class, () -> JournalEntry.of(" ", 0, 1, 0, Op.CREATE, 1, 1, new byte[0]));
+    assertThrows(InvalidEntryException.class, () -> JournalEntry.of(null, 0, 1, 0, Op.CREATE, 1, 1, new byte[0]));
+    assertThrows(InvalidEntryException.class,
+        () -> JournalEntry.of("s".repeat(JournalEntry.MAX_SITE_ID_LENGTH + 1), 0, 1, 0, Op.CREATE, 1, 1, new byte[0]));
+  }
+
+  @Test
+  void rejectsNegativeHlc() {
+    assertThrows(InvalidEntryException.class, () -> JournalEntry.of("site-a", 0, 1, -1, Op.CREATE, 1, 1, new byte[0]));
+  }
+
+  @Test
+  void sameContentComparesPayloadBytes() {
+    JournalEntry copy = TestEntries.entry("site-a", 3, 7);
+    assertTrue(valid.sameContent(copy));
+    assertEquals(valid, copy);
+  }
+}

@@ -1,0 +1,110 @@
+package io.cfs.repl.persistence.journal;
+
+import static io.cfs.repl.persistence.TestEntries.entry;
+import static io.cfs.repl.persistence.TestEntries.range;
+import static io.cfs.repl.persistence.journal.JournalTesting.SITE;
+import static io.cfs.repl.persistence.journal.JournalTesting.await;
+import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupCommitTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void concurrentAppendersEachGetADenseDurableShard() throws Exception {
+    int threads = 8;
+    int perThread = 10_000;
+    int perCall = 100;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int shard = 100 + t;
+        done.add(pool.submit(() -> {
+          // Calls are pipelined: queue order is validation order, so they need not wait for each other.
+          List<CompletionStage<AppendResult>> calls = new ArrayList<>();
+          for (long from = 1; from <= perThread; from += perCall) {
+            calls.add(journal.append(range(SITE, shard, from, from + perCall - 1)));
+          }
+          return calls.stream().mapToInt(c -> await(c).written()).sum();
+        }));
+      }
+      for (Future<Integer> f : done) {
+        assertEquals(perThread, f.get(60, TimeUnit.SECONDS));
+      }
+      for (int t = 0; t < threads; t++) {
+        assertEquals(perThread, journal.headSeq(100 + t));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (RocksDbJournal reopened = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {
+      for (int t = 0; t < threads; t++) {
+        assertEquals(range(SITE, 100 + t, 1, perThread), reopened.read(100 + t, 1, perThread + 1));
+      }
+    }
+  }
+
+  @Test
+  void aRefusedCallLeavesTheCallsQueuedWithItAlone() {
+    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {
+      // The first call keeps the writer busy so that the next ones queue up and are likely committed as one group;
+      // the outcome must be the same whatever the grouping.
+      CompletionStage<AppendResult> big = journal.append(range(SITE, 1, 1, 10_000));
+      CompletionStage<AppendResult> gap = journal.append(List.of(entry(SITE, 2, 1), entry(SITE, 3, 5)));
+      CompletionStage<AppendResult> next = journal.append(range(SITE, 1, 10_001, 10_100));
+      CompletionStage<AppendResult> other = journal.append(range(SITE, 2, 1, 10));
+
+      assertEquals(10_000, await(big).written());
+      assertEquals(Reason.GAP, rejection(gap).reason());
+      assertEquals(new AppendResult(100, 0, Map.of(1, 10_100L)), await(next));
+      assertEquals(new AppendResult(10, 0, Map.of(2, 10L)), await(other));
+      assertEquals(Map.of(1, 10_100L, 2, 10L), journal.heads());
+    }
+  }
+
+  @Test
+  void pendingGroupRollsBackARefusedCallOnly() {
+    Map<Long, JournalEntry> stored = new HashMap<>();
+    range(SITE, 1, 1, 3).forEach(e -> stored.put(e.seq(), e));
+    PendingGroup group = new PendingGroup(shard -> shard == 1 ? 3L : 0L,
+        (shard, seq) -> shard == 1 ? stored.get(seq) : null);
+
+    assertEquals(new AppendResult(2, 1, Map.of(1, 5L)), group.admit(range(SITE, 1, 3, 5)));
+    AppendRejectedException gap = assertThrows(AppendRejectedException.class,
+        () -> group.admit(List.of(entry(SITE, 1, 6), entry(SITE, 2, 1), entry(SITE, 2, 3))));
+    assertEquals(Reason.GAP, gap.reason());
+    JournalEntry otherFive = JournalEntry.of(SITE, 1, 5, 1, entry(SITE, 1, 5).op(), 5, 1, new byte[] {1});
+    AppendRejectedException conflict = assertThrows(AppendRejectedException.class,
+        () -> group.admit(List.of(otherFive)));
+    assertEquals(Reason.CONFLICTING_DUPLICATE, conflict.reason(), "checked against the pending entry");
+
+    // 1/6 and 2/1 of the refused call are gone: 6 is new again, 2/1 is accepted.
+    assertEquals(new AppendResult(2, 1, Map.of(1, 7L)), group.admit(range(SITE, 1, 5, 7)));
+    assertEquals(new AppendResult(1, 0, Map.of(2, 1L)), group.admit(List.of(entry(SITE, 2, 1))));
+
+    List<JournalEntry> expected = new ArrayList<>(range(SITE, 1, 4, 7));
+    expected.add(entry(SITE, 2, 1));
+    assertEquals(new HashSet<>(expected), new HashSet<>(group.entries()));
+    assertEquals(5, group.size());
+    assertEquals(Map.of(1, 7L, 2, 1L), group.heads());
+  }
+}
