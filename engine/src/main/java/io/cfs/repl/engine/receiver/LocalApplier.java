@@ -4,6 +4,7 @@ import io.cfs.repl.engine.clock.Clocks;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class LocalApplier {
                   return acc;
                 })
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
-                  ApplyResult result = store.apply(site, batch);
+                  ApplyResult result = store.apply(site, batch, Durability.ASYNC); // the journal can replay it
                   listener.onBatchApplied(site, batch, result, Clocks.epochNanos());
                   if (!result.gaps().isEmpty()) {
                     // Only possible if the store lost data under a live journal: stop rather than skip.

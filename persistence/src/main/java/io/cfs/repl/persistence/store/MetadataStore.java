@@ -22,8 +22,13 @@ import java.util.Optional;
  */
 public interface MetadataStore extends AutoCloseable {
 
-  /** Applies a batch from one origin site. Entries of one shard must be in seq order. */
-  ApplyResult apply(String originSite, List<JournalEntry> entries);
+  /** Applies a batch from one origin site, fsync'd. Entries of one shard must be in seq order. */
+  default ApplyResult apply(String originSite, List<JournalEntry> entries) {
+    return apply(originSite, entries, Durability.SYNC);
+  }
+
+  /** Applies a batch from one origin site with the given durability. Entries of one shard must be in seq order. */
+  ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability);
 
   /** Highest seq applied for (origin, shard), 0 if none. */
   long watermark(String originSite, int shard);

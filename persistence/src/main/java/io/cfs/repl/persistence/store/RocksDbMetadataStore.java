@@ -46,6 +46,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final ColumnFamilyHandle watermarkColumn;
   private final ColumnFamilyHandle loserColumn;
   private final WriteOptions writeOptions;
+  private final WriteOptions asyncWriteOptions;
   private final Map<String, Map<Integer, Long>> watermarks;
   private final ReentrantLock applyLock = new ReentrantLock();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -65,6 +66,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.watermarks = loadWatermarks();
     this.nextLoserKey = lastLoserKey() + 1;
     this.writeOptions = new WriteOptions().setSync(settings.sync());
+    this.asyncWriteOptions = new WriteOptions().setSync(false);
   }
 
   /** Opens (creating if missing) the store in {@code dir}. */
@@ -103,7 +105,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   @Override
-  public ApplyResult apply(String originSite, List<JournalEntry> entries) {
+  public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
     JournalEntry.validateSiteId(originSite);
     for (JournalEntry e : entries) {
       if (!e.originSite().equals(originSite)) {
@@ -112,13 +114,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
     applyLock.lock();
     try {
-      return withDb(db -> applyLocked(db, originSite, entries));
+      return withDb(db -> applyLocked(db, originSite, entries,
+          durability == Durability.SYNC ? writeOptions : asyncWriteOptions));
     } finally {
       applyLock.unlock();
     }
   }
 
-  private ApplyResult applyLocked(RocksDB db, String origin, List<JournalEntry> entries) throws RocksDBException {
+  private ApplyResult applyLocked(RocksDB db, String origin, List<JournalEntry> entries, WriteOptions options)
+      throws RocksDBException {
     ApplyPlan plan = new ApplyPlan(watermarks.getOrDefault(origin, Map.of()), entries);
     if (plan.writesNothing()) return plan.result();
     plan.resolve(held(db, new ArrayList<>(plan.inodes())), System.currentTimeMillis());
@@ -133,7 +137,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       for (Map.Entry<Integer, Long> w : plan.advanced().entrySet()) {
         batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
       }
-      db.write(writeOptions, batch);
+      db.write(options, batch);
     }
     nextLoserKey = loserKey;
     watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(plan.advanced());
@@ -231,6 +235,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       if (closed) return;
       closed = true;
       writeOptions.close();
+      asyncWriteOptions.close();
       rocks.close();
     } finally {
       lifecycle.writeLock().unlock();

@@ -166,6 +166,17 @@ class RocksDbMetadataStoreTest {
   }
 
   @Test
+  void anAsyncApplyIsTheSameApplyAndSurvivesAReopen() {
+    ApplyResult async = store.apply(A, range(A, 3, 1, 50), Durability.ASYNC);
+    assertEquals(50, async.applied());
+    assertEquals(50, store.watermark(A, 3));
+    store.close();
+    store = RocksDbMetadataStore.open(dir.resolve("one"), StoreSettings.defaults());
+    assertEquals(50, store.watermark(A, 3));
+    assertEquals(50, store.apply(A, range(A, 3, 1, 50), Durability.ASYNC).skipped(), "still idempotent");
+  }
+
+  @Test
   void aBatchMustComeFromTheOriginItNames() {
     List<JournalEntry> mixed = List.of(change(A, 1, 1, 10, Op.CREATE, 1, "a"), change(B, 1, 1, 10, Op.CREATE, 2, "b"));
     assertThrows(IllegalArgumentException.class, () -> store.apply(A, mixed));

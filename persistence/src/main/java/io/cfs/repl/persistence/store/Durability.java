@@ -1,0 +1,13 @@
+package io.cfs.repl.persistence.store;
+
+/** How durable an apply must be before it returns. */
+public enum Durability {
+  /** fsync'd before returning: required when the caller acknowledges the entries to someone else (a peer). */
+  SYNC,
+  /**
+   * Written to the write-ahead log without fsync. Safe only when the entries can be re-read from a durable source
+   * (this site's own journal): the watermark is in the same log record as the values, so after an OS crash the
+   * store recovers to a consistent prefix and the applier resumes from its watermark.
+   */
+  ASYNC
+}
