@@ -1,0 +1,73 @@
+package io.cfs.repl.engine.replicator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.transport.kryo.KryoPekkoSerializer;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every replicator message that can cross a node of the site cluster (commands to the singleton, the status reply,
+ * persisted events and snapshots) goes through the Kryo serializer, with Java serialization off, and comes back
+ * equal; a deserialized replyTo still delivers.
+ */
+class ActorMessageSerializationTest {
+  private static final ActorTestKit KIT = ActorTestKit.create(
+      ConfigFactory.parseString("pekko.actor.provider = local").withFallback(NodeConfig.base()));
+
+  @AfterAll
+  static void stop() {
+    KIT.shutdownTestKit();
+  }
+
+  private static Object roundTrip(Object message) {
+    Serialization serialization = SerializationExtension.get(KIT.system());
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertThat(serializer).isInstanceOf(KryoPekkoSerializer.class);
+    byte[] bytes = serializer.toBinary(message);
+    return serialization.deserialize(bytes, serializer.identifier(), "").get();
+  }
+
+  @Test
+  void javaSerializationIsOff() {
+    assertThat(KIT.system().settings().config().getBoolean("pekko.actor.allow-java-serialization")).isFalse();
+  }
+
+  @Test
+  void commandsCarryAWorkingReplyTo() {
+    TestProbe<ReplicatorStatus> probe = KIT.createTestProbe();
+    ReplicatorStatus status = new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTED, 5, null, 3, 9, 100, 2,
+        List.of(new StoppedShard(4, 1, 7, 8)));
+    for (SiteReplicator.Command cmd : List.of(new SiteReplicator.GetStatus(probe.ref()),
+        new SiteReplicator.Pause(probe.ref()), new SiteReplicator.Resume(probe.ref()))) {
+      SiteReplicator.Command back = (SiteReplicator.Command) roundTrip(cmd);
+      assertThat(back).isEqualTo(cmd);
+    }
+    var back = (SiteReplicator.GetStatus) roundTrip(new SiteReplicator.GetStatus(probe.ref()));
+    back.replyTo().tell(status);
+    probe.expectMessage(status);
+  }
+
+  @Test
+  void statusEventsAndStateRoundTrip() {
+    List<Object> all = List.of(
+        new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, 5, "refused", 3, 9, 100, 2,
+            List.of(new StoppedShard(4, 1, 7, 8))),
+        new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
+        new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
+        new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),
+        new ReplicatorState(Map.of(1, 2L), false, Map.of()));
+    for (Object o : all) {
+      assertThat(roundTrip(o)).isEqualTo(o);
+    }
+  }
+}
