@@ -14,6 +14,7 @@ public record ReplicatorSettings(
     Duration backoffMax,
     double backoffRandomFactor,
     Duration ackTimeout,
+    Duration cursorPersistInterval,
     Duration lagRefresh) {
 
   public ReplicatorSettings {
@@ -24,6 +25,8 @@ public record ReplicatorSettings(
     require(backoffMax.compareTo(backoffMin) >= 0, "backoff.max must be >= backoff.min");
     require(backoffRandomFactor >= 0 && backoffRandomFactor <= 1, "backoff.random-factor must be in [0, 1]");
     require(!ackTimeout.isNegative() && !ackTimeout.isZero(), "ack-timeout must be > 0");
+    require(!cursorPersistInterval.isNegative() && !cursorPersistInterval.isZero(),
+        "cursor-persist-interval must be > 0");
     require(!lagRefresh.isNegative() && !lagRefresh.isZero(), "lag-refresh must be > 0");
   }
 
@@ -37,6 +40,7 @@ public record ReplicatorSettings(
         c.getDuration("backoff.max"),
         c.getDouble("backoff.random-factor"),
         c.getDuration("ack-timeout"),
+        c.getDuration("cursor-persist-interval"),
         c.getDuration("lag-refresh"));
   }
 
