@@ -8,19 +8,38 @@ import java.util.List;
  * {@code GET /replication/status} body. Field names are part of the admin API (documented in the README).
  *
  * @param site this site
+ * @param role this site's role (active-passive); null until failover exists
+ * @param epoch the fencing epoch; null until failover exists
+ * @param health this site's overall health (see {@link Health#site})
  * @param peers one entry per peer link
  */
-public record StatusView(String site, List<PeerView> peers) {
+public record StatusView(String site, String role, Long epoch, Health health, List<PeerView> peers) {
 
-  /** One outgoing link. */
-  public record PeerView(String peer, String state, long stateSinceMillis, long lagEntries, long lagMillis,
-                         long oldestUnackedHlc, long ackedEntries, long ackedBatches, String lastError,
-                         List<StoppedShard> stoppedShards) {
+  /**
+   * One outgoing link.
+   *
+   * @param lagMillis now minus the hlc of the oldest entry the peer has not acknowledged: the age of the oldest entry
+   *     not yet applied there; 0 when caught up
+   * @param ackedEntriesPerSecond throughput: entries acknowledged per second over the last lag-refresh window
+   * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
+   * @param clockSkewMillis the peer's clock minus ours; null: heartbeats that measure it do not exist yet
+   * @param connection "plain" (site links are not encrypted yet)
+   */
+  public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
+                         long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
+                         double ackedEntriesPerSecond, String lastError, List<StoppedShard> stoppedShards,
+                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection) {
+    public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
+      Health.Verdict verdict = Health.of(s, settings, nowMillis);
+      return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
+          s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
+          Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), null, "plain");
+    }
   }
 
-  public static StatusView of(String site, List<ReplicatorStatus> statuses, long nowMillis) {
-    return new StatusView(site, statuses.stream().map(s -> new PeerView(s.peer(), s.state().name(),
-        s.sinceMillis(), s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(),
-        s.ackedBatches(), s.lastError(), s.stoppedShards())).toList());
+  public static StatusView of(String site, List<ReplicatorStatus> statuses, AdminSettings settings, long nowMillis) {
+    List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, settings, nowMillis)).toList();
+    return new StatusView(site, null, null, Health.site(peers.stream().map(PeerView::health).toList()), peers);
   }
 }

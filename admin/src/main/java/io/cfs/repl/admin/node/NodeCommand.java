@@ -3,9 +3,11 @@ package io.cfs.repl.admin.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.admin.http.NodeExtension;
+import io.cfs.repl.admin.ingest.IngestServer;
+import io.cfs.repl.admin.ingest.IngestSettings;
+import io.cfs.repl.admin.metrics.Observability;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.receiver.ApplyListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,11 +30,17 @@ public final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     Config user = ConfigFactory.parseFile(configFile.toFile());
-    ReplicationNode node = ReplicationNode.start(NodeConfig.load(user), ApplyListener.NONE);
+    Config config = NodeConfig.load(user);
+    ReplicationNode node = ReplicationNode.start(config, Observability.hooks(config));
     NodeExtension.of(node.system().classicSystem()).set(node);
     Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+    // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
+    IngestServer ingest = IngestServer.start(node.system(), node.journal(),
+        IngestSettings.create(node.system().settings().config())).toCompletableFuture().get();
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
     System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
+    System.out.printf("INGEST port=%d%n", ingest.port());
+    System.out.printf("METRICS %s%n", Observability.describe());
     System.out.flush();
     node.system().getWhenTerminated().toCompletableFuture().get();
     return 0;

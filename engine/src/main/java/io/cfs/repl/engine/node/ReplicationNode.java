@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
@@ -10,19 +11,20 @@ import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
 import io.cfs.repl.engine.replicator.SiteReplicator;
+import io.cfs.repl.engine.replicator.SyncOutcome;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.journal.RocksDbJournal;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
-import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,6 +77,11 @@ public final class ReplicationNode implements AutoCloseable {
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
   public static ReplicationNode start(Config userConfig, ApplyListener applyListener) throws Exception {
+    return start(userConfig, NodeHooks.of(applyListener));
+  }
+
+  /** Starts a node observed by {@code hooks} (apply listener, metrics, tracing). */
+  public static ReplicationNode start(Config userConfig, NodeHooks hooks) throws Exception {
     Config config = NodeConfig.effective(userConfig);
     NodeSettings settings = NodeSettings.create(config);
     ReplicatorSettings replicatorSettings = ReplicatorSettings.create(config);
@@ -84,8 +91,8 @@ public final class ReplicationNode implements AutoCloseable {
     log.info("[{}] starting node: data {}, link {}:{}, peers {}", settings.siteId(), settings.dataDir(),
         settings.linkHost(), settings.linkPort(), settings.peers().keySet());
 
-    LocalJournal journal = RocksDbJournal.open(settings.dataDir().resolve("journal"), settings.siteId(),
-        JournalSettings.create(config));
+    LocalJournal journal = new MeteredJournal(RocksDbJournal.open(settings.dataDir().resolve("journal"),
+        settings.siteId(), JournalSettings.create(config)), hooks.metrics());
     MetadataStore store = RocksDbMetadataStore.open(settings.dataDir().resolve("store"), StoreSettings.create(config));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
@@ -99,17 +106,18 @@ public final class ReplicationNode implements AutoCloseable {
       Executor applyExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
       UniqueKillSwitch localApply = LocalApplier.start(system, journal, store, replicatorSettings, applyExecutor,
-          applyListener);
+          hooks.applyListener(), hooks.metrics());
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), store, codec,
-          receiverSettings, applyExecutor, applyListener);
+          receiverSettings, applyExecutor, hooks.applyListener(), hooks.metrics(), hooks.tracer());
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
-              settings.linkPort(), receiver, LinkMetrics.NONE)
+              settings.linkPort(), receiver, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
       Map<String, ActorRef<SiteReplicator.Command>> replicators = new TreeMap<>();
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.socketAddress(),
-            journal, replicatorSettings, linkSettings, codec, LinkMetrics.NONE);
+            journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
+            hooks.tracer());
         replicators.put(peer.site(), ClusterSingleton.get(system).init(
             SingletonActor.of(SiteReplicator.create(wiring), "replicator-" + peer.site())));
       }
@@ -163,6 +171,27 @@ public final class ReplicationNode implements AutoCloseable {
 
   public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
     return AskPattern.ask(replicator(peer), SiteReplicator.Resume::new, timeout, system.scheduler());
+  }
+
+  /**
+   * An operator's sync of every link: links in backoff reconnect now; with {@code force}, stopped links and shards
+   * are retried and connected links re-established from their cursors. Paused links stay paused.
+   */
+  public CompletionStage<Map<String, SyncOutcome>> sync(boolean force, Duration timeout) {
+    Map<String, CompletableFuture<SyncOutcome>> asks = new TreeMap<>();
+    replicators.forEach((peer, ref) -> asks.put(peer, AskPattern.<SiteReplicator.Command, SyncOutcome>ask(
+        ref, replyTo -> new SiteReplicator.Sync(force, replyTo), timeout, system.scheduler()).toCompletableFuture()));
+    return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
+        .thenApply(v -> {
+          Map<String, SyncOutcome> outcomes = new TreeMap<>();
+          asks.forEach((peer, ask) -> outcomes.put(peer, ask.join()));
+          return outcomes;
+        });
+  }
+
+  /** The peer sites this node ships to. */
+  public Set<String> peers() {
+    return replicators.keySet();
   }
 
   private ActorRef<SiteReplicator.Command> replicator(String peer) {

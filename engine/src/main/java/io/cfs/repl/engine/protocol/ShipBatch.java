@@ -9,14 +9,23 @@ import java.util.List;
  * @param batchId increases per link connection; echoed by the ack
  * @param originSite the sending site; every entry must have this origin
  * @param entries the entries, possibly across many shards
+ * @param traceParent the sender's trace span as a W3C {@code traceparent} value, so the receiver's apply joins the
+ *     same trace; null when the sender does not trace
  */
-public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries) implements WireMessage {
+public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent)
+    implements WireMessage {
   public ShipBatch {
     entries = List.copyOf(entries);
   }
 
+  /** A batch without trace context. */
+  public ShipBatch(long batchId, String originSite, List<JournalEntry> entries) {
+    this(batchId, originSite, entries, null);
+  }
+
   @Override
   public String toString() {
-    return "ShipBatch{#" + batchId + " from " + originSite + ", " + entries.size() + " entries}";
+    return "ShipBatch{#" + batchId + " from " + originSite + ", " + entries.size() + " entries"
+        + (traceParent == null ? "" : ", trace " + traceParent) + "}";
   }
 }

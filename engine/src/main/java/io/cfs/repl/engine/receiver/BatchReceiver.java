@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.receiver;
 
 import io.cfs.repl.engine.clock.Clocks;
+import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The receiving end of every peer's link: checks each batch (known origin, origin matches the handshake, size),
  * applies it to the metadata store in one atomic write off the actor threads, and acknowledges with the applied
  * watermarks. Sequence gaps are found by the store per shard and reported in the ack; a refused batch is answered
- * with {@link BatchRejected} and the connection ends.
+ * with {@link BatchRejected} and the connection ends. Each applied batch gets an apply span, a child of the
+ * sender's span carried in the batch, so one trace covers both sites.
  */
 public final class BatchReceiver implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(BatchReceiver.class);
@@ -39,9 +42,12 @@ public final class BatchReceiver implements LinkHandler {
   private final ReceiverSettings settings;
   private final Executor applyExecutor;
   private final ApplyListener listener;
+  private final ReplicationMetrics metrics;
+  private final BatchTracer tracer;
 
   public BatchReceiver(String localSite, Set<String> knownPeers, MetadataStore store, WireCodec codec,
-                       ReceiverSettings settings, Executor applyExecutor, ApplyListener listener) {
+                       ReceiverSettings settings, Executor applyExecutor, ApplyListener listener,
+                       ReplicationMetrics metrics, BatchTracer tracer) {
     this.localSite = localSite;
     this.knownPeers = Set.copyOf(knownPeers);
     this.store = store;
@@ -49,6 +55,8 @@ public final class BatchReceiver implements LinkHandler {
     this.settings = settings;
     this.applyExecutor = applyExecutor;
     this.listener = listener;
+    this.metrics = metrics;
+    this.tracer = tracer;
   }
 
   @Override
@@ -147,8 +155,27 @@ public final class BatchReceiver implements LinkHandler {
 
   private WireMessage apply(String origin, Pending pending) {
     List<JournalEntry> entries = pending.entries();
-    ApplyResult result = store.apply(origin, entries);
+    List<BatchTracer.BatchSpan> spans = new ArrayList<>(pending.batches().size());
+    for (ShipBatch batch : pending.batches()) {
+      if (!batch.entries().isEmpty()) {
+        spans.add(tracer.startApply(origin, batch.traceParent(), batch.entries().size()));
+      }
+    }
+    long started = System.nanoTime();
+    ApplyResult result;
+    try {
+      result = store.apply(origin, entries);
+    } catch (RuntimeException e) {
+      spans.forEach(span -> span.fail(e.toString()));
+      throw e;
+    }
+    long applyNanos = System.nanoTime() - started;
+    spans.forEach(BatchTracer.BatchSpan::finish);
     listener.onBatchApplied(origin, entries, result, Clocks.epochNanos());
+    if (!entries.isEmpty()) { // keep-alives are acknowledged, not counted as applies
+      metrics.onBatchApplied(origin, entries.size(), result.applied(), result.skipped(), result.lost(),
+          sizeOf(entries), applyNanos);
+    }
     for (ApplyResult.Gap gap : result.gaps()) {
       log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite, origin,
           gap.shard(), gap.expectedSeq(), gap.receivedSeq());
@@ -160,6 +187,13 @@ public final class BatchReceiver implements LinkHandler {
   private Checked reject(String origin, long batchId, String reason) {
     log.error("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, reason);
     listener.onBatchRejected(origin, reason);
+    metrics.onBatchRejected(origin, reason);
     return new Checked(null, new BatchRejected(batchId, reason));
+  }
+
+  static long sizeOf(List<JournalEntry> entries) {
+    long bytes = 0;
+    for (JournalEntry e : entries) bytes += e.sizeEstimate();
+    return bytes;
   }
 }

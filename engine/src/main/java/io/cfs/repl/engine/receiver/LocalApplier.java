@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.receiver;
 
 import io.cfs.repl.engine.clock.Clocks;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.ApplyResult;
@@ -21,7 +22,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 /**
  * Applies this site's own journal to its own metadata store, through the same atomic LWW apply as remote entries,
  * so the store is the site's converged view of every origin. Resumes from the store's own watermarks, so a
- * restart neither skips nor re-applies.
+ * restart neither skips nor re-applies. Its applies are reported like remote ones, with this site as the origin.
  */
 public final class LocalApplier {
 
@@ -29,7 +30,8 @@ public final class LocalApplier {
   }
 
   public static UniqueKillSwitch start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
-                                       ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener) {
+                                       ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
+                                       ReplicationMetrics metrics) {
     String site = journal.localSite();
     RestartSettings restart = RestartSettings.create(settings.backoffMin(), settings.backoffMax(),
         settings.backoffRandomFactor());
@@ -41,8 +43,12 @@ public final class LocalApplier {
                   return acc;
                 })
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+                  long started = System.nanoTime();
                   ApplyResult result = store.apply(site, batch, Durability.ASYNC); // the journal can replay it
+                  long applyNanos = System.nanoTime() - started;
                   listener.onBatchApplied(site, batch, result, Clocks.epochNanos());
+                  metrics.onBatchApplied(site, batch.size(), result.applied(), result.skipped(), result.lost(),
+                      BatchReceiver.sizeOf(batch), applyNanos);
                   if (!result.gaps().isEmpty()) {
                     // Only possible if the store lost data under a live journal: stop rather than skip.
                     throw new IllegalStateException("[" + site + "] local apply found gaps " + result.gaps());

@@ -1,6 +1,9 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.ShipBatch;
+import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.SiteLinkClient;
@@ -16,12 +19,14 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.typed.javadsl.ActorFlow;
+import org.apache.pekko.util.ByteString;
 
 /**
  * One connection's worth of shipping: journal tail from the cursors -> ShipBatch -> Kryo -> TCP -> acks, merged
- * while the replicator persists, -> replicator. Backpressure runs end to end: the tail reads only on demand, TCP
- * demand follows the peer's apply, and at most one cursor persist is in flight. The replicator restarts it (with
- * backoff) from the persisted cursors when it ends; the receiver's watermarks make re-sent batches harmless.
+ * while the replicator persists, -> replicator. Backpressure runs end to end: the tail reads only on demand (one
+ * batch read ahead, whose wait for demand is the backpressure metric), TCP demand follows the peer's apply, and at
+ * most one cursor persist is in flight. The replicator restarts it (with backoff) from the persisted cursors when it
+ * ends; the receiver's watermarks make re-sent batches harmless.
  */
 final class LinkStream {
 
@@ -34,16 +39,18 @@ final class LinkStream {
   static Running start(ActorSystem<?> system, ReplicatorWiring w, Map<Integer, Long> positions,
                        ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
+    InFlightBatches inFlight = new InFlightBatches();
     Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
         w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
+            .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
             // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
             .keepAlive(w.linkSettings().idleTimeout().dividedBy(3), List::<JournalEntry>of)
             .viaMat(KillSwitches.single(), Keep.right())
             .zipWithIndex()
-            .map(p -> w.codec().encode(new ShipBatch(p.second(), w.localSite(), p.first())))
+            .map(p -> ship(w, inFlight, p.second(), p.first()))
             .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), w.peerAddress(),
                 w.linkMetrics()), Keep.both())
-            .map(bytes -> AckSummary.of(w.codec().decode(bytes)))
+            .map(bytes -> received(w, inFlight, w.codec().decode(bytes)))
             .conflate(AckSummary::merge)
             // at most one cursor event per interval; acks arriving meanwhile merge into it
             .throttle(1, s.cursorPersistInterval())
@@ -51,6 +58,30 @@ final class LinkStream {
                 SiteReplicator.RecordAcks::new))
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
+    m.second().whenComplete((done, failure) -> inFlight.abandon(failure == null ? "link closed" : failure.toString()));
     return new Running(m.first().first(), m.first().second(), m.second());
+  }
+
+  /** Encodes a batch; a non-empty one starts its span (whose context rides in the frame) and is tracked to its ack. */
+  private static ByteString ship(ReplicatorWiring w, InFlightBatches inFlight, long batchId,
+                                 List<JournalEntry> entries) {
+    if (entries.isEmpty()) {
+      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries)); // keep-alive
+    }
+    BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
+    ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent()));
+    w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
+    inFlight.shipped(batchId, System.nanoTime(), span);
+    return bytes;
+  }
+
+  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, WireMessage message) {
+    if (message instanceof BatchAck ack) {
+      long latency = inFlight.acked(ack.batchId(), System.nanoTime());
+      if (latency >= 0) {
+        w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
+      }
+    }
+    return AckSummary.of(message);
   }
 }

@@ -3,7 +3,9 @@ package io.cfs.repl.engine.replicator;
 import java.util.List;
 
 /**
- * A snapshot of one link for status, lag and health.
+ * A snapshot of one link for status, lag and health. Lag is the replicator's last periodic measurement
+ * ({@code cfs-repl.replicator.lag-refresh}); {@link #lagMillis} ages it to the moment of reading, so a stuck link's
+ * lag keeps rising between measurements.
  *
  * @param localSite this site
  * @param peer the peer site
@@ -14,12 +16,25 @@ import java.util.List;
  * @param ackedEntries entries acknowledged since this replicator started
  * @param ackedBatches batches acknowledged since this replicator started
  * @param stoppedShards shards stopped on a sequence gap
+ * @param disconnectedSinceMillis when the link last stopped being CONNECTED (or the replicator started, if it never
+ *     was), 0 while it is CONNECTED: a link cycling between CONNECTING and BACKOFF keeps its first time
+ * @param lagMeasuredAtMillis when lag was last measured
+ * @param ackedEntriesPerSecond entries acknowledged per second between the last two lag measurements
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
-                               List<StoppedShard> stoppedShards) {
+                               List<StoppedShard> stoppedShards, long disconnectedSinceMillis,
+                               long lagMeasuredAtMillis, double ackedEntriesPerSecond) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
+  }
+
+  /** Without the connection and measurement details (tests, and callers that do not track them). */
+  public ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
+                          long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
+                          List<StoppedShard> stoppedShards) {
+    this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

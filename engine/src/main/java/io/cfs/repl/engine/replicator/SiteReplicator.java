@@ -1,11 +1,10 @@
 package io.cfs.repl.engine.replicator;
 
-import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,6 +30,11 @@ import org.apache.pekko.stream.UniqueKillSwitch;
  * itself ({@link LinkStream}) is runtime state owned by this actor: started after recovery, restarted with
  * exponential backoff and jitter from the persisted cursors when the connection ends, stopped by pause. Runtime
  * fields are touched only by this actor's handlers and signal handlers, never during replay.
+ *
+ * <p>Lag (entries and the hlc of the oldest unacknowledged entry) is measured by a timer every
+ * {@code lag-refresh}, not by the arrival of acks, so the published lag keeps rising while a link is stuck and is
+ * zero on an idle, caught-up link. A status request measures afresh (the same cheap measurement), so a status that
+ * says "caught up" is never a stale answer that predates the last append.
  */
 public final class SiteReplicator
     extends EventSourcedBehaviorWithEnforcedReplies<SiteReplicator.Command, ReplicatorEvent, ReplicatorState> {
@@ -48,6 +52,13 @@ public final class SiteReplicator
   public record Resume(ActorRef<ReplicatorStatus> replyTo) implements Command {
   }
 
+  /**
+   * An operator's sync: a link waiting in backoff reconnects now; with {@code force}, links and shards stopped on an
+   * error are retried and connected links are re-established from their persisted cursors. Pauses are kept.
+   */
+  public record Sync(boolean force, ActorRef<SyncOutcome> replyTo) implements Command {
+  }
+
   /** From the link stream: acknowledgements merged since the last one; replied once persisted. */
   record RecordAcks(AckSummary acks, ActorRef<Done> replyTo) implements Command {
   }
@@ -60,12 +71,17 @@ public final class SiteReplicator
 
   private enum Reconnect implements Command { INSTANCE }
 
+  private enum RefreshLag implements Command { INSTANCE }
+
   public static PersistenceId persistenceId(String localSite, String peer) {
     return PersistenceId.of("SiteReplicator", localSite + "->" + peer);
   }
 
   public static Behavior<Command> create(ReplicatorWiring wiring) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SiteReplicator(ctx, timers, wiring)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      wiring.metrics().onLinkStateChanged(wiring.peer(), LinkState.RECOVERING);
+      return new SiteReplicator(ctx, timers, wiring);
+    }));
   }
 
   private final ActorContext<Command> context;
@@ -81,6 +97,10 @@ public final class SiteReplicator
   private int attempt;
   private long ackedEntries;
   private long ackedBatches;
+  private long disconnectedSinceMillis = sinceMillis;
+  private long lastTickMillis = sinceMillis;
+  private long ackedAtLastTick;
+  private double ackedPerSecond;
 
   private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring) {
     super(persistenceId(wiring.localSite(), wiring.peer()));
@@ -107,6 +127,8 @@ public final class SiteReplicator
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
         .onCommand(Pause.class, this::onPause)
         .onCommand(Resume.class, this::onResume)
+        .onCommand(Sync.class, this::onSync)
+        .onCommand(RefreshLag.class, this::onRefreshLag)
         .onCommand(LinkUp.class, this::onLinkUp)
         .onCommand(LinkDown.class, this::onLinkDown)
         .onCommand(Reconnect.class, this::onReconnect)
@@ -130,6 +152,8 @@ public final class SiteReplicator
   private void onRecovered(ReplicatorState state) {
     context.getLog().info("[{}] recovered cursors for {} shards, {} stopped, paused={}", link,
         state.cursors().size(), state.stopped().size(), state.paused());
+    refreshLag(state);
+    timers.startTimerWithFixedDelay(RefreshLag.INSTANCE, wiring.settings().lagRefresh());
     if (state.paused()) {
       enter(LinkState.PAUSED);
     } else {
@@ -162,7 +186,10 @@ public final class SiteReplicator
     if (newlyStopped.isEmpty()) {
       return Effect().persist(events).thenReply(cmd.replyTo(), s -> Done.getInstance());
     }
-    newlyStopped.forEach(s -> context.getLog().error("[{}] shard stopped: {}", link, s.reason()));
+    newlyStopped.forEach(s -> {
+      context.getLog().error("[{}] shard stopped: {}", link, s.reason());
+      wiring.metrics().onGap(wiring.peer(), s.shard());
+    });
     lastError = newlyStopped.get(0).reason();
     // Restart the link so the stopped shards leave the tail; the other shards go on from their cursors.
     return Effect().persist(events)
@@ -213,10 +240,12 @@ public final class SiteReplicator
     killSwitch = null;
     lastError = describe(cmd.cause());
     if (cmd.cause() instanceof AckSummary.BatchRejectedException) {
+      wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.REJECTED_BY_PEER);
       context.getLog().error("[{}] link stopped: {}", link, lastError);
       enter(LinkState.STOPPED);
       return Effect().noReply();
     }
+    wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.LINK_FAILED);
     attempt++;
     var delay = wiring.settings().backoff(attempt, ThreadLocalRandom.current().nextDouble());
     context.getLog().warn("[{}] link down ({}); reconnect attempt {} in {} ms", link, lastError, attempt,
@@ -224,6 +253,55 @@ public final class SiteReplicator
     enter(LinkState.BACKOFF);
     timers.startSingleTimer(Reconnect.INSTANCE, delay);
     return Effect().noReply();
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onSync(ReplicatorState state, Sync cmd) {
+    if (state.paused()) {
+      return Effect().reply(cmd.replyTo(), new SyncOutcome(SyncOutcome.Action.LEFT_PAUSED, status(state)));
+    }
+    if (cmd.force() && (linkState == LinkState.STOPPED || !state.stopped().isEmpty())) {
+      return Effect().persist(new ReplicatorEvent.LinkResumed(System.currentTimeMillis()))
+          .thenRun(s -> {
+            context.getLog().info("[{}] forced sync: retrying stopped link/shards from their cursors", link);
+            lastError = null;
+            attempt = 0;
+            restartLink(s);
+          })
+          .thenReply(cmd.replyTo(), s -> new SyncOutcome(SyncOutcome.Action.RETRIED, status(s)));
+    }
+    SyncOutcome.Action action = SyncOutcome.Action.NONE;
+    if (linkState == LinkState.BACKOFF) {
+      context.getLog().info("[{}] sync: reconnecting now instead of after backoff", link);
+      attempt = 0;
+      restartLink(state);
+      action = SyncOutcome.Action.RECONNECTED;
+    } else if (cmd.force()) {
+      context.getLog().info("[{}] forced sync: re-establishing the link from the persisted cursors", link);
+      restartLink(state);
+      action = SyncOutcome.Action.RESTARTED;
+    }
+    return Effect().reply(cmd.replyTo(), new SyncOutcome(action, status(state)));
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onRefreshLag(ReplicatorState state, RefreshLag cmd) {
+    refreshLag(state);
+    return Effect().noReply();
+  }
+
+  /** The timer's measurement: publishes lag and the acknowledged-entries rate since the previous one. */
+  private void refreshLag(ReplicatorState state) {
+    long now = System.currentTimeMillis();
+    try {
+      Lag lag = Lag.measure(wiring.journal(), state, now);
+      wiring.metrics().onLag(wiring.peer(), lag.entries(), lag.millis(now));
+    } catch (RuntimeException e) { // the journal closing under a stopping node: nothing to publish
+      context.getLog().debug("[{}] lag not measured: {}", link, e.toString());
+    }
+    if (now > lastTickMillis) {
+      ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (now - lastTickMillis);
+    }
+    lastTickMillis = now;
+    ackedAtLastTick = ackedEntries;
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onReconnect(ReplicatorState state, Reconnect cmd) {
@@ -263,29 +341,20 @@ public final class SiteReplicator
     if (next != linkState) {
       linkState = next;
       sinceMillis = System.currentTimeMillis();
+      if (next == LinkState.CONNECTED) {
+        disconnectedSinceMillis = 0;
+      } else if (disconnectedSinceMillis == 0) {
+        disconnectedSinceMillis = sinceMillis;
+      }
+      wiring.metrics().onLinkStateChanged(wiring.peer(), next);
     }
   }
 
-  /**
-   * Lag is computed against the local journal: a handful of point reads per lagging shard, from memory in the
-   * common case, so it is answered inline.
-   */
   private ReplicatorStatus status(ReplicatorState state) {
-    LocalJournal journal = wiring.journal();
-    long lagEntries = 0;
-    long oldest = 0;
-    for (Map.Entry<Integer, Long> head : journal.heads().entrySet()) {
-      long cursor = state.cursor(head.getKey());
-      if (head.getValue() > cursor) {
-        lagEntries += head.getValue() - cursor;
-        OptionalLong hlc = journal.hlcAt(head.getKey(), cursor + 1);
-        if (hlc.isPresent() && (oldest == 0 || hlc.getAsLong() < oldest)) {
-          oldest = hlc.getAsLong();
-        }
-      }
-    }
-    return new ReplicatorStatus(wiring.localSite(), wiring.peer(), linkState, sinceMillis, lastError, lagEntries,
-        oldest, ackedEntries, ackedBatches, List.copyOf(state.stopped().values()));
+    Lag lag = Lag.measure(wiring.journal(), state, System.currentTimeMillis());
+    return new ReplicatorStatus(wiring.localSite(), wiring.peer(), linkState, sinceMillis, lastError, lag.entries(),
+        lag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(state.stopped().values()),
+        disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond);
   }
 
   private static String describe(Throwable t) {

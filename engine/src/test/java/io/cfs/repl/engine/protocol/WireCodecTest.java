@@ -31,6 +31,18 @@ class WireCodecTest {
   }
 
   @Test
+  void shipBatchCarriesItsTraceParentOrNone() {
+    String traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    ShipBatch traced = (ShipBatch) codec.decode(codec.encode(new ShipBatch(8, "site-a", List.of(entry(1)),
+        traceParent)));
+    assertThat(traced.traceParent()).isEqualTo(traceParent);
+    assertThat(traced.entries()).containsExactly(entry(1));
+    ShipBatch untraced = (ShipBatch) codec.decode(codec.encode(new ShipBatch(9, "site-a", List.of())));
+    assertThat(untraced.traceParent()).isNull();
+    assertThat(untraced.entries()).isEmpty();
+  }
+
+  @Test
   void acksAndRejectionsRoundTrip() {
     BatchAck ack = new BatchAck(9, Map.of(1, 5L, 2, 7L), List.of(new ApplyResult.Gap(3, 1, 9)), 10, 2);
     assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);

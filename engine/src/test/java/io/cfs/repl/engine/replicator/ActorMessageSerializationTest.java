@@ -52,6 +52,13 @@ class ActorMessageSerializationTest {
       SiteReplicator.Command back = (SiteReplicator.Command) roundTrip(cmd);
       assertThat(back).isEqualTo(cmd);
     }
+    TestProbe<SyncOutcome> syncProbe = KIT.createTestProbe();
+    var sync = (SiteReplicator.Sync) roundTrip(new SiteReplicator.Sync(true, syncProbe.ref()));
+    assertThat(sync.force()).isTrue();
+    SyncOutcome outcome = new SyncOutcome(SyncOutcome.Action.RETRIED, status);
+    assertThat(roundTrip(outcome)).isEqualTo(outcome);
+    sync.replyTo().tell(outcome);
+    syncProbe.expectMessage(outcome);
     var back = (SiteReplicator.GetStatus) roundTrip(new SiteReplicator.GetStatus(probe.ref()));
     back.replyTo().tell(status);
     probe.expectMessage(status);
@@ -62,6 +69,8 @@ class ActorMessageSerializationTest {
     List<Object> all = List.of(
         new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, 5, "refused", 3, 9, 100, 2,
             List.of(new StoppedShard(4, 1, 7, 8))),
+        new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTING, 5, "refused", 3, 9, 100, 2,
+            List.of(), 4, 6, 1234.5),
         new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
         new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
         new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),

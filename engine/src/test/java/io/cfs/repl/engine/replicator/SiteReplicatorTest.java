@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
@@ -63,7 +65,8 @@ class SiteReplicatorTest {
     TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         new InetSocketAddress("127.0.0.1", TestSites.freePort()), journal, ReplicatorSettings.create(CONFIG),
-        LinkSettings.create(CONFIG), WireCodec.create(CONFIG), LinkMetrics.NONE);
+        LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
+        BatchTracer.NONE);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
@@ -113,6 +116,20 @@ class SiteReplicatorTest {
     var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
     assertThat(resumed.events()).hasSize(1);
     assertThat(resumed.state().stopped()).isEmpty();
+  }
+
+  @Test
+  void forcedSyncRetriesStoppedShardsAndKeepsAPause() {
+    ack(Map.of(2, 0L), List.of(new ApplyResult.Gap(2, 1, 51)));
+    var retried = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(true, replyTo));
+    assertThat(retried.reply().action()).isEqualTo(SyncOutcome.Action.RETRIED);
+    assertThat(retried.events()).singleElement().isInstanceOf(ReplicatorEvent.LinkResumed.class);
+    assertThat(retried.state().stopped()).isEmpty();
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    var kept = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(true, replyTo));
+    assertThat(kept.reply().action()).isEqualTo(SyncOutcome.Action.LEFT_PAUSED);
+    assertThat(kept.hasNoEvents()).isTrue();
+    assertThat(kept.reply().status().state()).isEqualTo(LinkState.PAUSED);
   }
 
   @Test

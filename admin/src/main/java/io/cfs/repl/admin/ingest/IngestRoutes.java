@@ -1,0 +1,119 @@
+package io.cfs.repl.admin.ingest;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessages;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The ingest routes: {@code POST /journal/entries}, {@code GET /journal/stream} (WebSocket) and
+ * {@code GET /journal/heads}, all behind the bearer token when one is configured. Every refusal is a typed JSON
+ * {@link IngestError}, changes nothing, and is logged at WARN.
+ */
+final class IngestRoutes {
+  private static final String POST_ENTRIES = "POST /journal/entries";
+  /** Reading a body is bounded by pekko.http.server.request-timeout as well; this only frees a stuck read. */
+  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(60);
+  private static final long RETRY_AFTER_SECONDS = 1;
+
+  private final Ingestor ingestor;
+  private final IngestStream stream;
+  private final IngestSettings settings;
+  private final ClassicActorSystemProvider system;
+  private final Semaphore appendsInFlight;
+  private final byte[] expectedAuthorization;
+
+  IngestRoutes(Ingestor ingestor, IngestStream stream, IngestSettings settings, ClassicActorSystemProvider system) {
+    this.ingestor = ingestor;
+    this.stream = stream;
+    this.settings = settings;
+    this.system = system;
+    this.appendsInFlight = new Semaphore(settings.maxInFlightAppends());
+    this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  Route route() {
+    return authorized(() -> pathPrefix("journal", () -> concat(
+        path("entries", () -> post(this::postEntries)),
+        path("stream", () -> get(() -> handleWebSocketMessages(stream.flow()))),
+        path("heads", () -> get(() -> complete(StatusCodes.OK, new TreeMap<>(ingestor.heads()),
+            IngestJson.marshaller()))))));
+  }
+
+  private Route authorized(Supplier<Route> inner) {
+    if (!settings.requiresToken()) return inner.get();
+    return optionalHeaderValueByName("Authorization", header -> {
+      // Constant time, so the token cannot be guessed byte by byte from response times.
+      boolean valid = header.isPresent()
+          && MessageDigest.isEqual(header.get().getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+      return valid ? inner.get() : refuse(new IngestRejection(401, "UNAUTHORIZED", null, null,
+          header.isPresent() ? "wrong bearer token" : "Authorization: Bearer <token> is required"), "request");
+    });
+  }
+
+  private Route postEntries() {
+    return extractRequestEntity(entity -> {
+      Optional<BatchFormat> format = BatchFormat.of(entity.getContentType().mediaType());
+      if (format.isEmpty()) {
+        return refuse(new IngestRejection(415, "UNSUPPORTED_MEDIA_TYPE", null, null, "Content-Type "
+            + entity.getContentType() + "; use application/json or " + BinaryBatch.MEDIA_TYPE), POST_ENTRIES);
+      }
+      if (entity.getContentLengthOption().orElse(0) > settings.maxRequestBytes()) {
+        return refuse(IngestRejection.requestTooLarge(settings.maxRequestBytes()), POST_ENTRIES);
+      }
+      // Taken before the body is read, so that refused requests hold no memory either.
+      if (!appendsInFlight.tryAcquire()) {
+        return refuse(new IngestRejection(503, "BUSY", null, null, settings.maxInFlightAppends()
+            + " appends in flight; retry after " + RETRY_AFTER_SECONDS + " s"), POST_ENTRIES);
+      }
+      CompletionStage<IngestResponse> done = append(entity, format.get());
+      done.whenComplete((response, failure) -> appendsInFlight.release());
+      return onComplete(done, result -> result.isSuccess()
+          ? complete(StatusCodes.OK, result.get(), IngestJson.marshaller())
+          : refuse(IngestRejection.of(result.failed().get()), POST_ENTRIES));
+    });
+  }
+
+  private CompletionStage<IngestResponse> append(RequestEntity entity, BatchFormat format) {
+    int max = settings.maxRequestBytes();
+    // withSizeLimit replaces the server-wide max-content-length, so max-request-bytes is the one bound that applies.
+    return entity.withSizeLimit(max).toStrict(BODY_TIMEOUT.toMillis(), max, system)
+        .thenCompose(strict -> ingestor.ingest(strict.getData(), format));
+  }
+
+  private Route refuse(IngestRejection rejection, String where) {
+    ingestor.logRejected(rejection, where);
+    HttpResponse response = HttpResponse.create()
+        .withStatus(rejection.status())
+        .withEntity(ContentTypes.APPLICATION_JSON, IngestJson.write(rejection.body(null)));
+    if (rejection.retryable()) response = response.addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
+    if (rejection.status() == 401) {
+      response = response.addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "cfs-repl ingest")));
+    }
+    return complete(response);
+  }
+}

@@ -1,0 +1,90 @@
+package io.cfs.repl.engine.metrics;
+
+import io.cfs.repl.engine.replicator.LinkState;
+import io.cfs.repl.transport.link.LinkMetrics;
+
+/**
+ * What replication reports about itself, named after what happened, so the metrics library (Kamon) lives in one
+ * adapter and the engine never imports it. One instance serves one node (one site); every method is called on actor
+ * or stream threads and must neither block nor throw. Every method defaults to doing nothing.
+ *
+ * <p>{@code peer} is the site a link ships to; {@code origin} is the site whose entries were applied here (it is
+ * this site itself for the local apply of its own journal).
+ */
+public interface ReplicationMetrics {
+  /** Reports nothing. */
+  ReplicationMetrics NONE = new ReplicationMetrics() { };
+
+  /** {@link #onLinkDown} kind: the connection failed, closed or timed out; the link reconnects with backoff. */
+  String LINK_FAILED = "link_failed";
+  /** {@link #onLinkDown} kind: the peer refused a whole batch; the link stops until resumed. */
+  String REJECTED_BY_PEER = "rejected_by_peer";
+
+  // ---- intake
+
+  /** An append of {@code entries} became durable in the local journal after {@code latencyNanos}. */
+  default void onAppend(int entries, long latencyNanos) {
+  }
+
+  /** An append was refused as a whole ({@code reason}: the journal's reason code, e.g. GAP). */
+  default void onAppendRejected(String reason) {
+  }
+
+  // ---- sending side, per peer link
+
+  /** A batch was encoded and handed to the link; {@code bytes} is its encoded size before compression. */
+  default void onBatchShipped(String peer, int entries, long bytes) {
+  }
+
+  /** The peer acknowledged {@code entries}; {@code latencyNanos} runs from shipping the acked batch to its ack. */
+  default void onBatchAcked(String peer, long entries, long latencyNanos) {
+  }
+
+  /** A batch read from the journal waited {@code waitNanos} for the link to ask for it (0 when it was asked). */
+  default void onBackpressure(String peer, long waitNanos) {
+  }
+
+  /** The link to {@code peer} entered {@code state}. */
+  default void onLinkStateChanged(String peer, LinkState state) {
+  }
+
+  /**
+   * The link to {@code peer} ended on an error; {@code kind} is one of {@link #LINK_FAILED} (connection, timeout) or
+   * {@link #REJECTED_BY_PEER} (the peer refused a whole batch; the link stops).
+   */
+  default void onLinkDown(String peer, String kind) {
+  }
+
+  /** The peer refused {@code shard} on a sequence gap; that shard stops until an operator resumes the link. */
+  default void onGap(String peer, int shard) {
+  }
+
+  /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
+  default void onLag(String peer, long entries, long millis) {
+  }
+
+  /** Frame-level reporting (bytes before and after compression) of the link to {@code peer}. */
+  default LinkMetrics link(String peer) {
+    return LinkMetrics.NONE;
+  }
+
+  // ---- receiving side
+
+  /**
+   * One atomic apply of entries from {@code origin}: {@code applied} newly, {@code skipped} already held,
+   * {@code lost} of them lost last-write-wins (conflicts, recorded in the audit trail); {@code bytes} is the entries'
+   * estimated size.
+   */
+  default void onBatchApplied(String origin, int entries, int applied, int skipped, int lost, long bytes,
+                              long applyNanos) {
+  }
+
+  /** A batch from {@code origin} was refused as a whole (nothing applied) for {@code reason}. */
+  default void onBatchRejected(String origin, String reason) {
+  }
+
+  /** Frame-level reporting of the links peers open to this site. */
+  default LinkMetrics inboundLinks() {
+    return LinkMetrics.NONE;
+  }
+}

@@ -1,0 +1,106 @@
+package io.cfs.repl.engine.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.replicator.LinkState;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lag in time is driven by a timer: zero on an idle source, rising while the peer is down (across reads and across
+ * published samples, with no ack arriving), and back to zero once the peer has caught up.
+ */
+@Tag("integration")
+class LagTimerTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  /** The lag samples the timer publishes, in order. */
+  private record Sample(String peer, long entries, long millis) {
+  }
+
+  private final List<Sample> samples = new CopyOnWriteArrayList<>();
+  private final List<LinkState> states = new CopyOnWriteArrayList<>();
+  private final ReplicationMetrics recording = new ReplicationMetrics() {
+    @Override
+    public void onLag(String peer, long entries, long millis) {
+      samples.add(new Sample(peer, entries, millis));
+    }
+
+    @Override
+    public void onLinkStateChanged(String peer, LinkState state) {
+      states.add(state);
+    }
+  };
+
+  private static Config fastLag(Config config) {
+    return ConfigFactory.parseString("cfs-repl.replicator.lag-refresh = 100ms").withFallback(config);
+  }
+
+  @Test
+  void aStuckLinksLagRisesUntilThePeerCatchesUp() throws Exception {
+    Map<String, Integer> ports = Map.of("site-a", TestSites.freePort(), "site-b", TestSites.freePort());
+    try (ReplicationNode a = ReplicationNode.start(fastLag(TestSites.config("site-a", dir.resolve("a"), ports)),
+        NodeHooks.NONE.withMetrics(recording))) {
+      // idle source: measured, and no phantom lag
+      await().atMost(WAIT).until(() -> samples.size() >= 2);
+      assertThat(samples).allSatisfy(s -> assertThat(s).isEqualTo(new Sample("site-b", 0, 0)));
+
+      TestSites.append(a.journal(), 4, 20, 20, 7);
+      long first = TwoSiteReplicationTest.statusOf(a, "site-b").lagMillis(System.currentTimeMillis());
+      await().atMost(WAIT).until(() ->
+          TwoSiteReplicationTest.statusOf(a, "site-b").lagMillis(System.currentTimeMillis()) > first);
+      assertStuck(TwoSiteReplicationTest.statusOf(a, "site-b"), 20);
+
+      // the timer publishes rising lag while no ack can arrive
+      int from = samples.size();
+      await().atMost(WAIT).until(() -> risingStuckSamples(samplesFrom(from)));
+      assertThat(states).contains(LinkState.RECOVERING, LinkState.CONNECTING, LinkState.BACKOFF)
+          .doesNotContain(LinkState.CONNECTED);
+
+      try (ReplicationNode b = TestSites.start("site-b", dir.resolve("b"), ports, ApplyListener.NONE)) {
+        await().atMost(WAIT).untilAsserted(() -> {
+          var status = TwoSiteReplicationTest.statusOf(a, "site-b");
+          assertThat(status.lagEntries()).isZero();
+          assertThat(status.lagMillis(System.currentTimeMillis())).isZero();
+          assertThat(samples.get(samples.size() - 1)).isEqualTo(new Sample("site-b", 0, 0));
+        });
+        assertThat(b.store().watermarks("site-a").values().stream().mapToLong(Long::longValue).sum())
+            .isEqualTo(20);
+        assertThat(states).contains(LinkState.CONNECTED);
+      }
+    }
+  }
+
+  private List<Sample> samplesFrom(int from) {
+    List<Sample> all = List.copyOf(samples);
+    return all.subList(from, all.size());
+  }
+
+  /** Two samples, both showing the 20 appended entries, the later one older in time. */
+  private static boolean risingStuckSamples(List<Sample> window) {
+    List<Sample> stuck = window.stream().filter(s -> s.entries() == 20).toList();
+    return stuck.size() >= 2 && stuck.get(stuck.size() - 1).millis() > stuck.get(0).millis();
+  }
+
+  private static void assertStuck(ReplicatorStatus status, long entries) {
+    assertThat(status.lagEntries()).isEqualTo(entries);
+    assertThat(status.oldestUnackedHlc()).isPositive();
+    assertThat(status.state()).isIn(LinkState.CONNECTING, LinkState.BACKOFF);
+    assertThat(status.disconnectedSinceMillis()).isPositive();
+  }
+}
