@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.cli;
 
 import io.cfs.repl.admin.bench.BenchCommand;
+import io.cfs.repl.admin.check.CheckCommand;
 import io.cfs.repl.admin.demo.DemoCommand;
 import io.cfs.repl.admin.ingest.LoadCommand;
 import io.cfs.repl.admin.node.NodeCommand;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code cfs} command line. */
 @Command(name = "cfs", mixinStandardHelpOptions = true, version = "cfs-repl 0.1.0",
     description = "cfs-repl: multi-site metadata replication.",
-    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, LoadCommand.class,
+    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, LoadCommand.class, CheckCommand.class,
         AdminCommand.class})
 public final class Cfs {
   public static void main(String[] args) {
