@@ -1,0 +1,101 @@
+package io.cfs.repl.it.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The admin HTTP API of one node (Pekko Management on loopback). Every call has a short timeout. */
+public final class AdminClient {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final String node;
+  private final URI base;
+  private final HttpClient http;
+
+  public AdminClient(String node, int port) {
+    this.node = node;
+    this.base = URI.create("http://127.0.0.1:" + port);
+    this.http = Http.CLIENT;
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** {@code GET /ready} answered 200; false on any other answer or when nothing listens. */
+  public boolean ready() {
+    try {
+      return http.send(get("/ready", Duration.ofSeconds(2)), HttpResponse.BodyHandlers.discarding()).statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public Status status() {
+    return Json.read(getOk("/replication/status"), Status.class);
+  }
+
+  public Digest digest() {
+    return Json.read(getOk("/store/digest"), Digest.class);
+  }
+
+  /** The value this site holds for the inode, or empty on 404. */
+  public Optional<InodeValue> inode(long inodeId) {
+    return join(inodeAsync(inodeId));
+  }
+
+  public CompletableFuture<Optional<InodeValue>> inodeAsync(long inodeId) {
+    return http.sendAsync(get("/store/inodes/" + inodeId, TIMEOUT), HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> {
+          if (r.statusCode() == 404) return Optional.empty();
+          if (r.statusCode() != 200) throw unexpected("/store/inodes/" + inodeId, r);
+          return Optional.of(Json.read(r.body(), InodeValue.class));
+        });
+  }
+
+  private String getOk(String path) {
+    try {
+      HttpResponse<String> r = http.send(get(path, TIMEOUT), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) throw unexpected(path, r);
+      return r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(node + ": GET " + base.resolve(path) + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private HttpRequest get(String path, Duration timeout) {
+    return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
+  }
+
+  private IllegalStateException unexpected(String path, HttpResponse<String> r) {
+    return new IllegalStateException(node + ": GET " + path + " answered " + r.statusCode() + ": "
+        + Json.abbreviate(r.body()));
+  }
+
+  private <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new UncheckedIOException(node + ": " + e.getCause(), new IOException(e.getCause()));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "admin(" + node + " " + base + ")";
+  }
+}

@@ -1,0 +1,49 @@
+package io.cfs.repl.it.client;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /replication/status}: this site's outgoing links, one per peer.
+ *
+ * @param site the answering site
+ * @param peers one entry per peer link
+ */
+public record Status(String site, List<Peer> peers) {
+  public Status {
+    peers = peers == null ? List.of() : List.copyOf(peers);
+  }
+
+  /** One outgoing link as the admin API shows it. */
+  public record Peer(String peer, String state, long stateSinceMillis, long lagEntries, long lagMillis,
+                     long oldestUnackedHlc, long ackedEntries, long ackedBatches, String lastError,
+                     List<StoppedShard> stoppedShards) {
+    public Peer {
+      stoppedShards = stoppedShards == null ? List.of() : List.copyOf(stoppedShards);
+    }
+
+    @Override
+    public String toString() {
+      return peer + "{" + state + " lag=" + lagEntries + "e/" + lagMillis + "ms acked=" + ackedEntries + "e/"
+          + ackedBatches + "b" + (stoppedShards.isEmpty() ? "" : " stopped=" + stoppedShards)
+          + (lastError == null ? "" : " lastError=" + lastError) + "}";
+    }
+  }
+
+  /** A shard stopped on a sequence gap. */
+  public record StoppedShard(int shard, long expectedSeq, long receivedSeq, long atMillis) {
+  }
+
+  public Optional<Peer> peer(String name) {
+    return peers.stream().filter(p -> p.peer().equals(name)).findFirst();
+  }
+
+  public Peer requirePeer(String name) {
+    return peer(name).orElseThrow(() -> new AssertionError(site + " reports no link to " + name + ": " + this));
+  }
+
+  @Override
+  public String toString() {
+    return site + " -> " + peers;
+  }
+}
