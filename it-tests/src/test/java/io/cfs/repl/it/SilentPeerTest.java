@@ -10,7 +10,6 @@ import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,8 +34,6 @@ class SilentPeerTest {
   private static final String SHORT_IDLE = "cfs-repl.transport.idle-timeout = 6s";
 
   @Test
-  @Disabled("product bug: the sending side of a link never idles out (its own keepalives reset Pekko's"
-      + " bidirectionalIdleTimeout), so a frozen peer is never noticed")
   void frozenPeerIsNoticedByTheIdleTimeout(ItContext it) {
     SiteCluster cluster = it.topology(A, B).config(SHORT_IDLE).ingest(Features.ingestAvailable()).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
@@ -49,8 +46,6 @@ class SilentPeerTest {
   }
 
   @Test
-  @Disabled("product bug: the sending side of a link never idles out (its own keepalives reset Pekko's"
-      + " bidirectionalIdleTimeout), so a blackholed link stays CONNECTED")
   void blackholedLinkIsNoticedAndConvergesAfterHeal(ItContext it) {
     Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).config(SHORT_IDLE).start();

@@ -15,7 +15,13 @@ import picocli.CommandLine.Command;
         AdminCommand.class})
 public final class Cfs {
   public static void main(String[] args) {
-    int code = new CommandLine(new Cfs()).execute(args);
+    int code;
+    try {
+      code = new CommandLine(new Cfs()).execute(args);
+    } catch (Throwable fatal) { // an Error escaping a command must still end the JVM, not leave it half-running
+      fatal.printStackTrace();
+      code = 1;
+    }
     System.exit(code);
   }
 }

@@ -32,16 +32,22 @@ public final class NodeCommand implements Callable<Integer> {
     Config user = ConfigFactory.parseFile(configFile.toFile());
     Config config = NodeConfig.load(user);
     ReplicationNode node = ReplicationNode.start(config, Observability.hooks(config));
-    NodeExtension.of(node.system().classicSystem()).set(node);
-    Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
-    // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
-    IngestServer ingest = IngestServer.start(node.system(), node.journal(),
-        IngestSettings.create(node.system().settings().config())).toCompletableFuture().get();
-    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
-    System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
-    System.out.printf("INGEST port=%d%n", ingest.port());
-    System.out.printf("METRICS %s%n", Observability.describe());
-    System.out.flush();
+    try {
+      NodeExtension.of(node.system().classicSystem()).set(node);
+      Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+      // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
+      IngestServer ingest = IngestServer.start(node.system(), node.journal(),
+          IngestSettings.create(node.system().settings().config())).toCompletableFuture().get();
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
+      System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
+      System.out.printf("INGEST port=%d%n", ingest.port());
+      System.out.printf("METRICS %s%n", Observability.describe());
+      System.out.flush();
+    } catch (Throwable startupFailure) {
+      // Never leave a node replicating without its admin and ingest endpoints.
+      node.close();
+      throw startupFailure;
+    }
     node.system().getWhenTerminated().toCompletableFuture().get();
     return 0;
   }

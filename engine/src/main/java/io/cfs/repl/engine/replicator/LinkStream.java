@@ -50,6 +50,9 @@ final class LinkStream {
             .map(p -> ship(w, inFlight, p.second(), p.first()))
             .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), w.peerAddress(),
                 w.linkMetrics()), Keep.both())
+            // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
+            // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
+            .idleTimeout(w.linkSettings().idleTimeout())
             .map(bytes -> received(w, inFlight, w.codec().decode(bytes)))
             .conflate(AckSummary::merge)
             // at most one cursor event per interval; acks arriving meanwhile merge into it

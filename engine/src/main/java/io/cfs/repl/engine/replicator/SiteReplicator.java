@@ -227,6 +227,7 @@ public final class SiteReplicator
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onLinkUp(ReplicatorState state, LinkUp cmd) {
     if (cmd.generation() == generation && linkState == LinkState.CONNECTING) {
       context.getLog().info("[{}] connected to {}", link, wiring.peerAddress());
+      lastError = null; // the link works again; stopped shards keep their own reason
       enter(LinkState.CONNECTED);
     }
     return Effect().noReply();
