@@ -34,6 +34,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, Counter> appendRejected = new ConcurrentHashMap<>();
   private final Histogram appendLatency;
   private final Counter appendedEntries;
+  private final Histogram appendBatch;
   private final LinkMetrics inbound;
 
   /** Metrics of the node of {@code site}; {@code peers} bounds the label values taken from the network. */
@@ -44,6 +45,7 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.appendLatency = Kamon.histogram(MetricNames.APPEND_LATENCY, MeasurementUnit.time().nanoseconds())
         .withTags(siteTags);
     this.appendedEntries = Kamon.counter(MetricNames.APPENDED_ENTRIES).withTags(siteTags);
+    this.appendBatch = Kamon.histogram(MetricNames.APPEND_BATCH_ENTRIES).withTags(siteTags);
     this.inbound = new FrameCounters(siteTags, false, this::handshakeRejected);
   }
 
@@ -51,6 +53,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   public void onAppend(int entries, long latencyNanos) {
     appendLatency.record(latencyNanos);
     appendedEntries.increment(entries);
+    appendBatch.record(entries);
   }
 
   @Override

@@ -18,6 +18,7 @@ final class MetricNames {
   // intake
   static final String APPEND_LATENCY = "cfs_repl_append_latency";
   static final String APPENDED_ENTRIES = "cfs_repl_appended_entries";
+  static final String APPEND_BATCH_ENTRIES = "cfs_repl_append_batch_entries";
   static final String APPEND_REJECTED = "cfs_repl_append_rejected";
 
   // sending side, per peer

@@ -47,6 +47,7 @@ class PrometheusScrapeTest {
       await().atMost(WAIT).untilAsserted(() -> {
         String scrape = scrape(endpoint);
         assertThat(value(scrape, "cfs_repl_appended_entries_total", "site=\"prom-a\"")).isEqualTo(200.0);
+        assertThat(value(scrape, "cfs_repl_append_batch_entries_count", "site=\"prom-a\"")).isPositive();
         assertThat(value(scrape, "cfs_repl_append_latency_seconds_count", "site=\"prom-a\"")).isEqualTo(1.0);
         assertThat(value(scrape, "cfs_repl_shipped_entries_total", a)).isGreaterThanOrEqualTo(200.0);
         assertThat(value(scrape, "cfs_repl_shipped_bytes_total", a)).isPositive();
