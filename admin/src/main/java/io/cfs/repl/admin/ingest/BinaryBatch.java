@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.ingest;
 
+import io.cfs.repl.persistence.entry.BadCrcException;
 import io.cfs.repl.persistence.entry.EntryCodec;
 import io.cfs.repl.persistence.entry.InvalidEntryException;
 import io.cfs.repl.persistence.entry.JournalEntry;
@@ -86,8 +87,7 @@ final class BinaryBatch {
       }
       return entry;
     } catch (InvalidEntryException e) {
-      // InvalidEntryException has no kind; JournalEntry's "bad crc" wording is pinned by JournalEntryTest.
-      if (id != null && e.getMessage().startsWith("bad crc")) {
+      if (id != null && e instanceof BadCrcException) {
         throw IngestRejection.badCrc(id.shard(), id.seq(), "entry " + index + ": " + e.getMessage());
       }
       throw IngestRejection.malformed("entry " + index + ": " + e.getMessage(), shard, seq);

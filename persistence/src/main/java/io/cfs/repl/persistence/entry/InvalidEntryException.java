@@ -1,7 +1,7 @@
 package io.cfs.repl.persistence.entry;
 
 /** A journal entry that cannot exist: thrown on construction or decoding, never after anything was written. */
-public final class InvalidEntryException extends IllegalArgumentException {
+public class InvalidEntryException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   public InvalidEntryException(String message) {

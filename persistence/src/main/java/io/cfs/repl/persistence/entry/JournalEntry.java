@@ -39,7 +39,7 @@ public record JournalEntry(
     if (payload == null) throw new InvalidEntryException("payload is required (may be empty)");
     int expected = computeCrc(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload);
     if (expected != crc) {
-      throw new InvalidEntryException(String.format(
+      throw new BadCrcException(String.format(
           "bad crc for %s shard %d seq %d: expected %08x, got %08x", originSite, shard, seq, expected, crc));
     }
   }

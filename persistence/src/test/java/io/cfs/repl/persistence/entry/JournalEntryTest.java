@@ -12,7 +12,7 @@ class JournalEntryTest {
 
   @Test
   void rejectsBadCrc() {
-    InvalidEntryException e = assertThrows(InvalidEntryException.class, () -> new JournalEntry(valid.originSite(),
+    BadCrcException e = assertThrows(BadCrcException.class, () -> new JournalEntry(valid.originSite(),
         valid.shard(), valid.seq(), valid.hlc(), valid.op(), valid.inodeId(), valid.schemaVersion(),
         valid.payload(), valid.crc() ^ 1));
     assertTrue(e.getMessage().contains("bad crc"), e.getMessage());

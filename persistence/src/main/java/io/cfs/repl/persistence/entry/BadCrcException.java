@@ -1,0 +1,10 @@
+package io.cfs.repl.persistence.entry;
+
+/** An entry whose CRC does not match its fields: corrupted in transit or at rest. */
+public final class BadCrcException extends InvalidEntryException {
+  private static final long serialVersionUID = 1L;
+
+  public BadCrcException(String message) {
+    super(message);
+  }
+}
