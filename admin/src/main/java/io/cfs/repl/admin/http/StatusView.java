@@ -22,7 +22,7 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
    *     not yet applied there; 0 when caught up
    * @param ackedEntriesPerSecond throughput: entries acknowledged per second over the last lag-refresh window
    * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
-   * @param clockSkewMillis the peer's clock minus ours; null: heartbeats that measure it do not exist yet
+   * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
    * @param connection "plain" (site links are not encrypted yet)
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
@@ -34,7 +34,7 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
       return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
           Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
-          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), null, "plain");
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain");
     }
   }
 

@@ -12,11 +12,31 @@ import java.util.Map;
  * @param gaps shards refused because their entries did not follow the applied watermark (link must stop them)
  * @param applied entries newly applied
  * @param skipped entries already applied before (re-delivery)
+ * @param clock the round-trip timestamps of the acknowledged batch, for the sender's clock-skew estimate
  */
 public record BatchAck(long batchId, Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, int applied,
-                       int skipped) implements WireMessage {
+                       int skipped, Timestamps clock) implements WireMessage {
   public BatchAck {
     watermarks = Map.copyOf(watermarks);
     gaps = List.copyOf(gaps);
+  }
+
+  /** An ack without clock information. */
+  public BatchAck(long batchId, Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, int applied,
+                  int skipped) {
+    this(batchId, watermarks, gaps, applied, skipped, Timestamps.NONE);
+  }
+
+  /**
+   * @param sentAtMillis the batch's {@link ShipBatch#sentAtMillis()} echoed (sender's clock; 0 unknown)
+   * @param receivedAtMillis when the receiver read the batch (receiver's clock)
+   * @param repliedAtMillis when the receiver sent this ack (receiver's clock)
+   */
+  public record Timestamps(long sentAtMillis, long receivedAtMillis, long repliedAtMillis) {
+    public static final Timestamps NONE = new Timestamps(0, 0, 0);
+
+    public boolean known() {
+      return sentAtMillis != 0 && receivedAtMillis != 0;
+    }
   }
 }

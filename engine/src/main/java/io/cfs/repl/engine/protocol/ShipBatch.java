@@ -11,16 +11,17 @@ import java.util.List;
  * @param entries the entries, possibly across many shards
  * @param traceParent the sender's trace span as a W3C {@code traceparent} value, so the receiver's apply joins the
  *     same trace; null when the sender does not trace
+ * @param sentAtMillis the sender's wall clock when it shipped the batch (echoed by the ack: clock skew), 0 unknown
  */
-public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent)
-    implements WireMessage {
+public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent,
+                        long sentAtMillis) implements WireMessage {
   public ShipBatch {
     entries = List.copyOf(entries);
   }
 
-  /** A batch without trace context. */
+  /** A batch without trace context or send time. */
   public ShipBatch(long batchId, String originSite, List<JournalEntry> entries) {
-    this(batchId, originSite, entries, null);
+    this(batchId, originSite, entries, null, 0);
   }
 
   @Override

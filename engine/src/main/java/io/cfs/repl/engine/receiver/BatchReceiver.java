@@ -80,16 +80,16 @@ public final class BatchReceiver implements LinkHandler {
   }
 
   /** A decoded frame: a batch fit to apply, or the reason it is refused. */
-  private record Checked(ShipBatch batch, BatchRejected rejected) {
+  private record Checked(ShipBatch batch, BatchRejected rejected, long receivedAtMillis) {
   }
 
   /**
    * Checked frames merged while the previous apply ran. Once a frame is refused nothing after it is applied: the
    * batches before it are applied and acknowledged, then the refusal is sent and the connection ends.
    */
-  private record Pending(List<ShipBatch> batches, BatchRejected rejected) {
+  private record Pending(List<ShipBatch> batches, BatchRejected rejected, long lastReceivedAtMillis) {
     static Pending of(Checked c) {
-      return new Pending(c.batch() == null ? List.of() : List.of(c.batch()), c.rejected());
+      return new Pending(c.batch() == null ? List.of() : List.of(c.batch()), c.rejected(), c.receivedAtMillis());
     }
 
     static long weight(Checked c) {
@@ -99,8 +99,15 @@ public final class BatchReceiver implements LinkHandler {
     Pending add(Checked c) {
       if (rejected != null) return this;
       List<ShipBatch> all = new ArrayList<>(batches);
-      if (c.batch() != null) all.add(c.batch());
-      return new Pending(all, c.rejected());
+      if (c.batch() == null) return new Pending(all, c.rejected(), lastReceivedAtMillis);
+      all.add(c.batch());
+      return new Pending(all, c.rejected(), c.receivedAtMillis());
+    }
+
+    /** Round-trip timestamps of the last batch, the one the ack names. */
+    BatchAck.Timestamps clock() {
+      return new BatchAck.Timestamps(batches.get(batches.size() - 1).sentAtMillis(), lastReceivedAtMillis,
+          System.currentTimeMillis());
     }
 
     List<JournalEntry> entries() {
@@ -133,7 +140,8 @@ public final class BatchReceiver implements LinkHandler {
       return reject(origin, -1, "undecodable frame: " + e.getMessage());
     }
     String problem = check(origin, batch);
-    return problem == null ? new Checked(batch, null) : reject(origin, batch.batchId(), problem);
+    return problem == null ? new Checked(batch, null, System.currentTimeMillis())
+        : reject(origin, batch.batchId(), problem);
   }
 
   private String check(String origin, ShipBatch batch) {
@@ -181,14 +189,14 @@ public final class BatchReceiver implements LinkHandler {
           gap.shard(), gap.expectedSeq(), gap.receivedSeq());
     }
     return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
-        result.skipped());
+        result.skipped(), pending.clock());
   }
 
   private Checked reject(String origin, long batchId, String reason) {
     log.error("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, reason);
     listener.onBatchRejected(origin, reason);
     metrics.onBatchRejected(origin, reason);
-    return new Checked(null, new BatchRejected(batchId, reason));
+    return new Checked(null, new BatchRejected(batchId, reason), System.currentTimeMillis());
   }
 
   static long sizeOf(List<JournalEntry> entries) {

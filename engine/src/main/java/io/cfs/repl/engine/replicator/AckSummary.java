@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.clock.ClockOffset;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.WireMessage;
@@ -13,11 +14,20 @@ import java.util.Map;
  * Acknowledgements merged while the replicator persists the previous ones, so a fast link costs one cursor event
  * per persist round trip instead of one per batch.
  */
-record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches) {
+record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches,
+                  ClockOffset clock) {
 
-  static AckSummary of(WireMessage message) {
+  AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches) {
+    this(watermarks, gaps, entries, batches, null);
+  }
+
+  /** @param receivedAtMillis our wall clock when the message arrived (t4 of the clock-skew round trip) */
+  static AckSummary of(WireMessage message, long receivedAtMillis) {
     if (message instanceof BatchAck ack) {
-      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1);
+      BatchAck.Timestamps t = ack.clock();
+      ClockOffset clock = t.known() ? ClockOffset.measure(t.sentAtMillis(), t.receivedAtMillis(),
+          t.repliedAtMillis(), receivedAtMillis) : null;
+      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1, clock);
     }
     if (message instanceof BatchRejected rejected) {
       throw new BatchRejectedException(rejected);
@@ -30,7 +40,8 @@ record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, lon
     next.watermarks.forEach((shard, seq) -> marks.merge(shard, seq, Math::max));
     List<ApplyResult.Gap> allGaps = new ArrayList<>(gaps);
     allGaps.addAll(next.gaps);
-    return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches);
+    return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches,
+        next.clock != null ? next.clock.better(clock) : clock);
   }
 
   /** The peer refused a whole batch; retrying the same batch cannot succeed. */

@@ -69,10 +69,12 @@ final class LinkStream {
   private static ByteString ship(ReplicatorWiring w, InFlightBatches inFlight, long batchId,
                                  List<JournalEntry> entries) {
     if (entries.isEmpty()) {
-      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries)); // keep-alive
+      // keep-alive; its ack still carries the round trip, so an idle link keeps measuring clock skew
+      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, System.currentTimeMillis()));
     }
     BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
-    ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent()));
+    ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
+        System.currentTimeMillis()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
     inFlight.shipped(batchId, System.nanoTime(), span);
     return bytes;
@@ -85,6 +87,6 @@ final class LinkStream {
         w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
       }
     }
-    return AckSummary.of(message);
+    return AckSummary.of(message, System.currentTimeMillis());
   }
 }

@@ -15,6 +15,8 @@ public record ReplicatorSettings(
     double backoffRandomFactor,
     Duration ackTimeout,
     Duration cursorPersistInterval,
+    Duration clockSkewWarn,
+    Duration clockSkewWindow,
     Duration lagRefresh) {
 
   public ReplicatorSettings {
@@ -27,6 +29,8 @@ public record ReplicatorSettings(
     require(!ackTimeout.isNegative() && !ackTimeout.isZero(), "ack-timeout must be > 0");
     require(!cursorPersistInterval.isNegative() && !cursorPersistInterval.isZero(),
         "cursor-persist-interval must be > 0");
+    require(!clockSkewWarn.isNegative() && !clockSkewWarn.isZero(), "clock-skew-warn must be > 0");
+    require(!clockSkewWindow.isNegative() && !clockSkewWindow.isZero(), "clock-skew-window must be > 0");
     require(!lagRefresh.isNegative() && !lagRefresh.isZero(), "lag-refresh must be > 0");
   }
 
@@ -41,6 +45,8 @@ public record ReplicatorSettings(
         c.getDouble("backoff.random-factor"),
         c.getDuration("ack-timeout"),
         c.getDuration("cursor-persist-interval"),
+        c.getDuration("clock-skew-warn"),
+        c.getDuration("clock-skew-window"),
         c.getDuration("lag-refresh"));
   }
 

@@ -20,11 +20,13 @@ import java.util.List;
  *     was), 0 while it is CONNECTED: a link cycling between CONNECTING and BACKOFF keeps its first time
  * @param lagMeasuredAtMillis when lag was last measured
  * @param ackedEntriesPerSecond entries acknowledged per second between the last two lag measurements
+ * @param clockSkewMillis the peer's wall clock minus ours, from the last acknowledged round trip (error at most half
+ *     the round trip); null until a round trip has been measured
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                                List<StoppedShard> stoppedShards, long disconnectedSinceMillis,
-                               long lagMeasuredAtMillis, double ackedEntriesPerSecond) {
+                               long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
   }
@@ -34,7 +36,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
-        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0);
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.clock.ClockOffset;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,8 @@ public final class SiteReplicator
   private LinkState linkState = LinkState.RECOVERING;
   private long sinceMillis = System.currentTimeMillis();
   private String lastError;
+  private ClockOffset clockSample;
+  private long clockSampleAtMillis;
   private long generation;
   private UniqueKillSwitch killSwitch;
   private int attempt;
@@ -163,6 +166,7 @@ public final class SiteReplicator
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onRecordAcks(ReplicatorState state, RecordAcks cmd) {
     AckSummary acks = cmd.acks();
+    observeClockSkew(acks.clock());
     ackedEntries += acks.entries();
     ackedBatches += acks.batches();
     attempt = 0;
@@ -312,6 +316,29 @@ public final class SiteReplicator
     return Effect().noReply();
   }
 
+  /**
+   * Keeps the sample with the smallest round trip, re-baselined every clock-skew window (so a changed skew shows
+   * within one window); warns when the skew crosses the threshold, once per crossing.
+   */
+  private void observeClockSkew(ClockOffset sample) {
+    if (sample == null) return;
+    long now = System.currentTimeMillis();
+    boolean stale = clockSample == null || now - clockSampleAtMillis > wiring.settings().clockSkewWindow().toMillis();
+    ClockOffset next = stale ? sample : sample.better(clockSample);
+    if (next == clockSample) return;
+    long threshold = wiring.settings().clockSkewWarn().toMillis();
+    boolean wasOver = clockSample != null && Math.abs(clockSample.offsetMillis()) > threshold;
+    boolean isOver = Math.abs(next.offsetMillis()) > threshold;
+    if (isOver && !wasOver) {
+      context.getLog().warn("[{}] clock skew {} ms (round trip {} ms) to the peer exceeds {} ms: check NTP", link,
+          next.offsetMillis(), next.roundTripMillis(), threshold);
+    } else if (wasOver && !isOver) {
+      context.getLog().info("[{}] clock skew back to {} ms", link, next.offsetMillis());
+    }
+    clockSample = next;
+    clockSampleAtMillis = now;
+  }
+
   private void restartLink(ReplicatorState state) {
     shutdownLink();
     connect(state);
@@ -355,7 +382,8 @@ public final class SiteReplicator
     Lag lag = Lag.measure(wiring.journal(), state, System.currentTimeMillis());
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), linkState, sinceMillis, lastError, lag.entries(),
         lag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(state.stopped().values()),
-        disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond);
+        disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond,
+        clockSample == null ? null : clockSample.offsetMillis());
   }
 
   private static String describe(Throwable t) {

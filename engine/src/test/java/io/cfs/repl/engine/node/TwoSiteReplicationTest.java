@@ -62,6 +62,9 @@ class TwoSiteReplicationTest {
       assertThat(appliedFromA.get()).isEqualTo(100_000);
       assertThat(b.store().digest().hash()).isEqualTo(a.store().digest().hash());
       assertThat(a.store().digest().inodes()).isGreaterThan(16 * 1000);
+      // both ends share this machine's clock: the measured skew is within the loopback round trip's error
+      assertThat(statusOf(a, "site-b").clockSkewMillis()).isNotNull().isBetween(-100L, 100L);
+      assertThat(statusOf(b, "site-a").clockSkewMillis()).isNotNull().isBetween(-100L, 100L);
     }
   }
 

@@ -34,8 +34,9 @@ class WireCodecTest {
   void shipBatchCarriesItsTraceParentOrNone() {
     String traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     ShipBatch traced = (ShipBatch) codec.decode(codec.encode(new ShipBatch(8, "site-a", List.of(entry(1)),
-        traceParent)));
+        traceParent, 1_700_000_000_123L)));
     assertThat(traced.traceParent()).isEqualTo(traceParent);
+    assertThat(traced.sentAtMillis()).isEqualTo(1_700_000_000_123L);
     assertThat(traced.entries()).containsExactly(entry(1));
     ShipBatch untraced = (ShipBatch) codec.decode(codec.encode(new ShipBatch(9, "site-a", List.of())));
     assertThat(untraced.traceParent()).isNull();
@@ -44,8 +45,11 @@ class WireCodecTest {
 
   @Test
   void acksAndRejectionsRoundTrip() {
-    BatchAck ack = new BatchAck(9, Map.of(1, 5L, 2, 7L), List.of(new ApplyResult.Gap(3, 1, 9)), 10, 2);
+    BatchAck ack = new BatchAck(9, Map.of(1, 5L, 2, 7L), List.of(new ApplyResult.Gap(3, 1, 9)), 10, 2,
+        new BatchAck.Timestamps(100, 160, 170));
     assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
+    BatchAck plain = new BatchAck(10, Map.of(), List.of(), 0, 0);
+    assertThat(codec.decode(codec.encode(plain))).isEqualTo(plain);
     BatchRejected rejected = new BatchRejected(4, "too big");
     assertThat(codec.decode(codec.encode(rejected))).isEqualTo(rejected);
   }

@@ -26,13 +26,15 @@ final class StatusCommand extends AdminCall {
         status.path("health").asText(), text(status.path("role")), text(status.path("epoch")));
     long now = System.currentTimeMillis();
     Table table = new Table("PEER", "STATE", "FOR", "HEALTH", "LAG", "LAG ENTRIES", "ACKED", "ACKED/S",
-        "CONN", "LAST ERROR");
+        "SKEW", "CONN", "LAST ERROR");
     for (JsonNode p : status.path("peers")) {
       table.row(p.path("peer").asText(), p.path("state").asText(),
           Table.millis(Math.max(0, now - p.path("stateSinceMillis").asLong())), p.path("health").asText(),
           Table.millis(p.path("lagMillis").asLong()), String.format("%,d", p.path("lagEntries").asLong()),
           String.format("%,d", p.path("ackedEntries").asLong()),
-          String.format("%,.1f", p.path("ackedEntriesPerSecond").asDouble()), p.path("connection").asText(),
+          String.format("%,.1f", p.path("ackedEntriesPerSecond").asDouble()),
+          p.path("clockSkewMillis").isNumber() ? p.path("clockSkewMillis").asLong() + "ms" : "-",
+          p.path("connection").asText(),
           abbreviate(text(p.path("lastError")), 80));
     }
     table.print(out());
