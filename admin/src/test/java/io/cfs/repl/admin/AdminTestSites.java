@@ -1,5 +1,6 @@
 package io.cfs.repl.admin;
 
+import io.cfs.repl.engine.node.LoopbackSites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -12,7 +13,6 @@ import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.persistence.entry.Op;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ public final class AdminTestSites implements AutoCloseable {
 
   private AdminTestSites(Path dir, List<String> sites) throws IOException {
     this.dir = dir;
-    for (String site : sites) linkPorts.put(site, freePort());
+    for (String site : sites) linkPorts.put(site, LoopbackSites.freePort());
   }
 
   public static AdminTestSites of(Path dir, String... sites) throws IOException {
@@ -53,21 +53,12 @@ public final class AdminTestSites implements AutoCloseable {
 
   /** Starts a site with these keys over the test defaults (a token, fast backoff and lag refresh). */
   public ReplicationNode start(String site, Map<String, Object> overrides) throws Exception {
-    Map<String, Object> c = new HashMap<>();
-    c.put("cfs-repl.node.site-id", site);
-    c.put("cfs-repl.node.data-dir", dir.resolve(site).toString());
-    c.put("cfs-repl.node.link.port", linkPorts.get(site));
-    linkPorts.forEach((peer, port) -> {
-      if (!peer.equals(site)) {
-        c.put("cfs-repl.node.peers.\"" + peer + "\".host", "127.0.0.1");
-        c.put("cfs-repl.node.peers.\"" + peer + "\".port", port);
-      }
-    });
+    Map<String, Object> c = LoopbackSites.nodeKeys(site, dir.resolve(site), linkPorts);
     c.put("cfs-repl.replicator.backoff.min", "50ms");
     c.put("cfs-repl.replicator.backoff.max", "500ms");
     c.put("cfs-repl.replicator.lag-refresh", "100ms");
     c.put("cfs-repl.admin.token", TOKEN);
-    c.put("pekko.management.http.port", freePort());
+    c.put("pekko.management.http.port", LoopbackSites.freePort());
     c.put("cfs-repl.metrics.prometheus.port", 0);
     c.put("cfs-repl.metrics.tick-interval", "200ms");
     c.put("cfs-repl.tracing.sampler", "always");
@@ -135,12 +126,6 @@ public final class AdminTestSites implements AutoCloseable {
           ("value " + i).getBytes(StandardCharsets.UTF_8)));
     }
     node.journal().append(batch).toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Stops one site (its admin HTTP with it). */

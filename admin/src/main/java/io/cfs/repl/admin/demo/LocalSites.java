@@ -2,11 +2,10 @@ package io.cfs.repl.admin.demo;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.receiver.ApplyListener;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,11 +33,11 @@ public final class LocalSites implements AutoCloseable {
   public static LocalSites start(List<String> sites, Path baseDir, Map<String, ApplyListener> listeners)
       throws Exception {
     Map<String, Integer> ports = new HashMap<>();
-    for (String site : sites) ports.put(site, freePort());
+    for (String site : sites) ports.put(site, LoopbackSites.freePort());
     List<ReplicationNode> nodes = new ArrayList<>();
     try {
       for (String site : sites) {
-        nodes.add(ReplicationNode.start(siteConfig(site, sites, ports, baseDir.resolve(site)),
+        nodes.add(ReplicationNode.start(siteConfig(site, ports, baseDir.resolve(site)),
             listeners.getOrDefault(site, ApplyListener.NONE)));
       }
     } catch (Exception e) {
@@ -48,24 +47,8 @@ public final class LocalSites implements AutoCloseable {
     return new LocalSites(nodes);
   }
 
-  static Config siteConfig(String site, List<String> sites, Map<String, Integer> ports, Path dataDir) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("cfs-repl.node.site-id", site);
-    c.put("cfs-repl.node.data-dir", dataDir.toString());
-    c.put("cfs-repl.node.link.port", ports.get(site));
-    for (String peer : sites) {
-      if (!peer.equals(site)) {
-        c.put("cfs-repl.node.peers.\"" + peer + "\".host", "127.0.0.1");
-        c.put("cfs-repl.node.peers.\"" + peer + "\".port", ports.get(peer));
-      }
-    }
-    return NodeConfig.load(ConfigFactory.parseMap(c));
-  }
-
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  static Config siteConfig(String site, Map<String, Integer> ports, Path dataDir) {
+    return NodeConfig.load(ConfigFactory.parseMap(LoopbackSites.nodeKeys(site, dataDir, ports)));
   }
 
   public List<ReplicationNode> nodes() {

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.persistence.entry.Op;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,12 +39,8 @@ final class IngestTestNode implements AutoCloseable {
   }
 
   static IngestTestNode start(Path dataDir) throws Exception {
-    Map<String, Object> c = new HashMap<>();
-    c.put("cfs-repl.node.site-id", SITE);
-    c.put("cfs-repl.node.data-dir", dataDir.toString());
-    c.put("cfs-repl.node.link.port", freePort());
-    c.put("cfs-repl.node.peers.\"site-b\".host", "127.0.0.1");
-    c.put("cfs-repl.node.peers.\"site-b\".port", freePort());
+    Map<String, Object> c = LoopbackSites.nodeKeys(SITE, dataDir,
+        Map.of(SITE, LoopbackSites.freePort(), "site-b", LoopbackSites.freePort()));
     return new IngestTestNode(ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(c)), ApplyListener.NONE));
   }
 
@@ -119,12 +115,6 @@ final class IngestTestNode implements AutoCloseable {
     assertThat(body.get("shard").isNull() ? null : body.get("shard").asInt()).as("shard").isEqualTo(shard);
     assertThat(body.get("seq").isNull() ? null : body.get("seq").asLong()).as("seq").isEqualTo(seq);
     assertThat(body.path("message").asText()).isNotBlank();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

@@ -35,6 +35,10 @@ record Lag(long entries, long oldestUnackedHlc, long measuredAtMillis) {
 
   /** Lag in time: now minus the hlc of the oldest unacknowledged entry; 0 when caught up. */
   long millis(long nowMillis) {
+    return millis(oldestUnackedHlc, nowMillis);
+  }
+
+  static long millis(long oldestUnackedHlc, long nowMillis) {
     return oldestUnackedHlc == 0 ? 0 : Math.max(0, nowMillis - oldestUnackedHlc / 1_000_000);
   }
 }

@@ -41,6 +41,6 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */
   public long lagMillis(long nowMillis) {
-    return oldestUnackedHlc == 0 ? 0 : Math.max(0, nowMillis - oldestUnackedHlc / 1_000_000);
+    return Lag.millis(oldestUnackedHlc, nowMillis);
   }
 }

@@ -53,7 +53,7 @@ class LagTimerTest {
 
   @Test
   void aStuckLinksLagRisesUntilThePeerCatchesUp() throws Exception {
-    Map<String, Integer> ports = Map.of("site-a", TestSites.freePort(), "site-b", TestSites.freePort());
+    Map<String, Integer> ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
     try (ReplicationNode a = ReplicationNode.start(fastLag(TestSites.config("site-a", dir.resolve("a"), ports)),
         NodeHooks.NONE.withMetrics(recording))) {
       // idle source: measured, and no phantom lag

@@ -42,7 +42,7 @@ class PostgresCursorStoreTest {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String siteA = "pg-a-" + run;
     String siteB = "pg-b-" + run;
-    Map<String, Integer> ports = Map.of(siteA, TestSites.freePort(), siteB, TestSites.freePort());
+    Map<String, Integer> ports = Map.of(siteA, LoopbackSites.freePort(), siteB, LoopbackSites.freePort());
     try (ReplicationNode b = ReplicationNode.start(
         postgres(TestSites.config(siteB, dir.resolve("b"), ports)), ApplyListener.NONE)) {
       try (ReplicationNode a = ReplicationNode.start(

@@ -7,12 +7,9 @@ import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.persistence.entry.Op;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.entry.JournalEntry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -23,25 +20,10 @@ public final class TestSites {
   private TestSites() {
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   public static Config config(String site, Path dataDir, Map<String, Integer> linkPorts) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("cfs-repl.node.site-id", site);
-    c.put("cfs-repl.node.data-dir", dataDir.toString());
-    c.put("cfs-repl.node.link.port", linkPorts.get(site));
+    Map<String, Object> c = LoopbackSites.nodeKeys(site, dataDir, linkPorts);
     c.put("cfs-repl.replicator.backoff.min", "50ms");
     c.put("cfs-repl.replicator.backoff.max", "500ms");
-    linkPorts.forEach((peer, port) -> {
-      if (!peer.equals(site)) {
-        c.put("cfs-repl.node.peers.\"" + peer + "\".host", "127.0.0.1");
-        c.put("cfs-repl.node.peers.\"" + peer + "\".port", port);
-      }
-    });
     return NodeConfig.load(ConfigFactory.parseMap(c));
   }
 

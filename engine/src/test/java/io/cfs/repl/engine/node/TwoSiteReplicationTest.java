@@ -42,7 +42,7 @@ class TwoSiteReplicationTest {
 
   @BeforeEach
   void ports() throws Exception {
-    ports = Map.of("site-a", TestSites.freePort(), "site-b", TestSites.freePort());
+    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
   }
 
   private ReplicationNode startA() throws Exception {

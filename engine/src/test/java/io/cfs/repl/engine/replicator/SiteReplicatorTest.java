@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.persistence.journal.JournalSettings;
@@ -64,7 +65,7 @@ class SiteReplicatorTest {
     journal = RocksDbJournal.open(dir.resolve("journal"), "site-a", JournalSettings.create(CONFIG));
     TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
-        new InetSocketAddress("127.0.0.1", TestSites.freePort()), journal, ReplicatorSettings.create(CONFIG),
+        new InetSocketAddress("127.0.0.1", LoopbackSites.freePort()), journal, ReplicatorSettings.create(CONFIG),
         LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
         BatchTracer.NONE);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring),
