@@ -4,17 +4,14 @@ import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.EntryCodec;
 import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -53,23 +50,18 @@ public final class RocksDbJournal implements LocalJournal {
   private static final Logger log = LoggerFactory.getLogger(RocksDbJournal.class);
   /** Entries read ahead by {@link #source}: at most one batch is buffered beyond demand. */
   private static final int SOURCE_BATCH = 256;
-  private static final AppendCall STOP = new AppendCall(List.of(), new CompletableFuture<>());
 
   private final String localSite;
   private final JournalSettings settings;
   private final RocksDbHandle rocks;
   private final WriteOptions writeOptions;
   private final ConcurrentSkipListMap<Integer, Long> heads;
-  private final BlockingQueue<AppendCall> queue = new LinkedBlockingQueue<>();
-  private final Thread writer;
+  private final GroupCommitWriter writer;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final FairBatchReader batchReader = new FairBatchReader();
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
-  private Throwable writeFailure; // writer thread only
+  private volatile Throwable writeFailure; // set by the writer thread only
   private boolean closed; // guarded by lifecycle
-
-  private record AppendCall(List<JournalEntry> entries, CompletableFuture<AppendResult> promise) {
-  }
 
   @FunctionalInterface
   private interface DbAction<T> {
@@ -83,9 +75,18 @@ public final class RocksDbJournal implements LocalJournal {
     this.rocks = rocks;
     this.heads = heads;
     this.writeOptions = new WriteOptions().setSync(settings.sync());
-    this.writer = new Thread(this::runWriter, "cfs-journal-writer-" + localSite);
-    // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
-    writer.setDaemon(true);
+    this.writer = new GroupCommitWriter("cfs-journal-writer-" + localSite, new GroupCommitWriter.Committer() {
+      @Override
+      public void commit(List<GroupCommitWriter.Call> group) {
+        RocksDbJournal.this.commit(group);
+      }
+
+      @Override
+      public void onFailure(Throwable failure) {
+        writeFailure = failure;
+        log.error("Journal of {} failed; appends are refused until the journal is reopened", localSite);
+      }
+    });
   }
 
   /** Opens (creating if missing) the journal of {@code localSite} in {@code dir} and recovers its heads. */
@@ -129,87 +130,30 @@ public final class RocksDbJournal implements LocalJournal {
   @Override
   public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
     List<JournalEntry> call = List.copyOf(entries);
-    AppendRejectedException invalid = checkAlone(call);
+    AppendRejectedException invalid = AppendChecks.checkAlone(call, localSite, settings);
     if (invalid != null) return CompletableFuture.failedFuture(invalid);
     CompletableFuture<AppendResult> promise = new CompletableFuture<>();
     lifecycle.readLock().lock();
     try {
-      if (closed) {
-        return CompletableFuture.failedFuture(call.isEmpty()
-            ? new AppendRejectedException(Reason.CLOSED, 0, 0, "journal closed")
-            : rejected(Reason.CLOSED, call.get(0), "journal closed"));
-      }
+      if (closed) return CompletableFuture.failedFuture(AppendChecks.closed(call, localSite));
       if (call.isEmpty()) return CompletableFuture.completedFuture(new AppendResult(0, 0, Map.of()));
-      queue.add(new AppendCall(call, promise));
+      writer.submit(new GroupCommitWriter.Call(call, promise));
     } finally {
       lifecycle.readLock().unlock();
     }
     return promise;
   }
 
-  /** The checks that do not depend on the heads, done before queueing. */
-  private AppendRejectedException checkAlone(List<JournalEntry> call) {
-    if (call.size() > settings.maxAppendEntries()) {
-      return rejected(Reason.BATCH_TOO_LARGE, call.get(0),
-          call.size() + " entries, at most " + settings.maxAppendEntries() + " per append");
-    }
-    for (JournalEntry e : call) {
-      if (!e.originSite().equals(localSite)) {
-        return rejected(Reason.WRONG_ORIGIN, e, "origin " + e.originSite() + ", this journal holds " + localSite);
-      }
-      if (e.payload().length > settings.maxPayloadBytes()) {
-        return rejected(Reason.PAYLOAD_TOO_LARGE, e,
-            e.payload().length + " payload bytes, at most " + settings.maxPayloadBytes());
-      }
-    }
-    return null;
-  }
-
-  private static AppendRejectedException rejected(Reason reason, JournalEntry e, String message) {
-    return new AppendRejectedException(reason, e.shard(), e.seq(), message);
-  }
-
-  private void runWriter() {
-    List<AppendCall> group = new ArrayList<>();
-    boolean stopping = false;
-    while (!stopping) {
-      group.clear();
-      group.add(takeNext());
-      queue.drainTo(group);
-      // STOP is queued after every call (see close), so it can only be last.
-      stopping = group.get(group.size() - 1) == STOP;
-      if (stopping) group.remove(group.size() - 1);
-      try {
-        commit(group);
-      } catch (Throwable t) {
-        writeFailure = t;
-        log.error("Journal writer of {} failed; appends are refused until the journal is reopened", localSite, t);
-        group.forEach(call -> call.promise().completeExceptionally(t));
-      }
-    }
-  }
-
-  private AppendCall takeNext() {
-    while (true) {
-      try {
-        return queue.take();
-      } catch (InterruptedException e) {
-        // Only close() stops the writer (by queueing STOP), so that no queued append is left uncompleted.
-      }
-    }
-  }
-
-  private void commit(List<AppendCall> group) {
-    if (group.isEmpty()) return;
+  private void commit(List<GroupCommitWriter.Call> group) {
     if (writeFailure != null) {
       StorageException failed = new StorageException("journal of " + localSite + " failed earlier", writeFailure);
       group.forEach(call -> call.promise().completeExceptionally(failed));
       return;
     }
     PendingGroup pending = new PendingGroup(this::headSeq, this::lookupOnWriter);
-    List<AppendCall> admitted = new ArrayList<>(group.size());
+    List<GroupCommitWriter.Call> admitted = new ArrayList<>(group.size());
     List<AppendResult> results = new ArrayList<>(group.size());
-    for (AppendCall call : group) {
+    for (GroupCommitWriter.Call call : group) {
       try {
         results.add(pending.admit(call.entries()));
         admitted.add(call);
@@ -262,8 +206,8 @@ public final class RocksDbJournal implements LocalJournal {
 
   @Override
   public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
-    requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
-    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
+    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
     long head = headSeq(shard);
     return withDb(db -> {
       try (RocksIterator it = db.newIterator()) {
@@ -274,22 +218,22 @@ public final class RocksDbJournal implements LocalJournal {
 
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
+    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
     return withDb(db -> batchReader.read(db, heads, positions, maxEntries, maxBytes));
   }
 
   /** See {@link TailStage}: reads run inside the stage, on the dispatcher the stream runs on. */
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
+    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
     return Source.fromGraph(new TailStage(positions, p -> readBatch(p, maxEntries, maxBytes), () -> nextAppend));
   }
 
   @Override
   public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
+    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
     return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
             p -> read(shard, p.get(shard) + 1, SOURCE_BATCH), () -> nextAppend))
         .mapConcat(batch -> batch);
@@ -328,10 +272,6 @@ public final class RocksDbJournal implements LocalJournal {
     }
   }
 
-  private static void requireArgument(boolean condition, String message) {
-    if (!condition) throw new IllegalArgumentException(message);
-  }
-
   /**
    * Stops accepting appends, completes every append already queued, fails waiting tails, then releases RocksDB.
    * Idempotent.
@@ -345,20 +285,10 @@ public final class RocksDbJournal implements LocalJournal {
     } finally {
       lifecycle.writeLock().unlock();
     }
-    queue.add(STOP);
-    boolean interrupted = false;
-    while (writer.isAlive()) {
-      try {
-        writer.join();
-      } catch (InterruptedException e) {
-        // The database must not be released under a running writer; finish waiting, then restore the flag.
-        interrupted = true;
-      }
-    }
+    writer.stop();
     nextAppend.completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));
     writeOptions.close();
     rocks.close();
     log.info("Journal of {} closed", localSite);
-    if (interrupted) Thread.currentThread().interrupt();
   }
 }

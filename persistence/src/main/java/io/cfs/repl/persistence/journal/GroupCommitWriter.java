@@ -1,0 +1,100 @@
+package io.cfs.repl.persistence.journal;
+
+import io.cfs.repl.persistence.entry.JournalEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer thread of a journal: takes every append call queued since its last write and hands them to the
+ * journal as one group (one durable write, one fsync), in queue order.
+ *
+ * <p>Invariants: every submitted call's promise is completed, by the committer or, if it throws, here; {@link #stop}
+ * lets the calls queued before it finish first.
+ */
+final class GroupCommitWriter {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final Call STOP = new Call(List.of(), new CompletableFuture<>());
+
+  record Call(List<JournalEntry> entries, CompletableFuture<AppendResult> promise) {
+  }
+
+  /** Writes one group durably and completes the promise of every call in it. */
+  interface Committer {
+    void commit(List<Call> group);
+
+    /** The committer threw: the group's promises are failed here; the journal decides what a failure means. */
+    default void onFailure(Throwable failure) {
+    }
+  }
+
+  private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Committer committer;
+
+  GroupCommitWriter(String threadName, Committer committer) {
+    this.committer = committer;
+    this.thread = new Thread(this::run, threadName);
+    // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Queues a call; the caller guarantees {@link #stop} has not been called (the journal's lifecycle lock). */
+  void submit(Call call) {
+    queue.add(call);
+  }
+
+  /** Completes every call queued so far, then ends the thread and waits for it. */
+  void stop() {
+    queue.add(STOP);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        // The journal must not release its storage under a running writer; finish waiting, then restore the flag.
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private void run() {
+    List<Call> group = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      group.clear();
+      group.add(takeNext());
+      queue.drainTo(group);
+      // STOP is queued after every call (see stop), so it can only be last.
+      stopping = group.get(group.size() - 1) == STOP;
+      if (stopping) group.remove(group.size() - 1);
+      if (group.isEmpty()) continue;
+      try {
+        committer.commit(group);
+      } catch (Throwable t) {
+        log.error("Journal write failed ({}): its {} append calls fail", thread.getName(), group.size(), t);
+        committer.onFailure(t);
+        group.forEach(call -> call.promise().completeExceptionally(t));
+      }
+    }
+  }
+
+  private Call takeNext() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Only stop() ends the writer (by queueing STOP), so that no queued append is left uncompleted.
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+-- cfs-repl tables on PostgreSQL. Every table is keyed by the site it belongs to, so several sites (and test runs)
+-- can share one database; all nodes of one site share that site's rows. Created on open when missing.
+
+-- The local replication journal: one row per entry, the value in EntryCodec's layout (CRC32C inside).
+CREATE TABLE IF NOT EXISTS cfs_journal (
+  site  text   NOT NULL,
+  shard int    NOT NULL,
+  seq   bigint NOT NULL,
+  hlc   bigint NOT NULL,
+  entry bytea  NOT NULL,
+  PRIMARY KEY (site, shard, seq)
+);
+
+-- Per (site, shard) the highest seq held. Appends lock their shards' rows, so appends to one shard from any node of
+-- the site commit one after another, in seq order.
+CREATE TABLE IF NOT EXISTS cfs_journal_heads (
+  site  text   NOT NULL,
+  shard int    NOT NULL,
+  head  bigint NOT NULL,
+  PRIMARY KEY (site, shard)
+);
+
+-- The metadata store: the LWW winner of every inode, in StoreCodec's layout.
+CREATE TABLE IF NOT EXISTS cfs_inodes (
+  site  text   NOT NULL,
+  inode bigint NOT NULL,
+  value bytea  NOT NULL,
+  PRIMARY KEY (site, inode)
+);
+
+-- Per (site, origin, shard) the highest seq applied: a re-delivered batch is recognised by it.
+CREATE TABLE IF NOT EXISTS cfs_watermarks (
+  site   text   NOT NULL,
+  origin text   NOT NULL,
+  shard  int    NOT NULL,
+  seq    bigint NOT NULL,
+  PRIMARY KEY (site, origin, shard)
+);
+
+-- The audit trail of LWW losers, in recording order.
+CREATE TABLE IF NOT EXISTS cfs_lww_losers (
+  site  text      NOT NULL,
+  id    bigserial NOT NULL,
+  loser bytea     NOT NULL,
+  PRIMARY KEY (site, id)
+);
