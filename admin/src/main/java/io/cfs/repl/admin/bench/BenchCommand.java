@@ -57,6 +57,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data-dir", description = "data dir (default: a fresh temp dir)")
   Path dataDir;
 
+  @Option(names = "--storage", defaultValue = "embedded",
+      description = "embedded (RocksDB + H2) or postgres (a scratch database next to --postgres-url, dropped after)")
+  String storage;
+
+  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test",
+      description = "with --storage postgres: a database on the server to use (user postgres, trust auth)")
+  String postgresUrl;
+
   @Override
   public Integer call() throws Exception {
     Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
@@ -81,9 +89,15 @@ public final class BenchCommand implements Callable<Integer> {
       }
     };
     System.out.printf("bench: %,d entries A->B, rate %s, %d shards, %d-byte payloads, append batch %d x %d in"
-        + " flight, data in %s%n", entries, rate == 0 ? "flat out" : rate + "/s", shards, payload, appendBatch,
-        inFlight, base);
-    try (LocalSites sites = LocalSites.start(List.of("site-a", "site-b"), base, Map.of("site-b", recorder))) {
+        + " flight, %s storage, data in %s%n", entries, rate == 0 ? "flat out" : rate + "/s", shards, payload,
+        appendBatch, inFlight, storage, base);
+    if (!storage.equals("embedded") && !storage.equals("postgres")) {
+      throw new IllegalArgumentException("--storage must be embedded or postgres, was " + storage);
+    }
+    try (ScratchDatabase db = storage.equals("postgres") ? ScratchDatabase.create(postgresUrl, "postgres", "") : null;
+         LocalSites sites = LocalSites.start(List.of("site-a", "site-b"), base, Map.of("site-b", recorder),
+             db == null ? Map.of() : Map.of("cfs-repl.node.storage", "postgres",
+                 "cfs-repl.persistence.postgres.url", db.url()))) {
       awaitConnected(sites.node("site-a"));
       long cpu0 = ProcessStats.cpuNanos();
       long t0 = System.nanoTime();

@@ -32,12 +32,18 @@ public final class LocalSites implements AutoCloseable {
   /** Starts the sites; {@code listeners} may give an apply listener per site. */
   public static LocalSites start(List<String> sites, Path baseDir, Map<String, ApplyListener> listeners)
       throws Exception {
+    return start(sites, baseDir, listeners, Map.of());
+  }
+
+  /** Starts the sites with {@code extraKeys} (config path to value) set on every one of them. */
+  public static LocalSites start(List<String> sites, Path baseDir, Map<String, ApplyListener> listeners,
+                                 Map<String, Object> extraKeys) throws Exception {
     Map<String, Integer> ports = new HashMap<>();
     for (String site : sites) ports.put(site, LoopbackSites.freePort());
     List<ReplicationNode> nodes = new ArrayList<>();
     try {
       for (String site : sites) {
-        nodes.add(ReplicationNode.start(siteConfig(site, ports, baseDir.resolve(site)),
+        nodes.add(ReplicationNode.start(siteConfig(site, ports, baseDir.resolve(site), extraKeys),
             listeners.getOrDefault(site, ApplyListener.NONE)));
       }
     } catch (Exception e) {
@@ -47,8 +53,10 @@ public final class LocalSites implements AutoCloseable {
     return new LocalSites(nodes);
   }
 
-  static Config siteConfig(String site, Map<String, Integer> ports, Path dataDir) {
-    return NodeConfig.load(ConfigFactory.parseMap(LoopbackSites.nodeKeys(site, dataDir, ports)));
+  static Config siteConfig(String site, Map<String, Integer> ports, Path dataDir, Map<String, Object> extraKeys) {
+    Map<String, Object> keys = LoopbackSites.nodeKeys(site, dataDir, ports);
+    keys.putAll(extraKeys);
+    return NodeConfig.load(ConfigFactory.parseMap(keys));
   }
 
   public List<ReplicationNode> nodes() {

@@ -24,17 +24,22 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
    * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
    * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
    * @param connection "plain" (site links are not encrypted yet)
+   * @param replicatorNode the cluster address (system@host:port) of the node of this site running the link's
+   *     replicator; it moves to another node when that node dies
+   * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                          double ackedEntriesPerSecond, String lastError, List<StoppedShard> stoppedShards,
-                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection) {
+                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection,
+                         String replicatorNode, String peerAddress) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       Health.Verdict verdict = Health.of(s, settings, nowMillis);
       return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
           Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
-          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain");
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain",
+          s.replicatorNode(), s.peerAddress());
     }
   }
 

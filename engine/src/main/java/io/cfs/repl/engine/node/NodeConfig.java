@@ -2,12 +2,14 @@ package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.persistence.postgres.PostgresSettings;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Derives the Pekko settings that follow from {@code cfs-repl.node} (remoting address, seed nodes, where the
- * cursors are stored), so an operator configures a node in one place.
+ * cursors are stored: H2 under the data dir, or the site's PostgreSQL database), so an operator configures a node in
+ * one place.
  */
 public final class NodeConfig {
   private static final String OVERRIDES = "cfs-repl-overrides.conf";
@@ -24,8 +26,8 @@ public final class NodeConfig {
     derived.put("pekko.cluster.seed-nodes", s.seedNodes().stream()
         .map(hp -> "pekko://" + ReplicationNode.SYSTEM_NAME + "@" + hp).toList());
     String slick = "pekko-persistence-jdbc.shared-databases.slick.";
-    if (s.cursorStore().equals("postgres")) {
-      Config pg = base.getConfig("cfs-repl.node.postgres");
+    if (s.storage() == NodeSettings.Storage.POSTGRES) {
+      Config pg = base.getConfig(PostgresSettings.PATH);
       derived.put(slick + "profile", "slick.jdbc.PostgresProfile$");
       derived.put(slick + "db.url", pg.getString("url"));
       derived.put(slick + "db.user", pg.getString("user"));

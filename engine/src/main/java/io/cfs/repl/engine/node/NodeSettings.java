@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.cfs.repl.persistence.entry.InvalidEntryException;
 import io.cfs.repl.persistence.entry.JournalEntry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,15 @@ public record NodeSettings(
     int clusterPort,
     List<String> seedNodes,
     Map<String, PeerAddress> peers,
-    String cursorStore) {
+    Storage storage) {
+
+  /** Where the journal, the metadata store and the replicator cursors live. */
+  public enum Storage {
+    /** RocksDB and H2 under the node's data dir: no server needed, one node per site. */
+    EMBEDDED,
+    /** One PostgreSQL database shared by every node of the site. */
+    POSTGRES
+  }
 
   public NodeSettings {
     seedNodes = List.copyOf(seedNodes);
@@ -42,16 +51,50 @@ public record NodeSettings(
       if (peer.equals(site)) {
         throw new ConfigException.BadValue("cfs-repl.node.peers." + peer, "a site cannot be its own peer");
       }
-      Config p = peerBlock.getConfig(quote(peer));
-      peers.put(peer, new PeerAddress(peer, p.getString("host"), port(p, "port", "peers." + peer + ".port")));
+      peers.put(peer, peerAddress(peer, peerBlock.getConfig(quote(peer))));
     }
-    String cursorStore = c.getString("cursor-store");
-    if (!cursorStore.equals("embedded") && !cursorStore.equals("postgres")) {
-      throw new ConfigException.BadValue("cfs-repl.node.cursor-store", "must be embedded or postgres");
+    Storage storage = storage(c.getString("storage"));
+    List<String> seeds = c.getStringList("cluster.seed-nodes");
+    seeds.forEach(seed -> hostPort(seed, "cluster.seed-nodes"));
+    if (!seeds.isEmpty() && storage == Storage.EMBEDDED) {
+      throw new ConfigException.BadValue("cfs-repl.node.storage", "embedded storage keeps the journal under one "
+          + "node's data dir, so a site of several nodes (cluster.seed-nodes is set) needs storage = postgres");
     }
     return new NodeSettings(site, Path.of(dir).toAbsolutePath(), c.getString("link.host"),
         port(c, "link.port", "link.port"), c.getString("cluster.host"), c.getInt("cluster.port"),
-        c.getStringList("cluster.seed-nodes"), peers, cursorStore);
+        seeds, peers, storage);
+  }
+
+  private static Storage storage(String value) {
+    return switch (value) {
+      case "embedded" -> Storage.EMBEDDED;
+      case "postgres" -> Storage.POSTGRES;
+      default -> throw new ConfigException.BadValue("cfs-repl.node.storage", "must be embedded or postgres, was "
+          + value);
+    };
+  }
+
+  /** Either {@code addresses = ["host:port", ...]} (one per node of the peer site) or {@code host} and {@code port}. */
+  private static PeerAddress peerAddress(String peer, Config p) {
+    String key = "peers." + peer;
+    if (p.hasPath("addresses")) {
+      List<String> listed = p.getStringList("addresses");
+      if (listed.isEmpty()) throw new ConfigException.BadValue("cfs-repl.node." + key + ".addresses", "is empty");
+      return new PeerAddress(peer, listed.stream().map(a -> hostPort(a, key + ".addresses")).toList());
+    }
+    return PeerAddress.of(peer, p.getString("host"), port(p, "port", key + ".port"));
+  }
+
+  private static InetSocketAddress hostPort(String value, String key) {
+    int colon = value.lastIndexOf(':');
+    try {
+      if (colon <= 0) throw new NumberFormatException("no port");
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 1 || port > 65535) throw new NumberFormatException("not a port");
+      return InetSocketAddress.createUnresolved(value.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new ConfigException.BadValue("cfs-repl.node." + key, "\"" + value + "\" is not host:port");
+    }
   }
 
   private static int port(Config c, String key, String name) {

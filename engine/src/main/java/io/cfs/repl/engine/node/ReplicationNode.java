@@ -1,7 +1,6 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
-import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
@@ -12,12 +11,8 @@ import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.engine.replicator.SyncOutcome;
-import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
-import io.cfs.repl.persistence.journal.RocksDbJournal;
 import io.cfs.repl.persistence.store.MetadataStore;
-import io.cfs.repl.persistence.store.RocksDbMetadataStore;
-import io.cfs.repl.persistence.store.StoreSettings;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
 import java.time.Duration;
@@ -40,7 +35,6 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
-import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,22 +51,17 @@ public final class ReplicationNode implements AutoCloseable {
 
   private final NodeSettings settings;
   private final ActorSystem<Void> system;
-  private final LocalJournal journal;
-  private final MetadataStore store;
+  private final NodeStorage storage;
   private final Tcp.ServerBinding linkBinding;
   private final Map<String, ActorRef<SiteReplicator.Command>> replicators;
-  private final UniqueKillSwitch localApply;
 
-  private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, LocalJournal journal, MetadataStore store,
-                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators,
-                          UniqueKillSwitch localApply) {
+  private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
+                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators) {
     this.settings = settings;
     this.system = system;
-    this.journal = journal;
-    this.store = store;
+    this.storage = storage;
     this.linkBinding = linkBinding;
     this.replicators = Map.copyOf(replicators);
-    this.localApply = localApply;
   }
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
@@ -88,12 +77,12 @@ public final class ReplicationNode implements AutoCloseable {
     ReceiverSettings receiverSettings = ReceiverSettings.create(config);
     LinkSettings linkSettings = LinkSettings.create(config);
     WireCodec codec = WireCodec.create(config);
-    log.info("[{}] starting node: data {}, link {}:{}, peers {}", settings.siteId(), settings.dataDir(),
-        settings.linkHost(), settings.linkPort(), settings.peers().keySet());
+    log.info("[{}] starting node: storage {}, data {}, link {}:{}, peers {}", settings.siteId(), settings.storage(),
+        settings.dataDir(), settings.linkHost(), settings.linkPort(), settings.peers().keySet());
 
-    LocalJournal journal = new MeteredJournal(RocksDbJournal.open(settings.dataDir().resolve("journal"),
-        settings.siteId(), JournalSettings.create(config)), hooks.metrics());
-    MetadataStore store = RocksDbMetadataStore.open(settings.dataDir().resolve("store"), StoreSettings.create(config));
+    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics());
+    LocalJournal journal = storage.journal();
+    MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
       Cluster cluster = Cluster.get(system);
@@ -105,8 +94,9 @@ public final class ReplicationNode implements AutoCloseable {
 
       Executor applyExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
-      UniqueKillSwitch localApply = LocalApplier.start(system, journal, store, replicatorSettings, applyExecutor,
-          hooks.applyListener(), hooks.metrics());
+      // one node of the site applies the site's own journal: a singleton, so it moves with its node
+      ClusterSingleton.get(system).init(SingletonActor.of(LocalApplier.create(journal, store, replicatorSettings,
+          applyExecutor, hooks.applyListener(), hooks.metrics()), "local-apply-" + settings.siteId()));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), store, codec,
           receiverSettings, applyExecutor, hooks.applyListener(), hooks.metrics(), hooks.tracer());
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
@@ -115,19 +105,18 @@ public final class ReplicationNode implements AutoCloseable {
 
       Map<String, ActorRef<SiteReplicator.Command>> replicators = new TreeMap<>();
       for (PeerAddress peer : settings.peers().values()) {
-        ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.socketAddress(),
+        ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
             hooks.tracer());
         replicators.put(peer.site(), ClusterSingleton.get(system).init(
             SingletonActor.of(SiteReplicator.create(wiring), "replicator-" + peer.site())));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      return new ReplicationNode(settings, system, journal, store, binding, replicators, localApply);
+      return new ReplicationNode(settings, system, storage, binding, replicators);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      journal.close();
-      store.close();
+      storage.close();
       throw e;
     }
   }
@@ -145,11 +134,11 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   public LocalJournal journal() {
-    return journal;
+    return storage.journal();
   }
 
   public MetadataStore store() {
-    return store;
+    return storage.store();
   }
 
   /** Port the link listener is bound to (useful when configured as 0). */
@@ -203,15 +192,13 @@ public final class ReplicationNode implements AutoCloseable {
   @Override
   public void close() {
     log.info("[{}] stopping node", settings.siteId());
-    localApply.shutdown();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("[{}] actor system did not terminate cleanly: {}", settings.siteId(), e.toString());
     } finally {
-      journal.close();
-      store.close();
+      storage.close();
     }
   }
 }

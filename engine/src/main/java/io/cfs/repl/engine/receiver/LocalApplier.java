@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -23,20 +26,40 @@ import org.apache.pekko.stream.javadsl.Sink;
  * Applies this site's own journal to its own metadata store, through the same atomic LWW apply as remote entries,
  * so the store is the site's converged view of every origin. Resumes from the store's own watermarks, so a
  * restart neither skips nor re-applies. Its applies are reported like remote ones, with this site as the origin.
+ *
+ * <p>Runs as a cluster singleton ({@link #create}): on a site of several nodes sharing one store, one node applies,
+ * and when that node dies the next one resumes from the store's watermarks.
  */
 public final class LocalApplier {
 
   private LocalApplier() {
   }
 
-  public static UniqueKillSwitch start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
-                                       ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
-                                       ReplicationMetrics metrics) {
+  /** The singleton's behaviour: runs the apply stream while alive and stops it when stopped. */
+  public static Behavior<Void> create(LocalJournal journal, MetadataStore store, ReplicatorSettings settings,
+                                      Executor applyExecutor, ApplyListener listener, ReplicationMetrics metrics) {
+    return Behaviors.setup(context -> {
+      context.getLog().info("[{}] applying the local journal to the store on this node", journal.localSite());
+      UniqueKillSwitch running = start(context.getSystem(), journal, store, settings, applyExecutor, listener,
+          metrics);
+      return Behaviors.<Void>receive(Void.class)
+          .onSignal(PostStop.class, stop -> {
+            running.shutdown();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static UniqueKillSwitch start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
+                                        ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
+                                        ReplicationMetrics metrics) {
     String site = journal.localSite();
     RestartSettings restart = RestartSettings.create(settings.backoffMin(), settings.backoffMax(),
         settings.backoffRandomFactor());
     return RestartSource.withBackoff(restart, () ->
             journal.tail(store.watermarks(site), settings.batchMaxEntries(), settings.batchMaxBytes())
+                .async(settings.readDispatcher(), 1)
                 // what arrives during an apply joins the next one: one fsync for the whole backlog
                 .batchWeighted(settings.batchMaxEntries() * 4L, b -> (long) b.size(), ArrayList::new, (acc, more) -> {
                   acc.addAll(more);

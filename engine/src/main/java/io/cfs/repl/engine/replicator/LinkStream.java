@@ -7,6 +7,7 @@ import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -36,19 +37,20 @@ final class LinkStream {
   private LinkStream() {
   }
 
-  static Running start(ActorSystem<?> system, ReplicatorWiring w, Map<Integer, Long> positions,
-                       ActorRef<SiteReplicator.Command> replicator) {
+  static Running start(ActorSystem<?> system, ReplicatorWiring w, InetSocketAddress address,
+                       Map<Integer, Long> positions, ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
     Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
         w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
+            .async(s.readDispatcher(), 1)
             .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
             // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
             .keepAlive(w.linkSettings().idleTimeout().dividedBy(3), List::<JournalEntry>of)
             .viaMat(KillSwitches.single(), Keep.right())
             .zipWithIndex()
             .map(p -> ship(w, inFlight, p.second(), p.first()))
-            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), w.peerAddress(),
+            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), address,
                 w.linkMetrics()), Keep.both())
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.

@@ -17,7 +17,8 @@ public record ReplicatorSettings(
     Duration cursorPersistInterval,
     Duration clockSkewWarn,
     Duration clockSkewWindow,
-    Duration lagRefresh) {
+    Duration lagRefresh,
+    String readDispatcher) {
 
   public ReplicatorSettings {
     require(batchMaxEntries > 0, "batch-max-entries must be > 0");
@@ -32,6 +33,7 @@ public record ReplicatorSettings(
     require(!clockSkewWarn.isNegative() && !clockSkewWarn.isZero(), "clock-skew-warn must be > 0");
     require(!clockSkewWindow.isNegative() && !clockSkewWindow.isZero(), "clock-skew-window must be > 0");
     require(!lagRefresh.isNegative() && !lagRefresh.isZero(), "lag-refresh must be > 0");
+    require(readDispatcher != null && !readDispatcher.isBlank(), "read-dispatcher is required");
   }
 
   public static ReplicatorSettings create(Config root) {
@@ -47,7 +49,8 @@ public record ReplicatorSettings(
         c.getDuration("cursor-persist-interval"),
         c.getDuration("clock-skew-warn"),
         c.getDuration("clock-skew-window"),
-        c.getDuration("lag-refresh"));
+        c.getDuration("lag-refresh"),
+        c.getString("read-dispatcher"));
   }
 
   /** Exponential backoff with jitter for the given attempt (1-based). */

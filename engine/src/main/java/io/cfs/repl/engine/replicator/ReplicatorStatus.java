@@ -22,11 +22,14 @@ import java.util.List;
  * @param ackedEntriesPerSecond entries acknowledged per second between the last two lag measurements
  * @param clockSkewMillis the peer's wall clock minus ours, from the last acknowledged round trip (error at most half
  *     the round trip); null until a round trip has been measured
+ * @param replicatorNode the cluster address of the node the replicator runs on (it moves when that node dies)
+ * @param peerAddress the peer's link listener the replicator dials (one of the peer's nodes, tried in turn)
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                                List<StoppedShard> stoppedShards, long disconnectedSinceMillis,
-                               long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis) {
+                               long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis,
+                               String replicatorNode, String peerAddress) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
   }
@@ -36,7 +39,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
-        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null);
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

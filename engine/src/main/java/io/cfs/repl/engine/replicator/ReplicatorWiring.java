@@ -7,12 +7,18 @@ import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
- * What one SiteReplicator needs from its node: who it ships to, from which journal, with which settings, and where
- * it reports (metrics, link frames, batch spans).
+ * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
+ * turn), from which journal, with which settings, and where it reports (metrics, link frames, batch spans).
  */
-public record ReplicatorWiring(String localSite, String peer, InetSocketAddress peerAddress, LocalJournal journal,
+public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
+                               LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
                                ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer) {
+  public ReplicatorWiring {
+    if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
+    peerAddresses = List.copyOf(peerAddresses);
+  }
 }

@@ -3,6 +3,7 @@ package io.cfs.repl.engine.replicator;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.clock.ClockOffset;
 import io.cfs.repl.persistence.store.ApplyResult;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,8 @@ public final class SiteReplicator
   private long generation;
   private UniqueKillSwitch killSwitch;
   private int attempt;
+  /** Which of the peer's link listeners the next connection dials; moves on after every failed connection. */
+  private int addressIndex;
   private long ackedEntries;
   private long ackedBatches;
   private long disconnectedSinceMillis = sinceMillis;
@@ -230,7 +233,7 @@ public final class SiteReplicator
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onLinkUp(ReplicatorState state, LinkUp cmd) {
     if (cmd.generation() == generation && linkState == LinkState.CONNECTING) {
-      context.getLog().info("[{}] connected to {}", link, wiring.peerAddress());
+      context.getLog().info("[{}] connected to {}", link, address());
       lastError = null; // the link works again; stopped shards keep their own reason
       enter(LinkState.CONNECTED);
     }
@@ -252,8 +255,10 @@ public final class SiteReplicator
     }
     wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.LINK_FAILED);
     attempt++;
+    addressIndex = (addressIndex + 1) % wiring.peerAddresses().size();
     var delay = wiring.settings().backoff(attempt, ThreadLocalRandom.current().nextDouble());
-    context.getLog().warn("[{}] link down ({}); reconnect attempt {} in {} ms", link, lastError, attempt,
+    context.getLog().warn("[{}] link down ({}); reconnect attempt {} to {} in {} ms", link, lastError, attempt,
+        address(),
         delay.toMillis());
     enter(LinkState.BACKOFF);
     timers.startSingleTimer(Reconnect.INSTANCE, delay);
@@ -347,12 +352,16 @@ public final class SiteReplicator
   private void connect(ReplicatorState state) {
     long gen = ++generation;
     enter(LinkState.CONNECTING);
-    LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, state.readPositions(),
+    LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, address(), state.readPositions(),
         context.getSelf());
     killSwitch = running.killSwitch();
     context.pipeToSelf(running.handshake(), (ok, err) -> err == null ? new LinkUp(gen) : new LinkDown(gen, err));
     context.pipeToSelf(running.done(), (ok, err) -> new LinkDown(gen,
         err != null ? err : new IllegalStateException("link closed by peer")));
+  }
+
+  private InetSocketAddress address() {
+    return wiring.peerAddresses().get(addressIndex);
   }
 
   /** Ends the current connection on purpose: its termination is ignored because the generation moves on. */
@@ -383,7 +392,8 @@ public final class SiteReplicator
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), linkState, sinceMillis, lastError, lag.entries(),
         lag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(state.stopped().values()),
         disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond,
-        clockSample == null ? null : clockSample.offsetMillis());
+        clockSample == null ? null : clockSample.offsetMillis(), context.getSystem().address().hostPort(),
+        address().getHostString() + ":" + address().getPort());
   }
 
   private static String describe(Throwable t) {

@@ -33,8 +33,8 @@ class PostgresCursorStoreTest {
   Path dir;
 
   private Config postgres(Config base) {
-    return ConfigFactory.parseMap(Map.of("cfs-repl.node.cursor-store", "postgres",
-        "cfs-repl.node.postgres.url", URL, "cfs-repl.node.postgres.user", "postgres")).withFallback(base);
+    return ConfigFactory.parseMap(Map.of("cfs-repl.node.storage", "postgres",
+        "cfs-repl.persistence.postgres.url", URL, "cfs-repl.persistence.postgres.user", "postgres")).withFallback(base);
   }
 
   @Test

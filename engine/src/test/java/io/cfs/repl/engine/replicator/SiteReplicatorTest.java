@@ -65,8 +65,8 @@ class SiteReplicatorTest {
     journal = RocksDbJournal.open(dir.resolve("journal"), "site-a", JournalSettings.create(CONFIG));
     TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
-        new InetSocketAddress("127.0.0.1", LoopbackSites.freePort()), journal, ReplicatorSettings.create(CONFIG),
-        LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
+        List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
+        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
         BatchTracer.NONE);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));

@@ -15,7 +15,7 @@ public record IngestResult(long written, long duplicates, Map<Integer, Long> hea
     heads = heads == null ? Map.of() : Map.copyOf(heads);
   }
 
-  IngestResult withAttempts(int n) {
+  public IngestResult withAttempts(int n) {
     return new IngestResult(written, duplicates, heads, n);
   }
 }

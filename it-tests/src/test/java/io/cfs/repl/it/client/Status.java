@@ -17,7 +17,7 @@ public record Status(String site, List<Peer> peers) {
   /** One outgoing link as the admin API shows it. */
   public record Peer(String peer, String state, long stateSinceMillis, long lagEntries, long lagMillis,
                      long oldestUnackedHlc, long ackedEntries, long ackedBatches, String lastError,
-                     List<StoppedShard> stoppedShards) {
+                     List<StoppedShard> stoppedShards, String replicatorNode, String peerAddress) {
     public Peer {
       stoppedShards = stoppedShards == null ? List.of() : List.copyOf(stoppedShards);
     }
@@ -26,7 +26,8 @@ public record Status(String site, List<Peer> peers) {
     public String toString() {
       return peer + "{" + state + " lag=" + lagEntries + "e/" + lagMillis + "ms acked=" + ackedEntries + "e/"
           + ackedBatches + "b" + (stoppedShards.isEmpty() ? "" : " stopped=" + stoppedShards)
-          + (lastError == null ? "" : " lastError=" + lastError) + "}";
+          + (lastError == null ? "" : " lastError=" + lastError)
+          + (replicatorNode == null ? "" : " on " + replicatorNode + " to " + peerAddress) + "}";
     }
   }
 

@@ -15,22 +15,35 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** Running sites (one node each), with a fault proxy per ordered pair of sites. Built by {@link Topology}. */
+/**
+ * Running sites of one or more nodes, with a fault proxy per (site, node of another site). Built by
+ * {@link Topology}.
+ *
+ * <p>What a site answers (status, digest, journal heads, ingest) is the same on every node of a site, so the
+ * site-level accessors ({@link #admin}, {@link #ingest}, {@link #node}) use the site's first node that runs.
+ */
 public final class SiteCluster implements AutoCloseable {
   private final List<String> sites;
-  private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
-  private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+  private final Map<String, List<NodeProcess>> nodes = new LinkedHashMap<>();
+  private final Map<String, List<FaultProxy>> proxies = new LinkedHashMap<>();
+  private TestDatabase database;
 
   SiteCluster(List<String> sites) {
     this.sites = List.copyOf(sites);
   }
 
   void addNode(NodeProcess node) {
-    nodes.put(node.site(), node);
+    nodes.computeIfAbsent(node.site(), s -> new ArrayList<>()).add(node);
   }
 
   void addProxy(String from, String to, FaultProxy proxy) {
-    proxies.put(from + "->" + to, proxy);
+    proxies.computeIfAbsent(from + "->" + to, l -> new ArrayList<>()).add(proxy);
+  }
+
+  /** The database the multi-node sites share; dropped when the cluster closes. */
+  TestDatabase useDatabase(TestDatabase db) {
+    this.database = db;
+    return db;
   }
 
   public List<String> sites() {
@@ -41,21 +54,35 @@ public final class SiteCluster implements AutoCloseable {
     return sites.stream().filter(s -> !s.equals(site)).toList();
   }
 
+  /** The site's node: its only one, or for a site of several the first that runs (the first if none runs). */
   public NodeProcess node(String site) {
-    NodeProcess n = nodes.get(site);
-    if (n == null) throw new IllegalArgumentException("no site " + site + " in " + sites);
-    return n;
+    List<NodeProcess> siteNodes = nodes(site);
+    return siteNodes.stream().filter(n -> n.isAlive() && !n.isPaused()).findFirst().orElse(siteNodes.get(0));
+  }
+
+  /** Every node of the site, in start order. */
+  public List<NodeProcess> nodes(String site) {
+    List<NodeProcess> siteNodes = nodes.get(site);
+    if (siteNodes == null) throw new IllegalArgumentException("no site " + site + " in " + sites);
+    return List.copyOf(siteNodes);
   }
 
   public List<NodeProcess> nodes() {
-    return List.copyOf(nodes.values());
+    return nodes.values().stream().flatMap(List::stream).toList();
   }
 
-  /** The proxy that site {@code from}'s link to site {@code to} goes through. */
+  /** The proxy that site {@code from}'s link to site {@code to} goes through (a site of one node). */
   public FaultProxy proxy(String from, String to) {
-    FaultProxy p = proxies.get(from + "->" + to);
+    List<FaultProxy> all = proxies(from, to);
+    if (all.size() != 1) throw new IllegalArgumentException(to + " has " + all.size() + " nodes: use proxies()");
+    return all.get(0);
+  }
+
+  /** The proxies in front of each node of site {@code to}, for site {@code from}'s link. */
+  public List<FaultProxy> proxies(String from, String to) {
+    List<FaultProxy> p = proxies.get(from + "->" + to);
     if (p == null) throw new IllegalArgumentException("no link " + from + "->" + to);
-    return p;
+    return List.copyOf(p);
   }
 
   public AdminClient admin(String site) {
@@ -66,13 +93,19 @@ public final class SiteCluster implements AutoCloseable {
     return node(site).ingest();
   }
 
-  /** Every site's status (sites whose node is down or paused are left out). */
+  /** Every site's status (sites none of whose nodes runs are left out). */
   public Map<String, Status> statuses() {
     Map<String, Status> out = new LinkedHashMap<>();
-    for (NodeProcess n : nodes.values()) {
-      if (n.isAlive() && !n.isPaused()) out.put(n.site(), n.admin().status());
+    for (String site : sites) {
+      NodeProcess n = node(site);
+      if (n.isAlive() && !n.isPaused()) out.put(site, n.admin().status());
     }
     return out;
+  }
+
+  /** Whether at least one node of the site runs (alive and not paused). */
+  public boolean isUp(String site) {
+    return nodes(site).stream().anyMatch(n -> n.isAlive() && !n.isPaused());
   }
 
   /** Waits until the link {@code from -> to} satisfies the condition; fails with the last status seen. */
@@ -105,24 +138,33 @@ public final class SiteCluster implements AutoCloseable {
   @Override
   public void close() {
     List<RuntimeException> failures = new ArrayList<>();
-    for (NodeProcess n : nodes.values()) {
+    for (NodeProcess n : nodes()) {
       try {
         n.close();
       } catch (RuntimeException e) {
         failures.add(e);
       }
     }
-    proxies.forEach((link, p) -> node(link.substring(0, link.indexOf("->"))).note("at teardown: " + p));
-    proxies.values().forEach(FaultProxy::close);
+    proxies.forEach((link, list) -> list.forEach(p ->
+        nodes(link.substring(0, link.indexOf("->"))).get(0).note("at teardown: " + p)));
+    proxies.values().forEach(list -> list.forEach(FaultProxy::close));
+    if (database != null) {
+      try {
+        database.close();
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
     if (!failures.isEmpty()) throw failures.get(0);
   }
 
   @Override
   public String toString() {
-    return nodes.values().stream().map(n -> n.site() + "{link " + n.spec().linkPort() + ", admin "
+    return nodes().stream().map(n -> n.name() + "{link " + n.spec().linkPort() + ", admin "
             + n.spec().adminPort() + ", ingest " + n.spec().ingestPort() + ", pid " + (n.isAlive() ? n.pid() : "-")
             + "}").collect(Collectors.joining(", "))
-        + "; proxies " + proxies.values().stream().map(p -> p.name() + ":" + p.port())
-            .collect(Collectors.joining(", "));
+        + "; proxies " + proxies.values().stream().flatMap(List::stream).map(p -> p.name() + ":" + p.port())
+            .collect(Collectors.joining(", "))
+        + (database == null ? "" : "; database " + database);
   }
 }

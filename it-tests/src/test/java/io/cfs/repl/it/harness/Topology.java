@@ -8,18 +8,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Builder of a {@link SiteCluster}: which sites, their config, their JVM flags. Every site is a peer of every other
- * one, and each ordered pair of sites gets its own {@link FaultProxy} (site A's link to B dials proxy A->B), so
- * network faults are per direction.
+ * Builder of a {@link SiteCluster}: which sites, how many nodes each, their config, their JVM flags. Every site is a
+ * peer of every other one, and every site gets its own {@link FaultProxy} in front of each node of every other site
+ * (site A's link to B's node 2 dials proxy A->B/2), so network faults are per direction.
  *
- * <p>Sites have one node each for now: a site of several nodes needs a journal shared by the site's nodes (so the
- * SiteReplicator singleton can move and still read the journal), which the product does not have yet.
+ * <p>A site of one node keeps everything embedded under its data dir. A site of several nodes is one Pekko cluster
+ * whose nodes share the site's journal, store and cursors in PostgreSQL (a database created for the test, see
+ * {@link TestDatabase}), so its SiteReplicators can move between them.
  */
 public final class Topology {
+  /** How long a site cluster waits before downing an unreachable node: short on loopback, so tests fail over fast. */
+  private static final String SITE_CLUSTER_CONFIG = "pekko.cluster.split-brain-resolver.stable-after = 5s";
+
   private final ItContext it;
   private final List<String> sites;
+  private final Map<String, Integer> nodeCounts = new HashMap<>();
   private final Map<String, String> siteConfig = new HashMap<>();
   private String commonConfig = "";
   private List<String> jvmFlags = NodeSpec.DEFAULT_JVM_FLAGS;
@@ -30,6 +36,14 @@ public final class Topology {
     if (sites.stream().distinct().count() != sites.size()) throw new IllegalArgumentException("duplicate sites");
     this.it = it;
     this.sites = List.copyOf(sites);
+  }
+
+  /** Runs {@code site} as a cluster of {@code n} nodes (1 to 3) sharing PostgreSQL storage. NEEDS PostgreSQL. */
+  public Topology nodes(String site, int n) {
+    requireSite(site);
+    if (n < 1 || n > 3) throw new IllegalArgumentException("a site has 1 to 3 nodes, not " + n);
+    nodeCounts.put(site, n);
+    return this;
   }
 
   /** HOCON appended to every node's config. */
@@ -56,17 +70,31 @@ public final class Topology {
     return this;
   }
 
+  private int nodeCount(String site) {
+    return nodeCounts.getOrDefault(site, 1);
+  }
+
   /** Allocates ports, starts the proxies and all nodes in parallel, and waits until every node is ready. */
   public SiteCluster start() {
-    Map<String, int[]> ports = new LinkedHashMap<>(); // site -> link, admin, ingest
-    for (String site : sites) ports.put(site, new int[] {Ports.free(), Ports.free(), Ports.free()});
+    Map<String, List<int[]>> ports = new LinkedHashMap<>(); // site -> per node: link, admin, ingest, cluster
+    for (String site : sites) {
+      List<int[]> nodes = new ArrayList<>();
+      for (int i = 0; i < nodeCount(site); i++) {
+        nodes.add(new int[] {Ports.free(), Ports.free(), Ports.free(), Ports.free()});
+      }
+      ports.put(site, nodes);
+    }
     SiteCluster cluster = it.register(new SiteCluster(sites));
+    boolean shared = sites.stream().anyMatch(s -> nodeCount(s) > 1);
+    TestDatabase database = shared ? cluster.useDatabase(TestDatabase.create(it.testName())) : null;
     try {
       long proxySeed = it.seed();
       for (String from : sites) {
         for (String to : sites) {
-          if (!from.equals(to)) {
-            cluster.addProxy(from, to, FaultProxy.start(from + "->" + to, ports.get(to)[0], proxySeed++));
+          if (from.equals(to)) continue;
+          for (int i = 0; i < nodeCount(to); i++) {
+            String name = from + "->" + nodeName(to, i);
+            cluster.addProxy(from, to, FaultProxy.start(name, ports.get(to).get(i)[0], proxySeed++));
           }
         }
       }
@@ -75,24 +103,45 @@ public final class Topology {
     }
     List<NodeProcess> nodes = new ArrayList<>();
     for (String site : sites) {
-      Map<String, Integer> peers = new LinkedHashMap<>();
+      Map<String, List<Integer>> peers = new LinkedHashMap<>();
       for (String peer : sites) {
-        if (!peer.equals(site)) peers.put(peer, cluster.proxy(site, peer).port());
+        if (!peer.equals(site)) peers.put(peer, cluster.proxies(site, peer).stream().map(FaultProxy::port).toList());
       }
-      int[] p = ports.get(site);
-      String extra = commonConfig + "\n" + siteConfig.getOrDefault(site, "");
-      List<String> flags = new ArrayList<>(jvmFlags);
-      flags.add(GcLog.flag(it.logDir(), site));
-      NodeSpec spec = new NodeSpec(site, site, it.dataDir().resolve(site), it.logDir().resolve(site + ".conf"),
-          it.logDir().resolve(site + ".log"), p[0], p[1], p[2], peers, extra.strip(), flags);
-      NodeProcess node = new NodeProcess(spec, ingest);
-      cluster.addNode(node);
-      nodes.add(node);
+      List<int[]> sitePorts = ports.get(site);
+      for (int i = 0; i < sitePorts.size(); i++) {
+        int[] p = sitePorts.get(i);
+        String name = nodeName(site, i);
+        String extra = commonConfig + "\n" + siteConfig.getOrDefault(site, "")
+            + (sitePorts.size() > 1 ? "\n" + multiNodeConfig(database, p[3], sitePorts) : "");
+        List<String> flags = new ArrayList<>(jvmFlags);
+        flags.add(GcLog.flag(it.logDir(), name));
+        NodeSpec spec = new NodeSpec(site, name, it.dataDir().resolve(name), it.logDir().resolve(name + ".conf"),
+            it.logDir().resolve(name + ".log"), p[0], p[1], p[2], peers, extra.strip(), flags);
+        NodeProcess node = new NodeProcess(spec, ingest);
+        cluster.addNode(node);
+        nodes.add(node);
+      }
     }
     nodes.forEach(NodeProcess::start);
     nodes.forEach(n -> n.awaitReady(NodeProcess.DEFAULT_READY_TIMEOUT));
     System.out.println("[it] " + it.testName() + ": cluster up: " + cluster);
     return cluster;
+  }
+
+  private String nodeName(String site, int index) {
+    return nodeCount(site) == 1 ? site : site + "-" + (index + 1);
+  }
+
+  /**
+   * Shared storage, and one site cluster whose seeds are all its nodes: a restarted first node then joins the nodes
+   * still running instead of forming a cluster of its own.
+   */
+  private static String multiNodeConfig(TestDatabase database, int clusterPort, List<int[]> sitePorts) {
+    String seeds = sitePorts.stream().map(p -> "\"127.0.0.1:" + p[3] + "\"").collect(Collectors.joining(", "));
+    return "cfs-repl.node.storage = postgres\n"
+        + "cfs-repl.persistence.postgres.url = \"" + database.url() + "\"\n"
+        + "cfs-repl.node.cluster { port = " + clusterPort + ", seed-nodes = [" + seeds + "] }\n"
+        + SITE_CLUSTER_CONFIG;
   }
 
   private void requireSite(String site) {

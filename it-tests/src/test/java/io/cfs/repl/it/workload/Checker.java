@@ -6,7 +6,6 @@ import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.Digest;
 import io.cfs.repl.it.client.InodeValue;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.harness.NodeProcess;
 import io.cfs.repl.it.harness.SiteCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,8 +100,8 @@ public final class Checker {
   public Report check() {
     long t0 = System.nanoTime();
     List<String> diffs = new ArrayList<>();
-    for (NodeProcess n : cluster.nodes()) {
-      if (!n.isAlive() || n.isPaused()) diffs.add(n.site() + " is not running; cannot check it");
+    for (String site : cluster.sites()) {
+      if (!cluster.isUp(site)) diffs.add(site + " has no node running; cannot check it");
     }
     if (!diffs.isEmpty()) return new Report("check impossible", diffs);
 

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the seed, so a run can be repeated with the same choices (timing aside).
  */
 public final class Workload implements AutoCloseable {
+  /** How long a batch is retried on one node before the writer looks for another running node of the site. */
+  private static final Duration PER_NODE_RETRY = Duration.ofSeconds(3);
   private static final String[] PUT_OPS = {"WRITE", "WRITE", "WRITE", "SETATTR", "SETATTR", "CREATE", "RENAME",
       "TRUNCATE", "SETXATTR", "REMOVEXATTR", "LINK", "SYMLINK", "MKDIR"};
   private static final String[] DELETE_OPS = {"UNLINK", "RMDIR"};
@@ -265,10 +267,31 @@ public final class Workload implements AutoCloseable {
       return latencyMillis.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
+    /**
+     * Appends through the site's first running node; when that node stops answering, the same batch (retries are
+     * idempotent) goes to whichever node of the site runs then, until {@code retryFor} has passed.
+     */
+    private IngestResult appendAnywhere(List<IngestEntry> batch, Duration retryFor) throws InterruptedException {
+      long deadline = System.nanoTime() + retryFor.toNanos();
+      int failedNodes = 0;
+      while (true) {
+        IngestClient ingest = workload.cluster.ingest(site);
+        long left = deadline - System.nanoTime();
+        try {
+          IngestResult result = ingest.append(batch,
+              Duration.ofNanos(Math.max(0, Math.min(left, PER_NODE_RETRY.toNanos()))));
+          // a node that died after making the batch durable makes the next node's answer a retry's (duplicates)
+          return result.withAttempts(result.attempts() + failedNodes);
+        } catch (IngestClient.IngestUnavailableException e) {
+          if (System.nanoTime() >= deadline) throw e;
+          failedNodes++;
+        }
+      }
+    }
+
     private void run() {
       try {
-        IngestClient ingest = workload.cluster.ingest(site);
-        Map<Integer, Long> serverHeads = ingest.heads();
+        Map<Integer, Long> serverHeads = workload.cluster.ingest(site).heads();
         Map<Integer, Long> known = workload.history.heads(site);
         for (int s = 0; s < nextSeq.length; s++) {
           long server = serverHeads.getOrDefault(s, 0L);
@@ -291,7 +314,7 @@ public final class Workload implements AutoCloseable {
           int n = (int) Math.min(Math.min(spec.maxBatch, due - issued), spec.limitPerSite - acked.get());
           List<IngestEntry> batch = next(n);
           long t0 = System.nanoTime();
-          IngestResult result = ingest.append(batch, spec.retryFor);
+          IngestResult result = appendAnywhere(batch, spec.retryFor);
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
           synchronized (this) {
             latencyMillis.add(ms);

@@ -3,18 +3,22 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer thread of a journal: takes every append call queued since its last write and hands them to the
- * journal as one group (one durable write, one fsync), in queue order.
+ * The append side of a journal: checks each call for what needs no journal state, queues it, and one writer thread
+ * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
+ * fsync), in queue order.
  *
- * <p>Invariants: every submitted call's promise is completed, by the committer or, if it throws, here; {@link #stop}
- * lets the calls queued before it finish first.
+ * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here; after
+ * {@link #stop} begins no call is accepted, and the calls queued before it finish first.
  */
 final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -33,12 +37,18 @@ final class GroupCommitWriter {
   }
 
   private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+  private final String localSite;
+  private final JournalSettings settings;
   private final Thread thread;
   private final Committer committer;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean stopped; // guarded by lifecycle
 
-  GroupCommitWriter(String threadName, Committer committer) {
+  GroupCommitWriter(String localSite, JournalSettings settings, Committer committer) {
+    this.localSite = localSite;
+    this.settings = settings;
     this.committer = committer;
-    this.thread = new Thread(this::run, threadName);
+    this.thread = new Thread(this::run, "cfs-journal-writer-" + localSite);
     // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
     thread.setDaemon(true);
   }
@@ -47,13 +57,32 @@ final class GroupCommitWriter {
     thread.start();
   }
 
-  /** Queues a call; the caller guarantees {@link #stop} has not been called (the journal's lifecycle lock). */
-  void submit(Call call) {
-    queue.add(call);
+  /** {@link LocalJournal#append}: refused at once if invalid alone or stopped, else completed by the writer. */
+  CompletionStage<AppendResult> append(List<JournalEntry> entries) {
+    List<JournalEntry> call = List.copyOf(entries);
+    AppendRejectedException invalid = AppendChecks.checkAlone(call, localSite, settings);
+    if (invalid != null) return CompletableFuture.failedFuture(invalid);
+    CompletableFuture<AppendResult> promise = new CompletableFuture<>();
+    lifecycle.readLock().lock();
+    try {
+      if (stopped) return CompletableFuture.failedFuture(AppendChecks.closed(call, localSite));
+      if (call.isEmpty()) return CompletableFuture.completedFuture(new AppendResult(0, 0, Map.of()));
+      queue.add(new Call(call, promise));
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return promise;
   }
 
-  /** Completes every call queued so far, then ends the thread and waits for it. */
+  /** Refuses further calls, completes every call queued so far, then ends the thread and waits for it. Idempotent. */
   void stop() {
+    lifecycle.writeLock().lock();
+    try {
+      if (stopped) return;
+      stopped = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
     queue.add(STOP);
     boolean interrupted = false;
     while (thread.isAlive()) {

@@ -74,6 +74,36 @@ final class PendingGroup {
     return new AppendResult(written, duplicates, heads);
   }
 
+  /** Admits the calls of a group one after the other; the outcome completes their promises once the group is written. */
+  Admission admitAll(List<GroupCommitWriter.Call> group) {
+    Admission admission = new Admission();
+    for (GroupCommitWriter.Call call : group) {
+      try {
+        admission.admitted.add(call);
+        admission.results.add(admit(call.entries()));
+      } catch (AppendRejectedException refused) {
+        admission.admitted.remove(admission.admitted.size() - 1);
+        admission.refused.add(call);
+        admission.refusals.add(refused);
+      }
+    }
+    return admission;
+  }
+
+  /** Which calls of a group were admitted (with their results) and which were refused (with why). */
+  static final class Admission {
+    private final List<GroupCommitWriter.Call> admitted = new ArrayList<>();
+    private final List<AppendResult> results = new ArrayList<>();
+    private final List<GroupCommitWriter.Call> refused = new ArrayList<>();
+    private final List<AppendRejectedException> refusals = new ArrayList<>();
+
+    /** Call once the admitted entries are durable: refusals fail their calls, the admitted calls succeed. */
+    void complete() {
+      for (int i = 0; i < refused.size(); i++) refused.get(i).promise().completeExceptionally(refusals.get(i));
+      for (int i = 0; i < admitted.size(); i++) admitted.get(i).promise().complete(results.get(i));
+    }
+  }
+
   /** Number of new entries admitted. */
   int size() {
     return size;

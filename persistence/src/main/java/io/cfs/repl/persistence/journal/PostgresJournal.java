@@ -1,5 +1,6 @@
 package io.cfs.repl.persistence.journal;
 
+import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.EntryCodec;
 import io.cfs.repl.persistence.entry.JournalEntry;
@@ -24,7 +25,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -52,24 +52,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresJournal implements LocalJournal {
   private static final Logger log = LoggerFactory.getLogger(PostgresJournal.class);
-  /** Entries read ahead by {@link #source}: at most one batch is buffered beyond demand. */
-  private static final int SOURCE_BATCH = 256;
 
   private final PostgresDatabase db;
   private final String localSite;
   private final JournalSettings settings;
   private final GroupCommitWriter writer;
   private final AppendListener listener;
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Lifecycle lifecycle;
   private final AtomicInteger rotation = new AtomicInteger();
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
-  private boolean closed; // guarded by lifecycle
 
   private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings) {
     this.db = db;
     this.localSite = localSite;
     this.settings = settings;
-    this.writer = new GroupCommitWriter("cfs-journal-writer-" + localSite, this::commit);
+    this.writer = new GroupCommitWriter(localSite, settings, this::commit);
+    this.lifecycle = new Lifecycle("journal of " + localSite);
     this.listener = new AppendListener(db, channel(localSite), db.settings().tailPollInterval(), this::wakeTails);
   }
 
@@ -98,44 +96,17 @@ public final class PostgresJournal implements LocalJournal {
 
   @Override
   public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
-    List<JournalEntry> call = List.copyOf(entries);
-    AppendRejectedException invalid = AppendChecks.checkAlone(call, localSite, settings);
-    if (invalid != null) return CompletableFuture.failedFuture(invalid);
-    CompletableFuture<AppendResult> promise = new CompletableFuture<>();
-    lifecycle.readLock().lock();
-    try {
-      if (closed) return CompletableFuture.failedFuture(AppendChecks.closed(call, localSite));
-      if (call.isEmpty()) return CompletableFuture.completedFuture(new AppendResult(0, 0, Map.of()));
-      writer.submit(new GroupCommitWriter.Call(call, promise));
-    } finally {
-      lifecycle.readLock().unlock();
-    }
-    return promise;
+    return writer.append(entries);
   }
 
   /** One transaction for the whole group; promises complete after the commit (or fail with it). */
   private void commit(List<GroupCommitWriter.Call> group) {
-    List<GroupCommitWriter.Call> admitted = new ArrayList<>(group.size());
-    List<AppendResult> results = new ArrayList<>(group.size());
-    List<GroupCommitWriter.Call> refused = new ArrayList<>();
-    List<RuntimeException> refusals = new ArrayList<>();
+    PendingGroup.Admission[] admission = new PendingGroup.Admission[1];
     boolean wrote = db.inTransaction(c -> {
-      admitted.clear();
-      results.clear();
-      refused.clear();
-      refusals.clear();
       Map<Integer, Long> committed = lockHeads(c, group);
       PendingGroup pending = new PendingGroup(shard -> committed.getOrDefault(shard, 0L),
           (shard, seq) -> lookup(c, shard, seq));
-      for (GroupCommitWriter.Call call : group) {
-        try {
-          results.add(pending.admit(call.entries()));
-          admitted.add(call);
-        } catch (AppendRejectedException e) {
-          refused.add(call);
-          refusals.add(e);
-        }
-      }
+      admission[0] = pending.admitAll(group);
       if (pending.size() == 0) return false;
       if (!settings.sync()) execute(c, "SET LOCAL synchronous_commit = off");
       insert(c, pending.entries());
@@ -147,8 +118,7 @@ public final class PostgresJournal implements LocalJournal {
       return true;
     });
     if (wrote) wakeTails();
-    for (int i = 0; i < refused.size(); i++) refused.get(i).promise().completeExceptionally(refusals.get(i));
-    for (int i = 0; i < admitted.size(); i++) admitted.get(i).promise().complete(results.get(i));
+    admission[0].complete();
   }
 
   /** Creates missing head rows, then locks the group's head rows in shard order (no deadlock between nodes). */
@@ -354,17 +324,12 @@ public final class PostgresJournal implements LocalJournal {
 
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
-    return Source.fromGraph(new TailStage(positions, p -> readBatch(p, maxEntries, maxBytes), () -> nextAppend));
+    return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
   }
 
   @Override
   public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
-    return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
-            p -> read(shard, p.get(shard) + 1, SOURCE_BATCH), () -> nextAppend))
-        .mapConcat(batch -> batch);
+    return TailStage.entries(this, shard, fromSeq, () -> nextAppend);
   }
 
   @Override
@@ -401,20 +366,14 @@ public final class PostgresJournal implements LocalJournal {
   }
 
   private <T> T rawQuery(String sql, Binder binder, Reader<T> reader) {
-    lifecycle.readLock().lock();
-    try {
-      if (closed) throw new IllegalStateException("journal of " + localSite + " is closed");
-      return db.withConnection(c -> {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-          binder.bind(st);
-          try (ResultSet rs = st.executeQuery()) {
-            return reader.read(rs);
-          }
+    return lifecycle.guarded(() -> db.withConnection(c -> {
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        binder.bind(st);
+        try (ResultSet rs = st.executeQuery()) {
+          return reader.read(rs);
         }
-      });
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+      }
+    }));
   }
 
   /**
@@ -423,13 +382,7 @@ public final class PostgresJournal implements LocalJournal {
    */
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) return;
-      closed = true;
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
+    if (!lifecycle.close()) return;
     writer.stop();
     listener.stop();
     nextAppend.completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));

@@ -5,7 +5,6 @@ import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.EntryCodec;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -48,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RocksDbJournal implements LocalJournal {
   private static final Logger log = LoggerFactory.getLogger(RocksDbJournal.class);
-  /** Entries read ahead by {@link #source}: at most one batch is buffered beyond demand. */
-  private static final int SOURCE_BATCH = 256;
 
   private final String localSite;
   private final JournalSettings settings;
@@ -75,7 +72,7 @@ public final class RocksDbJournal implements LocalJournal {
     this.rocks = rocks;
     this.heads = heads;
     this.writeOptions = new WriteOptions().setSync(settings.sync());
-    this.writer = new GroupCommitWriter("cfs-journal-writer-" + localSite, new GroupCommitWriter.Committer() {
+    this.writer = new GroupCommitWriter(localSite, settings, new GroupCommitWriter.Committer() {
       @Override
       public void commit(List<GroupCommitWriter.Call> group) {
         RocksDbJournal.this.commit(group);
@@ -129,19 +126,7 @@ public final class RocksDbJournal implements LocalJournal {
 
   @Override
   public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
-    List<JournalEntry> call = List.copyOf(entries);
-    AppendRejectedException invalid = AppendChecks.checkAlone(call, localSite, settings);
-    if (invalid != null) return CompletableFuture.failedFuture(invalid);
-    CompletableFuture<AppendResult> promise = new CompletableFuture<>();
-    lifecycle.readLock().lock();
-    try {
-      if (closed) return CompletableFuture.failedFuture(AppendChecks.closed(call, localSite));
-      if (call.isEmpty()) return CompletableFuture.completedFuture(new AppendResult(0, 0, Map.of()));
-      writer.submit(new GroupCommitWriter.Call(call, promise));
-    } finally {
-      lifecycle.readLock().unlock();
-    }
-    return promise;
+    return writer.append(entries);
   }
 
   private void commit(List<GroupCommitWriter.Call> group) {
@@ -151,16 +136,7 @@ public final class RocksDbJournal implements LocalJournal {
       return;
     }
     PendingGroup pending = new PendingGroup(this::headSeq, this::lookupOnWriter);
-    List<GroupCommitWriter.Call> admitted = new ArrayList<>(group.size());
-    List<AppendResult> results = new ArrayList<>(group.size());
-    for (GroupCommitWriter.Call call : group) {
-      try {
-        results.add(pending.admit(call.entries()));
-        admitted.add(call);
-      } catch (RuntimeException refused) {
-        call.promise().completeExceptionally(refused);
-      }
-    }
+    PendingGroup.Admission admission = pending.admitAll(group);
     if (pending.size() > 0) {
       write(pending.entries());
       heads.putAll(pending.heads());
@@ -168,9 +144,7 @@ public final class RocksDbJournal implements LocalJournal {
       nextAppend = new CompletableFuture<>();
       fired.complete(null);
     }
-    for (int i = 0; i < admitted.size(); i++) {
-      admitted.get(i).promise().complete(results.get(i));
-    }
+    admission.complete();
   }
 
   private void write(List<JournalEntry> entries) {
@@ -226,17 +200,12 @@ public final class RocksDbJournal implements LocalJournal {
   /** See {@link TailStage}: reads run inside the stage, on the dispatcher the stream runs on. */
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
-    return Source.fromGraph(new TailStage(positions, p -> readBatch(p, maxEntries, maxBytes), () -> nextAppend));
+    return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
   }
 
   @Override
   public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
-    return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
-            p -> read(shard, p.get(shard) + 1, SOURCE_BATCH), () -> nextAppend))
-        .mapConcat(batch -> batch);
+    return TailStage.entries(this, shard, fromSeq, () -> nextAppend);
   }
 
   @Override

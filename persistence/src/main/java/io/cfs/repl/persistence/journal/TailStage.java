@@ -8,9 +8,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
@@ -44,6 +46,27 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
     this.initialPositions = Map.copyOf(positions);
     this.reader = reader;
     this.nextAppend = nextAppend;
+  }
+
+  /** Entries read ahead by {@link #entries}: at most one batch is buffered beyond demand. */
+  private static final int SOURCE_BATCH = 256;
+
+  /** {@link LocalJournal#tail} of {@code journal}, woken by {@code nextAppend}. */
+  static Source<List<JournalEntry>, NotUsed> batches(LocalJournal journal, Map<Integer, Long> positions,
+                                                     int maxEntries, long maxBytes,
+                                                     Supplier<CompletionStage<Void>> nextAppend) {
+    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
+    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
+    return Source.fromGraph(new TailStage(positions, p -> journal.readBatch(p, maxEntries, maxBytes), nextAppend));
+  }
+
+  /** {@link LocalJournal#source} of {@code journal}, woken by {@code nextAppend}. */
+  static Source<JournalEntry, NotUsed> entries(LocalJournal journal, int shard, long fromSeq,
+                                               Supplier<CompletionStage<Void>> nextAppend) {
+    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
+    return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
+            p -> journal.read(shard, p.get(shard) + 1, SOURCE_BATCH), nextAppend))
+        .mapConcat(batch -> batch);
   }
 
   @Override

@@ -26,7 +26,7 @@ final class StatusCommand extends AdminCall {
         status.path("health").asText(), text(status.path("role")), text(status.path("epoch")));
     long now = System.currentTimeMillis();
     Table table = new Table("PEER", "STATE", "FOR", "HEALTH", "LAG", "LAG ENTRIES", "ACKED", "ACKED/S",
-        "SKEW", "CONN", "LAST ERROR");
+        "SKEW", "CONN", "RUNS ON", "DIALS", "LAST ERROR");
     for (JsonNode p : status.path("peers")) {
       table.row(p.path("peer").asText(), p.path("state").asText(),
           Table.millis(Math.max(0, now - p.path("stateSinceMillis").asLong())), p.path("health").asText(),
@@ -34,7 +34,7 @@ final class StatusCommand extends AdminCall {
           String.format("%,d", p.path("ackedEntries").asLong()),
           String.format("%,.1f", p.path("ackedEntriesPerSecond").asDouble()),
           p.path("clockSkewMillis").isNumber() ? p.path("clockSkewMillis").asLong() + "ms" : "-",
-          p.path("connection").asText(),
+          p.path("connection").asText(), text(p.path("replicatorNode")), text(p.path("peerAddress")),
           abbreviate(text(p.path("lastError")), 80));
     }
     table.print(out());

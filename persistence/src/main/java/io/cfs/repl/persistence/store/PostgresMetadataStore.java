@@ -1,0 +1,327 @@
+package io.cfs.repl.persistence.store;
+
+import io.cfs.repl.persistence.Lifecycle;
+import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.postgres.PostgresDatabase;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks} and
+ * {@code cfs_lww_losers} ({@code postgres/cfs-repl-schema.sql}), values and loser records in {@link StoreCodec}'s
+ * layouts. Every node of the site opens one on the database they share; several sites may share the database.
+ *
+ * <p>Invariants, beyond those of {@link MetadataStore}:
+ * <ul>
+ *   <li>applies of one site run one at a time across all its nodes (a transaction-scoped advisory lock per site): an
+ *       apply reads the watermarks and held values it decides on, and nothing else writes the site's rows between
+ *       that read and its commit;</li>
+ *   <li>nothing is cached: watermarks and values are read from the tables on every call, because the other nodes of
+ *       the site change them;</li>
+ *   <li>loser ids strictly increase in commit order (one sequence, applies serialised), so the audit trail reads back
+ *       in recording order;</li>
+ *   <li>the digest feeds inodes in the order of RocksDB's keys (unsigned), so both stores digest the same values
+ *       alike;</li>
+ *   <li>the store does not own the {@link PostgresDatabase}: closing the store leaves the pool open.</li>
+ * </ul>
+ */
+public final class PostgresMetadataStore implements MetadataStore {
+  private static final Logger log = LoggerFactory.getLogger(PostgresMetadataStore.class);
+  /** Keeps the apply lock keys apart from other advisory locks taken on the same database. */
+  private static final String APPLY_LOCK_NAMESPACE = "cfs-repl/store/apply/";
+  /** Rows per round trip of the digest scan, so a large store is streamed rather than loaded whole. */
+  private static final int DIGEST_FETCH_SIZE = 1000;
+
+  private static final String LOCK_APPLIES = "SELECT pg_advisory_xact_lock(?)";
+  private static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
+  private static final String SELECT_WATERMARKS =
+      "SELECT shard, seq FROM cfs_watermarks WHERE site = ? AND origin = ?";
+  private static final String SELECT_WATERMARK =
+      "SELECT seq FROM cfs_watermarks WHERE site = ? AND origin = ? AND shard = ?";
+  private static final String SELECT_HELD = "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode = ANY(?)";
+  private static final String SELECT_VALUE = "SELECT value FROM cfs_inodes WHERE site = ? AND inode = ?";
+  private static final String UPSERT_VALUE = "INSERT INTO cfs_inodes (site, inode, value) VALUES (?, ?, ?)"
+      + " ON CONFLICT (site, inode) DO UPDATE SET value = EXCLUDED.value";
+  private static final String INSERT_LOSER = "INSERT INTO cfs_lww_losers (site, loser) VALUES (?, ?)";
+  private static final String UPSERT_WATERMARK = "INSERT INTO cfs_watermarks (site, origin, shard, seq)"
+      + " VALUES (?, ?, ?, ?) ON CONFLICT (site, origin, shard) DO UPDATE SET seq = EXCLUDED.seq";
+  private static final String SELECT_LOSERS = "SELECT loser FROM cfs_lww_losers WHERE site = ? ORDER BY id LIMIT ?";
+  // RocksDB orders its big-endian inode keys as unsigned bytes: ids >= 0 ascending, then negative ids ascending.
+  // Two range scans give that order and each still walks the primary key index.
+  private static final String SCAN_NON_NEGATIVE =
+      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode >= 0 ORDER BY inode";
+  private static final String SCAN_NEGATIVE =
+      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode < 0 ORDER BY inode";
+
+  private final PostgresDatabase db;
+  private final String site;
+  private final long applyLockKey;
+  private final boolean syncCommits;
+  private final Lifecycle lifecycle;
+
+  private PostgresMetadataStore(PostgresDatabase db, String site, StoreSettings settings) {
+    this.db = db;
+    this.site = site;
+    this.applyLockKey = applyLockKey(site);
+    this.syncCommits = settings.sync();
+    this.lifecycle = new Lifecycle("metadata store of " + site);
+  }
+
+  /**
+   * The store of {@code localSite} on {@code db}, whose tables {@link PostgresDatabase#open} created. The caller keeps
+   * owning {@code db} and closes it after the store.
+   */
+  public static PostgresMetadataStore open(PostgresDatabase db, String localSite, StoreSettings settings) {
+    if (db == null || settings == null) throw new IllegalArgumentException("database and settings are required");
+    JournalEntry.validateSiteId(localSite);
+    PostgresMetadataStore store = new PostgresMetadataStore(db, localSite, settings);
+    log.info("Metadata store of site {} opened on PostgreSQL at {}", localSite, db.settings().url());
+    return store;
+  }
+
+  /**
+   * The advisory lock key of one site's applies: the first 8 bytes of SHA-256 over a namespace and the site id. Two
+   * sites whose keys collided would only have their applies serialised together, never mixed.
+   */
+  static long applyLockKey(String site) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest((APPLY_LOCK_NAMESPACE + site).getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(hash).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform provides SHA-256", e);
+    }
+  }
+
+  @Override
+  public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
+    JournalEntry.validateSiteId(originSite);
+    for (JournalEntry e : entries) {
+      if (!e.originSite().equals(originSite)) {
+        throw new IllegalArgumentException("batch from " + originSite + " holds an entry of " + e.originSite());
+      }
+    }
+    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous)));
+  }
+
+  private ApplyResult applyInTransaction(Connection c, String origin, List<JournalEntry> entries,
+                                         boolean synchronous) throws SQLException {
+    lockApplies(c);
+    if (!synchronous) commitAsynchronously(c);
+    ApplyPlan plan = new ApplyPlan(readWatermarks(c, origin), entries);
+    if (plan.writesNothing()) return plan.result();
+    plan.resolve(held(c, plan.inodes()), System.currentTimeMillis());
+    writeWinners(c, plan.winners().values());
+    writeLosers(c, plan.losers());
+    writeWatermarks(c, origin, plan.advanced());
+    return plan.result();
+  }
+
+  /**
+   * Serialises the site's applies across all its nodes until this transaction ends. Without it, two nodes applying
+   * the same re-delivered batch would both read the old watermark and both write: entries applied twice, losers
+   * recorded twice, and a value decided against a stale held value overwriting a newer one. Under READ COMMITTED
+   * (the pool's level) each statement sees what was committed before it started, so the reads after the lock see
+   * every apply that held it before; REPEATABLE READ would not, its snapshot being taken before the lock wait. The
+   * lock is per site, not per origin, because applies of different origins meet on the same inode rows.
+   */
+  private void lockApplies(Connection c) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(LOCK_APPLIES)) {
+      st.setLong(1, applyLockKey);
+      st.execute();
+    }
+  }
+
+  /**
+   * The commit returns before its WAL record is flushed: a crash of the database server may lose the last such
+   * commits, never part of one (WAL replay restores whole transactions), and the watermarks commit with the values,
+   * so the applier resumes from a consistent watermark. That is what {@link Durability#ASYNC} allows.
+   */
+  private static void commitAsynchronously(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(ASYNC_COMMIT);
+    }
+  }
+
+  private Map<Integer, Long> readWatermarks(Connection c, String origin) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(SELECT_WATERMARKS)) {
+      st.setString(1, site);
+      st.setString(2, origin);
+      Map<Integer, Long> watermarks = new HashMap<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) watermarks.put(rs.getInt(1), rs.getLong(2));
+      }
+      return watermarks;
+    }
+  }
+
+  /** The stored values of the given inodes, in one query. */
+  private Map<Long, StoredValue> held(Connection c, Set<Long> ids) throws SQLException {
+    Array idArray = c.createArrayOf("bigint", ids.toArray(Long[]::new));
+    try (PreparedStatement st = c.prepareStatement(SELECT_HELD)) {
+      st.setString(1, site);
+      st.setArray(2, idArray);
+      Map<Long, StoredValue> held = new HashMap<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          held.put(id, StoreCodec.decodeValue(id, rs.getBytes(2)));
+        }
+      }
+      return held;
+    } finally {
+      idArray.free();
+    }
+  }
+
+  private void writeWinners(Connection c, Collection<StoredValue> winners) throws SQLException {
+    if (winners.isEmpty()) return;
+    try (PreparedStatement st = c.prepareStatement(UPSERT_VALUE)) {
+      for (StoredValue v : winners) {
+        st.setString(1, site);
+        st.setLong(2, v.inodeId());
+        st.setBytes(3, StoreCodec.encodeValue(v));
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+  }
+
+  /** In the plan's order: the batch runs in order, so the ids the sequence hands out follow it. */
+  private void writeLosers(Connection c, List<LwwLoser> losers) throws SQLException {
+    if (losers.isEmpty()) return;
+    try (PreparedStatement st = c.prepareStatement(INSERT_LOSER)) {
+      for (LwwLoser loser : losers) {
+        st.setString(1, site);
+        st.setBytes(2, StoreCodec.encodeLoser(loser));
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+  }
+
+  private void writeWatermarks(Connection c, String origin, Map<Integer, Long> advanced) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(UPSERT_WATERMARK)) {
+      for (Map.Entry<Integer, Long> w : advanced.entrySet()) {
+        st.setString(1, site);
+        st.setString(2, origin);
+        st.setInt(3, w.getKey());
+        st.setLong(4, w.getValue());
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+  }
+
+  @Override
+  public long watermark(String originSite, int shard) {
+    return guarded(() -> db.withConnection(c -> {
+      try (PreparedStatement st = c.prepareStatement(SELECT_WATERMARK)) {
+        st.setString(1, site);
+        st.setString(2, originSite);
+        st.setInt(3, shard);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    }));
+  }
+
+  @Override
+  public Map<Integer, Long> watermarks(String originSite) {
+    return guarded(() -> Map.copyOf(db.withConnection(c -> readWatermarks(c, originSite))));
+  }
+
+  @Override
+  public Optional<StoredValue> get(long inodeId) {
+    return guarded(() -> db.withConnection(c -> {
+      try (PreparedStatement st = c.prepareStatement(SELECT_VALUE)) {
+        st.setString(1, site);
+        st.setLong(2, inodeId);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? Optional.of(StoreCodec.decodeValue(inodeId, rs.getBytes(1))) : Optional.empty();
+        }
+      }
+    }));
+  }
+
+  /**
+   * Full scan of the site's inodes (cost linear in the store size; meant for checks and admin, not the apply path).
+   * The scan reads one point-in-time view: under REPEATABLE READ every statement of the transaction sees the snapshot
+   * taken by its first, so applies committing meanwhile are either wholly in the digest or not at all.
+   */
+  @Override
+  public StoreDigest digest() {
+    return guarded(() -> db.inTransaction(c -> {
+      // Before the first statement, which is when the transaction begins; the pool restores the level on return.
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      DigestBuilder digest = new DigestBuilder();
+      scanInto(c, SCAN_NON_NEGATIVE, digest);
+      scanInto(c, SCAN_NEGATIVE, digest);
+      return digest.build();
+    }));
+  }
+
+  /** Streams one scan into the digest; the fetch size takes effect because the transaction turned autocommit off. */
+  private void scanInto(Connection c, String scan, DigestBuilder digest) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(scan)) {
+      st.setFetchSize(DIGEST_FETCH_SIZE);
+      st.setString(1, site);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          digest.add(StoreCodec.decodeValue(id, rs.getBytes(2)));
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<LwwLoser> losers(int limit) {
+    if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+    return guarded(() -> db.withConnection(c -> {
+      try (PreparedStatement st = c.prepareStatement(SELECT_LOSERS)) {
+        st.setString(1, site);
+        st.setInt(2, limit);
+        List<LwwLoser> losers = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) losers.add(StoreCodec.decodeLoser(rs.getBytes(1)));
+        }
+        return losers;
+      }
+    }));
+  }
+
+  /** Runs an operation unless the store is closed; {@link #close} waits for the running ones. */
+  private <T> T guarded(Supplier<T> operation) {
+    return lifecycle.guarded(operation);
+  }
+
+  /**
+   * Waits for running operations, then refuses new ones. Leaves the database pool open: the node owns it and closes
+   * it after its store and journal. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (lifecycle.close()) log.info("Metadata store of site {} closed", site);
+  }
+}
