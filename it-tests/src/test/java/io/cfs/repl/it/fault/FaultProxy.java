@@ -226,6 +226,11 @@ public final class FaultProxy implements AutoCloseable {
       upstream.setTcpNoDelay(true);
       client.setTcpNoDelay(true);
       upstream.connect(target, 3_000);
+      if (upstream.getLocalPort() == upstream.getPort()) {
+        // TCP self-connect: with nothing listening on a loopback port of the ephemeral range, the kernel may pick
+        // that very port as the source and connect the socket to itself, an echo; a real client would be refused
+        throw new IOException("self-connected to " + target + ": nothing listens there");
+      }
     } catch (IOException e) {
       reset(client); // the target is down: the client sees its connection refused, as without a proxy
       closeQuietly(upstream);
