@@ -233,7 +233,7 @@ public final class SiteReplicator
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onLinkUp(ReplicatorState state, LinkUp cmd) {
     if (cmd.generation() == generation && linkState == LinkState.CONNECTING) {
-      context.getLog().info("[{}] connected to {}", link, address());
+      context.getLog().info("[{}] connected to {}", link, addressText());
       lastError = null; // the link works again; stopped shards keep their own reason
       enter(LinkState.CONNECTED);
     }
@@ -258,7 +258,7 @@ public final class SiteReplicator
     addressIndex = (addressIndex + 1) % wiring.peerAddresses().size();
     var delay = wiring.settings().backoff(attempt, ThreadLocalRandom.current().nextDouble());
     context.getLog().warn("[{}] link down ({}); reconnect attempt {} to {} in {} ms", link, lastError, attempt,
-        address(),
+        addressText(),
         delay.toMillis());
     enter(LinkState.BACKOFF);
     timers.startSingleTimer(Reconnect.INSTANCE, delay);
@@ -364,6 +364,10 @@ public final class SiteReplicator
     return wiring.peerAddresses().get(addressIndex);
   }
 
+  private String addressText() {
+    return address().getHostString() + ":" + address().getPort();
+  }
+
   /** Ends the current connection on purpose: its termination is ignored because the generation moves on. */
   private void shutdownLink() {
     generation++;
@@ -393,7 +397,7 @@ public final class SiteReplicator
         lag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(state.stopped().values()),
         disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond,
         clockSample == null ? null : clockSample.offsetMillis(), context.getSystem().address().hostPort(),
-        address().getHostString() + ":" + address().getPort());
+        addressText());
   }
 
   private static String describe(Throwable t) {
