@@ -111,6 +111,8 @@ class BasicReplicationTest {
     assertThat(report.differences())
         .anyMatch(d -> d.contains(A + " shard " + ghostShard + ": journal head " + (ghostSeq - 1) + " < acknowledged"))
         .anyMatch(d -> d.startsWith("digests differ"))
+        .anyMatch(d -> d.equals(B + " applied " + A + " shard " + ghostShard + " up to seq " + (ghostSeq - 1)
+            + ", acknowledged " + ghostSeq))
         .anyMatch(d -> d.startsWith(A + ": inode " + ghostInode + " missing"))
         .anyMatch(d -> d.startsWith(B + ": inode " + ghostInode + " missing"));
   }

@@ -64,12 +64,20 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))))),
         pathPrefix("store", () -> concat(
             path("digest", () -> get(() -> withNode(node ->
-                onSuccess(CompletableFuture.supplyAsync(() -> node.store().digest()),
+                onSuccess(storeRead(node, () -> node.store().digest()),
                     digest -> complete(StatusCodes.OK, digest, Json.marshaller()))))),
+            path("watermarks", () -> get(() -> withNode(node ->
+                onSuccess(storeRead(node, () -> WatermarksView.of(node)),
+                    view -> complete(StatusCodes.OK, view, Json.marshaller()))))),
             path(PathMatchers.segment("inodes").slash(PathMatchers.longSegment()), id -> get(() -> withNode(node ->
-                node.store().get(id)
+                onSuccess(storeRead(node, () -> node.store().get(id)), value -> value
                     .map(v -> complete(StatusCodes.OK, InodeView.of(v), Json.marshaller()))
-                    .orElseGet(() -> complete(StatusCodes.NOT_FOUND, "no inode " + id + " on this site\n"))))))));
+                    .orElseGet(() -> complete(StatusCodes.NOT_FOUND, "no inode " + id + " on this site\n")))))))));
+  }
+
+  /** Store reads block (a scan, or a round trip to PostgreSQL): they run on the node's blocking dispatcher. */
+  private static <T> CompletionStage<T> storeRead(ReplicationNode node, Supplier<T> read) {
+    return CompletableFuture.supplyAsync(read, node.storeExecutor());
   }
 
   private Route sync(ReplicationNode node) {

@@ -77,6 +77,15 @@ class ReplicationRoutesTest {
     JsonNode health = json(sites.get("rt-b", "/replication/health"));
     assertThat(health.path("health").asText()).isEqualTo("HEALTHY");
     assertThat(health.path("thresholds").path("downAfterMillis").asLong()).isEqualTo(30_000);
+
+    // what each store applied, per origin: rt-b applied rt-a's journal up to its heads, nothing of its own yet
+    long headsOfA = sites.node("rt-a").journal().heads().values().stream().mapToLong(Long::longValue).sum();
+    JsonNode marks = json(sites.get("rt-b", "/store/watermarks"));
+    assertThat(marks.path("site").asText()).isEqualTo("rt-b");
+    long appliedOfA = 0;
+    for (JsonNode seq : marks.path("origins").path("rt-a")) appliedOfA += seq.asLong();
+    assertThat(appliedOfA).isEqualTo(headsOfA).isEqualTo(100);
+    assertThat(marks.path("origins").path("rt-b").size()).isZero();
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -54,14 +55,17 @@ public final class ReplicationNode implements AutoCloseable {
   private final NodeStorage storage;
   private final Tcp.ServerBinding linkBinding;
   private final Map<String, ActorRef<SiteReplicator.Command>> replicators;
+  private final Executor storeExecutor;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators) {
+                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators,
+                          Executor storeExecutor) {
     this.settings = settings;
     this.system = system;
     this.storage = storage;
     this.linkBinding = linkBinding;
     this.replicators = Map.copyOf(replicators);
+    this.storeExecutor = storeExecutor;
   }
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
@@ -112,7 +116,7 @@ public final class ReplicationNode implements AutoCloseable {
             SingletonActor.of(SiteReplicator.create(wiring), "replicator-" + peer.site())));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      return new ReplicationNode(settings, system, storage, binding, replicators);
+      return new ReplicationNode(settings, system, storage, binding, replicators, applyExecutor);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -139,6 +143,18 @@ public final class ReplicationNode implements AutoCloseable {
 
   public MetadataStore store() {
     return storage.store();
+  }
+
+  /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */
+  public Executor storeExecutor() {
+    return storeExecutor;
+  }
+
+  /** Every origin whose entries this site's store applies: this site and its peers. */
+  public Set<String> origins() {
+    Set<String> origins = new TreeSet<>(peers());
+    origins.add(siteId());
+    return origins;
   }
 
   /** Port the link listener is bound to (useful when configured as 0). */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +48,15 @@ public final class AdminClient {
 
   public Digest digest() {
     return Json.read(getOk("/store/digest"), Digest.class);
+  }
+
+  /** Per origin site, per shard, the highest seq this site's store applied. */
+  public Map<String, Map<Integer, Long>> watermarks() {
+    return Json.read(getOk("/store/watermarks"), Watermarks.class).origins();
+  }
+
+  /** {@code GET /store/watermarks}. */
+  public record Watermarks(String site, Map<String, Map<Integer, Long>> origins) {
   }
 
   /** The value this site holds for the inode, or empty on 404. */

@@ -27,6 +27,8 @@ import org.awaitility.core.ConditionTimeoutException;
  *   <li>no link is STOPPED and no shard is stopped on a gap;</li>
  *   <li>each site's journal heads equal the acknowledged heads of the history (no acknowledged entry lost, nothing
  *       the test did not see acknowledged);</li>
+ *   <li>every site's store applied every origin's entries exactly up to the acknowledged heads (its watermarks):
+ *       no shard short of its head or stuck on a gap, nothing applied past what was written;</li>
  *   <li>every site's store digest is the same and holds as many inodes as the history touched;</li>
  *   <li>for all (or a seeded sample of) inodes, every site holds exactly the highest acknowledged version
  *       {@code (hlc, originSite)}, a tombstone iff that op deletes, and its payload.</li>
@@ -109,6 +111,7 @@ public final class Checker {
     checkLinks(statuses, diffs);
     history.anomalies().forEach(a -> diffs.add("ingest anomaly: " + a));
     checkJournalHeads(diffs);
+    checkWatermarks(diffs);
     Map<String, Digest> digests = awaitDigests(diffs);
     int inodesChecked = checkInodes(diffs);
 
@@ -180,6 +183,46 @@ public final class Checker {
         } else if (j > a) {
           diffs.add(site + " shard " + shard + ": journal head " + j + " > acknowledged " + a
               + " (entries the workload never saw acknowledged)");
+        }
+      }
+    }
+  }
+
+  /** Waits (a site's own entries reach its store through its local applier, after the links) until they agree. */
+  private void checkWatermarks(List<String> diffs) {
+    List<String> last = new ArrayList<>();
+    try {
+      await("store watermarks at the acknowledged heads").atMost(digestTimeout).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            last.clear();
+            watermarkDifferences(last);
+            return last.isEmpty();
+          });
+    } catch (ConditionTimeoutException e) {
+      diffs.addAll(last);
+    }
+  }
+
+  private void watermarkDifferences(List<String> diffs) {
+    for (String site : cluster.sites()) {
+      Map<String, Map<Integer, Long>> applied;
+      try {
+        applied = cluster.admin(site).watermarks();
+      } catch (RuntimeException e) {
+        diffs.add(site + ": cannot read store watermarks: " + e);
+        continue;
+      }
+      for (String origin : cluster.sites()) {
+        Map<Integer, Long> marks = applied.getOrDefault(origin, Map.of());
+        Map<Integer, Long> acked = history.heads(origin);
+        TreeSet<Integer> shards = new TreeSet<>(marks.keySet());
+        shards.addAll(acked.keySet());
+        for (int shard : shards) {
+          long w = marks.getOrDefault(shard, 0L);
+          long a = acked.getOrDefault(shard, 0L);
+          if (w != a) {
+            diffs.add(site + " applied " + origin + " shard " + shard + " up to seq " + w + ", acknowledged " + a);
+          }
         }
       }
     }
