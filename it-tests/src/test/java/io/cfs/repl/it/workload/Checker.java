@@ -171,12 +171,7 @@ public final class Checker {
         diffs.add(site + ": cannot read journal heads: " + e);
         continue;
       }
-      Map<Integer, Long> acked = history.heads(site);
-      TreeSet<Integer> shards = new TreeSet<>(journal.keySet());
-      shards.addAll(acked.keySet());
-      for (int shard : shards) {
-        long j = journal.getOrDefault(shard, 0L);
-        long a = acked.getOrDefault(shard, 0L);
+      forEachShard(journal, history.heads(site), (shard, j, a) -> {
         if (j < a) {
           diffs.add(site + " shard " + shard + ": journal head " + j + " < acknowledged " + a
               + " (acknowledged entries lost)");
@@ -184,8 +179,20 @@ public final class Checker {
           diffs.add(site + " shard " + shard + ": journal head " + j + " > acknowledged " + a
               + " (entries the workload never saw acknowledged)");
         }
-      }
+      });
     }
+  }
+
+  @FunctionalInterface
+  private interface ShardPair {
+    void accept(int shard, long actual, long acknowledged);
+  }
+
+  /** Every shard either map has, in order, with its seq in each (0 where absent). */
+  private static void forEachShard(Map<Integer, Long> actual, Map<Integer, Long> acknowledged, ShardPair each) {
+    TreeSet<Integer> shards = new TreeSet<>(actual.keySet());
+    shards.addAll(acknowledged.keySet());
+    shards.forEach(s -> each.accept(s, actual.getOrDefault(s, 0L), acknowledged.getOrDefault(s, 0L)));
   }
 
   /** Waits (a site's own entries reach its store through its local applier, after the links) until they agree. */
@@ -213,17 +220,11 @@ public final class Checker {
         continue;
       }
       for (String origin : cluster.sites()) {
-        Map<Integer, Long> marks = applied.getOrDefault(origin, Map.of());
-        Map<Integer, Long> acked = history.heads(origin);
-        TreeSet<Integer> shards = new TreeSet<>(marks.keySet());
-        shards.addAll(acked.keySet());
-        for (int shard : shards) {
-          long w = marks.getOrDefault(shard, 0L);
-          long a = acked.getOrDefault(shard, 0L);
+        forEachShard(applied.getOrDefault(origin, Map.of()), history.heads(origin), (shard, w, a) -> {
           if (w != a) {
             diffs.add(site + " applied " + origin + " shard " + shard + " up to seq " + w + ", acknowledged " + a);
           }
-        }
+        });
       }
     }
   }
