@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Scenario 2, active-active: both sites take writes at once, to the same small set of inodes, so most inodes are
  * written concurrently on both sides. Proves: nothing acknowledged is lost, and every inode ends on both sites at the
  * last-write-wins winner among all acknowledged writes ((hlc, site) highest, deletes included), whichever order the
- * two sites saw them in; the digests agree.
+ * two sites saw them in; the digests agree. The writers send the binary layout, encoded from the README alone.
  */
 @ExtendWith(ItExtension.class)
 @Timeout(300)
@@ -34,7 +34,8 @@ class ActiveActiveTest {
     cluster.awaitAllConnected(Duration.ofSeconds(30));
     History history = new History();
     Workload workload = it.register(Workload.on(cluster, history, it.seed())
-        .site(A, 800).site(B, 800).shards(8).inodes(INODES).sharedInodes(true).limitPerSite(12_000).start());
+        .site(A, 800).site(B, 800).shards(8).inodes(INODES).sharedInodes(true).limitPerSite(12_000)
+        .binaryIngest(true).start());
 
     workload.awaitLimit(Duration.ofSeconds(120));
     workload.stop(Duration.ofSeconds(30));

@@ -61,6 +61,12 @@ class SiteNodeFailoverTest {
     assertThat(moved.replicatorNode()).as("status names the node the replicator runs on")
         .isNotNull().isNotEqualTo(beforeKill.replicatorNode());
     workload.awaitAcknowledged(A, ackedAtKill + 2_000, Duration.ofSeconds(90));
+    // B's link to A dials A's nodes in turn: it is connected again, to a node that runs
+    String deadNodeAddress = "127.0.0.1:" + cluster.proxies(B, A).get(cluster.nodes(A).indexOf(host)).port();
+    Status.Peer bToA = cluster.awaitLink(B, A, Duration.ofSeconds(60), "connected to a running node of " + A,
+        p -> p.state().equals("CONNECTED") && !deadNodeAddress.equals(p.peerAddress()));
+    System.out.println("[it] " + B + " -> " + A + " dials " + bToA.peerAddress() + " (the killed node was "
+        + deadNodeAddress + ")");
 
     host.restart(); // rejoins the site cluster; the replicator stays where it is
     workload.stop(Duration.ofSeconds(60));

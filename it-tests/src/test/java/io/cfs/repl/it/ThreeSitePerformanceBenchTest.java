@@ -45,7 +45,7 @@ class ThreeSitePerformanceBenchTest {
 
     History history = new History();
     Workload.Builder spec = Workload.on(cluster, history, it.seed()).shards(64).inodes(50_000).payloadBytes(128)
-        .maxBatch(1_000);
+        .maxBatch(1_000).binaryIngest(true);
     SITES.forEach(s -> spec.site(s, rate / SITES.size()));
     Workload workload = it.register(spec.start());
     workload.awaitAcknowledged(SITES.get(0), (long) (rate / SITES.size() * 10), Duration.ofSeconds(60)); // warm-up

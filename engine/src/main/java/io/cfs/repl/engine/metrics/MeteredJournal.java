@@ -3,6 +3,7 @@ package io.cfs.repl.engine.metrics;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
 import io.cfs.repl.persistence.journal.AppendResult;
+import io.cfs.repl.persistence.journal.JournalLag;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,11 @@ public final class MeteredJournal implements LocalJournal {
   @Override
   public OptionalLong hlcAt(int shard, long seq) {
     return journal.hlcAt(shard, seq);
+  }
+
+  @Override
+  public JournalLag lagBehind(Map<Integer, Long> positions) {
+    return journal.lagBehind(positions);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.persistence.journal.JournalLag;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * How far a peer is behind this site's journal, measured at one moment.
@@ -13,24 +13,15 @@ import java.util.OptionalLong;
  */
 record Lag(long entries, long oldestUnackedHlc, long measuredAtMillis) {
 
+  static final Lag UNMEASURED = new Lag(0, 0, 0);
+
   /**
-   * Measures against the journal: a head read per shard and one point read per lagging shard (from memory in the
-   * common case), cheap enough to run inline in the actor.
+   * Measures the positions the peer has acknowledged against the journal ({@link LocalJournal#lagBehind}: a read per
+   * shard on RocksDB, a round trip on PostgreSQL), so it runs off the actor.
    */
-  static Lag measure(LocalJournal journal, ReplicatorState state, long nowMillis) {
-    long entries = 0;
-    long oldest = 0;
-    for (Map.Entry<Integer, Long> head : journal.heads().entrySet()) {
-      long cursor = state.cursor(head.getKey());
-      if (head.getValue() > cursor) {
-        entries += head.getValue() - cursor;
-        OptionalLong hlc = journal.hlcAt(head.getKey(), cursor + 1);
-        if (hlc.isPresent() && (oldest == 0 || hlc.getAsLong() < oldest)) {
-          oldest = hlc.getAsLong();
-        }
-      }
-    }
-    return new Lag(entries, oldest, nowMillis);
+  static Lag measure(LocalJournal journal, Map<Integer, Long> acknowledged, long nowMillis) {
+    JournalLag lag = journal.lagBehind(acknowledged);
+    return new Lag(lag.entries(), lag.oldestHlc(), nowMillis);
   }
 
   /** Lag in time: now minus the hlc of the oldest unacknowledged entry; 0 when caught up. */

@@ -38,7 +38,8 @@ final class LinkStream {
   }
 
   static Running start(ActorSystem<?> system, ReplicatorWiring w, InetSocketAddress address,
-                       Map<Integer, Long> positions, ActorRef<SiteReplicator.Command> replicator) {
+                       Map<Integer, Long> positions, AckedPositions acked,
+                       ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
     Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
@@ -55,7 +56,7 @@ final class LinkStream {
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())
-            .map(bytes -> received(w, inFlight, w.codec().decode(bytes)))
+            .map(bytes -> received(w, inFlight, acked, w.codec().decode(bytes)))
             .conflate(AckSummary::merge)
             // at most one cursor event per interval; acks arriving meanwhile merge into it
             .throttle(1, s.cursorPersistInterval())
@@ -82,13 +83,16 @@ final class LinkStream {
     return bytes;
   }
 
-  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, WireMessage message) {
+  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, AckedPositions acked,
+                                     WireMessage message) {
     if (message instanceof BatchAck ack) {
       long latency = inFlight.acked(ack.batchId(), System.nanoTime());
       if (latency >= 0) {
         w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
       }
     }
-    return AckSummary.of(message, System.currentTimeMillis());
+    AckSummary summary = AckSummary.of(message, System.currentTimeMillis());
+    acked.advance(summary.watermarks());
+    return summary;
   }
 }

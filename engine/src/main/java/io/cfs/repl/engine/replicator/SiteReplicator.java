@@ -7,10 +7,13 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -75,6 +78,11 @@ public final class SiteReplicator
 
   private enum RefreshLag implements Command { INSTANCE }
 
+  /** A lag measurement done off the actor: published if the timer asked, answered if a status request did. */
+  private record LagMeasured(Lag lag, Throwable failure, ActorRef<ReplicatorStatus> replyTo, boolean publish)
+      implements Command {
+  }
+
   public static PersistenceId persistenceId(String localSite, String peer) {
     return PersistenceId.of("SiteReplicator", localSite + "->" + peer);
   }
@@ -99,6 +107,9 @@ public final class SiteReplicator
   private long generation;
   private UniqueKillSwitch killSwitch;
   private int attempt;
+  private final AckedPositions acked = new AckedPositions();
+  private final Executor readExecutor;
+  private Lag lastLag = Lag.UNMEASURED;
   /** Which of the peer's link listeners the next connection dials; moves on after every failed connection. */
   private int addressIndex;
   private long ackedEntries;
@@ -114,6 +125,8 @@ public final class SiteReplicator
     this.timers = timers;
     this.wiring = wiring;
     this.link = wiring.localSite() + "->" + wiring.peer();
+    this.readExecutor = context.getSystem().dispatchers().lookup(
+        DispatcherSelector.fromConfig(wiring.settings().readDispatcher()));
   }
 
   @Override
@@ -130,7 +143,11 @@ public final class SiteReplicator
   public CommandHandlerWithReply<Command, ReplicatorEvent, ReplicatorState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(RecordAcks.class, this::onRecordAcks)
-        .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
+        .onCommand(GetStatus.class, (state, cmd) -> {
+          measureLag(state, cmd.replyTo(), false);
+          return Effect().noReply(); // answered by onLagMeasured
+        })
+        .onCommand(LagMeasured.class, this::onLagMeasured)
         .onCommand(Pause.class, this::onPause)
         .onCommand(Resume.class, this::onResume)
         .onCommand(Sync.class, this::onSync)
@@ -298,15 +315,33 @@ public final class SiteReplicator
     return Effect().noReply();
   }
 
-  /** The timer's measurement: publishes lag and the acknowledged-entries rate since the previous one. */
+  /**
+   * Measures lag on the read dispatcher (a journal read; a database round trip on PostgreSQL) against the positions
+   * the peer acknowledged, which the persisted cursors trail by up to a persist interval.
+   */
+  private void measureLag(ReplicatorState state, ActorRef<ReplicatorStatus> replyTo, boolean publish) {
+    Map<Integer, Long> cursors = state.cursors();
+    context.pipeToSelf(CompletableFuture.supplyAsync(
+            () -> Lag.measure(wiring.journal(), acked.atLeast(cursors), System.currentTimeMillis()), readExecutor),
+        (lag, failure) -> new LagMeasured(lag, failure, replyTo, publish));
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onLagMeasured(ReplicatorState state, LagMeasured cmd) {
+    if (cmd.failure() != null) { // the journal closing under a stopping node: the last measurement stands
+      context.getLog().debug("[{}] lag not measured: {}", link, cmd.failure().toString());
+    } else if (cmd.lag().measuredAtMillis() >= lastLag.measuredAtMillis()) {
+      lastLag = cmd.lag();
+      if (cmd.publish()) {
+        wiring.metrics().onLag(wiring.peer(), lastLag.entries(), lastLag.millis(System.currentTimeMillis()));
+      }
+    }
+    return cmd.replyTo() == null ? Effect().noReply() : Effect().reply(cmd.replyTo(), status(state));
+  }
+
+  /** The timer's tick: measures and publishes lag, and the acknowledged-entries rate since the previous tick. */
   private void refreshLag(ReplicatorState state) {
     long now = System.currentTimeMillis();
-    try {
-      Lag lag = Lag.measure(wiring.journal(), state, now);
-      wiring.metrics().onLag(wiring.peer(), lag.entries(), lag.millis(now));
-    } catch (RuntimeException e) { // the journal closing under a stopping node: nothing to publish
-      context.getLog().debug("[{}] lag not measured: {}", link, e.toString());
-    }
+    measureLag(state, null, true);
     if (now > lastTickMillis) {
       ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (now - lastTickMillis);
     }
@@ -353,7 +388,7 @@ public final class SiteReplicator
     long gen = ++generation;
     enter(LinkState.CONNECTING);
     LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, address(), state.readPositions(),
-        context.getSelf());
+        acked, context.getSelf());
     killSwitch = running.killSwitch();
     context.pipeToSelf(running.handshake(), (ok, err) -> err == null ? new LinkUp(gen) : new LinkDown(gen, err));
     context.pipeToSelf(running.done(), (ok, err) -> new LinkDown(gen,
@@ -391,8 +426,9 @@ public final class SiteReplicator
     }
   }
 
+  /** With the latest lag measurement (a status request measures afresh; other replies carry the latest). */
   private ReplicatorStatus status(ReplicatorState state) {
-    Lag lag = Lag.measure(wiring.journal(), state, System.currentTimeMillis());
+    Lag lag = lastLag;
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), linkState, sinceMillis, lastError, lag.entries(),
         lag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(state.stopped().values()),
         disconnectedSinceMillis, lag.measuredAtMillis(), ackedPerSecond,

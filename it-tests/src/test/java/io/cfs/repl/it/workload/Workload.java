@@ -65,6 +65,7 @@ public final class Workload implements AutoCloseable {
     private double deleteFraction = 0.05;
     private long limitPerSite = Long.MAX_VALUE;
     private Duration retryFor = Duration.ofSeconds(180);
+    private boolean binaryIngest;
 
     private Builder(SiteCluster cluster, History history, long seed) {
       this.cluster = cluster;
@@ -117,6 +118,12 @@ public final class Workload implements AutoCloseable {
     }
 
     /** How long one batch is retried (node down, busy) before the workload fails. */
+    /** Whether writers send the binary layout instead of JSON (cheaper on both sides; default JSON). */
+    public Builder binaryIngest(boolean binary) {
+      binaryIngest = binary;
+      return this;
+    }
+
     public Builder retryFor(Duration d) {
       retryFor = d;
       return this;
@@ -140,7 +147,8 @@ public final class Workload implements AutoCloseable {
     public String toString() {
       return "rates " + rates + "/s, " + shards + " shards, " + inodes + " inodes"
           + (sharedInodes ? " shared" : "/site")
-          + ", payload " + payloadBytes + " B, batch <= " + maxBatch + ", deletes " + deleteFraction
+          + ", payload " + payloadBytes + " B, batch <= " + maxBatch + (binaryIngest ? " binary" : " JSON")
+          + ", deletes " + deleteFraction
           + (limitPerSite == Long.MAX_VALUE ? "" : ", limit " + limitPerSite + "/site") + ", seed " + seed;
     }
   }
@@ -278,8 +286,9 @@ public final class Workload implements AutoCloseable {
         IngestClient ingest = workload.cluster.ingest(site);
         long left = deadline - System.nanoTime();
         try {
-          IngestResult result = ingest.append(batch,
-              Duration.ofNanos(Math.max(0, Math.min(left, PER_NODE_RETRY.toNanos()))));
+          Duration nodeRetry = Duration.ofNanos(Math.max(0, Math.min(left, PER_NODE_RETRY.toNanos())));
+          IngestResult result = workload.spec.binaryIngest ? ingest.appendBinary(batch, nodeRetry)
+              : ingest.append(batch, nodeRetry);
           // a node that died after making the batch durable makes the next node's answer a retry's (duplicates)
           return result.withAttempts(result.attempts() + failedNodes);
         } catch (IngestClient.IngestUnavailableException e) {

@@ -59,6 +59,24 @@ public interface LocalJournal extends AutoCloseable {
   /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */
   java.util.OptionalLong hlcAt(int shard, long seq);
 
+  /**
+   * How far the positions (per shard, the last seq consumed; absent = 0) are behind the heads: a head read per shard
+   * and a point read per shard behind. Implementations on a remote database answer it in one round trip.
+   */
+  default JournalLag lagBehind(Map<Integer, Long> positions) {
+    long entries = 0;
+    long oldest = 0;
+    for (Map.Entry<Integer, Long> head : heads().entrySet()) {
+      long position = positions.getOrDefault(head.getKey(), 0L);
+      if (head.getValue() > position) {
+        entries += head.getValue() - position;
+        java.util.OptionalLong hlc = hlcAt(head.getKey(), position + 1);
+        if (hlc.isPresent() && (oldest == 0 || hlc.getAsLong() < oldest)) oldest = hlc.getAsLong();
+      }
+    }
+    return new JournalLag(entries, oldest);
+  }
+
   @Override
   void close();
 }

@@ -341,6 +341,32 @@ public final class PostgresJournal implements LocalJournal {
     }, rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
   }
 
+  /** One round trip: every shard's head beside its position, and the hlc of the first entry past it. */
+  @Override
+  public JournalLag lagBehind(Map<Integer, Long> positions) {
+    List<Integer> shards = new ArrayList<>(positions.keySet());
+    List<Long> seqs = shards.stream().map(positions::get).toList();
+    return rawQuery("SELECT h.head - COALESCE(p.pos, 0), (SELECT j.hlc FROM cfs_journal j WHERE j.site = h.site "
+            + "AND j.shard = h.shard AND j.seq = COALESCE(p.pos, 0) + 1) FROM cfs_journal_heads h "
+            + "LEFT JOIN unnest(?::int4[], ?::int8[]) AS p(shard, pos) ON p.shard = h.shard "
+            + "WHERE h.site = ? AND h.head > COALESCE(p.pos, 0)",
+        st -> {
+          Connection c = st.getConnection();
+          st.setArray(1, c.createArrayOf("int4", shards.toArray()));
+          st.setArray(2, c.createArrayOf("int8", seqs.toArray()));
+          st.setString(3, localSite);
+        }, rs -> {
+          long entries = 0;
+          long oldest = 0;
+          while (rs.next()) {
+            entries += rs.getLong(1);
+            long hlc = rs.getLong(2);
+            if (!rs.wasNull() && (oldest == 0 || hlc < oldest)) oldest = hlc;
+          }
+          return new JournalLag(entries, oldest);
+        });
+  }
+
   private static List<JournalEntry> entries(ResultSet rs) throws SQLException {
     List<JournalEntry> out = new ArrayList<>();
     while (rs.next()) out.add(EntryCodec.decode(rs.getBytes(1)));

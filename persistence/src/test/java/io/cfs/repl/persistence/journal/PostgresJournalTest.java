@@ -14,6 +14,7 @@ import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The journal on PostgreSQL, alone and shared by two "nodes" (two pools, two journals of one site). NEEDS PostgreSQL
@@ -87,6 +89,24 @@ class PostgresJournalTest {
     assertEquals(range(site, 3, 11, 20), journal.read(3, 11, 10));
     assertEquals(OptionalLong.of(entry(site, 3, 7).hlc()), journal.hlcAt(3, 7));
     assertEquals(OptionalLong.empty(), journal.hlcAt(3, 51));
+  }
+
+  @Test
+  void lagBehindPositionsIsOneQueryThatAgreesWithTheEmbeddedJournal(@TempDir Path dir) {
+    try (RocksDbJournal embedded = RocksDbJournal.open(dir, site, JournalSettings.defaults())) {
+      for (LocalJournal j : List.of(journal, embedded)) {
+        await(j.append(range(site, 0, 1, 30)));
+        await(j.append(range(site, 1, 1, 5)));
+        await(j.append(range(site, 7, 1, 12)));
+      }
+      Map<Integer, Long> positions = Map.of(0, 10L, 1, 5L, 9, 3L); // shard 7 absent: from 0
+
+      JournalLag lag = journal.lagBehind(positions);
+
+      assertEquals(new JournalLag(20 + 12, Math.min(entry(site, 0, 11).hlc(), entry(site, 7, 1).hlc())), lag);
+      assertEquals(embedded.lagBehind(positions), lag);
+      assertEquals(JournalLag.NONE, journal.lagBehind(Map.of(0, 30L, 1, 5L, 7, 12L)));
+    }
   }
 
   @Test
