@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lag in time is driven by a timer: zero on an idle source, rising while the peer is down (across reads and across
- * published samples, with no ack arriving), and back to zero once the peer has caught up.
+ * published samples, with no ack arriving), and back to zero once the peer has caught up; and it follows the peer's
+ * acknowledgements, not the cursor events persisted from them at most once per interval.
  */
 @Tag("integration")
 class LagTimerTest {
@@ -84,6 +85,32 @@ class LagTimerTest {
         assertThat(states).contains(LinkState.CONNECTED);
       }
     }
+  }
+
+  @Test
+  void lagFollowsTheAcknowledgementsNotTheSlowerCursorWrites() throws Exception {
+    Map<String, Integer> ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
+    // a cursor event at most once a minute: after the first, acks wait in the link's throttle, unpersisted
+    Config slowCursors = ConfigFactory.parseString("cfs-repl.replicator.cursor-persist-interval = 60s")
+        .withFallback(TestSites.config("site-a", dir.resolve("a"), ports));
+    try (ReplicationNode b = TestSites.start("site-b", dir.resolve("b"), ports, ApplyListener.NONE);
+         ReplicationNode a = ReplicationNode.start(slowCursors, NodeHooks.NONE)) {
+      TestSites.append(a.journal(), 4, 20, 20, 7);
+      await().atMost(WAIT).until(() -> TwoSiteReplicationTest.statusOf(a, "site-b").lagEntries() == 0);
+
+      TestSites.append(a.journal(), 4, 40, 20, 8);
+      await().atMost(WAIT).until(() -> sum(b.store().watermarks("site-a")) == 60);
+      // B applied and acknowledged all 60; A's cursors will not be written for a minute, yet lag is already gone
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        var status = TwoSiteReplicationTest.statusOf(a, "site-b");
+        assertThat(status.lagEntries()).isZero();
+        assertThat(status.lagMillis(System.currentTimeMillis())).isZero();
+      });
+    }
+  }
+
+  private static long sum(Map<Integer, Long> watermarks) {
+    return watermarks.values().stream().mapToLong(Long::longValue).sum();
   }
 
   private List<Sample> samplesFrom(int from) {
