@@ -83,12 +83,15 @@ class SiteNodeFailoverTest {
         .isBetween(total - ackedAtKill - MAX_BATCH, total - beforeKill.ackedEntries() / 2);
   }
 
-  /** The node whose latest replicator line says it connected: the singleton's host. */
+  /**
+   * A running node whose log says the replicator connected from it: the singleton's host (a node that hosted it
+   * earlier and died is not running; with several, the last in start order).
+   */
   private static NodeProcess replicatorHost(SiteCluster cluster) {
     List<NodeProcess> hosts = cluster.nodes(A).stream()
         .filter(n -> n.isAlive() && !n.logLines(REPLICATOR_UP).isEmpty()).toList();
     assertThat(hosts).as("nodes of %s whose log says %s", A, REPLICATOR_UP).isNotEmpty();
-    return hosts.size() == 1 ? hosts.get(0) : hosts.get(hosts.size() - 1);
+    return hosts.get(hosts.size() - 1);
   }
 
   private static boolean otherHostConnected(SiteCluster cluster, NodeProcess dead) {

@@ -79,10 +79,10 @@ final class PendingGroup {
     Admission admission = new Admission();
     for (GroupCommitWriter.Call call : group) {
       try {
+        AppendResult result = admit(call.entries());
         admission.admitted.add(call);
-        admission.results.add(admit(call.entries()));
+        admission.results.add(result);
       } catch (AppendRejectedException refused) {
-        admission.admitted.remove(admission.admitted.size() - 1);
         admission.refused.add(call);
         admission.refusals.add(refused);
       }
@@ -96,6 +96,11 @@ final class PendingGroup {
     private final List<AppendResult> results = new ArrayList<>();
     private final List<GroupCommitWriter.Call> refused = new ArrayList<>();
     private final List<AppendRejectedException> refusals = new ArrayList<>();
+
+    /** Whether any admitted call brought new entries (so the group has something to write). */
+    boolean writesEntries() {
+      return results.stream().anyMatch(r -> r.written() > 0);
+    }
 
     /** Call once the admitted entries are durable: refusals fail their calls, the admitted calls succeed. */
     void complete() {

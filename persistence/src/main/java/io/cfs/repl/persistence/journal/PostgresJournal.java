@@ -101,24 +101,27 @@ public final class PostgresJournal implements LocalJournal {
 
   /** One transaction for the whole group; promises complete after the commit (or fail with it). */
   private void commit(List<GroupCommitWriter.Call> group) {
-    PendingGroup.Admission[] admission = new PendingGroup.Admission[1];
-    boolean wrote = db.inTransaction(c -> {
+    PendingGroup.Admission admission = db.inTransaction(c -> {
       Map<Integer, Long> committed = lockHeads(c, group);
       PendingGroup pending = new PendingGroup(shard -> committed.getOrDefault(shard, 0L),
           (shard, seq) -> lookup(c, shard, seq));
-      admission[0] = pending.admitAll(group);
-      if (pending.size() == 0) return false;
-      if (!settings.sync()) execute(c, "SET LOCAL synchronous_commit = off");
-      insert(c, pending.entries());
-      advanceHeads(c, pending.heads());
-      try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, '')")) {
-        st.setString(1, channel(localSite));
-        st.execute();
-      }
-      return true;
+      PendingGroup.Admission admitted = pending.admitAll(group);
+      if (admitted.writesEntries()) write(c, pending);
+      return admitted;
     });
-    if (wrote) wakeTails();
-    admission[0].complete();
+    if (admission.writesEntries()) wakeTails();
+    admission.complete();
+  }
+
+  /** The group's new entries and heads, and the notification other nodes' tails wait for (sent on commit). */
+  private void write(Connection c, PendingGroup pending) throws SQLException {
+    if (!settings.sync()) execute(c, "SET LOCAL synchronous_commit = off");
+    insert(c, pending.entries());
+    advanceHeads(c, pending.heads());
+    try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, '')")) {
+      st.setString(1, channel(localSite));
+      st.execute();
+    }
   }
 
   /** Creates missing head rows, then locks the group's head rows in shard order (no deadlock between nodes). */

@@ -1,5 +1,6 @@
 package io.cfs.repl.persistence.journal;
 
+import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.EntryCodec;
@@ -11,7 +12,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.rocksdb.RocksDB;
@@ -54,11 +54,10 @@ public final class RocksDbJournal implements LocalJournal {
   private final WriteOptions writeOptions;
   private final ConcurrentSkipListMap<Integer, Long> heads;
   private final GroupCommitWriter writer;
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Lifecycle lifecycle;
   private final FairBatchReader batchReader = new FairBatchReader();
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile Throwable writeFailure; // set by the writer thread only
-  private boolean closed; // guarded by lifecycle
 
   @FunctionalInterface
   private interface DbAction<T> {
@@ -71,6 +70,7 @@ public final class RocksDbJournal implements LocalJournal {
     this.settings = settings;
     this.rocks = rocks;
     this.heads = heads;
+    this.lifecycle = new Lifecycle("journal of " + localSite);
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.writer = new GroupCommitWriter(localSite, settings, new GroupCommitWriter.Committer() {
       @Override
@@ -230,15 +230,13 @@ public final class RocksDbJournal implements LocalJournal {
   }
 
   private <T> T withDb(DbAction<T> action) {
-    lifecycle.readLock().lock();
-    try {
-      if (closed) throw new IllegalStateException("journal of " + localSite + " is closed");
-      return action.apply(rocks.db());
-    } catch (RocksDBException e) {
-      throw new StorageException("journal operation failed", e);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    return lifecycle.guarded(() -> {
+      try {
+        return action.apply(rocks.db());
+      } catch (RocksDBException e) {
+        throw new StorageException("journal operation failed", e);
+      }
+    });
   }
 
   /**
@@ -247,13 +245,7 @@ public final class RocksDbJournal implements LocalJournal {
    */
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) return;
-      closed = true;
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
+    if (!lifecycle.close()) return;
     writer.stop();
     nextAppend.completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));
     writeOptions.close();

@@ -59,6 +59,16 @@ final class ApplyPlan {
     });
   }
 
+  /** A batch is one origin's: a valid site id that every entry carries. */
+  static void requireOrigin(String originSite, List<JournalEntry> entries) {
+    JournalEntry.validateSiteId(originSite);
+    for (JournalEntry e : entries) {
+      if (!e.originSite().equals(originSite)) {
+        throw new IllegalArgumentException("batch from " + originSite + " holds an entry of " + e.originSite());
+      }
+    }
+  }
+
   /** Inode ids the accepted entries touch, whose held values {@link #resolve} needs. */
   Set<Long> inodes() {
     Set<Long> ids = new LinkedHashSet<>();

@@ -113,12 +113,7 @@ public final class PostgresMetadataStore implements MetadataStore {
 
   @Override
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
-    JournalEntry.validateSiteId(originSite);
-    for (JournalEntry e : entries) {
-      if (!e.originSite().equals(originSite)) {
-        throw new IllegalArgumentException("batch from " + originSite + " holds an entry of " + e.originSite());
-      }
-    }
+    ApplyPlan.requireOrigin(originSite, entries);
     boolean synchronous = durability == Durability.SYNC && syncCommits;
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous)));
   }

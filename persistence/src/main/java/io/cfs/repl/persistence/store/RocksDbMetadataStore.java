@@ -1,5 +1,6 @@
 package io.cfs.repl.persistence.store;
 
+import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.JournalEntry;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -49,9 +49,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final WriteOptions asyncWriteOptions;
   private final Map<String, Map<Integer, Long>> watermarks;
   private final ReentrantLock applyLock = new ReentrantLock();
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Lifecycle lifecycle = new Lifecycle("metadata store");
   private long nextLoserKey; // guarded by applyLock
-  private boolean closed; // guarded by lifecycle
 
   @FunctionalInterface
   private interface DbAction<T> {
@@ -106,12 +105,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   @Override
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
-    JournalEntry.validateSiteId(originSite);
-    for (JournalEntry e : entries) {
-      if (!e.originSite().equals(originSite)) {
-        throw new IllegalArgumentException("batch from " + originSite + " holds an entry of " + e.originSite());
-      }
-    }
+    ApplyPlan.requireOrigin(originSite, entries);
     applyLock.lock();
     try {
       return withDb(db -> applyLocked(db, originSite, entries,
@@ -208,15 +202,13 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   private <T> T withDb(DbAction<T> action) {
-    lifecycle.readLock().lock();
-    try {
-      if (closed) throw new IllegalStateException("metadata store is closed");
-      return action.apply(rocks.db());
-    } catch (RocksDBException e) {
-      throw new StorageException("metadata store operation failed", e);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    return lifecycle.guarded(() -> {
+      try {
+        return action.apply(rocks.db());
+      } catch (RocksDBException e) {
+        throw new StorageException("metadata store operation failed", e);
+      }
+    });
   }
 
   private static void status(RocksIterator it) {
@@ -230,16 +222,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /** Waits for running operations, then releases RocksDB. Idempotent. */
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) return;
-      closed = true;
-      writeOptions.close();
-      asyncWriteOptions.close();
-      rocks.close();
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
+    if (!lifecycle.close()) return;
+    writeOptions.close();
+    asyncWriteOptions.close();
+    rocks.close();
     log.info("Metadata store closed");
   }
 }

@@ -97,23 +97,7 @@ class RocksDbMetadataStoreTest {
 
   @Test
   void aGapRefusesOnlyItsShard() {
-    store.apply(A, range(A, 3, 1, 2));
-    List<JournalEntry> batch = new ArrayList<>(range(A, 1, 1, 3));
-    batch.addAll(range(A, 2, 2, 3));
-    batch.addAll(range(A, 3, 1, 3));
-    batch.addAll(range(A, 4, 1, 2));
-    batch.addAll(range(A, 4, 4, 5));
-
-    ApplyResult result = store.apply(A, batch);
-
-    assertEquals(List.of(new ApplyResult.Gap(2, 1, 2), new ApplyResult.Gap(4, 3, 4)), result.gaps());
-    assertEquals(4, result.applied(), "shard 1 and the new entry of shard 3");
-    assertEquals(2, result.skipped());
-    assertEquals(Map.of(1, 3L, 2, 0L, 3, 3L, 4, 0L), result.watermarks());
-    assertEquals(Map.of(1, 3L, 3, 3L), store.watermarks(A));
-    assertTrue(store.get(range(A, 1, 3, 3).get(0).inodeId()).isPresent());
-    assertTrue(store.get(range(A, 2, 2, 2).get(0).inodeId()).isEmpty());
-    assertTrue(store.get(range(A, 4, 1, 1).get(0).inodeId()).isEmpty(), "nothing of a shard with a hole is written");
+    StoreScenarios.aGapRefusesOnlyItsShard(store, A);
   }
 
   @Test
