@@ -44,3 +44,15 @@ CREATE TABLE IF NOT EXISTS cfs_lww_losers (
   loser bytea     NOT NULL,
   PRIMARY KEY (site, id)
 );
+
+-- Leases of the site's singletons (SiteReplicators, local applier): who holds each, until when (database clock), and
+-- the fencing token, raised by every new holder. Writes of a singleton carry its token and are refused, in their own
+-- transaction, once the token is below this one.
+CREATE TABLE IF NOT EXISTS cfs_leases (
+  site       text        NOT NULL,
+  name       text        NOT NULL,
+  owner      text,
+  token      bigint      NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (site, name)
+);

@@ -18,11 +18,11 @@ import org.opentest4j.TestAbortedException;
 /**
  * JUnit 5 extension for multi-process tests: gives each test an {@link ItContext} (parameter injection), prints its
  * seed first, and after the test closes every process and proxy it registered. Node logs are kept only when the
- * test failed, and their paths are printed then; on success they are deleted. Data dirs are always deleted unless
- * {@code -Dit.keepData=true}.
+ * test failed (or with {@code -Dit.keepLogs=true}), and their paths are printed then; otherwise they are deleted.
+ * Data dirs are always deleted unless {@code -Dit.keepData=true}.
  *
  * <p>System properties: {@code it.seed} (rerun with a seed), {@code it.logs.dir}, {@code it.data.dir},
- * {@code it.keepData}.
+ * {@code it.keepData}, {@code it.keepLogs}.
  */
 public final class ItExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ItExtension.class);
@@ -50,8 +50,9 @@ public final class ItExtension implements BeforeEachCallback, AfterEachCallback,
     closeFailures.forEach(t -> System.out.println("[it] " + it.testName() + ": teardown: " + t));
     // a skipped test (failed assumption) did not fail
     boolean failed = context.getExecutionException().filter(t -> !(t instanceof TestAbortedException)).isPresent();
-    if (failed) {
-      System.out.printf("[it] FAILED %s (seed=%d); node logs kept:%n", it.testName(), it.seed());
+    if (failed || Boolean.getBoolean("it.keepLogs")) {
+      System.out.printf("[it] %s %s (seed=%d); node logs kept:%n", failed ? "FAILED" : "passed", it.testName(),
+          it.seed());
       try (Stream<Path> files = Files.list(it.logDir())) {
         files.sorted().forEach(f -> System.out.println("[it]   " + f));
       }

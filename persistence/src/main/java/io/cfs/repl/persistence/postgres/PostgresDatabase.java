@@ -51,6 +51,8 @@ public final class PostgresDatabase implements AutoCloseable {
     config.setAutoCommit(true);
     // JDBC batches of inserts go as multi-row INSERTs: one statement per batch instead of one per entry
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("options",
+        "-c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis());
     config.setPoolName(poolName);
     HikariDataSource pool;
     try {

@@ -16,9 +16,10 @@ import java.time.Duration;
  * @param maxPoolSize connections one node keeps for the journal and the store together
  * @param connectTimeout how long to wait for a connection before an operation fails
  * @param tailPollInterval how often a tail looks for appends made by other nodes when no notification came
+ * @param idleInTransactionTimeout how long the database lets a session sit in an open transaction
  */
 public record PostgresSettings(String url, String user, String password, int maxPoolSize, Duration connectTimeout,
-                               Duration tailPollInterval) {
+                               Duration tailPollInterval, Duration idleInTransactionTimeout) {
   public static final String PATH = "cfs-repl.persistence.postgres";
 
   public PostgresSettings {
@@ -27,12 +28,15 @@ public record PostgresSettings(String url, String user, String password, int max
     require(!connectTimeout.isNegative() && connectTimeout.toMillis() >= 250,
         PATH + ".connect-timeout must be at least 250ms, was " + connectTimeout);
     require(tailPollInterval.toMillis() >= 10, PATH + ".tail-poll-interval must be at least 10ms, was " + tailPollInterval);
+    require(idleInTransactionTimeout.toMillis() >= 100,
+        PATH + ".idle-in-transaction-timeout must be at least 100ms, was " + idleInTransactionTimeout);
   }
 
   public static PostgresSettings create(Config config) {
     Config c = config.getConfig(PATH);
     return new PostgresSettings(c.getString("url"), c.getString("user"), c.getString("password"),
-        c.getInt("max-pool-size"), c.getDuration("connect-timeout"), c.getDuration("tail-poll-interval"));
+        c.getInt("max-pool-size"), c.getDuration("connect-timeout"), c.getDuration("tail-poll-interval"),
+        c.getDuration("idle-in-transaction-timeout"));
   }
 
   /** The defaults of reference.conf. */

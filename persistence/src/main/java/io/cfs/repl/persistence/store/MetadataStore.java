@@ -1,6 +1,8 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.lease.FencedException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,13 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Applies a batch from one origin site with the given durability. Entries of one shard must be in seq order. */
   ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability);
+
+  /**
+   * As {@link #apply(String, List, Durability)}, by a site singleton: made only if {@code fence} still holds its
+   * lease's current token, checked atomically with the write. Otherwise throws {@link FencedException} and writes
+   * nothing (no value, no loser, no watermark).
+   */
+  ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence);
 
   /** Highest seq applied for (origin, shard), 0 if none. */
   long watermark(String originSite, int shard);

@@ -2,6 +2,8 @@ package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.lease.PostgresLeaseStore;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -115,11 +117,21 @@ public final class PostgresMetadataStore implements MetadataStore {
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
     ApplyPlan.requireOrigin(originSite, entries);
     boolean synchronous = durability == Durability.SYNC && syncCommits;
-    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous)));
+    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, null)));
   }
 
+  @Override
+  public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence) {
+    ApplyPlan.requireOrigin(originSite, entries);
+    if (!fence.site().equals(site)) throw new IllegalArgumentException(fence + " is not a fence of site " + site);
+    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence)));
+  }
+
+  /** With a fence, the lease row is read FOR SHARE first: a takeover waits for this apply, or refuses it. */
   private ApplyResult applyInTransaction(Connection c, String origin, List<JournalEntry> entries,
-                                         boolean synchronous) throws SQLException {
+                                         boolean synchronous, Fence fence) throws SQLException {
+    if (fence != null) PostgresLeaseStore.check(c, fence);
     lockApplies(c);
     if (!synchronous) commitAsynchronously(c);
     ApplyPlan plan = new ApplyPlan(readWatermarks(c, origin), entries);

@@ -4,6 +4,8 @@ import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,6 +52,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final Map<String, Map<Integer, Long>> watermarks;
   private final ReentrantLock applyLock = new ReentrantLock();
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
+  private final FenceGuard fences;
   private long nextLoserKey; // guarded by applyLock
 
   @FunctionalInterface
@@ -57,8 +60,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
     T apply(RocksDB db) throws RocksDBException;
   }
 
-  private RocksDbMetadataStore(RocksDbHandle rocks, StoreSettings settings) {
+  private RocksDbMetadataStore(RocksDbHandle rocks, StoreSettings settings, FenceGuard fences) {
     this.rocks = rocks;
+    this.fences = fences;
     this.inodes = rocks.column(INODES);
     this.watermarkColumn = rocks.column(WATERMARKS);
     this.loserColumn = rocks.column(LOSERS);
@@ -68,11 +72,16 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.asyncWriteOptions = new WriteOptions().setSync(false);
   }
 
-  /** Opens (creating if missing) the store in {@code dir}. */
+  /** Opens (creating if missing) the store in {@code dir}, without leases: fenced applies are refused. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings) {
+    return open(dir, settings, FenceGuard.NONE);
+  }
+
+  /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
+  public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
     RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, LOSERS));
     try {
-      RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings);
+      RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
       return store;
     } catch (RuntimeException e) {
@@ -113,6 +122,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
     } finally {
       applyLock.unlock();
     }
+  }
+
+  @Override
+  public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence) {
+    return fences.whileHeld(fence, () -> apply(originSite, entries, durability));
   }
 
   private ApplyResult applyLocked(RocksDB db, String origin, List<JournalEntry> entries, WriteOptions options)

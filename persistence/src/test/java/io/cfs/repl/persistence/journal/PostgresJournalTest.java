@@ -170,7 +170,7 @@ class PostgresJournalTest {
   void aTailOnOneNodeSeesAppendsMadeOnAnotherByNotification() {
     // polling is made too slow to matter: only LISTEN/NOTIFY can deliver within the wait
     PostgresSettings slowPoll = new PostgresSettings(PostgresSettings.defaults().url(), "postgres", "", 4,
-        Duration.ofSeconds(10), Duration.ofSeconds(60));
+        Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(3));
     PostgresJournal reader = node(slowPoll, JournalSettings.defaults());
     PostgresJournal writer = node(slowPoll, JournalSettings.defaults());
     await(writer.append(range(site, 2, 1, 3)));
