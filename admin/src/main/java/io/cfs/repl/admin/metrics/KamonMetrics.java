@@ -99,6 +99,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onFenced(String singleton) {
+    Kamon.counter(MetricNames.FENCED_WRITES).withTags(siteTags.withTag(MetricNames.SINGLETON, singleton)).increment();
+  }
+
+  @Override
   public void onLag(String peer, long entries, long millis) {
     PeerInstruments p = peer(peer);
     p.lagEntries.update(entries);

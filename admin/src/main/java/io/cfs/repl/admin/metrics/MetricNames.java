@@ -45,6 +45,10 @@ final class MetricNames {
   static final String APPLY_TIME = "cfs_repl_apply_time";
   static final String CONFLICTS = "cfs_repl_conflicts";
 
+  // site singletons: writes refused by fencing token, per singleton
+  static final String FENCED_WRITES = "cfs_repl_fenced_writes";
+  static final String SINGLETON = "singleton";
+
   // errors by kind
   static final String ERRORS = "cfs_repl_errors";
   static final String ERROR_GAP = "gap";

@@ -83,6 +83,12 @@ public interface ReplicationMetrics {
   default void onBatchRejected(String origin, String reason) {
   }
 
+  // ---- site singletons
+
+  /** Storage refused a write of {@code singleton} by fencing token (another node holds its lease); it stopped. */
+  default void onFenced(String singleton) {
+  }
+
   /** Frame-level reporting of the links peers open to this site. */
   default LinkMetrics inboundLinks() {
     return LinkMetrics.NONE;

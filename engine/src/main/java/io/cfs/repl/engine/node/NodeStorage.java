@@ -7,6 +7,9 @@ import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.journal.PostgresJournal;
 import io.cfs.repl.persistence.journal.RocksDbJournal;
+import io.cfs.repl.persistence.lease.InMemoryLeaseStore;
+import io.cfs.repl.persistence.lease.LeaseStore;
+import io.cfs.repl.persistence.lease.PostgresLeaseStore;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
 import io.cfs.repl.persistence.store.MetadataStore;
@@ -18,7 +21,8 @@ import io.cfs.repl.persistence.store.StoreSettings;
  * A node's journal and metadata store, on the backend {@code cfs-repl.node.storage} names (the cursors follow the
  * same choice through {@link NodeConfig}).
  */
-record NodeStorage(LocalJournal journal, MetadataStore store, AutoCloseable database) implements AutoCloseable {
+record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, PostgresDatabase shared)
+    implements AutoCloseable {
 
   static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics) {
     JournalSettings journalSettings = JournalSettings.create(config);
@@ -28,7 +32,8 @@ record NodeStorage(LocalJournal journal, MetadataStore store, AutoCloseable data
       PostgresDatabase db = PostgresDatabase.open(PostgresSettings.create(config), "cfs-repl-" + site);
       try {
         LocalJournal journal = new MeteredJournal(PostgresJournal.open(db, site, journalSettings), metrics);
-        return new NodeStorage(journal, PostgresMetadataStore.open(db, site, storeSettings), db);
+        return new NodeStorage(journal, PostgresMetadataStore.open(db, site, storeSettings),
+            new PostgresLeaseStore(db, site), db);
       } catch (RuntimeException e) {
         db.close();
         throw e;
@@ -37,22 +42,27 @@ record NodeStorage(LocalJournal journal, MetadataStore store, AutoCloseable data
     LocalJournal journal = new MeteredJournal(RocksDbJournal.open(settings.dataDir().resolve("journal"), site,
         journalSettings), metrics);
     try {
+      InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
       return new NodeStorage(journal,
-          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings), () -> { });
+          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases), leases, null);
     } catch (RuntimeException e) {
       journal.close();
       throw e;
     }
   }
 
+  /**
+   * Fences cursor events once Pekko's journal tables exist: on PostgreSQL a trigger refuses an event whose fence tag
+   * is stale. Embedded sites have one node, whose singleton manager never runs two instances in one process.
+   */
+  void fenceCursorEvents() {
+    if (shared != null) PostgresLeaseStore.installJournalFence(shared);
+  }
+
   @Override
   public void close() {
     journal.close();
     store.close();
-    try {
-      database.close();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot close the storage database", e);
-    }
+    if (shared != null) shared.close();
   }
 }

@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.lease.SiteLeases;
+import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
@@ -32,9 +34,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
@@ -95,12 +95,15 @@ public final class ReplicationNode implements AutoCloseable {
       }
       SchemaUtils.createIfNotExists(system).toCompletableFuture()
           .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      storage.fenceCursorEvents();
+      SiteLeases.get(system).init(storage.leases());
 
       Executor applyExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
-      ClusterSingleton.get(system).init(SingletonActor.of(LocalApplier.create(journal, store, replicatorSettings,
-          applyExecutor, hooks.applyListener(), hooks.metrics()), "local-apply-" + settings.siteId()));
+      SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
+          fence -> LocalApplier.create(journal, store, replicatorSettings, applyExecutor, hooks.applyListener(),
+              hooks.metrics(), fence));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), store, codec,
           receiverSettings, applyExecutor, hooks.applyListener(), hooks.metrics(), hooks.tracer());
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
@@ -112,8 +115,8 @@ public final class ReplicationNode implements AutoCloseable {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
             hooks.tracer());
-        replicators.put(peer.site(), ClusterSingleton.get(system).init(
-            SingletonActor.of(SiteReplicator.create(wiring), "replicator-" + peer.site())));
+        replicators.put(peer.site(), SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()),
+            hooks.metrics(), fence -> SiteReplicator.create(wiring, fence)));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, replicators, applyExecutor);

@@ -4,13 +4,17 @@ import io.cfs.repl.engine.clock.Clocks;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.lease.FencedException;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -32,31 +36,57 @@ import org.apache.pekko.stream.javadsl.Sink;
  */
 public final class LocalApplier {
 
+  /** Protocol: only the end of its own apply stream. */
+  public sealed interface Command {
+  }
+
+  /** The apply stream ended for good: a fencing refusal (the only failure it does not restart on). */
+  private record StreamFailed(Throwable failure) implements Command {
+  }
+
   private LocalApplier() {
   }
 
-  /** The singleton's behaviour: runs the apply stream while alive and stops it when stopped. */
-  public static Behavior<Void> create(LocalJournal journal, MetadataStore store, ReplicatorSettings settings,
-                                      Executor applyExecutor, ApplyListener listener, ReplicationMetrics metrics) {
+  /** The name of the local applier of {@code site} as a site singleton (and of its lease). */
+  public static String singletonName(String site) {
+    return "local-apply-" + site;
+  }
+
+  /**
+   * The singleton's behaviour: runs the apply stream while alive and stops it when stopped. Every apply carries
+   * {@code fence}; a refused one ends the stream and the refusal is rethrown here, where the site singleton's
+   * fencing stops the actor.
+   */
+  public static Behavior<Command> create(LocalJournal journal, MetadataStore store, ReplicatorSettings settings,
+                                         Executor applyExecutor, ApplyListener listener, ReplicationMetrics metrics,
+                                         Fence fence) {
     return Behaviors.setup(context -> {
       context.getLog().info("[{}] applying the local journal to the store on this node", journal.localSite());
-      UniqueKillSwitch running = start(context.getSystem(), journal, store, settings, applyExecutor, listener,
-          metrics);
-      return Behaviors.<Void>receive(Void.class)
+      Running running = start(context.getSystem(), journal, store, settings, applyExecutor, listener, metrics, fence);
+      context.pipeToSelf(running.done(), (done, failure) -> new StreamFailed(failure));
+      return Behaviors.receive(Command.class)
+          .onMessage(StreamFailed.class, failed -> {
+            if (failed.failure() == null) return Behaviors.same(); // shut down on purpose
+            if (failed.failure() instanceof RuntimeException e) throw e;
+            throw new IllegalStateException(failed.failure());
+          })
           .onSignal(PostStop.class, stop -> {
-            running.shutdown();
+            running.killSwitch().shutdown();
             return Behaviors.same();
           })
           .build();
     });
   }
 
-  private static UniqueKillSwitch start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
-                                        ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
-                                        ReplicationMetrics metrics) {
+  private record Running(UniqueKillSwitch killSwitch, CompletionStage<Done> done) {
+  }
+
+  private static Running start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
+                               ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
+                               ReplicationMetrics metrics, Fence fence) {
     String site = journal.localSite();
     RestartSettings restart = RestartSettings.create(settings.backoffMin(), settings.backoffMax(),
-        settings.backoffRandomFactor());
+        settings.backoffRandomFactor()).withRestartOn(failure -> !FencedException.isFencing(failure));
     return RestartSource.withBackoff(restart, () ->
             journal.tail(store.watermarks(site), settings.batchMaxEntries(), settings.batchMaxBytes())
                 .async(settings.readDispatcher(), 1)
@@ -67,7 +97,8 @@ public final class LocalApplier {
                 })
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
                   long started = System.nanoTime();
-                  ApplyResult result = store.apply(site, batch, Durability.ASYNC); // the journal can replay it
+                  // ASYNC: the journal can replay it
+                  ApplyResult result = store.apply(site, batch, Durability.ASYNC, fence);
                   long applyNanos = System.nanoTime() - started;
                   listener.onBatchApplied(site, batch, result, Clocks.epochNanos());
                   metrics.onBatchApplied(site, batch.size(), result.applied(), result.skipped(), result.lost(),
@@ -79,7 +110,8 @@ public final class LocalApplier {
                   return result;
                 }, applyExecutor)))
         .viaMat(KillSwitches.single(), Keep.right())
-        .toMat(Sink.ignore(), Keep.left())
+        .toMat(Sink.ignore(), Keep.both())
+        .mapMaterializedValue(both -> new Running(both.first(), both.second()))
         .run(system);
   }
 

@@ -2,11 +2,13 @@ package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.clock.ClockOffset;
+import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,10 +89,16 @@ public final class SiteReplicator
     return PersistenceId.of("SiteReplicator", localSite + "->" + peer);
   }
 
-  public static Behavior<Command> create(ReplicatorWiring wiring) {
+  /** The name of the replicator for {@code peer} as a site singleton (and of its lease). */
+  public static String singletonName(String peer) {
+    return "replicator-" + peer;
+  }
+
+  /** A replicator whose cursor events carry {@code fence}: storage refuses them once another node took the lease. */
+  public static Behavior<Command> create(ReplicatorWiring wiring, Fence fence) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       wiring.metrics().onLinkStateChanged(wiring.peer(), LinkState.RECOVERING);
-      return new SiteReplicator(ctx, timers, wiring);
+      return new SiteReplicator(ctx, timers, wiring, fence);
     }));
   }
 
@@ -98,6 +106,7 @@ public final class SiteReplicator
   private final TimerScheduler<Command> timers;
   private final ReplicatorWiring wiring;
   private final String link;
+  private final Set<String> fenceTags;
 
   private LinkState linkState = LinkState.RECOVERING;
   private long sinceMillis = System.currentTimeMillis();
@@ -119,8 +128,10 @@ public final class SiteReplicator
   private long ackedAtLastTick;
   private double ackedPerSecond;
 
-  private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring) {
+  private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring,
+                         Fence fence) {
     super(persistenceId(wiring.localSite(), wiring.peer()));
+    this.fenceTags = Set.of(fence.tag());
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;
@@ -132,6 +143,12 @@ public final class SiteReplicator
   @Override
   public ReplicatorState emptyState() {
     return ReplicatorState.empty();
+  }
+
+  /** Every cursor event carries the fence: the journal writes tags in the event's transaction, where it is checked. */
+  @Override
+  public Set<String> tagsFor(ReplicatorEvent event) {
+    return fenceTags;
   }
 
   @Override

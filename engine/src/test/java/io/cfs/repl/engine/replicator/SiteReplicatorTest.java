@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
@@ -68,7 +69,7 @@ class SiteReplicatorTest {
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
         BatchTracer.NONE);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring),
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
 

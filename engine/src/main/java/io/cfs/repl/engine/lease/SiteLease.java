@@ -1,0 +1,200 @@
+package io.cfs.repl.engine.lease;
+
+import io.cfs.repl.persistence.lease.Fence;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.coordination.lease.LeaseSettings;
+import org.apache.pekko.coordination.lease.javadsl.Lease;
+import org.apache.pekko.dispatch.MessageDispatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lease Pekko's singleton manager takes before it starts a site singleton ({@code cfs-repl.lease}), on the site's
+ * {@link io.cfs.repl.persistence.lease.LeaseStore}. Taking it yields a fencing token that the singleton's writes carry.
+ *
+ * <p>While held it is renewed every {@code heartbeat-interval} for {@code heartbeat-timeout}. The holder counts the
+ * lease lost (and tells the manager, which stops the singleton) when a renewal finds it taken over, when storage
+ * refuses one of the singleton's writes by token, or when no renewal has succeeded within {@code heartbeat-timeout}
+ * of its start: that deadline falls before the one the store keeps, so the holder gives up before anyone can take
+ * over. Tokens, not this timing, keep a late writer out; the timing keeps the singleton from running idle on a node
+ * that can no longer prove its holding.
+ *
+ * <p>The owner is the node's address plus its incarnation, so a node restarted on the same address is a new holder.
+ */
+public final class SiteLease extends Lease {
+  private static final Logger log = LoggerFactory.getLogger(SiteLease.class);
+  private static final String DISPATCHER = "cfs-repl.lease-dispatcher";
+
+  private final LeaseSettings settings;
+  private final String singleton;
+  private final String owner;
+  private final SiteLeases leases;
+  private final ExtendedActorSystem system;
+  private final MessageDispatcher executor;
+  private final Duration ttl;
+  private final Duration interval;
+  private final Duration operationTimeout;
+  private final AtomicBoolean renewing = new AtomicBoolean();
+  private final Object lock = new Object();
+  private Holding holding; // guarded by lock
+
+  /** One holding: its fence, until when it counts (local monotonic time), whom to tell when it is lost. */
+  private record Holding(Fence fence, long deadlineNanos, Consumer<Optional<Throwable>> onLost, Cancellable ticks) {
+    Holding renewed(long deadline) {
+      return new Holding(fence, deadline, onLost, ticks);
+    }
+  }
+
+  public SiteLease(LeaseSettings settings, ExtendedActorSystem system) {
+    this.settings = settings;
+    this.system = system;
+    this.singleton = singletonName(settings.leaseName());
+    this.owner = settings.ownerName() + "#" + Cluster.get(system).selfUniqueAddress().longUid();
+    this.leases = SiteLeases.get(system);
+    this.executor = system.dispatchers().lookup(DISPATCHER);
+    this.ttl = settings.timeoutSettings().getHeartbeatTimeout();
+    this.interval = settings.timeoutSettings().getHeartbeatInterval();
+    this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
+    if (interval.multipliedBy(2).compareTo(ttl) > 0) {
+      throw new IllegalArgumentException("cfs-repl.lease.heartbeat-interval (" + interval + ") must be at most half of"
+          + " heartbeat-timeout (" + ttl + ")");
+    }
+    leases.registered(singleton, this);
+  }
+
+  /**
+   * The singleton's name in the lease name Pekko derives ({@code <system>-singleton-<manager path>}, the manager being
+   * {@code singletonManager<name>}), so the lease row reads {@code replicator-site-b}, not an actor path.
+   */
+  static String singletonName(String leaseName) {
+    String last = leaseName.substring(leaseName.lastIndexOf('/') + 1);
+    return last.startsWith("singletonManager") ? last.substring("singletonManager".length()) : last;
+  }
+
+  @Override
+  public LeaseSettings getSettings() {
+    return settings;
+  }
+
+  @Override
+  public CompletionStage<Boolean> acquire() {
+    return acquire(reason -> { });
+  }
+
+  @Override
+  public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
+    return CompletableFuture.supplyAsync(() -> {
+      long started = System.nanoTime();
+      OptionalLong token = leases.store().acquire(singleton, owner, ttl);
+      if (token.isEmpty()) {
+        log.info("[{}] lease {} is held by another node; waiting", leases.store().site(), singleton);
+        return false;
+      }
+      Fence fence = new Fence(leases.store().site(), singleton, token.getAsLong());
+      Duration every = Duration.ofMillis(Math.max(50, interval.toMillis() / 2));
+      Cancellable ticks = system.scheduler().scheduleWithFixedDelay(every, every, this::tick, executor);
+      Holding previous;
+      synchronized (lock) {
+        previous = holding;
+        holding = new Holding(fence, started + ttl.toNanos(), leaseLostCallback, ticks);
+      }
+      if (previous != null) previous.ticks().cancel();
+      leases.taken(singleton, fence);
+      log.info("[{}] took lease {} as {} with fencing token {}", fence.site(), singleton, owner, fence.token());
+      return true;
+    }, executor).orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Every half interval: past the deadline the holding is lost; a renewal is due once the holding has less than
+   * {@code heartbeat-timeout - heartbeat-interval} left, and only one runs at a time (a hung database call must not
+   * pile them up).
+   */
+  private void tick() {
+    Holding h;
+    synchronized (lock) {
+      h = holding;
+    }
+    if (h == null) return;
+    long now = System.nanoTime();
+    if (now - h.deadlineNanos() >= 0) {
+      lose(h.fence().token(), new IllegalStateException("no renewal succeeded within " + ttl));
+      return;
+    }
+    if (h.deadlineNanos() - now > ttl.minus(interval).toNanos() || !renewing.compareAndSet(false, true)) return;
+    executor.execute(() -> {
+      try {
+        renew(h, System.nanoTime());
+      } finally {
+        renewing.set(false);
+      }
+    });
+  }
+
+  private void renew(Holding h, long started) {
+    try {
+      if (leases.store().renew(singleton, owner, h.fence().token(), ttl)) {
+        synchronized (lock) {
+          if (holding == h || (holding != null && holding.fence().equals(h.fence()))) {
+            holding = holding.renewed(started + ttl.toNanos());
+          }
+        }
+      } else {
+        lose(h.fence().token(), new IllegalStateException("the lease was taken over by a newer holder"));
+      }
+    } catch (RuntimeException e) {
+      log.warn("[{}] renewing lease {} failed (lost in {} ms unless a renewal succeeds): {}", h.fence().site(),
+          singleton, Math.max(0, (h.deadlineNanos() - System.nanoTime()) / 1_000_000), e.toString());
+    }
+  }
+
+  /** Ends the holding of {@code token} (if it is still the current one) and tells the singleton manager. */
+  void lose(long token, Throwable cause) {
+    Holding lost;
+    synchronized (lock) {
+      if (holding == null || holding.fence().token() != token) return;
+      lost = holding;
+      holding = null;
+    }
+    lost.ticks().cancel();
+    leases.given(singleton, lost.fence());
+    log.warn("[{}] lost lease {} (fencing token {}): {}; the singleton stops", lost.fence().site(), singleton,
+        token, cause.getMessage());
+    lost.onLost().accept(Optional.of(cause));
+  }
+
+  @Override
+  public CompletionStage<Boolean> release() {
+    Holding released;
+    synchronized (lock) {
+      released = holding;
+      holding = null;
+    }
+    if (released == null) return CompletableFuture.completedFuture(false);
+    released.ticks().cancel();
+    leases.given(singleton, released.fence());
+    return CompletableFuture.supplyAsync(() -> {
+      boolean freed = leases.store().release(singleton, owner, released.fence().token());
+      log.info("[{}] released lease {} (fencing token {}): {}", released.fence().site(), singleton,
+          released.fence().token(), freed ? "free for the next holder" : "it was no longer held");
+      return freed;
+    }, executor).orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public boolean checkLease() {
+    synchronized (lock) {
+      return holding != null && System.nanoTime() - holding.deadlineNanos() < 0;
+    }
+  }
+}
