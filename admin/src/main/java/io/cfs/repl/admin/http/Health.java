@@ -28,6 +28,7 @@ public enum Health {
       case STOPPED -> down.add("link stopped: " + s.lastError());
       case PAUSED -> degraded.add("paused by an operator");
       case RECOVERING -> degraded.add("recovering cursors");
+      case NOT_RUNNING -> degraded.add("replicator not running: " + s.lastError());
       case CONNECTING, BACKOFF -> {
         String line = "not connected for " + seconds(notConnectedMillis)
             + (s.lastError() == null ? "" : " (" + s.lastError() + ")");

@@ -54,7 +54,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
         pathPrefix("replication", () -> concat(
-            path("status", () -> get(() -> withStatuses(StatusView::of))),
+            path("status", () -> get(() -> withNode(node -> answer(node.status(admin.askTimeout()),
+                statuses -> ok(StatusView.of(node, statuses, admin, System.currentTimeMillis())))))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
             path("health", () -> get(() -> withStatuses(HealthView::of))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),

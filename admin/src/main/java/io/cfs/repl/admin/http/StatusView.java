@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.http;
 
+import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
 import java.util.List;
@@ -12,8 +13,29 @@ import java.util.List;
  * @param epoch the fencing epoch; null until failover exists
  * @param health this site's overall health (see {@link Health#site})
  * @param peers one entry per peer link
+ * @param node the node that answered: its cluster address and the site singletons running on it
  */
-public record StatusView(String site, String role, Long epoch, Health health, List<PeerView> peers) {
+public record StatusView(String site, String role, Long epoch, Health health, List<PeerView> peers, NodeView node) {
+
+  /**
+   * The answering node. Every node of a site reports the same links (it asks the singletons wherever they run), but
+   * only its own singletons: at any moment at most one node of the site lists a given singleton.
+   *
+   * @param address cluster address (system@host:port)
+   * @param singletons the site singletons running here: name (replicator-PEER, local-apply-SITE), the fencing token
+   *     of the lease they run under, and since when they run here
+   * @param atMillis when the node listed them (each ran here from its sinceMillis until at least then)
+   */
+  public record NodeView(String address, List<SingletonView> singletons, long atMillis) {
+    public static NodeView of(ReplicationNode node) {
+      List<SingletonView> running = node.singletonsHere().stream()
+          .map(r -> new SingletonView(r.singleton(), r.token(), r.sinceMillis())).toList();
+      return new NodeView(node.nodeAddress(), running, System.currentTimeMillis());
+    }
+  }
+
+  public record SingletonView(String name, long token, long sinceMillis) {
+  }
 
   /**
    * One outgoing link.
@@ -43,8 +65,10 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
     }
   }
 
-  public static StatusView of(String site, List<ReplicatorStatus> statuses, AdminSettings settings, long nowMillis) {
+  public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, AdminSettings settings,
+                              long nowMillis) {
     List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, settings, nowMillis)).toList();
-    return new StatusView(site, null, null, Health.site(peers.stream().map(PeerView::health).toList()), peers);
+    return new StatusView(node.siteId(), null, null, Health.site(peers.stream().map(PeerView::health).toList()), peers,
+        NodeView.of(node));
   }
 }

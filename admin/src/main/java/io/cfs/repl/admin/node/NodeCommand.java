@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +36,10 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       NodeExtension.of(node.system().classicSystem()).set(node);
       Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+      if (!node.settings().contactPoints().isEmpty()) {
+        // a site of several nodes: join the site's cluster through its contact points (the admin endpoints)
+        ClusterBootstrap.get(node.system().classicSystem()).start();
+      }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
       IngestServer ingest = IngestServer.start(node.system(), node.journal(),
           IngestSettings.create(node.system().settings().config())).toCompletableFuture().get();

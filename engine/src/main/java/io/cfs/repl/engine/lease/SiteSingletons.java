@@ -38,7 +38,7 @@ public final class SiteSingletons {
    * {@code behavior} gets the fence the singleton's writes must carry.
    */
   public static <T> ActorRef<T> init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
-                                     Function<Fence, Behavior<T>> behavior) {
+                                     Function<HeldFence, Behavior<T>> behavior) {
     Duration retry = system.settings().config().getDuration(LEASE_CONFIG + ".retry-interval");
     ClusterSingletonSettings settings = ClusterSingletonSettings.create(system).withLeaseSettings(
         new LeaseUsageSettings(LEASE_CONFIG,
@@ -48,7 +48,7 @@ public final class SiteSingletons {
   }
 
   /** The singleton's behaviour with the fence of the lease its manager took on this node. */
-  static <T> Behavior<T> fenced(String name, ReplicationMetrics metrics, Function<Fence, Behavior<T>> behavior) {
+  static <T> Behavior<T> fenced(String name, ReplicationMetrics metrics, Function<HeldFence, Behavior<T>> behavior) {
     return Behaviors.setup(context -> {
       SiteLeases leases = SiteLeases.get(context.getSystem());
       Optional<Fence> fence = leases.fence(name);
@@ -59,25 +59,33 @@ public final class SiteSingletons {
       }
       leases.started(name, fence.get());
       context.getLog().info("[{}] running on this node with fencing token {}", name, fence.get().token());
-      return Behaviors.intercept(() -> new StopWhenFenced<T>(name, fence.get(), leases, metrics),
-          behavior.apply(fence.get()));
+      Watched held = new Watched(name, fence.get(), leases, metrics);
+      return Behaviors.intercept(() -> new StopWhenFenced<T>(held), behavior.apply(held));
     });
   }
 
-  /** Stops the singleton on a fencing refusal from storage; records the singleton's end on this node. */
+  /** The fence of one running instance; a refusal is logged, counted, and ends this node's holding of the lease. */
+  private record Watched(String name, Fence fence, SiteLeases leases, ReplicationMetrics metrics)
+      implements HeldFence {
+    @Override
+    public void refused(Throwable cause) {
+      org.slf4j.LoggerFactory.getLogger(SiteSingletons.class).error("[{}] FENCED: storage refused a write with"
+          + " fencing token {}: another node holds the lease now; this instance stops: {}", name, fence.token(),
+          rootMessage(cause));
+      metrics.onFenced(name);
+      leases.stopped(name, fence);
+      leases.refused(name, fence, cause);
+    }
+  }
+
+  /** Stops the singleton when a write of its own is refused by fencing; records its end on this node. */
   private static final class StopWhenFenced<T> extends BehaviorInterceptor<T, T> {
-    private final String name;
-    private final Fence fence;
-    private final SiteLeases leases;
-    private final ReplicationMetrics metrics;
+    private final Watched held;
 
     @SuppressWarnings("unchecked")
-    StopWhenFenced(String name, Fence fence, SiteLeases leases, ReplicationMetrics metrics) {
+    StopWhenFenced(Watched held) {
       super((Class<T>) Object.class);
-      this.name = name;
-      this.fence = fence;
-      this.leases = leases;
-      this.metrics = metrics;
+      this.held = held;
     }
 
     @Override
@@ -86,28 +94,15 @@ public final class SiteSingletons {
         return target.apply(ctx, msg);
       } catch (RuntimeException failure) {
         if (!FencedException.isFencing(failure)) throw failure;
-        return fencedOut(ctx, failure);
+        held.refused(failure);
+        return Behaviors.stopped();
       }
     }
 
     @Override
     public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
-      if (signal instanceof PostStop) leases.stopped(name, fence);
-      try {
-        return target.apply(ctx, signal);
-      } catch (RuntimeException failure) {
-        if (!FencedException.isFencing(failure)) throw failure;
-        return fencedOut(ctx, failure);
-      }
-    }
-
-    private Behavior<T> fencedOut(TypedActorContext<T> ctx, Throwable failure) {
-      ctx.asJava().getLog().error("[{}] FENCED: storage refused a write with fencing token {} (another node holds the"
-          + " lease now); stopping this instance: {}", name, fence.token(), rootMessage(failure));
-      metrics.onFenced(name);
-      leases.stopped(name, fence);
-      leases.refused(name, fence, failure);
-      return Behaviors.stopped();
+      if (signal instanceof PostStop) held.leases().stopped(held.name(), held.fence());
+      return target.apply(ctx, signal);
     }
   }
 

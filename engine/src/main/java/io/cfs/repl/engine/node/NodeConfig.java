@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Derives the Pekko settings that follow from {@code cfs-repl.node} (remoting address, seed nodes, where the
+ * Derives the Pekko settings that follow from {@code cfs-repl.node} (remoting address, contact points, where the
  * cursors are stored: H2 under the data dir, or the site's PostgreSQL database), so an operator configures a node in
  * one place.
  */
@@ -23,8 +23,16 @@ public final class NodeConfig {
     Map<String, Object> derived = new HashMap<>();
     derived.put("pekko.remote.artery.canonical.hostname", s.clusterHost());
     derived.put("pekko.remote.artery.canonical.port", s.clusterPort());
-    derived.put("pekko.cluster.seed-nodes", s.seedNodes().stream()
-        .map(hp -> "pekko://" + ReplicationNode.SYSTEM_NAME + "@" + hp).toList());
+    if (!s.contactPoints().isEmpty()) {
+      // Cluster Bootstrap (started with the admin HTTP): the site's nodes find each other on their admin endpoints
+      String service = "cfs-repl-" + s.siteId();
+      String bootstrap = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+      derived.put(bootstrap + "service-name", service);
+      derived.put(bootstrap + "discovery-method", "config");
+      derived.put(bootstrap + "required-contact-point-nr", s.contactPoints().size());
+      derived.put("pekko.discovery.config.services." + service + ".endpoints", s.contactPoints().stream()
+          .map(a -> Map.of("host", a.getHostString(), "port", a.getPort())).toList());
+    }
     String slick = "pekko-persistence-jdbc.shared-databases.slick.";
     if (s.storage() == NodeSettings.Storage.POSTGRES) {
       Config pg = base.getConfig(PostgresSettings.PATH);

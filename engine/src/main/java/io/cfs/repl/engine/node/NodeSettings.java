@@ -18,7 +18,7 @@ public record NodeSettings(
     int linkPort,
     String clusterHost,
     int clusterPort,
-    List<String> seedNodes,
+    List<InetSocketAddress> contactPoints,
     Map<String, PeerAddress> peers,
     Storage storage) {
 
@@ -31,7 +31,7 @@ public record NodeSettings(
   }
 
   public NodeSettings {
-    seedNodes = List.copyOf(seedNodes);
+    contactPoints = List.copyOf(contactPoints);
     peers = Map.copyOf(peers);
   }
 
@@ -54,15 +54,20 @@ public record NodeSettings(
       peers.put(peer, peerAddress(peer, peerBlock.getConfig(quote(peer))));
     }
     Storage storage = storage(c.getString("storage"));
-    List<String> seeds = c.getStringList("cluster.seed-nodes");
-    seeds.forEach(seed -> hostPort(seed, "cluster.seed-nodes"));
-    if (!seeds.isEmpty() && storage == Storage.EMBEDDED) {
+    if (c.hasPath("cluster.seed-nodes")) {
+      throw new ConfigException.BadValue("cfs-repl.node.cluster.seed-nodes", "is no longer read: list the admin "
+          + "(Pekko Management) endpoints of the site's nodes in cluster.contact-points instead. With seed nodes, a "
+          + "restarted first seed that heard from no other seed within seed-node-timeout formed a second cluster");
+    }
+    List<InetSocketAddress> contactPoints = c.getStringList("cluster.contact-points").stream()
+        .map(point -> hostPort(point, "cluster.contact-points")).toList();
+    if (!contactPoints.isEmpty() && storage == Storage.EMBEDDED) {
       throw new ConfigException.BadValue("cfs-repl.node.storage", "embedded storage keeps the journal under one "
-          + "node's data dir, so a site of several nodes (cluster.seed-nodes is set) needs storage = postgres");
+          + "node's data dir, so a site of several nodes (cluster.contact-points is set) needs storage = postgres");
     }
     return new NodeSettings(site, Path.of(dir).toAbsolutePath(), c.getString("link.host"),
         port(c, "link.port", "link.port"), c.getString("cluster.host"), c.getInt("cluster.port"),
-        seeds, peers, storage);
+        contactPoints, peers, storage);
   }
 
   private static Storage storage(String value) {

@@ -90,7 +90,7 @@ public final class ReplicationNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
       Cluster cluster = Cluster.get(system);
-      if (settings.seedNodes().isEmpty()) {
+      if (settings.contactPoints().isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       SchemaUtils.createIfNotExists(system).toCompletableFuture()
@@ -116,7 +116,7 @@ public final class ReplicationNode implements AutoCloseable {
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
             hooks.tracer());
         replicators.put(peer.site(), SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()),
-            hooks.metrics(), fence -> SiteReplicator.create(wiring, fence)));
+            hooks.metrics(), held -> SiteReplicator.create(wiring, held.fence())));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, replicators, applyExecutor);
@@ -165,12 +165,30 @@ public final class ReplicationNode implements AutoCloseable {
     return linkBinding.localAddress().getPort();
   }
 
+  /**
+   * Every link's status within {@code timeout}: a replicator that does not answer in time (starting, moving to
+   * another node, fenced) is reported {@link io.cfs.repl.engine.replicator.LinkState#NOT_RUNNING}, so the answer
+   * never waits on one link and names the links that are not running.
+   */
   public CompletionStage<List<ReplicatorStatus>> status(Duration timeout) {
     List<CompletableFuture<ReplicatorStatus>> asks = new ArrayList<>();
-    replicators.values().forEach(ref -> asks.add(AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(
-        ref, SiteReplicator.GetStatus::new, timeout, system.scheduler()).toCompletableFuture()));
+    replicators.forEach((peer, ref) -> asks.add(AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(
+            ref, SiteReplicator.GetStatus::new, timeout, system.scheduler()).toCompletableFuture()
+        .exceptionally(failure -> ReplicatorStatus.notRunning(siteId(), peer, "the SiteReplicator did not answer"
+            + " within " + timeout.toMillis() + " ms: it is starting, moving to another node of the site, or was"
+            + " stopped by fencing", System.currentTimeMillis()))));
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(v -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** The cluster address of this node (system@host:port), as status names the node a replicator runs on. */
+  public String nodeAddress() {
+    return system.address().hostPort();
+  }
+
+  /** The site singletons running on this node now (a SiteReplicator per peer, the local applier), with tokens. */
+  public List<SiteLeases.Running> singletonsHere() {
+    return SiteLeases.get(system).runningHere();
   }
 
   public CompletionStage<ReplicatorStatus> pause(String peer, Duration timeout) {

@@ -4,7 +4,7 @@ import io.cfs.repl.engine.clock.Clocks;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
-import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.engine.lease.HeldFence;
 import io.cfs.repl.persistence.lease.FencedException;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
@@ -40,7 +40,7 @@ public final class LocalApplier {
   public sealed interface Command {
   }
 
-  /** The apply stream ended for good: a fencing refusal (the only failure it does not restart on). */
+  /** The apply stream ended: shut down, or refused by fencing (the only failure it does not restart on). */
   private record StreamFailed(Throwable failure) implements Command {
   }
 
@@ -53,23 +53,19 @@ public final class LocalApplier {
   }
 
   /**
-   * The singleton's behaviour: runs the apply stream while alive and stops it when stopped. Every apply carries
-   * {@code fence}; a refused one ends the stream and the refusal is rethrown here, where the site singleton's
-   * fencing stops the actor.
+   * The singleton's behaviour: runs the apply stream while alive and stops it when stopped. Every apply carries the
+   * held fence; a refused one is reported where it happens (the actor may already be stopping) and ends the stream,
+   * and the actor stops.
    */
   public static Behavior<Command> create(LocalJournal journal, MetadataStore store, ReplicatorSettings settings,
                                          Executor applyExecutor, ApplyListener listener, ReplicationMetrics metrics,
-                                         Fence fence) {
+                                         HeldFence fence) {
     return Behaviors.setup(context -> {
       context.getLog().info("[{}] applying the local journal to the store on this node", journal.localSite());
       Running running = start(context.getSystem(), journal, store, settings, applyExecutor, listener, metrics, fence);
       context.pipeToSelf(running.done(), (done, failure) -> new StreamFailed(failure));
       return Behaviors.receive(Command.class)
-          .onMessage(StreamFailed.class, failed -> {
-            if (failed.failure() == null) return Behaviors.same(); // shut down on purpose
-            if (failed.failure() instanceof RuntimeException e) throw e;
-            throw new IllegalStateException(failed.failure());
-          })
+          .onMessage(StreamFailed.class, failed -> failed.failure() == null ? Behaviors.same() : Behaviors.stopped())
           .onSignal(PostStop.class, stop -> {
             running.killSwitch().shutdown();
             return Behaviors.same();
@@ -83,7 +79,7 @@ public final class LocalApplier {
 
   private static Running start(ActorSystem<?> system, LocalJournal journal, MetadataStore store,
                                ReplicatorSettings settings, Executor applyExecutor, ApplyListener listener,
-                               ReplicationMetrics metrics, Fence fence) {
+                               ReplicationMetrics metrics, HeldFence fence) {
     String site = journal.localSite();
     RestartSettings restart = RestartSettings.create(settings.backoffMin(), settings.backoffMax(),
         settings.backoffRandomFactor()).withRestartOn(failure -> !FencedException.isFencing(failure));
@@ -98,7 +94,13 @@ public final class LocalApplier {
                 .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
                   long started = System.nanoTime();
                   // ASYNC: the journal can replay it
-                  ApplyResult result = store.apply(site, batch, Durability.ASYNC, fence);
+                  ApplyResult result;
+                  try {
+                    result = store.apply(site, batch, Durability.ASYNC, fence.fence());
+                  } catch (FencedException refused) {
+                    fence.refused(refused);
+                    throw refused;
+                  }
                   long applyNanos = System.nanoTime() - started;
                   listener.onBatchApplied(site, batch, result, Clocks.epochNanos());
                   metrics.onBatchApplied(site, batch.size(), result.applied(), result.skipped(), result.lost(),

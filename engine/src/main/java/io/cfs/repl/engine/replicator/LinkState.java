@@ -13,5 +13,10 @@ public enum LinkState {
   /** Paused by an operator. */
   PAUSED,
   /** Stopped on an error that retrying cannot fix (the peer refused a batch); resume after fixing it. */
-  STOPPED
+  STOPPED,
+  /**
+   * Reported by the node, not the replicator: no replicator answered in time. It is starting, moving to another node
+   * of the site (the lease and recovery take a few seconds), or was stopped by fencing. Lag is unknown meanwhile.
+   */
+  NOT_RUNNING
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param peer the peer site
  * @param state link state and {@code sinceMillis} when it entered it
  * @param lastError the last error seen on the link, or null
- * @param lagEntries local entries not yet acknowledged by the peer (all shards)
+ * @param lagEntries local entries not yet acknowledged by the peer (all shards); -1 when unknown (not running)
  * @param oldestUnackedHlc hlc (ns) of the oldest entry not yet acknowledged, or 0 when caught up
  * @param ackedEntries entries acknowledged since this replicator started
  * @param ackedBatches batches acknowledged since this replicator started
@@ -40,6 +40,15 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
         stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null);
+  }
+
+  /**
+   * A link whose replicator did not answer: state {@link LinkState#NOT_RUNNING}, {@code reason} as its error, lag
+   * unknown ({@code lagEntries} -1).
+   */
+  public static ReplicatorStatus notRunning(String localSite, String peer, String reason, long nowMillis) {
+    return new ReplicatorStatus(localSite, peer, LinkState.NOT_RUNNING, nowMillis, reason, -1, 0, 0, 0, List.of(),
+        nowMillis, nowMillis, 0, null, null, null);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

@@ -7,7 +7,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The node's own settings: storage choice, sites of several nodes, peers with several addresses. */
@@ -30,13 +29,35 @@ class NodeSettingsTest {
 
   @Test
   void aSiteOfSeveralNodesNeedsSharedStorage() {
-    String seeds = "cluster.seed-nodes = [\"127.0.0.1:2551\", \"127.0.0.1:2552\"]";
+    String points = "cluster.contact-points = [\"127.0.0.1:8558\", \"127.0.0.1:8559\"]";
 
-    assertThatThrownBy(() -> NodeSettings.create(node(seeds)))
+    assertThatThrownBy(() -> NodeSettings.create(node(points)))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("cfs-repl.node.storage").hasMessageContaining("needs storage = postgres");
-    assertThat(NodeSettings.create(node(seeds + "\nstorage = postgres")).seedNodes())
-        .isEqualTo(List.of("127.0.0.1:2551", "127.0.0.1:2552"));
+    assertThat(NodeSettings.create(node(points + "\nstorage = postgres")).contactPoints()).containsExactly(
+        InetSocketAddress.createUnresolved("127.0.0.1", 8558), InetSocketAddress.createUnresolved("127.0.0.1", 8559));
+  }
+
+  @Test
+  void contactPointsBecomeClusterBootstrapDiscoveryOfTheSite() {
+    Config effective = NodeConfig.effective(node(
+        "storage = postgres\ncluster.contact-points = [\"10.0.0.1:8558\", \"10.0.0.2:8558\", \"10.0.0.3:8558\"]"));
+
+    String discovery = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    assertThat(effective.getString(discovery + "service-name")).isEqualTo("cfs-repl-a");
+    assertThat(effective.getString(discovery + "discovery-method")).isEqualTo("config");
+    assertThat(effective.getInt(discovery + "required-contact-point-nr")).isEqualTo(3);
+    assertThat(effective.getBoolean(discovery + "contact-with-all-contact-points"))
+        .as("a new cluster forms only after every contact point answered that it is in none").isTrue();
+    assertThat(effective.getConfigList("pekko.discovery.config.services.cfs-repl-a.endpoints"))
+        .extracting(c -> c.getString("host") + ":" + c.getInt("port"))
+        .containsExactly("10.0.0.1:8558", "10.0.0.2:8558", "10.0.0.3:8558");
+  }
+
+  @Test
+  void seedNodesAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> NodeSettings.create(node("storage = postgres\ncluster.seed-nodes = [\"h:2551\"]")))
+        .hasMessageContaining("cfs-repl.node.cluster.seed-nodes").hasMessageContaining("contact-points");
   }
 
   @Test
@@ -48,7 +69,7 @@ class NodeSettingsTest {
     assertThatThrownBy(() -> NodeSettings.create(node("peers { b { addresses = [] } }")))
         .hasMessageContaining("is empty");
     assertThatThrownBy(() -> NodeSettings.create(node(
-        "storage = postgres\ncluster.seed-nodes = [\"127.0.0.1:99999\"]")))
-        .hasMessageContaining("cfs-repl.node.cluster.seed-nodes");
+        "storage = postgres\ncluster.contact-points = [\"127.0.0.1:99999\"]")))
+        .hasMessageContaining("cfs-repl.node.cluster.contact-points");
   }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,35 @@ public final class AdminClient {
 
   public Status status() {
     return Json.read(getOk("/replication/status"), Status.class);
+  }
+
+  /** The status, or a failed future when the node does not answer 200 within {@code timeout}. */
+  public CompletableFuture<Status> statusAsync(Duration timeout) {
+    return http.sendAsync(get("/replication/status", timeout), HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> {
+          if (r.statusCode() != 200) throw unexpected("/replication/status", r);
+          return Json.read(r.body(), Status.class);
+        });
+  }
+
+  /** Pekko Management's {@code GET /cluster/members}: this node's view of its site cluster. */
+  public Members members() {
+    return Json.read(getOk("/cluster/members"), Members.class);
+  }
+
+  /** A node's view of its site cluster. */
+  public record Members(String selfNode, List<Member> members, String oldest) {
+    public Members {
+      members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** The addresses (host:port) of the members this node sees Up. */
+    public List<String> up() {
+      return members.stream().filter(m -> "Up".equals(m.status())).map(Member::node).sorted().toList();
+    }
+  }
+
+  public record Member(String node, String status) {
   }
 
   public Digest digest() {

@@ -8,8 +8,9 @@ import java.util.Optional;
  *
  * @param site the answering site
  * @param peers one entry per peer link
+ * @param node the answering node and the site singletons running on it
  */
-public record Status(String site, List<Peer> peers) {
+public record Status(String site, List<Peer> peers, Node node) {
   public Status {
     peers = peers == null ? List.of() : List.copyOf(peers);
   }
@@ -29,6 +30,21 @@ public record Status(String site, List<Peer> peers) {
           + (lastError == null ? "" : " lastError=" + lastError)
           + (replicatorNode == null ? "" : " on " + replicatorNode + " to " + peerAddress) + "}";
     }
+  }
+
+  /** The answering node: each singleton listed ran here from its sinceMillis until at least atMillis. */
+  public record Node(String address, List<Singleton> singletons, long atMillis) {
+    public Node {
+      singletons = singletons == null ? List.of() : List.copyOf(singletons);
+    }
+
+    public Optional<Singleton> singleton(String name) {
+      return singletons.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+  }
+
+  /** A site singleton (replicator-PEER, local-apply-SITE) and the fencing token of the lease it runs under. */
+  public record Singleton(String name, long token, long sinceMillis) {
   }
 
   /** A shard stopped on a sequence gap. */

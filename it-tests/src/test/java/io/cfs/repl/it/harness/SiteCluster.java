@@ -46,6 +46,11 @@ public final class SiteCluster implements AutoCloseable {
     return db;
   }
 
+  /** The database the sites of several nodes share (null when every site has one node). */
+  public TestDatabase database() {
+    return database;
+  }
+
   public List<String> sites() {
     return sites;
   }

@@ -17,11 +17,10 @@ import java.util.stream.Collectors;
  *
  * <p>A site of one node keeps everything embedded under its data dir. A site of several nodes is one Pekko cluster
  * whose nodes share the site's journal, store and cursors in PostgreSQL (a database created for the test, see
- * {@link TestDatabase}), so its SiteReplicators can move between them.
+ * {@link TestDatabase}), so its SiteReplicators can move between them. Such sites run with the shipped
+ * failure-detection, downing and lease defaults.
  */
 public final class Topology {
-  /** How long a site cluster waits before downing an unreachable node: short on loopback, so tests fail over fast. */
-  private static final String SITE_CLUSTER_CONFIG = "pekko.cluster.split-brain-resolver.stable-after = 5s";
 
   private final ItContext it;
   private final List<String> sites;
@@ -133,15 +132,15 @@ public final class Topology {
   }
 
   /**
-   * Shared storage, and one site cluster whose seeds are all its nodes: a restarted first node then joins the nodes
-   * still running instead of forming a cluster of its own.
+   * Shared storage, and one site cluster whose contact points are all its nodes' admin endpoints (Cluster Bootstrap):
+   * a restarted node joins the nodes still running, however slowly they answer, instead of forming a cluster of its
+   * own.
    */
   private static String multiNodeConfig(TestDatabase database, int clusterPort, List<int[]> sitePorts) {
-    String seeds = sitePorts.stream().map(p -> "\"127.0.0.1:" + p[3] + "\"").collect(Collectors.joining(", "));
+    String points = sitePorts.stream().map(p -> "\"127.0.0.1:" + p[1] + "\"").collect(Collectors.joining(", "));
     return "cfs-repl.node.storage = postgres\n"
         + "cfs-repl.persistence.postgres.url = \"" + database.url() + "\"\n"
-        + "cfs-repl.node.cluster { port = " + clusterPort + ", seed-nodes = [" + seeds + "] }\n"
-        + SITE_CLUSTER_CONFIG;
+        + "cfs-repl.node.cluster { port = " + clusterPort + ", contact-points = [" + points + "] }\n";
   }
 
   private void requireSite(String site) {

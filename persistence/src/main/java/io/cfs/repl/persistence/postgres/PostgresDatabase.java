@@ -54,6 +54,8 @@ public final class PostgresDatabase implements AutoCloseable {
     config.addDataSourceProperty("options",
         "-c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis());
     config.setPoolName(poolName);
+    // pg_stat_activity then tells which node each session belongs to
+    config.addDataSourceProperty("ApplicationName", poolName + " pid " + ProcessHandle.current().pid());
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);

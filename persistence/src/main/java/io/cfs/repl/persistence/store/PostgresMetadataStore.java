@@ -103,7 +103,7 @@ public final class PostgresMetadataStore implements MetadataStore {
    * The advisory lock key of one site's applies: the first 8 bytes of SHA-256 over a namespace and the site id. Two
    * sites whose keys collided would only have their applies serialised together, never mixed.
    */
-  static long applyLockKey(String site) {
+  public static long applyLockKey(String site) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256")
           .digest((APPLY_LOCK_NAMESPACE + site).getBytes(StandardCharsets.UTF_8));
@@ -128,11 +128,15 @@ public final class PostgresMetadataStore implements MetadataStore {
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence)));
   }
 
-  /** With a fence, the lease row is read FOR SHARE first: a takeover waits for this apply, or refuses it. */
+  /**
+   * With a fence, the lease row is read FOR SHARE once the apply lock is held: a takeover waits for this apply to
+   * commit, or this apply sees the takeover and is refused. (Checked after the lock, not before, so that an apply
+   * waiting for the lock never holds up a takeover.)
+   */
   private ApplyResult applyInTransaction(Connection c, String origin, List<JournalEntry> entries,
                                          boolean synchronous, Fence fence) throws SQLException {
+    lockApplies(c, fence);
     if (fence != null) PostgresLeaseStore.check(c, fence);
-    lockApplies(c);
     if (!synchronous) commitAsynchronously(c);
     ApplyPlan plan = new ApplyPlan(readWatermarks(c, origin), entries);
     if (plan.writesNothing()) return plan.result();
@@ -151,8 +155,10 @@ public final class PostgresMetadataStore implements MetadataStore {
    * every apply that held it before; REPEATABLE READ would not, its snapshot being taken before the lock wait. The
    * lock is per site, not per origin, because applies of different origins meet on the same inode rows.
    */
-  private void lockApplies(Connection c) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(LOCK_APPLIES)) {
+  private void lockApplies(Connection c, Fence fence) throws SQLException {
+    // a fenced apply names its writer in the statement, so pg_stat_activity shows which singleton waits for the lock
+    String sql = fence == null ? LOCK_APPLIES : LOCK_APPLIES + " -- fence " + fence;
+    try (PreparedStatement st = c.prepareStatement(sql)) {
       st.setLong(1, applyLockKey);
       st.execute();
     }
