@@ -65,11 +65,37 @@ public final class SiteLease extends Lease {
     this.ttl = settings.timeoutSettings().getHeartbeatTimeout();
     this.interval = settings.timeoutSettings().getHeartbeatInterval();
     this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
-    if (interval.multipliedBy(2).compareTo(ttl) > 0) {
-      throw new IllegalArgumentException("cfs-repl.lease.heartbeat-interval (" + interval + ") must be at most half of"
-          + " heartbeat-timeout (" + ttl + ")");
-    }
     leases.registered(singleton, this);
+  }
+
+  /** The executor lease calls (database round trips on PostgreSQL) run on. */
+  static java.util.concurrent.Executor executor(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(DISPATCHER));
+  }
+
+  /**
+   * Checks the timing of {@code cfs-repl.lease} at node startup (Pekko would only refuse it when a singleton manager
+   * starts, leaving the node without its singletons): renewals at less than half the holding's duration, so one
+   * late renewal does not lose it.
+   */
+  public static void validate(com.typesafe.config.Config config) {
+    String path = SiteSingletons.LEASE_CONFIG;
+    Duration timeout = config.getDuration(path + ".heartbeat-timeout");
+    Duration every = config.getDuration(path + ".heartbeat-interval");
+    Duration operation = config.getDuration(path + ".lease-operation-timeout");
+    Duration retry = config.getDuration(path + ".retry-interval");
+    if (every.isZero() || every.isNegative() || every.multipliedBy(2).compareTo(timeout) >= 0) {
+      throw new com.typesafe.config.ConfigException.BadValue(path + ".heartbeat-interval", "must be positive and"
+          + " less than half of heartbeat-timeout (" + timeout + "), was " + every);
+    }
+    if (operation.isZero() || operation.isNegative() || operation.compareTo(timeout) >= 0) {
+      throw new com.typesafe.config.ConfigException.BadValue(path + ".lease-operation-timeout", "must be positive"
+          + " and less than heartbeat-timeout (" + timeout + "), was " + operation);
+    }
+    if (retry.isZero() || retry.isNegative()) {
+      throw new com.typesafe.config.ConfigException.BadValue(path + ".retry-interval", "must be positive, was "
+          + retry);
+    }
   }
 
   /**
@@ -180,14 +206,15 @@ public final class SiteLease extends Lease {
       released = holding;
       holding = null;
     }
-    if (released == null) return CompletableFuture.completedFuture(false);
+    // already given up (lost, fenced): nothing is held, which is what a release asks for
+    if (released == null) return CompletableFuture.completedFuture(true);
     released.ticks().cancel();
     leases.given(singleton, released.fence());
     return CompletableFuture.supplyAsync(() -> {
       boolean freed = leases.store().release(singleton, owner, released.fence().token());
       log.info("[{}] released lease {} (fencing token {}): {}", released.fence().site(), singleton,
           released.fence().token(), freed ? "free for the next holder" : "it was no longer held");
-      return freed;
+      return true; // not freed means a newer holder has it: either way this node holds nothing
     }, executor).orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

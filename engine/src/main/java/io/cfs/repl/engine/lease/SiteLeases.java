@@ -50,6 +50,11 @@ public final class SiteLeases implements Extension {
     return s;
   }
 
+  /** Whether this node still counts {@code fence} as its holding (not released, lost or fenced). */
+  boolean holds(String singleton, Fence fence) {
+    return fence.equals(held.get(singleton));
+  }
+
   /** The fence of {@code singleton} while this node holds its lease. */
   public Optional<Fence> fence(String singleton) {
     return Optional.ofNullable(held.get(singleton));

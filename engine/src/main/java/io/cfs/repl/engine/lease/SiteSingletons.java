@@ -3,10 +3,13 @@ package io.cfs.repl.engine.lease;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FencedException;
+import io.cfs.repl.persistence.lease.LeaseStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -19,14 +22,18 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.coordination.lease.LeaseUsageSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every singleton of a site starts here: a cluster singleton whose manager takes the singleton's lease
- * ({@code cfs-repl.lease}) before it starts it, and whose behaviour is built with the lease's {@link Fence}. The
- * behaviour's writes carry that fence; when storage refuses one, the singleton logs it, counts it, gives up the lease
- * and stops (it must not retry: a newer holder runs elsewhere). A singleton added later goes through here too.
+ * ({@code cfs-repl.lease}) before it starts it, and whose behaviour is built with the lease's {@link HeldFence}. The
+ * behaviour's writes carry that fence; when storage refuses one, the singleton logs it (FENCED), counts it, gives up
+ * the lease and stops (it must not retry: a newer holder runs elsewhere). A singleton added later goes through here
+ * too.
  */
 public final class SiteSingletons {
+  private static final Logger log = LoggerFactory.getLogger(SiteSingletons.class);
   /** Config path of the lease implementation (Pekko's {@code use-lease}). */
   public static final String LEASE_CONFIG = "cfs-repl.lease";
 
@@ -59,50 +66,67 @@ public final class SiteSingletons {
       }
       leases.started(name, fence.get());
       context.getLog().info("[{}] running on this node with fencing token {}", name, fence.get().token());
-      Watched held = new Watched(name, fence.get(), leases, metrics);
-      return Behaviors.intercept(() -> new StopWhenFenced<T>(held), behavior.apply(held));
+      Watched held = new Watched(name, fence.get(), leases, metrics, context.getSystem());
+      return Behaviors.intercept(() -> new StopWatch<T>(held), behavior.apply(held));
     });
   }
 
   /** The fence of one running instance; a refusal is logged, counted, and ends this node's holding of the lease. */
-  private record Watched(String name, Fence fence, SiteLeases leases, ReplicationMetrics metrics)
-      implements HeldFence {
+  private record Watched(String name, Fence fence, SiteLeases leases, ReplicationMetrics metrics,
+                         ActorSystem<?> system) implements HeldFence {
     @Override
     public void refused(Throwable cause) {
-      org.slf4j.LoggerFactory.getLogger(SiteSingletons.class).error("[{}] FENCED: storage refused a write with"
-          + " fencing token {}: another node holds the lease now; this instance stops: {}", name, fence.token(),
-          rootMessage(cause));
+      log.error("[{}] FENCED: storage refused a write with fencing token {}: another node holds the lease now; this"
+          + " instance stops: {}", name, fence.token(), rootMessage(cause));
       metrics.onFenced(name);
       leases.stopped(name, fence);
       leases.refused(name, fence, cause);
     }
+
+    /**
+     * The instance stopped while this node still counts the lease as its own, and not for a shutdown: it stopped
+     * itself. Pekko's event-sourced behaviour does that when the journal refuses a cursor event (the refusal is
+     * logged by Pekko, not seen here), so the lease row tells why: a higher token means another node took the lease
+     * and the write was fenced; otherwise it failed on its own, and giving the lease up makes the singleton manager
+     * take it again and start a new instance.
+     */
+    void stoppedItself() {
+      leases.stopped(name, fence);
+      if (!leases.holds(name, fence) || CoordinatedShutdown.get(system).getShutdownReason().isPresent()) return;
+      CompletableFuture.supplyAsync(() -> leases.store().state(name), SiteLease.executor(system))
+          .whenComplete((state, failure) -> {
+            long current = state == null ? 0 : state.map(LeaseStore.LeaseState::token).orElse(0L);
+            if (current > fence.token()) {
+              refused(new FencedException(fence, current));
+            } else {
+              log.warn("[{}] stopped on its own (fencing token {}{}); giving up the lease so that it starts again", name,
+                  fence.token(), failure == null ? "" : "; lease not readable: " + failure);
+              leases.refused(name, fence, new IllegalStateException(name + " stopped on its own"));
+            }
+          });
+    }
   }
 
-  /** Stops the singleton when a write of its own is refused by fencing; records its end on this node. */
-  private static final class StopWhenFenced<T> extends BehaviorInterceptor<T, T> {
+  /** Watches the end of the instance (see {@link Watched#stoppedItself}). */
+  private static final class StopWatch<T> extends BehaviorInterceptor<T, T> {
     private final Watched held;
 
     @SuppressWarnings("unchecked")
-    StopWhenFenced(Watched held) {
+    StopWatch(Watched held) {
       super((Class<T>) Object.class);
       this.held = held;
     }
 
     @Override
     public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
-      try {
-        return target.apply(ctx, msg);
-      } catch (RuntimeException failure) {
-        if (!FencedException.isFencing(failure)) throw failure;
-        held.refused(failure);
-        return Behaviors.stopped();
-      }
+      return target.apply(ctx, msg);
     }
 
     @Override
     public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
-      if (signal instanceof PostStop) held.leases().stopped(held.name(), held.fence());
-      return target.apply(ctx, signal);
+      Behavior<T> next = target.apply(ctx, signal);
+      if (signal instanceof PostStop) held.stoppedItself();
+      return next;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.protocol.WireCodec;
@@ -81,6 +82,7 @@ public final class ReplicationNode implements AutoCloseable {
     ReceiverSettings receiverSettings = ReceiverSettings.create(config);
     LinkSettings linkSettings = LinkSettings.create(config);
     WireCodec codec = WireCodec.create(config);
+    SiteLease.validate(config);
     log.info("[{}] starting node: storage {}, data {}, link {}:{}, peers {}", settings.siteId(), settings.storage(),
         settings.dataDir(), settings.linkHost(), settings.linkPort(), settings.peers().keySet());
 

@@ -55,6 +55,14 @@ class NodeSettingsTest {
   }
 
   @Test
+  void leaseTimingIsCheckedAtStartup() {
+    io.cfs.repl.engine.lease.SiteLease.validate(NodeConfig.base());
+    assertThatThrownBy(() -> io.cfs.repl.engine.lease.SiteLease.validate(ConfigFactory.parseString(
+        "cfs-repl.lease { heartbeat-timeout = 4s, heartbeat-interval = 2s }").withFallback(NodeConfig.base())))
+        .hasMessageContaining("cfs-repl.lease.heartbeat-interval").hasMessageContaining("less than half");
+  }
+
+  @Test
   void seedNodesAreRefusedWithTheReason() {
     assertThatThrownBy(() -> NodeSettings.create(node("storage = postgres\ncluster.seed-nodes = [\"h:2551\"]")))
         .hasMessageContaining("cfs-repl.node.cluster.seed-nodes").hasMessageContaining("contact-points");
