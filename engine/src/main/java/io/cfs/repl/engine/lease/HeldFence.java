@@ -12,18 +12,4 @@ public interface HeldFence {
 
   /** Storage refused a write carrying {@link #fence()}; the caller stops writing. */
   void refused(Throwable cause);
-
-  /** A fence nobody watches: for tests that run a singleton's behaviour outside a site. */
-  static HeldFence unwatched(Fence fence) {
-    return new HeldFence() {
-      @Override
-      public Fence fence() {
-        return fence;
-      }
-
-      @Override
-      public void refused(Throwable cause) {
-      }
-    };
-  }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -41,16 +40,17 @@ public final class SiteSingletons {
   }
 
   /**
-   * Starts {@code name} as a site singleton (on the oldest node that takes its lease); returns its proxy.
+   * Starts {@code name} as a site singleton (on the oldest node that takes its lease); reach it with
+   * {@link SingletonLocator} (Pekko's proxy, which init returns, loses a singleton that restarts in place).
    * {@code behavior} gets the fence the singleton's writes must carry.
    */
-  public static <T> ActorRef<T> init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
+  public static <T> void init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
                                      Function<HeldFence, Behavior<T>> behavior) {
     Duration retry = system.settings().config().getDuration(LEASE_CONFIG + ".retry-interval");
     ClusterSingletonSettings settings = ClusterSingletonSettings.create(system).withLeaseSettings(
         new LeaseUsageSettings(LEASE_CONFIG,
             scala.concurrent.duration.FiniteDuration.create(retry.toMillis(), TimeUnit.MILLISECONDS)));
-    return ClusterSingleton.get(system).init(
+    ClusterSingleton.get(system).init(
         SingletonActor.of(fenced(name, metrics, behavior), name).withSettings(settings));
   }
 

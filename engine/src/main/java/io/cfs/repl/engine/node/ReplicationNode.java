@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -55,17 +57,16 @@ public final class ReplicationNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final NodeStorage storage;
   private final Tcp.ServerBinding linkBinding;
-  private final Map<String, ActorRef<SiteReplicator.Command>> replicators;
+  private final Set<String> peers;
   private final Executor storeExecutor;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          Tcp.ServerBinding linkBinding, Map<String, ActorRef<SiteReplicator.Command>> replicators,
-                          Executor storeExecutor) {
+                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storeExecutor) {
     this.settings = settings;
     this.system = system;
     this.storage = storage;
     this.linkBinding = linkBinding;
-    this.replicators = Map.copyOf(replicators);
+    this.peers = Set.copyOf(new TreeSet<>(peers));
     this.storeExecutor = storeExecutor;
   }
 
@@ -112,16 +113,15 @@ public final class ReplicationNode implements AutoCloseable {
               settings.linkPort(), receiver, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-      Map<String, ActorRef<SiteReplicator.Command>> replicators = new TreeMap<>();
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
             hooks.tracer());
-        replicators.put(peer.site(), SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()),
-            hooks.metrics(), held -> SiteReplicator.create(wiring, held.fence())));
+        SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
+            held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      return new ReplicationNode(settings, system, storage, binding, replicators, applyExecutor);
+      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), applyExecutor);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -174,8 +174,7 @@ public final class ReplicationNode implements AutoCloseable {
    */
   public CompletionStage<List<ReplicatorStatus>> status(Duration timeout) {
     List<CompletableFuture<ReplicatorStatus>> asks = new ArrayList<>();
-    replicators.forEach((peer, ref) -> asks.add(AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(
-            ref, SiteReplicator.GetStatus::new, timeout, system.scheduler()).toCompletableFuture()
+    peers.forEach(peer -> asks.add(this.<ReplicatorStatus>askReplicator(peer, SiteReplicator.GetStatus::new, timeout)
         .exceptionally(failure -> ReplicatorStatus.notRunning(siteId(), peer, "the SiteReplicator did not answer"
             + " within " + timeout.toMillis() + " ms: it is starting, moving to another node of the site, or was"
             + " stopped by fencing", System.currentTimeMillis()))));
@@ -194,11 +193,11 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   public CompletionStage<ReplicatorStatus> pause(String peer, Duration timeout) {
-    return AskPattern.ask(replicator(peer), SiteReplicator.Pause::new, timeout, system.scheduler());
+    return askReplicator(requirePeer(peer), SiteReplicator.Pause::new, timeout);
   }
 
   public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
-    return AskPattern.ask(replicator(peer), SiteReplicator.Resume::new, timeout, system.scheduler());
+    return askReplicator(requirePeer(peer), SiteReplicator.Resume::new, timeout);
   }
 
   /**
@@ -207,8 +206,8 @@ public final class ReplicationNode implements AutoCloseable {
    */
   public CompletionStage<Map<String, SyncOutcome>> sync(boolean force, Duration timeout) {
     Map<String, CompletableFuture<SyncOutcome>> asks = new TreeMap<>();
-    replicators.forEach((peer, ref) -> asks.put(peer, AskPattern.<SiteReplicator.Command, SyncOutcome>ask(
-        ref, replyTo -> new SiteReplicator.Sync(force, replyTo), timeout, system.scheduler()).toCompletableFuture()));
+    peers.forEach(peer -> asks.put(peer, this.<SyncOutcome>askReplicator(peer,
+        replyTo -> new SiteReplicator.Sync(force, replyTo), timeout)));
     return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
         .thenApply(v -> {
           Map<String, SyncOutcome> outcomes = new TreeMap<>();
@@ -219,13 +218,22 @@ public final class ReplicationNode implements AutoCloseable {
 
   /** The peer sites this node ships to. */
   public Set<String> peers() {
-    return replicators.keySet();
+    return peers;
   }
 
-  private ActorRef<SiteReplicator.Command> replicator(String peer) {
-    ActorRef<SiteReplicator.Command> ref = replicators.get(peer);
-    if (ref == null) throw new IllegalArgumentException("unknown peer site: " + peer);
-    return ref;
+  private String requirePeer(String peer) {
+    if (!peers.contains(peer)) throw new IllegalArgumentException("unknown peer site: " + peer);
+    return peer;
+  }
+
+  /** Asks the replicator for {@code peer} wherever it runs now (see {@link SingletonLocator}), within {@code timeout}. */
+  private <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
+                                                 Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), timeout)
+        .thenCompose(ref -> AskPattern.<SiteReplicator.Command, R>ask(ref, message::apply,
+            Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())), system.scheduler()))
+        .toCompletableFuture();
   }
 
   @Override
