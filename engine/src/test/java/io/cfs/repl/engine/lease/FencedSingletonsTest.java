@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A node whose leases were taken over behind its back (its renewals are minutes apart here, so only storage can tell
  * it) writes nothing more: the database refuses its next cursor event (trigger on the event's tag) and its next store
  * apply (checked in the apply's transaction), each singleton logs and counts the refusal and stops, and status shows
- * the link as not running. NEEDS PostgreSQL on 127.0.0.1:5432 with trust auth and a database "test" ({@code .ci/run}
+ * the link as not running; and a node that stops cleanly releases its leases. NEEDS PostgreSQL on 127.0.0.1:5432 with trust auth and a database "test" ({@code .ci/run}
  * starts it); site ids are unique per run because the tables are shared with earlier runs.
  */
 @Tag("postgres")
@@ -92,6 +92,41 @@ class FencedSingletonsTest {
       ReplicatorStatus link = status(a, siteB);
       assertThat(link.state()).isEqualTo(LinkState.NOT_RUNNING);
       assertThat(link.lastError()).contains("did not answer");
+    }
+  }
+
+  @Test
+  void aNodeThatStopsReleasesItsLeasesForTheNextHolder() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String siteA = "release-a-" + run;
+    String siteB = "release-b-" + run;
+    Map<String, Integer> ports = Map.of(siteA, LoopbackSites.freePort(), siteB, LoopbackSites.freePort());
+    try (ReplicationNode b = ReplicationNode.start(postgres(TestSites.config(siteB, dir.resolve("b"), ports)),
+        NodeHooks.NONE)) {
+      ReplicationNode a = ReplicationNode.start(postgres(TestSites.config(siteA, dir.resolve("a"), ports)),
+          NodeHooks.NONE);
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().size() == 2);
+        assertThat(holders(siteA)).containsOnlyKeys(SiteReplicator.singletonName(siteB),
+            LocalApplier.singletonName(siteA)).doesNotContainValue(null);
+      } finally {
+        a.close();
+      }
+      Map<String, String> after = holders(siteA);
+      assertThat(after).containsOnlyKeys(SiteReplicator.singletonName(siteB), LocalApplier.singletonName(siteA));
+      assertThat(after.values()).as("owners after a clean stop").containsOnlyNulls();
+    }
+  }
+
+  private static Map<String, String> holders(String site) throws Exception {
+    try (Connection c = DriverManager.getConnection(URL, "postgres", "");
+         PreparedStatement st = c.prepareStatement("SELECT name, owner FROM cfs_leases WHERE site = ?")) {
+      st.setString(1, site);
+      Map<String, String> owners = new java.util.HashMap<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) owners.put(rs.getString(1), rs.getString(2));
+      }
+      return owners;
     }
   }
 
