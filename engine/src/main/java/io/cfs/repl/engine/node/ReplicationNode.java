@@ -99,6 +99,7 @@ public final class ReplicationNode implements AutoCloseable {
       SchemaUtils.createIfNotExists(system).toCompletableFuture()
           .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       storage.fenceCursorEvents();
+      JournalWarmUp.run(system, STARTUP_TIMEOUT);
       SiteLeases.get(system).init(storage.leases());
 
       Executor applyExecutor = system.dispatchers().lookup(
