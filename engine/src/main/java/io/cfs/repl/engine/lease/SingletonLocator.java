@@ -14,10 +14,10 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 
 /**
- * Finds a site singleton where it runs now: the child of its singleton manager on the oldest member of the site. Pekko's
- * singleton proxy looks again only when the oldest member changes, so it loses a singleton that restarted in place (its
- * lease lost and taken again on the same node) and buffers messages for it forever; this looks up the instance on
- * every call (one Identify round trip), so a restarted instance is found at once.
+ * Finds a site singleton where it runs now: the child of its singleton manager on the oldest member of the site.
+ * Pekko's singleton proxy looks again only when the oldest member changes, so it loses a singleton that restarted in
+ * place (its lease lost and taken again on the same node) and buffers messages for it forever; this looks up the
+ * instance on every call (one Identify round trip), so a restarted instance is found at once.
  */
 public final class SingletonLocator {
   private SingletonLocator() {

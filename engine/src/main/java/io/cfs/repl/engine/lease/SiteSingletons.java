@@ -99,8 +99,8 @@ public final class SiteSingletons {
             if (current > fence.token()) {
               refused(new FencedException(fence, current));
             } else {
-              log.warn("[{}] stopped on its own (fencing token {}{}); giving up the lease so that it starts again", name,
-                  fence.token(), failure == null ? "" : "; lease not readable: " + failure);
+              log.warn("[{}] stopped on its own (fencing token {}{}); giving up the lease so that it starts again",
+                  name, fence.token(), failure == null ? "" : "; lease not readable: " + failure);
               leases.refused(name, fence, new IllegalStateException(name + " stopped on its own"));
             }
           });

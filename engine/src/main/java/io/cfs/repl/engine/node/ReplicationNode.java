@@ -227,7 +227,7 @@ public final class ReplicationNode implements AutoCloseable {
     return peer;
   }
 
-  /** Asks the replicator for {@code peer} wherever it runs now (see {@link SingletonLocator}), within {@code timeout}. */
+  /** Asks the replicator for {@code peer} wherever it runs now ({@link SingletonLocator}), within {@code timeout}. */
   private <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
                                                  Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

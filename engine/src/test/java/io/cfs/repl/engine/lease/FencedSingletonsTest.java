@@ -79,13 +79,13 @@ class FencedSingletonsTest {
           .containsExactlyInAnyOrder(replicator, applier);
 
       takeOver(siteA, replicator, applier);
-      long eventsAtTakeover = events(siteA + "->" + siteB);
+      long eventsAtTakeover = TestSites.cursorEvents(URL, siteA + "->" + siteB);
       Map<Integer, Long> appliedAtTakeover = a.store().watermarks(siteA);
       TestSites.append(a.journal(), 4, 2_000, 200, 2);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> fenced.containsAll(List.of(replicator, applier)));
       await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().isEmpty());
-      assertThat(events(siteA + "->" + siteB)).as("cursor events written after the takeover")
+      assertThat(TestSites.cursorEvents(URL, siteA + "->" + siteB)).as("cursor events written after the takeover")
           .isEqualTo(eventsAtTakeover);
       assertThat(a.store().watermarks(siteA)).as("local applies after the takeover").isEqualTo(appliedAtTakeover);
       assertThat(a.journal().headSeq(0)).as("appends go on: they are not a singleton's").isEqualTo(1_000);
@@ -139,17 +139,6 @@ class FencedSingletonsTest {
         st.setString(1, site);
         st.setString(2, lease);
         assertThat(st.executeUpdate()).as("lease row of %s", lease).isEqualTo(1);
-      }
-    }
-  }
-
-  private static long events(String entityId) throws Exception {
-    try (Connection c = DriverManager.getConnection(URL, "postgres", "");
-         PreparedStatement st = c.prepareStatement("select count(*) from event_journal where persistence_id = ?")) {
-      st.setString(1, "SiteReplicator|" + entityId);
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
       }
     }
   }

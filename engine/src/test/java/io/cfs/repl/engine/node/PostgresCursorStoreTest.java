@@ -8,10 +8,6 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -50,7 +46,7 @@ class PostgresCursorStoreTest {
         TestSites.append(a.journal(), 8, 5_000, 500, 11);
         await().atMost(Duration.ofSeconds(60)).until(() -> lag(a, siteB) == 0);
       }
-      assertThat(eventsInPostgres(siteA + "->" + siteB)).isPositive();
+      assertThat(TestSites.cursorEvents(URL, siteA + "->" + siteB)).isPositive();
       try (ReplicationNode a2 = ReplicationNode.start(
           postgres(TestSites.config(siteA, dir.resolve("a"), ports)), ApplyListener.NONE)) {
         // recovered from PostgreSQL: nothing left to ship, from the replicator's first answer on (-1: not running yet)
@@ -65,15 +61,4 @@ class PostgresCursorStoreTest {
         .filter(s -> s.peer().equals(peer)).mapToLong(ReplicatorStatus::lagEntries).sum();
   }
 
-  private static long eventsInPostgres(String entityId) throws Exception {
-    try (Connection c = DriverManager.getConnection(URL, "postgres", "");
-         PreparedStatement st = c.prepareStatement(
-             "select count(*) from event_journal where persistence_id = ?")) {
-      st.setString(1, "SiteReplicator|" + entityId);
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
 }

@@ -57,6 +57,19 @@ public final class TestSites {
     }
   }
 
+  /** Cursor events of one SiteReplicator ({@code entityId} = "site->peer") in the PostgreSQL event journal at url. */
+  public static long cursorEvents(String url, String entityId) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+         java.sql.PreparedStatement st = c.prepareStatement(
+             "select count(*) from event_journal where persistence_id = ?")) {
+      st.setString(1, "SiteReplicator|" + entityId);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   public static long sum(Map<Integer, Long> perShard) {
     return perShard.values().stream().mapToLong(Long::longValue).sum();
   }

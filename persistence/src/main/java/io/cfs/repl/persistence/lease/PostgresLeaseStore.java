@@ -95,26 +95,24 @@ public final class PostgresLeaseStore implements LeaseStore {
 
   @Override
   public boolean renew(String lease, String owner, long token, Duration ttl) {
-    return db.withConnection(c -> {
-      try (PreparedStatement st = c.prepareStatement(RENEW)) {
-        st.setDouble(1, seconds(ttl));
-        st.setString(2, site);
-        st.setString(3, lease);
-        st.setString(4, owner);
-        st.setLong(5, token);
-        return st.executeUpdate() == 1;
-      }
-    });
+    return updateHolding(RENEW, lease, owner, token, seconds(ttl));
   }
 
   @Override
   public boolean release(String lease, String owner, long token) {
+    return updateHolding(RELEASE, lease, owner, token, null);
+  }
+
+  /** One UPDATE of the holding (owner, token); {@code ttlSeconds}, when given, is its first parameter. */
+  private boolean updateHolding(String sql, String lease, String owner, long token, Double ttlSeconds) {
     return db.withConnection(c -> {
-      try (PreparedStatement st = c.prepareStatement(RELEASE)) {
-        st.setString(1, site);
-        st.setString(2, lease);
-        st.setString(3, owner);
-        st.setLong(4, token);
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        int i = 1;
+        if (ttlSeconds != null) st.setDouble(i++, ttlSeconds);
+        st.setString(i++, site);
+        st.setString(i++, lease);
+        st.setString(i++, owner);
+        st.setLong(i, token);
         return st.executeUpdate() == 1;
       }
     });
