@@ -39,6 +39,21 @@ final class IngestRejection extends RuntimeException {
     return new IngestRejection(413, "REQUEST_TOO_LARGE", null, null, "body larger than " + max + " bytes");
   }
 
+  static IngestRejection busy(int maxInFlight, long retryAfterSeconds) {
+    return new IngestRejection(503, "BUSY", null, null, maxInFlight + " appends in flight; retry after "
+        + retryAfterSeconds + " s");
+  }
+
+  static IngestRejection requestTimeout(java.time.Duration bodyReadTimeout) {
+    return new IngestRejection(408, "REQUEST_TIMEOUT", null, null, "the body did not arrive within "
+        + bodyReadTimeout.toMillis() + " ms (cfs-repl.ingest.body-read-timeout); nothing was written");
+  }
+
+  static IngestRejection tooManyConnections(int max) {
+    return new IngestRejection(503, "TOO_MANY_CONNECTIONS", null, null, max
+        + " ingest connections are open (cfs-repl.ingest.max-connections); retry after one closes");
+  }
+
   /** The typed rejection behind any failure of an ingest: the journal's refusals keep their reason, shard and seq. */
   static IngestRejection of(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -51,6 +66,9 @@ final class IngestRejection extends RuntimeException {
           refused.getMessage());
     }
     if (cause instanceof EntityStreamSizeException tooLarge) return requestTooLarge(tooLarge.limit());
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return new IngestRejection(408, "REQUEST_TIMEOUT", null, null, String.valueOf(cause.getMessage()));
+    }
     return new IngestRejection(500, "INTERNAL", null, null, String.valueOf(cause));
   }
 

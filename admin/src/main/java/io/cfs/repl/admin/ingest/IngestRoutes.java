@@ -13,7 +13,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -28,6 +28,7 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The ingest routes: {@code POST /journal/entries}, {@code GET /journal/stream} (WebSocket) and
@@ -36,8 +37,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class IngestRoutes {
   private static final String POST_ENTRIES = "POST /journal/entries";
-  /** Reading a body is bounded by pekko.http.server.request-timeout as well; this only frees a stuck read. */
-  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(60);
   private static final long RETRY_AFTER_SECONDS = 1;
 
   private final Ingestor ingestor;
@@ -75,6 +74,10 @@ final class IngestRoutes {
     });
   }
 
+  /**
+   * Reads the whole body (bounded by max-request-bytes and body-read-timeout) before taking an append permit: the
+   * permits bound journal work, so a slow sender costs a connection, never another client's append.
+   */
   private Route postEntries() {
     return extractRequestEntity(entity -> {
       Optional<BatchFormat> format = BatchFormat.of(entity.getContentType().mediaType());
@@ -85,28 +88,42 @@ final class IngestRoutes {
       if (entity.getContentLengthOption().orElse(0) > settings.maxRequestBytes()) {
         return refuse(IngestRejection.requestTooLarge(settings.maxRequestBytes()), POST_ENTRIES);
       }
-      // Taken before the body is read, so that refused requests hold no memory either.
-      if (!appendsInFlight.tryAcquire()) {
-        return refuse(new IngestRejection(503, "BUSY", null, null, settings.maxInFlightAppends()
-            + " appends in flight; retry after " + RETRY_AFTER_SECONDS + " s"), POST_ENTRIES);
-      }
-      CompletionStage<IngestResponse> done = append(entity, format.get());
-      done.whenComplete((response, failure) -> appendsInFlight.release());
+      CompletionStage<IngestResponse> done = readBody(entity).thenCompose(body -> {
+        if (!appendsInFlight.tryAcquire()) {
+          throw IngestRejection.busy(settings.maxInFlightAppends(), RETRY_AFTER_SECONDS);
+        }
+        CompletionStage<IngestResponse> appended = ingestor.ingest(body, format.get());
+        appended.whenComplete((response, failure) -> appendsInFlight.release());
+        return appended;
+      });
       return onComplete(done, result -> result.isSuccess()
           ? complete(StatusCodes.OK, result.get(), IngestJson.marshaller())
           : refuse(IngestRejection.of(result.failed().get()), POST_ENTRIES));
     });
   }
 
-  private CompletionStage<IngestResponse> append(RequestEntity entity, BatchFormat format) {
+  private CompletionStage<ByteString> readBody(RequestEntity entity) {
     int max = settings.maxRequestBytes();
     // withSizeLimit replaces the server-wide max-content-length, so max-request-bytes is the one bound that applies.
-    return entity.withSizeLimit(max).toStrict(BODY_TIMEOUT.toMillis(), max, system)
-        .thenCompose(strict -> ingestor.ingest(strict.getData(), format));
+    return entity.withSizeLimit(max).toStrict(settings.bodyReadTimeout().toMillis(), max, system)
+        .thenApply(HttpEntity.Strict::getData)
+        .exceptionally(failure -> {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof java.util.concurrent.TimeoutException) {
+            throw IngestRejection.requestTimeout(settings.bodyReadTimeout());
+          }
+          throw cause instanceof RuntimeException e ? e : new java.util.concurrent.CompletionException(cause);
+        });
   }
 
   private Route refuse(IngestRejection rejection, String where) {
     ingestor.logRejected(rejection, where);
+    return complete(response(rejection));
+  }
+
+  /** The typed JSON answer of a refusal (with Retry-After when retrying may succeed). */
+  static HttpResponse response(IngestRejection rejection) {
     HttpResponse response = HttpResponse.create()
         .withStatus(rejection.status())
         .withEntity(ContentTypes.APPLICATION_JSON, IngestJson.write(rejection.body(null)));
@@ -114,6 +131,6 @@ final class IngestRoutes {
     if (rejection.status() == 401) {
       response = response.addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "cfs-repl ingest")));
     }
-    return complete(response);
+    return response;
   }
 }

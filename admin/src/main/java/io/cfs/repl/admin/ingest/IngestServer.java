@@ -1,16 +1,25 @@
 package io.cfs.repl.admin.ingest;
 
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.IncomingConnection;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +42,16 @@ public final class IngestServer implements AutoCloseable {
 
   /** Binds the listener; the stage completes once it accepts connections. */
   public static CompletionStage<IngestServer> start(ActorSystem<?> system, LocalJournal journal,
-                                                    IngestSettings settings) {
-    Ingestor ingestor = new Ingestor(journal, settings);
-    IngestStream stream = new IngestStream(ingestor, settings, Materializer.matFromSystem(system));
-    return Http.get(system).newServerAt(settings.host(), settings.port())
-        .bind(new IngestRoutes(ingestor, stream, settings, system).route())
+                                                    IngestSettings settings, ReplicationMetrics metrics) {
+    Ingestor ingestor = new Ingestor(journal, settings, metrics);
+    Materializer materializer = Materializer.matFromSystem(system);
+    IngestStream stream = new IngestStream(ingestor, settings, materializer);
+    Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, settings, system).route()
+        .flow(system);
+    ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);
+    return Http.get(system).newServerAt(settings.host(), settings.port()).connectionSource()
+        .to(Sink.foreach(limit::accept))
+        .run(materializer)
         .thenApply(binding -> {
           IngestServer server = new IngestServer(binding);
           CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "cfs-ingest-stop",
@@ -45,6 +59,43 @@ public final class IngestServer implements AutoCloseable {
           log.info("Ingest for site {} listening on {} ({})", journal.localSite(), binding.localAddress(), settings);
           return server;
         });
+  }
+
+  /**
+   * Serves at most {@code max} connections at once; one more gets a typed 503 TOO_MANY_CONNECTIONS to its first
+   * request and is closed, so slow or idle clients cannot take every socket and buffer of the node.
+   */
+  private static final class ConnectionLimit {
+    private final int max;
+    private final Ingestor ingestor;
+    private final Flow<HttpRequest, HttpResponse, NotUsed> routes;
+    private final Materializer materializer;
+    private final AtomicInteger open = new AtomicInteger();
+
+    ConnectionLimit(int max, Ingestor ingestor, Flow<HttpRequest, HttpResponse, NotUsed> routes,
+                    Materializer materializer) {
+      this.max = max;
+      this.ingestor = ingestor;
+      this.routes = routes;
+      this.materializer = materializer;
+    }
+
+    void accept(IncomingConnection connection) {
+      if (open.incrementAndGet() > max) {
+        open.decrementAndGet();
+        IngestRejection refused = IngestRejection.tooManyConnections(max);
+        connection.handleWith(Flow.of(HttpRequest.class).take(1).map(request -> {
+          request.discardEntityBytes(materializer);
+          ingestor.logRejected(refused, "connection from " + connection.remoteAddress());
+          return IngestRoutes.response(refused).addHeader(Connection.create("close"));
+        }), materializer);
+        return;
+      }
+      connection.handleWith(routes.watchTermination((notUsed, done) -> {
+        done.whenComplete((ok, failure) -> open.decrementAndGet());
+        return notUsed;
+      }), materializer);
+    }
   }
 
   public InetSocketAddress address() {

@@ -12,9 +12,12 @@ import com.typesafe.config.Config;
  * @param maxRequestBytes largest POST body or WebSocket message
  * @param maxInFlightAppends POST requests appending at once before further ones are answered 503
  * @param streamParallelism batches of one WebSocket stream appending at once
+ * @param bodyReadTimeout how long a POST body may take to arrive in full before the request is answered 408
+ * @param maxConnections ingest connections open at once; one more is answered 503 and closed
  */
 public record IngestSettings(String host, int port, String token, int maxEntriesPerRequest, int maxRequestBytes,
-                             int maxInFlightAppends, int streamParallelism) {
+                             int maxInFlightAppends, int streamParallelism, java.time.Duration bodyReadTimeout,
+                             int maxConnections) {
   public static final String PATH = "cfs-repl.ingest";
 
   /** A body is held in one array, and the journal refuses anything near this size anyway. */
@@ -29,6 +32,9 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     require(maxInFlightAppends >= 1, "max-in-flight-appends must be >= 1, was " + maxInFlightAppends);
     require(streamParallelism >= 1 && streamParallelism <= 64,
         "stream-parallelism must be within 1 and 64, was " + streamParallelism);
+    require(bodyReadTimeout != null && bodyReadTimeout.toMillis() >= 100,
+        "body-read-timeout must be at least 100ms, was " + bodyReadTimeout);
+    require(maxConnections >= 1, "max-connections must be >= 1, was " + maxConnections);
   }
 
   public static IngestSettings create(Config root) {
@@ -38,7 +44,7 @@ public record IngestSettings(String host, int port, String token, int maxEntries
         + maxRequestBytes);
     return new IngestSettings(c.getString("host"), c.getInt("port"), c.getString("token"),
         c.getInt("max-entries-per-request"), (int) maxRequestBytes, c.getInt("max-in-flight-appends"),
-        c.getInt("stream-parallelism"));
+        c.getInt("stream-parallelism"), c.getDuration("body-read-timeout"), c.getInt("max-connections"));
   }
 
   public boolean requiresToken() {
@@ -50,7 +56,8 @@ public record IngestSettings(String host, int port, String token, int maxEntries
   public String toString() {
     return "IngestSettings[host=" + host + ", port=" + port + ", token=" + (requiresToken() ? "<set>" : "<none>")
         + ", maxEntriesPerRequest=" + maxEntriesPerRequest + ", maxRequestBytes=" + maxRequestBytes
-        + ", maxInFlightAppends=" + maxInFlightAppends + ", streamParallelism=" + streamParallelism + "]";
+        + ", maxInFlightAppends=" + maxInFlightAppends + ", streamParallelism=" + streamParallelism
+        + ", bodyReadTimeout=" + bodyReadTimeout + ", maxConnections=" + maxConnections + "]";
   }
 
   private static void require(boolean condition, String message) {

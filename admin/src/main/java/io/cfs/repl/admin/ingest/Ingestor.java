@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.ingest;
 
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.util.List;
@@ -19,10 +20,12 @@ final class Ingestor {
 
   private final LocalJournal journal;
   private final IngestSettings settings;
+  private final ReplicationMetrics metrics;
 
-  Ingestor(LocalJournal journal, IngestSettings settings) {
+  Ingestor(LocalJournal journal, IngestSettings settings, ReplicationMetrics metrics) {
     this.journal = journal;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   /**
@@ -48,7 +51,9 @@ final class Ingestor {
     return journal.heads();
   }
 
+  /** Every refusal of the ingest listener, before the journal or by it, is logged and counted by its error. */
   void logRejected(IngestRejection rejection, String where) {
+    metrics.onIngestRefused(rejection.error());
     log.warn("ingest {} refused on site {}: {} shard={} seq={}: {}", where, journal.localSite(), rejection.error(),
         rejection.shard(), rejection.seq(), rejection.getMessage());
   }

@@ -32,6 +32,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, PeerInstruments> byPeer = new ConcurrentHashMap<>();
   private final Map<String, OriginInstruments> byOrigin = new ConcurrentHashMap<>();
   private final Map<String, Counter> appendRejected = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ingestRefused = new ConcurrentHashMap<>();
   private final Histogram appendLatency;
   private final Counter appendedEntries;
   private final Histogram appendBatch;
@@ -59,6 +60,12 @@ public final class KamonMetrics implements ReplicationMetrics {
   @Override
   public void onAppendRejected(String reason) {
     appendRejected.computeIfAbsent(reason, r -> Kamon.counter(MetricNames.APPEND_REJECTED)
+        .withTags(siteTags.withTag(MetricNames.REASON, r))).increment();
+  }
+
+  @Override
+  public void onIngestRefused(String reason) {
+    ingestRefused.computeIfAbsent(reason, r -> Kamon.counter(MetricNames.INGEST_REFUSED)
         .withTags(siteTags.withTag(MetricNames.REASON, r))).increment();
   }
 

@@ -45,6 +45,9 @@ final class MetricNames {
   static final String APPLY_TIME = "cfs_repl_apply_time";
   static final String CONFLICTS = "cfs_repl_conflicts";
 
+  // ingest listener refusals by typed error, before the journal or by it
+  static final String INGEST_REFUSED = "cfs_repl_ingest_refused";
+
   // site singletons: writes refused by fencing token, per singleton
   static final String FENCED_WRITES = "cfs_repl_fenced_writes";
   static final String SINGLETON = "singleton";

@@ -7,6 +7,7 @@ import io.cfs.repl.admin.ingest.IngestServer;
 import io.cfs.repl.admin.ingest.IngestSettings;
 import io.cfs.repl.admin.metrics.Observability;
 import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ public final class NodeCommand implements Callable<Integer> {
     }
     Config user = ConfigFactory.parseFile(configFile.toFile());
     Config config = NodeConfig.load(user);
-    ReplicationNode node = ReplicationNode.start(config, Observability.hooks(config));
+    NodeHooks hooks = Observability.hooks(config);
+    ReplicationNode node = ReplicationNode.start(config, hooks);
     try {
       NodeExtension.of(node.system().classicSystem()).set(node);
       Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
@@ -42,7 +44,7 @@ public final class NodeCommand implements Callable<Integer> {
       }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
       IngestServer ingest = IngestServer.start(node.system(), node.journal(),
-          IngestSettings.create(node.system().settings().config())).toCompletableFuture().get();
+          IngestSettings.create(node.system().settings().config()), hooks.metrics()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
       System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
       System.out.printf("INGEST port=%d%n", ingest.port());

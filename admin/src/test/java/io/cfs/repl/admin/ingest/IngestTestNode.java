@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.entry.Op;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +33,14 @@ final class IngestTestNode implements AutoCloseable {
   static final String SITE = "site-a";
 
   final ReplicationNode node;
+  /** Ingest refusals counted by error, as the metrics see them. */
+  final Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ReplicationMetrics metrics = new ReplicationMetrics() {
+    @Override
+    public void onIngestRefused(String reason) {
+      refusals.merge(reason, 1, Integer::sum);
+    }
+  };
   final HttpClient http = HttpClient.newHttpClient();
   private final List<IngestServer> servers = new ArrayList<>();
 
@@ -46,12 +56,17 @@ final class IngestTestNode implements AutoCloseable {
 
   /** Starts an ingest listener on a free port with these cfs-repl.ingest keys over the defaults; its base URI. */
   URI listen(Map<String, Object> ingestKeys) throws Exception {
+    return listen(ingestKeys, node.journal());
+  }
+
+  /** As {@link #listen(Map)}, appending through {@code journal} (a test double in front of the node's). */
+  URI listen(Map<String, Object> ingestKeys, LocalJournal journal) throws Exception {
     Map<String, Object> keys = new HashMap<>();
     ingestKeys.forEach((k, v) -> keys.put(IngestSettings.PATH + "." + k, v));
     keys.put(IngestSettings.PATH + ".port", 0);
     IngestSettings settings = IngestSettings.create(
         ConfigFactory.parseMap(keys).withFallback(node.system().settings().config()));
-    IngestServer server = IngestServer.start(node.system(), node.journal(), settings)
+    IngestServer server = IngestServer.start(node.system(), journal, settings, metrics)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     servers.add(server);
     return URI.create("http://127.0.0.1:" + server.port());

@@ -30,6 +30,13 @@ public interface ReplicationMetrics {
   default void onAppendRejected(String reason) {
   }
 
+  /**
+   * The ingest listener refused a request (or a connection) as a whole, before the journal or by it; {@code reason}
+   * is its typed error (BUSY, REQUEST_TIMEOUT, TOO_MANY_CONNECTIONS, UNAUTHORIZED, GAP ...).
+   */
+  default void onIngestRefused(String reason) {
+  }
+
   // ---- sending side, per peer link
 
   /** A batch was encoded and handed to the link; {@code bytes} is its encoded size before compression. */
