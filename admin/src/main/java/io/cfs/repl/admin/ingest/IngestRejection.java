@@ -66,9 +66,6 @@ final class IngestRejection extends RuntimeException {
           refused.getMessage());
     }
     if (cause instanceof EntityStreamSizeException tooLarge) return requestTooLarge(tooLarge.limit());
-    if (cause instanceof java.util.concurrent.TimeoutException) {
-      return new IngestRejection(408, "REQUEST_TIMEOUT", null, null, String.valueOf(cause.getMessage()));
-    }
     return new IngestRejection(500, "INTERNAL", null, null, String.valueOf(cause));
   }
 

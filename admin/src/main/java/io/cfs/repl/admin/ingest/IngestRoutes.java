@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -43,7 +42,7 @@ final class IngestRoutes {
   private final IngestStream stream;
   private final IngestSettings settings;
   private final ClassicActorSystemProvider system;
-  private final Semaphore appendsInFlight;
+  private final AppendPermits appendsInFlight;
   private final byte[] expectedAuthorization;
 
   IngestRoutes(Ingestor ingestor, IngestStream stream, IngestSettings settings, ClassicActorSystemProvider system) {
@@ -51,7 +50,7 @@ final class IngestRoutes {
     this.stream = stream;
     this.settings = settings;
     this.system = system;
-    this.appendsInFlight = new Semaphore(settings.maxInFlightAppends());
+    this.appendsInFlight = new AppendPermits(settings.maxInFlightAppends());
     this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -88,14 +87,22 @@ final class IngestRoutes {
       if (entity.getContentLengthOption().orElse(0) > settings.maxRequestBytes()) {
         return refuse(IngestRejection.requestTooLarge(settings.maxRequestBytes()), POST_ENTRIES);
       }
-      CompletionStage<IngestResponse> done = readBody(entity).thenCompose(body -> {
-        if (!appendsInFlight.tryAcquire()) {
-          throw IngestRejection.busy(settings.maxInFlightAppends(), RETRY_AFTER_SECONDS);
-        }
-        CompletionStage<IngestResponse> appended = ingestor.ingest(body, format.get());
-        appended.whenComplete((response, failure) -> appendsInFlight.release());
-        return appended;
-      });
+      CompletionStage<IngestResponse> done = readBody(entity).thenCompose(body -> appendsInFlight
+          .take(settings.appendQueueTimeout())
+          .exceptionally(noPermit -> {
+            throw IngestRejection.busy(settings.maxInFlightAppends(), RETRY_AFTER_SECONDS);
+          })
+          .thenCompose(permit -> {
+            CompletionStage<IngestResponse> appended;
+            try {
+              appended = ingestor.ingest(body, format.get());
+            } catch (RuntimeException failure) {
+              appendsInFlight.give();
+              throw failure;
+            }
+            appended.whenComplete((response, failure) -> appendsInFlight.give());
+            return appended;
+          }));
       return onComplete(done, result -> result.isSuccess()
           ? complete(StatusCodes.OK, result.get(), IngestJson.marshaller())
           : refuse(IngestRejection.of(result.failed().get()), POST_ENTRIES));

@@ -66,6 +66,8 @@ public final class IngestServer implements AutoCloseable {
    * request and is closed, so slow or idle clients cannot take every socket and buffer of the node.
    */
   private static final class ConnectionLimit {
+    /** How long a refused connection may stay open waiting for its first request. */
+    private static final Duration REFUSED_LINGER = Duration.ofSeconds(2);
     private final int max;
     private final Ingestor ingestor;
     private final Flow<HttpRequest, HttpResponse, NotUsed> routes;
@@ -84,11 +86,12 @@ public final class IngestServer implements AutoCloseable {
       if (open.incrementAndGet() > max) {
         open.decrementAndGet();
         IngestRejection refused = IngestRejection.tooManyConnections(max);
+        // answered on its first request, and closed then or after REFUSED_LINGER, whichever comes first
         connection.handleWith(Flow.of(HttpRequest.class).take(1).map(request -> {
           request.discardEntityBytes(materializer);
           ingestor.logRejected(refused, "connection from " + connection.remoteAddress());
           return IngestRoutes.response(refused).addHeader(Connection.create("close"));
-        }), materializer);
+        }).completionTimeout(REFUSED_LINGER), materializer);
         return;
       }
       connection.handleWith(routes.watchTermination((notUsed, done) -> {

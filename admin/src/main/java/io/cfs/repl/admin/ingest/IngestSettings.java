@@ -14,10 +14,11 @@ import com.typesafe.config.Config;
  * @param streamParallelism batches of one WebSocket stream appending at once
  * @param bodyReadTimeout how long a POST body may take to arrive in full before the request is answered 408
  * @param maxConnections ingest connections open at once; one more is answered 503 and closed
+ * @param appendQueueTimeout how long a POST whose body has arrived waits for an append permit before 503 BUSY
  */
 public record IngestSettings(String host, int port, String token, int maxEntriesPerRequest, int maxRequestBytes,
                              int maxInFlightAppends, int streamParallelism, java.time.Duration bodyReadTimeout,
-                             int maxConnections) {
+                             int maxConnections, java.time.Duration appendQueueTimeout) {
   public static final String PATH = "cfs-repl.ingest";
 
   /** A body is held in one array, and the journal refuses anything near this size anyway. */
@@ -35,6 +36,8 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     require(bodyReadTimeout != null && bodyReadTimeout.toMillis() >= 100,
         "body-read-timeout must be at least 100ms, was " + bodyReadTimeout);
     require(maxConnections >= 1, "max-connections must be >= 1, was " + maxConnections);
+    require(appendQueueTimeout != null && !appendQueueTimeout.isNegative(),
+        "append-queue-timeout must not be negative, was " + appendQueueTimeout);
   }
 
   public static IngestSettings create(Config root) {
@@ -44,7 +47,8 @@ public record IngestSettings(String host, int port, String token, int maxEntries
         + maxRequestBytes);
     return new IngestSettings(c.getString("host"), c.getInt("port"), c.getString("token"),
         c.getInt("max-entries-per-request"), (int) maxRequestBytes, c.getInt("max-in-flight-appends"),
-        c.getInt("stream-parallelism"), c.getDuration("body-read-timeout"), c.getInt("max-connections"));
+        c.getInt("stream-parallelism"), c.getDuration("body-read-timeout"), c.getInt("max-connections"),
+        c.getDuration("append-queue-timeout"));
   }
 
   public boolean requiresToken() {
@@ -57,7 +61,8 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     return "IngestSettings[host=" + host + ", port=" + port + ", token=" + (requiresToken() ? "<set>" : "<none>")
         + ", maxEntriesPerRequest=" + maxEntriesPerRequest + ", maxRequestBytes=" + maxRequestBytes
         + ", maxInFlightAppends=" + maxInFlightAppends + ", streamParallelism=" + streamParallelism
-        + ", bodyReadTimeout=" + bodyReadTimeout + ", maxConnections=" + maxConnections + "]";
+        + ", bodyReadTimeout=" + bodyReadTimeout + ", maxConnections=" + maxConnections
+        + ", appendQueueTimeout=" + appendQueueTimeout + "]";
   }
 
   private static void require(boolean condition, String message) {

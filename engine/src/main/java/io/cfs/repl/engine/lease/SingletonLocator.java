@@ -27,7 +27,8 @@ public final class SingletonLocator {
   public static <T> CompletionStage<ActorRef<T>> locate(ActorSystem<?> system, String name, Duration timeout) {
     org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
     Optional<Member> oldest = StreamSupport.stream(Cluster.get(classic).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up())
+        // a Leaving member is still the oldest (and runs the singletons) until it exits
+        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving())
         .min(Member.ageOrdering());
     if (oldest.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalStateException("no member of the site cluster is Up yet"));

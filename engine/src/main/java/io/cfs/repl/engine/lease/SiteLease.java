@@ -47,6 +47,11 @@ public final class SiteLease extends Lease {
   private final AtomicBoolean renewing = new AtomicBoolean();
   private final Object lock = new Object();
   private Holding holding; // guarded by lock
+  /** Acquire calls so far, and the highest call a release cancelled (guarded by lock). */
+  private long acquireCalls;
+  private long cancelledUpTo;
+  /** The lost-callback of the latest acquire call (guarded by lock). */
+  private Consumer<Optional<Throwable>> lastOnLost;
 
   /** One holding: its fence, until when it counts (local monotonic time), whom to tell when it is lost. */
   private record Holding(Fence fence, long deadlineNanos, Consumer<Optional<Throwable>> onLost, Cancellable ticks) {
@@ -117,28 +122,73 @@ public final class SiteLease extends Lease {
     return acquire(reason -> { });
   }
 
+  /**
+   * Takes the lease in the store and, if that succeeded and the call still counts, installs the holding (fence,
+   * renewals, the manager's lost-callback). A call stops counting when it timed out for the manager or when a release
+   * came while it was pending (the manager left the state that asked for it): its lease row is then freed again, so an
+   * acquisition nobody waits for never renews forever and keeps other nodes out.
+   */
   @Override
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
-    return CompletableFuture.supplyAsync(() -> {
-      long started = System.nanoTime();
-      OptionalLong token = leases.store().acquire(singleton, owner, ttl);
-      if (token.isEmpty()) {
-        log.info("[{}] lease {} is held by another node; waiting", leases.store().site(), singleton);
-        return false;
+    long call;
+    synchronized (lock) {
+      call = ++acquireCalls;
+      lastOnLost = leaseLostCallback;
+    }
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    executor.execute(() -> {
+      try {
+        long started = System.nanoTime();
+        OptionalLong token = leases.store().acquire(singleton, owner, ttl);
+        if (token.isEmpty()) {
+          log.info("[{}] lease {} is held by another node; waiting", leases.store().site(), singleton);
+          result.complete(false);
+          return;
+        }
+        Fence fence = new Fence(leases.store().site(), singleton, token.getAsLong());
+        if (!install(call, fence, started, leaseLostCallback, result)) {
+          leases.store().release(singleton, owner, fence.token());
+          log.info("[{}] lease {} taken with token {} after its caller gave up; released again", fence.site(),
+              singleton, fence.token());
+          result.complete(false);
+        }
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
       }
-      Fence fence = new Fence(leases.store().site(), singleton, token.getAsLong());
+    });
+    return result.orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Installs the holding unless the call stopped counting (timed out, or released while pending). */
+  private boolean install(long call, Fence fence, long started, Consumer<Optional<Throwable>> onLost,
+                          CompletableFuture<Boolean> result) {
+    Holding previous;
+    synchronized (lock) {
+      if (result.isDone() || call <= cancelledUpTo) return false;
       Duration every = Duration.ofMillis(Math.max(50, interval.toMillis() / 2));
       Cancellable ticks = system.scheduler().scheduleWithFixedDelay(every, every, this::tick, executor);
-      Holding previous;
-      synchronized (lock) {
-        previous = holding;
-        holding = new Holding(fence, started + ttl.toNanos(), leaseLostCallback, ticks);
-      }
-      if (previous != null) previous.ticks().cancel();
+      previous = holding;
+      holding = new Holding(fence, started + ttl.toNanos(), onLost, ticks);
       leases.taken(singleton, fence);
-      log.info("[{}] took lease {} as {} with fencing token {}", fence.site(), singleton, owner, fence.token());
-      return true;
-    }, executor).orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      result.complete(true);
+    }
+    if (previous != null) previous.ticks().cancel();
+    log.info("[{}] took lease {} as {} with fencing token {}", fence.site(), singleton, owner, fence.token());
+    return true;
+  }
+
+  /**
+   * The singleton started without a fence: this node's holding ended between the manager's acquire and the start (a
+   * release raced it). Telling the manager the lease is lost makes it stop the instance and acquire again.
+   */
+  void lostBeforeStart() {
+    Consumer<Optional<Throwable>> onLost;
+    synchronized (lock) {
+      onLost = lastOnLost;
+    }
+    if (onLost != null) {
+      onLost.accept(Optional.of(new IllegalStateException("started without holding the lease " + singleton)));
+    }
   }
 
   /**
@@ -199,12 +249,17 @@ public final class SiteLease extends Lease {
     lost.onLost().accept(Optional.of(cause));
   }
 
+  /**
+   * Frees the holding current at the call, and cancels acquisitions still pending at the call: Pekko's manager
+   * releases when it leaves the state that asked for the lease (and, on a lost lease, right after asking again).
+   */
   @Override
   public CompletionStage<Boolean> release() {
     Holding released;
     synchronized (lock) {
       released = holding;
       holding = null;
+      cancelledUpTo = acquireCalls;
     }
     // already given up (lost, fenced): nothing is held, which is what a release asks for
     if (released == null) return CompletableFuture.completedFuture(true);

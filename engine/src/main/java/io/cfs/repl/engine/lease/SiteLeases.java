@@ -81,6 +81,12 @@ public final class SiteLeases implements Extension {
     if (lease != null) lease.lose(fence.token(), cause);
   }
 
+  /** {@code singleton} was started here without a fence (its holding ended first): the manager must acquire again. */
+  void startedWithoutLease(String singleton) {
+    SiteLease lease = leases.get(singleton);
+    if (lease != null) lease.lostBeforeStart();
+  }
+
   /** Records that {@code singleton} runs here with {@code fence} (until {@link #stopped}). */
   public void started(String singleton, Fence fence) {
     running.put(singleton, new Running(singleton, fence.token(), System.currentTimeMillis()));

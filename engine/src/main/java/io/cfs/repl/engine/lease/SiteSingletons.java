@@ -60,9 +60,10 @@ public final class SiteSingletons {
       SiteLeases leases = SiteLeases.get(context.getSystem());
       Optional<Fence> fence = leases.fence(name);
       if (fence.isEmpty()) {
-        // the manager starts a singleton only after taking its lease; a lease lost since then means another node
-        context.getLog().warn("[{}] not starting: this node no longer holds its lease", name);
-        return Behaviors.stopped();
+        // the manager starts a singleton only after taking its lease: the holding ended in between
+        context.getLog().warn("[{}] not starting: this node no longer holds its lease; asking for it again", name);
+        leases.startedWithoutLease(name);
+        return Behaviors.empty(); // the manager stops it when it takes the lease lost
       }
       leases.started(name, fence.get());
       context.getLog().info("[{}] running on this node with fencing token {}", name, fence.get().token());

@@ -37,7 +37,9 @@ public final class NodeConfig {
     if (s.storage() == NodeSettings.Storage.POSTGRES) {
       Config pg = base.getConfig(PostgresSettings.PATH);
       derived.put(slick + "profile", "slick.jdbc.PostgresProfile$");
-      derived.put(slick + "db.url", pg.getString("url"));
+      // the cursor journal's own pool gets the same session timeout as the node's: a frozen node's event write must
+      // not hold the lease row its fence trigger reads FOR SHARE (nor anything else) for longer
+      derived.put(slick + "db.url", PostgresSettings.create(base).urlWithSessionOptions());
       derived.put(slick + "db.user", pg.getString("user"));
       derived.put(slick + "db.password", pg.getString("password"));
       derived.put(slick + "db.driver", "org.postgresql.Driver");

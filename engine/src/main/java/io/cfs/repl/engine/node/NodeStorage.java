@@ -33,7 +33,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
       try {
         LocalJournal journal = new MeteredJournal(PostgresJournal.open(db, site, journalSettings), metrics);
         return new NodeStorage(journal, PostgresMetadataStore.open(db, site, storeSettings),
-            new PostgresLeaseStore(db, site), db);
+            new PostgresLeaseStore(db, site, leaseLockTimeout(config)), db);
       } catch (RuntimeException e) {
         db.close();
         throw e;
@@ -49,6 +49,11 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
       journal.close();
       throw e;
     }
+  }
+
+  /** Two thirds of the lease's operation timeout: a lease statement gives up waiting for a row before its caller. */
+  private static java.time.Duration leaseLockTimeout(Config config) {
+    return config.getDuration("cfs-repl.lease.lease-operation-timeout").multipliedBy(2).dividedBy(3);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,8 @@ import java.util.function.Supplier;
 public final class InMemoryLeaseStore implements LeaseStore, FenceGuard {
   private final String site;
   private final Map<String, Holding> leases = new HashMap<>(); // guarded by this
+  /** Fenced writes hold the read side, takeovers the write side; renewals need neither. */
+  private final ReentrantReadWriteLock takeovers = new ReentrantReadWriteLock();
 
   private record Holding(long token, String owner, long expiresAtNanos) {
     boolean expired(long now) {
@@ -32,7 +35,16 @@ public final class InMemoryLeaseStore implements LeaseStore, FenceGuard {
   }
 
   @Override
-  public synchronized OptionalLong acquire(String lease, String owner, Duration ttl) {
+  public OptionalLong acquire(String lease, String owner, Duration ttl) {
+    takeovers.writeLock().lock();
+    try {
+      return take(lease, owner, ttl);
+    } finally {
+      takeovers.writeLock().unlock();
+    }
+  }
+
+  private synchronized OptionalLong take(String lease, String owner, Duration ttl) {
     long now = System.nanoTime();
     Holding held = leases.get(lease);
     if (held != null && held.owner() != null && !held.owner().equals(owner) && !held.expired(now)) {
@@ -74,11 +86,16 @@ public final class InMemoryLeaseStore implements LeaseStore, FenceGuard {
     if (held == null || fence.token() < current) throw new FencedException(fence, current);
   }
 
-  /** Holds this store's lock through the write, so no takeover can come between the check and the write. */
+  /** Keeps takeovers out through the write, so none can come between the check and the write. */
   @Override
-  public synchronized <T> T whileHeld(Fence fence, Supplier<T> write) {
-    check(fence);
-    return write.get();
+  public <T> T whileHeld(Fence fence, Supplier<T> write) {
+    takeovers.readLock().lock();
+    try {
+      check(fence);
+      return write.get();
+    } finally {
+      takeovers.readLock().unlock();
+    }
   }
 
   private static boolean holds(Holding held, String owner, long token) {

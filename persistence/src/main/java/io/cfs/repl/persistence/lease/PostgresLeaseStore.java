@@ -67,10 +67,26 @@ public final class PostgresLeaseStore implements LeaseStore {
 
   private final PostgresDatabase db;
   private final String site;
+  private final Duration lockTimeout;
 
-  public PostgresLeaseStore(PostgresDatabase db, String site) {
+  /**
+   * @param lockTimeout how long a lease statement waits for the lease row (a write in flight holds it FOR SHARE); it
+   *     then fails rather than pin a connection behind a frozen writer. Keep it below the lease's operation timeout.
+   */
+  public PostgresLeaseStore(PostgresDatabase db, String site, Duration lockTimeout) {
     this.db = db;
     this.site = site;
+    this.lockTimeout = lockTimeout;
+  }
+
+  /** Runs one lease statement in a transaction that waits at most {@link #lockTimeout} for row locks. */
+  private <T> T leaseStatement(PostgresDatabase.SqlWork<T> work) {
+    return db.inTransaction(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+      }
+      return work.run(c);
+    });
   }
 
   @Override
@@ -80,7 +96,7 @@ public final class PostgresLeaseStore implements LeaseStore {
 
   @Override
   public OptionalLong acquire(String lease, String owner, Duration ttl) {
-    return db.withConnection(c -> {
+    return leaseStatement(c -> {
       try (PreparedStatement st = c.prepareStatement(ACQUIRE)) {
         st.setString(1, site);
         st.setString(2, lease);
@@ -105,7 +121,7 @@ public final class PostgresLeaseStore implements LeaseStore {
 
   /** One UPDATE of the holding (owner, token); {@code ttlSeconds}, when given, is its first parameter. */
   private boolean updateHolding(String sql, String lease, String owner, long token, Double ttlSeconds) {
-    return db.withConnection(c -> {
+    return leaseStatement(c -> {
       try (PreparedStatement st = c.prepareStatement(sql)) {
         int i = 1;
         if (ttlSeconds != null) st.setDouble(i++, ttlSeconds);

@@ -51,8 +51,7 @@ public final class PostgresDatabase implements AutoCloseable {
     config.setAutoCommit(true);
     // JDBC batches of inserts go as multi-row INSERTs: one statement per batch instead of one per entry
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
-    config.addDataSourceProperty("options",
-        "-c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis());
+    config.addDataSourceProperty("options", settings.sessionOptions());
     config.setPoolName(poolName);
     // pg_stat_activity then tells which node each session belongs to
     config.addDataSourceProperty("ApplicationName", poolName + " pid " + ProcessHandle.current().pid());

@@ -39,6 +39,17 @@ public record PostgresSettings(String url, String user, String password, int max
         c.getDuration("idle-in-transaction-timeout"));
   }
 
+  /** The session options every connection of a node gets (see idle-in-transaction-timeout). */
+  public String sessionOptions() {
+    return "-c idle_in_transaction_session_timeout=" + idleInTransactionTimeout.toMillis();
+  }
+
+  /** {@link #url} with {@link #sessionOptions} as the driver's {@code options} parameter, for pools built from a url. */
+  public String urlWithSessionOptions() {
+    return url + (url.contains("?") ? "&" : "?") + "options="
+        + java.net.URLEncoder.encode(sessionOptions(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /** The defaults of reference.conf. */
   public static PostgresSettings defaults() {
     return create(ConfigFactory.defaultReference());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Tag;
 class PostgresLeaseStoreTest extends LeaseStoreContract {
   private static PostgresDatabase db;
   private final String site = "lease-test-" + UUID.randomUUID();
-  private final PostgresLeaseStore leases = new PostgresLeaseStore(db, site);
+  private final PostgresLeaseStore leases = new PostgresLeaseStore(db, site, java.time.Duration.ofSeconds(2));
 
   @BeforeAll
   static void connect() {
