@@ -45,7 +45,7 @@ public final class SiteSingletons {
    * {@code behavior} gets the fence the singleton's writes must carry.
    */
   public static <T> void init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
-                                     Function<HeldFence, Behavior<T>> behavior) {
+                              Function<HeldFence, Behavior<T>> behavior) {
     Duration retry = system.settings().config().getDuration(LEASE_CONFIG + ".retry-interval");
     ClusterSingletonSettings settings = ClusterSingletonSettings.create(system).withLeaseSettings(
         new LeaseUsageSettings(LEASE_CONFIG,

@@ -1,0 +1,81 @@
+package io.cfs.repl.persistence.journal;
+
+import io.cfs.repl.persistence.entry.JournalEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * A journal that hands every call to another one: the base of wrappers that change one thing (metering appends, a
+ * test gate) and must pass the rest on unchanged, including what a backend overrides for speed ({@link #lagBehind}).
+ */
+public abstract class ForwardingJournal implements LocalJournal {
+  private final LocalJournal journal;
+
+  protected ForwardingJournal(LocalJournal journal) {
+    this.journal = journal;
+  }
+
+  /** The journal the calls go to. */
+  protected final LocalJournal delegate() {
+    return journal;
+  }
+
+  @Override
+  public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
+    return journal.append(entries);
+  }
+
+  @Override
+  public String localSite() {
+    return journal.localSite();
+  }
+
+  @Override
+  public long headSeq(int shard) {
+    return journal.headSeq(shard);
+  }
+
+  @Override
+  public Map<Integer, Long> heads() {
+    return journal.heads();
+  }
+
+  @Override
+  public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
+    return journal.read(shard, fromSeq, maxEntries);
+  }
+
+  @Override
+  public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    return journal.readBatch(positions, maxEntries, maxBytes);
+  }
+
+  @Override
+  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    return journal.tail(positions, maxEntries, maxBytes);
+  }
+
+  @Override
+  public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
+    return journal.source(shard, fromSeq);
+  }
+
+  @Override
+  public OptionalLong hlcAt(int shard, long seq) {
+    return journal.hlcAt(shard, seq);
+  }
+
+  @Override
+  public JournalLag lagBehind(Map<Integer, Long> positions) {
+    return journal.lagBehind(positions);
+  }
+
+  @Override
+  public void close() {
+    journal.close();
+  }
+}
