@@ -1,7 +1,7 @@
 package io.cfs.repl.admin.check;
 
-import io.cfs.repl.persistence.entry.Op;
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

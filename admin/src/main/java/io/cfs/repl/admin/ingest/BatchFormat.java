@@ -1,6 +1,6 @@
 package io.cfs.repl.admin.ingest;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.MediaType;

@@ -1,9 +1,9 @@
 package io.cfs.repl.admin.ingest;
 
-import io.cfs.repl.persistence.entry.BadCrcException;
-import io.cfs.repl.persistence.entry.EntryCodec;
-import io.cfs.repl.persistence.entry.InvalidEntryException;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.BadCrcException;
+import io.cfs.repl.model.entry.EntryCodec;
+import io.cfs.repl.model.entry.InvalidEntryException;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

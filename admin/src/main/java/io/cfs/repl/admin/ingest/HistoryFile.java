@@ -1,6 +1,6 @@
 package io.cfs.repl.admin.ingest;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

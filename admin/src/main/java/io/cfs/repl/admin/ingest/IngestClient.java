@@ -1,7 +1,7 @@
 package io.cfs.repl.admin.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

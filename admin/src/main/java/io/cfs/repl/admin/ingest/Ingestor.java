@@ -1,7 +1,7 @@
 package io.cfs.repl.admin.ingest;
 
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.util.List;
 import java.util.Map;

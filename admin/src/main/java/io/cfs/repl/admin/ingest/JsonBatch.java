@@ -1,8 +1,8 @@
 package io.cfs.repl.admin.ingest;
 
-import io.cfs.repl.persistence.entry.InvalidEntryException;
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.InvalidEntryException;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.cfs.repl.admin.ingest;
 import io.cfs.repl.admin.bench.LatencyHistogram;
 import io.cfs.repl.admin.workload.EntryFactory;
 import io.cfs.repl.admin.workload.WorkloadSpec;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.cfs.repl.admin.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -1,8 +1,8 @@
 package io.cfs.repl.admin.workload;
 
-import io.cfs.repl.engine.clock.HybridClock;
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.hlc.HybridClock;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.cfs.repl.admin.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cfs.repl.admin.AdminTestSites;
-import io.cfs.repl.engine.clock.HybridClock;
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.hlc.HybridClock;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

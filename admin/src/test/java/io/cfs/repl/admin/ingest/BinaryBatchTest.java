@@ -4,8 +4,8 @@ import static io.cfs.repl.admin.ingest.IngestTestNode.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

@@ -1,6 +1,6 @@
 package io.cfs.repl.admin.ingest;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendResult;
 import io.cfs.repl.persistence.journal.ForwardingJournal;
 import io.cfs.repl.persistence.journal.LocalJournal;

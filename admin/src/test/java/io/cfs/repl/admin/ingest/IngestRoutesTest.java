@@ -7,8 +7,8 @@ import static io.cfs.repl.admin.ingest.IngestTestNode.entries;
 import static io.cfs.repl.admin.ingest.IngestTestNode.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.cfs.repl.admin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

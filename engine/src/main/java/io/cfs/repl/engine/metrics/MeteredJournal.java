@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.metrics;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
 import io.cfs.repl.persistence.journal.AppendResult;
 import io.cfs.repl.persistence.journal.ForwardingJournal;

@@ -2,8 +2,8 @@ package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.cfs.repl.persistence.entry.InvalidEntryException;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.InvalidEntryException;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.protocol;
 
+import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param skipped entries already applied before (re-delivery)
  * @param clock the round-trip timestamps of the acknowledged batch, for the sender's clock-skew estimate
  */
-public record BatchAck(long batchId, Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, int applied,
+public record BatchAck(long batchId, Map<Integer, Long> watermarks, List<Gap> gaps, int applied,
                        int skipped, Timestamps clock) implements WireMessage {
   public BatchAck {
     watermarks = Map.copyOf(watermarks);
@@ -22,7 +23,7 @@ public record BatchAck(long batchId, Map<Integer, Long> watermarks, List<ApplyRe
   }
 
   /** An ack without clock information. */
-  public BatchAck(long batchId, Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, int applied,
+  public BatchAck(long batchId, Map<Integer, Long> watermarks, List<Gap> gaps, int applied,
                   int skipped) {
     this(batchId, watermarks, gaps, applied, skipped, Timestamps.NONE);
   }

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.protocol;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.receiver;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.receiver;
 
-import io.cfs.repl.engine.clock.Clocks;
+import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
@@ -8,7 +9,7 @@ import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.transport.link.Handshake;
@@ -184,7 +185,7 @@ public final class BatchReceiver implements LinkHandler {
       metrics.onBatchApplied(origin, entries.size(), result.applied(), result.skipped(), result.lost(),
           sizeOf(entries), applyNanos);
     }
-    for (ApplyResult.Gap gap : result.gaps()) {
+    for (Gap gap : result.gaps()) {
       log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite, origin,
           gap.shard(), gap.expectedSeq(), gap.receivedSeq());
     }

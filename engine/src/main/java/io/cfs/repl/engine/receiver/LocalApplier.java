@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.receiver;
 
-import io.cfs.repl.engine.clock.Clocks;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;

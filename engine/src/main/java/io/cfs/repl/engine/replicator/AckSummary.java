@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.clock.ClockOffset;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
@@ -14,10 +15,10 @@ import java.util.Map;
  * Acknowledgements merged while the replicator persists the previous ones, so a fast link costs one cursor event
  * per persist round trip instead of one per batch.
  */
-record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches,
+record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches,
                   ClockOffset clock) {
 
-  AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, long entries, long batches) {
+  AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches) {
     this(watermarks, gaps, entries, batches, null);
   }
 
@@ -38,7 +39,7 @@ record AckSummary(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps, lon
   AckSummary merge(AckSummary next) {
     Map<Integer, Long> marks = new HashMap<>(watermarks);
     next.watermarks.forEach((shard, seq) -> marks.merge(shard, seq, Math::max));
-    List<ApplyResult.Gap> allGaps = new ArrayList<>(gaps);
+    List<Gap> allGaps = new ArrayList<>(gaps);
     allGaps.addAll(next.gaps);
     return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches,
         next.clock != null ? next.clock.better(clock) : clock);

@@ -4,7 +4,7 @@ import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireMessage;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.SiteLinkClient;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.clock.ClockOffset;
 import io.cfs.repl.persistence.lease.Fence;
@@ -213,7 +214,7 @@ public final class SiteReplicator
       events.add(new ReplicatorEvent.CursorsAdvanced(forward));
     }
     List<StoppedShard> newlyStopped = new ArrayList<>();
-    for (ApplyResult.Gap gap : acks.gaps()) {
+    for (Gap gap : acks.gaps()) {
       if (!state.stopped().containsKey(gap.shard())) {
         StoppedShard stopped = new StoppedShard(gap.shard(), gap.expectedSeq(), gap.receivedSeq(),
             System.currentTimeMillis());

@@ -2,11 +2,11 @@ package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.engine.clock.HybridClock;
+import io.cfs.repl.model.hlc.HybridClock;
 import io.cfs.repl.engine.receiver.ApplyListener;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.journal.LocalJournal;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

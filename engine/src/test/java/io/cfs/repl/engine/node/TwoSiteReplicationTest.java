@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cfs.repl.engine.receiver.ApplyListener;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +139,7 @@ class TwoSiteReplicationTest {
         });
         assertThat(TestSites.sum(b2.store().watermarks("site-a"))).isZero(); // never skipped
         // A shard that has no gap still replicates.
-        a.journal().append(List.of(JournalEntry.of("site-a", 9, 1, 1, io.cfs.repl.persistence.entry.Op.CREATE,
+        a.journal().append(List.of(JournalEntry.of("site-a", 9, 1, 1, io.cfs.repl.model.entry.Op.CREATE,
             9_999_999L, 1, new byte[] {1}))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         await().atMost(CONVERGE).until(() -> b2.store().watermark("site-a", 9) == 1);
         assertThat(b2.store().watermark("site-a", 0)).isZero();

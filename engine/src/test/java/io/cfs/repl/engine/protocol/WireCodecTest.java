@@ -1,11 +1,12 @@
 package io.cfs.repl.engine.protocol;
 
+import io.cfs.repl.model.shard.Gap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class WireCodecTest {
 
   @Test
   void acksAndRejectionsRoundTrip() {
-    BatchAck ack = new BatchAck(9, Map.of(1, 5L, 2, 7L), List.of(new ApplyResult.Gap(3, 1, 9)), 10, 2,
+    BatchAck ack = new BatchAck(9, Map.of(1, 5L, 2, 7L), List.of(new Gap(3, 1, 9)), 10, 2,
         new BatchAck.Timestamps(100, 160, 170));
     assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
     BatchAck plain = new BatchAck(10, Map.of(), List.of(), 0, 0);

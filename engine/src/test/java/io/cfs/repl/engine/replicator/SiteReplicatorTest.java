@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.model.shard.Gap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -80,7 +81,7 @@ class SiteReplicatorTest {
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<SiteReplicator.Command, ReplicatorEvent,
-      ReplicatorState, Done> ack(Map<Integer, Long> watermarks, List<ApplyResult.Gap> gaps) {
+      ReplicatorState, Done> ack(Map<Integer, Long> watermarks, List<Gap> gaps) {
     return kit.runCommand(replyTo -> new SiteReplicator.RecordAcks(
         new AckSummary(watermarks, gaps, 1, 1), replyTo));
   }
@@ -108,10 +109,10 @@ class SiteReplicatorTest {
 
   @Test
   void aGapStopsTheShardOnceAndResumeClearsIt() {
-    var gap = ack(Map.of(2, 0L), List.of(new ApplyResult.Gap(2, 1, 51)));
+    var gap = ack(Map.of(2, 0L), List.of(new Gap(2, 1, 51)));
     assertThat(gap.events()).hasSize(1);
     assertThat(gap.events().get(0)).isInstanceOf(ReplicatorEvent.ShardStopped.class);
-    assertThat(ack(Map.of(), List.of(new ApplyResult.Gap(2, 1, 51))).hasNoEvents()).isTrue();
+    assertThat(ack(Map.of(), List.of(new Gap(2, 1, 51))).hasNoEvents()).isTrue();
     ReplicatorStatus status = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
     assertThat(status.stoppedShards()).extracting(StoppedShard::shard).containsExactly(2);
     assertThat(status.stoppedShards().get(0).reason()).contains("sequence gap on shard 2");
@@ -122,7 +123,7 @@ class SiteReplicatorTest {
 
   @Test
   void forcedSyncRetriesStoppedShardsAndKeepsAPause() {
-    ack(Map.of(2, 0L), List.of(new ApplyResult.Gap(2, 1, 51)));
+    ack(Map.of(2, 0L), List.of(new Gap(2, 1, 51)));
     var retried = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(true, replyTo));
     assertThat(retried.reply().action()).isEqualTo(SyncOutcome.Action.RETRIED);
     assertThat(retried.events()).singleElement().isInstanceOf(ReplicatorEvent.LinkResumed.class);
@@ -148,7 +149,7 @@ class SiteReplicatorTest {
     for (long i = 1; i <= 8; i++) {
       ack(Map.of(0, i * 10, 3, i), List.of());
     }
-    ack(Map.of(), List.of(new ApplyResult.Gap(1, 1, 5)));
+    ack(Map.of(), List.of(new Gap(1, 1, 5)));
     ReplicatorState before = kit.getState();
     // snapshot-every = 3: nine events leave snapshots behind, so recovery reads a snapshot plus later events.
     var snapshots = kit.snapshotTestKit().orElseThrow()

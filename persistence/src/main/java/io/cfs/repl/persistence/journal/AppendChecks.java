@@ -1,6 +1,6 @@
 package io.cfs.repl.persistence.journal;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.persistence.StorageException;
-import io.cfs.repl.persistence.entry.EntryCodec;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.EntryCodec;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.cfs.repl.persistence.journal;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

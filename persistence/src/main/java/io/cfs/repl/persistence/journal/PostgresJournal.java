@@ -2,8 +2,8 @@ package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.StorageException;
-import io.cfs.repl.persistence.entry.EntryCodec;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.EntryCodec;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;

@@ -1,7 +1,8 @@
 package io.cfs.repl.persistence.store;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ final class ApplyPlan {
   private final List<JournalEntry> accepted = new ArrayList<>();
   private final Map<Integer, Long> watermarks = new HashMap<>();
   private final Map<Integer, Long> advanced = new HashMap<>();
-  private final List<ApplyResult.Gap> gaps = new ArrayList<>();
+  private final List<Gap> gaps = new ArrayList<>();
   private final Map<Long, StoredValue> winners = new LinkedHashMap<>();
   private final List<LwwLoser> losers = new ArrayList<>();
   private int skipped;
@@ -45,7 +46,7 @@ final class ApplyPlan {
         if (fresh.isEmpty() && e.seq() <= watermark) {
           skipped++;
         } else if (e.seq() != expected) {
-          gaps.add(new ApplyResult.Gap(shard, expected, e.seq()));
+          gaps.add(new Gap(shard, expected, e.seq()));
           watermarks.put(shard, watermark);
           return;
         } else {

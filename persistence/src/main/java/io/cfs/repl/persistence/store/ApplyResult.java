@@ -1,5 +1,6 @@
 package io.cfs.repl.persistence.store;
 
+import io.cfs.repl.model.shard.Gap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +17,5 @@ public record ApplyResult(int applied, int skipped, int lost, Map<Integer, Long>
   public ApplyResult {
     watermarks = Map.copyOf(watermarks);
     gaps = List.copyOf(gaps);
-  }
-
-  /** A shard whose next entry was not watermark + 1. */
-  public record Gap(int shard, long expectedSeq, long receivedSeq) {
   }
 }

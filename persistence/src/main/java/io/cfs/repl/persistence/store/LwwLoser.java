@@ -1,6 +1,6 @@
 package io.cfs.repl.persistence.store;
 
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.entry.Version;
 
 /**
  * An entry that lost last-write-wins: the audit trail of values that were not kept.

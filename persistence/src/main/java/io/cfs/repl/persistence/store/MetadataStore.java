@@ -1,6 +1,6 @@
 package io.cfs.repl.persistence.store;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FencedException;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link #apply} is one atomic write: winners, tombstones, LWW losers (audit) and the per-(origin, shard)
  *       applied watermarks land together or not at all;</li>
- *   <li>last-write-wins on {@link io.cfs.repl.persistence.entry.Version} (hlc, originSite): an entry replaces the
+ *   <li>last-write-wins on {@link io.cfs.repl.model.entry.Version} (hlc, originSite): an entry replaces the
  *       stored value iff its version is greater; a delete leaves a tombstone carrying its version;</li>
  *   <li>idempotent: entries at or below the watermark of their (origin, shard) are skipped, so a batch delivered
  *       twice changes nothing the second time;</li>

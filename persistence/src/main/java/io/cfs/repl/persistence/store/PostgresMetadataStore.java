@@ -1,7 +1,7 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.Lifecycle;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.PostgresLeaseStore;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;

@@ -3,7 +3,7 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;

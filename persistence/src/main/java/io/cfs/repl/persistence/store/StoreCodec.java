@@ -1,8 +1,8 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.StorageException;
-import io.cfs.repl.persistence.entry.Op;
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.cfs.repl.persistence.store;
 
-import io.cfs.repl.persistence.entry.Op;
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
 
 /** What the store holds for one inode: the winning version, its operation and payload, tombstone or not. */
 public record StoredValue(long inodeId, int shard, Version version, Op op, boolean tombstone, int schemaVersion,

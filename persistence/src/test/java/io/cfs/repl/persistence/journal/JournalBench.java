@@ -1,7 +1,7 @@
 package io.cfs.repl.persistence.journal;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

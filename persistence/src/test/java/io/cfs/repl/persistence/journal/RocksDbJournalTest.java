@@ -1,14 +1,14 @@
 package io.cfs.repl.persistence.journal;
 
-import static io.cfs.repl.persistence.TestEntries.entry;
-import static io.cfs.repl.persistence.TestEntries.range;
+import static io.cfs.repl.model.entry.TestEntries.entry;
+import static io.cfs.repl.model.entry.TestEntries.range;
 import static io.cfs.repl.persistence.journal.JournalTesting.SITE;
 import static io.cfs.repl.persistence.journal.JournalTesting.await;
 import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;

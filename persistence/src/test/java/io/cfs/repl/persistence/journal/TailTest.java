@@ -1,12 +1,12 @@
 package io.cfs.repl.persistence.journal;
 
-import static io.cfs.repl.persistence.TestEntries.range;
+import static io.cfs.repl.model.entry.TestEntries.range;
 import static io.cfs.repl.persistence.journal.JournalTesting.SITE;
 import static io.cfs.repl.persistence.journal.JournalTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.cfs.repl.persistence.lease;
 
-import static io.cfs.repl.persistence.TestEntries.range;
+import static io.cfs.repl.model.entry.TestEntries.range;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,15 +1,15 @@
 package io.cfs.repl.persistence.store;
 
-import static io.cfs.repl.persistence.TestEntries.change;
-import static io.cfs.repl.persistence.TestEntries.range;
+import static io.cfs.repl.model.entry.TestEntries.change;
+import static io.cfs.repl.model.entry.TestEntries.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
-import io.cfs.repl.persistence.entry.Version;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
 import java.nio.charset.StandardCharsets;

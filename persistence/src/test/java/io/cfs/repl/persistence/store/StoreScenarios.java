@@ -1,10 +1,11 @@
 package io.cfs.repl.persistence.store;
 
-import static io.cfs.repl.persistence.TestEntries.range;
+import io.cfs.repl.model.shard.Gap;
+import static io.cfs.repl.model.entry.TestEntries.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class StoreScenarios {
 
     ApplyResult result = store.apply(origin, batch);
 
-    assertEquals(List.of(new ApplyResult.Gap(2, 1, 2), new ApplyResult.Gap(4, 3, 4)), result.gaps());
+    assertEquals(List.of(new Gap(2, 1, 2), new Gap(4, 3, 4)), result.gaps());
     assertEquals(4, result.applied(), "shard 1 and the new entry of shard 3");
     assertEquals(2, result.skipped());
     assertEquals(Map.of(1, 3L, 2, 0L, 3, 3L, 4, 0L), result.watermarks());

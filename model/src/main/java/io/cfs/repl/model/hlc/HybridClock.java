@@ -1,4 +1,4 @@
-package io.cfs.repl.engine.clock;
+package io.cfs.repl.model.hlc;
 
 import java.util.concurrent.atomic.AtomicLong;
 

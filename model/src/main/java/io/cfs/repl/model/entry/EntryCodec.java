@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

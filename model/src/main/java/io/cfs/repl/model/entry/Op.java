@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 /**
  * Metadata operations carried by a journal entry. The replicator never interprets the payload; it only needs to

@@ -1,13 +1,13 @@
-package io.cfs.repl.engine.protocol;
+package io.cfs.repl.model.wire;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import io.cfs.repl.persistence.entry.InvalidEntryException;
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
+import io.cfs.repl.model.entry.InvalidEntryException;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
 
 /**
  * Compact explicit layout for entries on the wire: decoding goes through the {@link JournalEntry} constructor, so a

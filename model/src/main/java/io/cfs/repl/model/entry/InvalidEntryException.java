@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 /** A journal entry that cannot exist: thrown on construction or decoding, never after anything was written. */
 public class InvalidEntryException extends IllegalArgumentException {

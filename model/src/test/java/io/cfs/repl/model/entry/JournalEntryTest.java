@@ -1,10 +1,9 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cfs.repl.persistence.TestEntries;
 import org.junit.jupiter.api.Test;
 
 class JournalEntryTest {

@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 /**
  * The version of an inode's value: (hybrid logical clock, origin site), compared lexicographically.

@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.entry;
+package io.cfs.repl.model.entry;
 
 /** An entry whose CRC does not match its fields: corrupted in transit or at rest. */
 public final class BadCrcException extends InvalidEntryException {

@@ -1,7 +1,5 @@
-package io.cfs.repl.persistence;
+package io.cfs.repl.model.entry;
 
-import io.cfs.repl.persistence.entry.JournalEntry;
-import io.cfs.repl.persistence.entry.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
