@@ -5,7 +5,7 @@ import io.cfs.repl.admin.workload.WorkloadDriver;
 import io.cfs.repl.admin.workload.WorkloadSpec;
 import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.model.entry.Op;

@@ -2,7 +2,7 @@ package io.cfs.repl.engine.node;
 
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 
 /**
  * What observes a node from outside the engine: an apply listener (benchmarks, tests), metrics and batch tracing.

@@ -3,6 +3,7 @@ package io.cfs.repl.engine.node;
 import com.typesafe.config.Config;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.guard.StorageThreads;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.journal.PostgresJournal;
@@ -31,20 +32,21 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
     if (settings.storage() == NodeSettings.Storage.POSTGRES) {
       PostgresDatabase db = PostgresDatabase.open(PostgresSettings.create(config), "cfs-repl-" + site);
       try {
-        LocalJournal journal = new MeteredJournal(PostgresJournal.open(db, site, journalSettings), metrics);
-        return new NodeStorage(journal, PostgresMetadataStore.open(db, site, storeSettings),
+        LocalJournal journal = StorageThreads.checked(
+            new MeteredJournal(PostgresJournal.open(db, site, journalSettings), metrics));
+        return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
             new PostgresLeaseStore(db, site, leaseLockTimeout(config)), db);
       } catch (RuntimeException e) {
         db.close();
         throw e;
       }
     }
-    LocalJournal journal = new MeteredJournal(RocksDbJournal.open(settings.dataDir().resolve("journal"), site,
-        journalSettings), metrics);
+    LocalJournal journal = StorageThreads.checked(new MeteredJournal(
+        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), metrics));
     try {
       InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
-      return new NodeStorage(journal,
-          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases), leases, null);
+      return new NodeStorage(journal, StorageThreads.checked(
+          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, null);
     } catch (RuntimeException e) {
       journal.close();
       throw e;

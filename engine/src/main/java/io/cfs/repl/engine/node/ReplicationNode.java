@@ -6,9 +6,11 @@ import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.protocol.WireCodec;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
-import io.cfs.repl.engine.receiver.LocalApplier;
+import io.cfs.repl.engine.apply.Applier;
+import io.cfs.repl.engine.apply.LocalApplier;
+import io.cfs.repl.engine.apply.LocalApplySettings;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
@@ -38,7 +40,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,20 +97,21 @@ public final class ReplicationNode implements AutoCloseable {
       if (settings.contactPoints().isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      SchemaUtils.createIfNotExists(system).toCompletableFuture()
-          .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      CursorSchema.create(config, storage);
       storage.fenceCursorEvents();
       JournalWarmUp.run(system, STARTUP_TIMEOUT);
       SiteLeases.get(system).init(storage.leases());
 
-      Executor applyExecutor = system.dispatchers().lookup(
+      // the storage executor: every blocking storage call of an actor, a stream or a route runs on it
+      Executor storageExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
+      Applier applier = new Applier(store, storageExecutor, hooks.applyListener(), hooks.metrics());
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
+      LocalApplySettings localApply = LocalApplySettings.create(config);
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
-          fence -> LocalApplier.create(journal, store, replicatorSettings, applyExecutor, hooks.applyListener(),
-              hooks.metrics(), fence));
-      BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), store, codec,
-          receiverSettings, applyExecutor, hooks.applyListener(), hooks.metrics(), hooks.tracer());
+          fence -> LocalApplier.create(journal, store, applier, localApply, fence));
+      BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
+          receiverSettings, hooks.applyListener(), hooks.metrics(), hooks.tracer());
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
               settings.linkPort(), receiver, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -122,7 +124,7 @@ public final class ReplicationNode implements AutoCloseable {
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), applyExecutor);
+      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -1,7 +1,8 @@
 package io.cfs.repl.engine.receiver;
 
 import io.cfs.repl.model.shard.Gap;
-import io.cfs.repl.model.hlc.Clocks;
+import io.cfs.repl.engine.apply.Applier;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
@@ -10,8 +11,7 @@ import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
-import io.cfs.repl.persistence.store.ApplyResult;
-import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
@@ -19,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -38,23 +39,22 @@ public final class BatchReceiver implements LinkHandler {
 
   private final String localSite;
   private final Set<String> knownPeers;
-  private final MetadataStore store;
   private final WireCodec codec;
   private final ReceiverSettings settings;
-  private final Executor applyExecutor;
+  private final Applier applier;
   private final ApplyListener listener;
   private final ReplicationMetrics metrics;
   private final BatchTracer tracer;
 
-  public BatchReceiver(String localSite, Set<String> knownPeers, MetadataStore store, WireCodec codec,
-                       ReceiverSettings settings, Executor applyExecutor, ApplyListener listener,
-                       ReplicationMetrics metrics, BatchTracer tracer) {
+  /** {@code listener} and {@code metrics} hear of refused batches; applied ones are reported by the applier. */
+  public BatchReceiver(String localSite, Set<String> knownPeers, Applier applier, WireCodec codec,
+                       ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
+                       BatchTracer tracer) {
     this.localSite = localSite;
     this.knownPeers = Set.copyOf(knownPeers);
-    this.store = store;
+    this.applier = applier;
     this.codec = codec;
     this.settings = settings;
-    this.applyExecutor = applyExecutor;
     this.listener = listener;
     this.metrics = metrics;
     this.tracer = tracer;
@@ -74,7 +74,7 @@ public final class BatchReceiver implements LinkHandler {
         .batchWeighted(settings.maxBatchEntries(), Pending::weight, Pending::of, Pending::add)
         .mapAsync(1, pending -> pending.batches().isEmpty()
             ? CompletableFuture.completedFuture(pending.replies(null))
-            : CompletableFuture.supplyAsync(() -> pending.replies(apply(origin, pending)), applyExecutor))
+            : apply(origin, pending).thenApply(pending::replies))
         .mapConcat(replies -> replies)
         .takeWhile(reply -> !(reply instanceof BatchRejected), true)
         .map(codec::encode);
@@ -162,35 +162,26 @@ public final class BatchReceiver implements LinkHandler {
     return null;
   }
 
-  private WireMessage apply(String origin, Pending pending) {
-    List<JournalEntry> entries = pending.entries();
+  private CompletionStage<WireMessage> apply(String origin, Pending pending) {
     List<BatchTracer.BatchSpan> spans = new ArrayList<>(pending.batches().size());
     for (ShipBatch batch : pending.batches()) {
       if (!batch.entries().isEmpty()) {
         spans.add(tracer.startApply(origin, batch.traceParent(), batch.entries().size()));
       }
     }
-    long started = System.nanoTime();
-    ApplyResult result;
-    try {
-      result = store.apply(origin, entries);
-    } catch (RuntimeException e) {
-      spans.forEach(span -> span.fail(e.toString()));
-      throw e;
-    }
-    long applyNanos = System.nanoTime() - started;
-    spans.forEach(BatchTracer.BatchSpan::finish);
-    listener.onBatchApplied(origin, entries, result, Clocks.epochNanos());
-    if (!entries.isEmpty()) { // keep-alives are acknowledged, not counted as applies
-      metrics.onBatchApplied(origin, entries.size(), result.applied(), result.skipped(), result.lost(),
-          sizeOf(entries), applyNanos);
-    }
-    for (Gap gap : result.gaps()) {
-      log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite, origin,
-          gap.shard(), gap.expectedSeq(), gap.receivedSeq());
-    }
-    return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
-        result.skipped(), pending.clock());
+    return applier.apply(origin, pending.entries(), Durability.SYNC, null).handle((result, failure) -> {
+      if (failure != null) {
+        spans.forEach(span -> span.fail(failure.toString()));
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      spans.forEach(BatchTracer.BatchSpan::finish);
+      for (Gap gap : result.gaps()) {
+        log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite,
+            origin, gap.shard(), gap.expectedSeq(), gap.receivedSeq());
+      }
+      return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
+          result.skipped(), pending.clock());
+    });
   }
 
   private Checked reject(String origin, long batchId, String reason) {
@@ -198,11 +189,5 @@ public final class BatchReceiver implements LinkHandler {
     listener.onBatchRejected(origin, reason);
     metrics.onBatchRejected(origin, reason);
     return new Checked(null, new BatchRejected(batchId, reason), System.currentTimeMillis());
-  }
-
-  static long sizeOf(List<JournalEntry> entries) {
-    long bytes = 0;
-    for (JournalEntry e : entries) bytes += e.sizeEstimate();
-    return bytes;
   }
 }

@@ -7,7 +7,7 @@ import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
-import io.cfs.repl.engine.receiver.LocalApplier;
+import io.cfs.repl.engine.apply.LocalApplier;
 import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.cfs.repl.engine.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.model.hlc.HybridClock;
-import io.cfs.repl.engine.receiver.ApplyListener;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.model.entry.JournalEntry;

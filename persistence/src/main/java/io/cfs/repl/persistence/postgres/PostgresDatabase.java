@@ -75,7 +75,15 @@ public final class PostgresDatabase implements AutoCloseable {
   }
 
   private void createSchema() {
-    String ddl = readSchema();
+    migrate(SCHEMA);
+  }
+
+  /**
+   * Runs an idempotent DDL script from the classpath in one transaction, serialised with every other node's
+   * migrations of this database.
+   */
+  public void migrate(String resource) {
+    String ddl = readScript(resource);
     inTransaction(c -> {
       try (Statement st = c.createStatement()) {
         st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
@@ -85,12 +93,14 @@ public final class PostgresDatabase implements AutoCloseable {
     });
   }
 
-  private static String readSchema() {
-    try (InputStream in = PostgresDatabase.class.getClassLoader().getResourceAsStream(SCHEMA)) {
-      if (in == null) throw new IllegalStateException(SCHEMA + " is missing from the classpath");
+  private static String readScript(String resource) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) loader = PostgresDatabase.class.getClassLoader();
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + SCHEMA, e);
+      throw new IllegalStateException("cannot read " + resource, e);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.cfs.repl.engine.receiver;
+package io.cfs.repl.engine.apply;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;

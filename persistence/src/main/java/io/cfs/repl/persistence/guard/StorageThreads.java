@@ -1,0 +1,150 @@
+package io.cfs.repl.persistence.guard;
+
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.journal.ForwardingJournal;
+import io.cfs.repl.persistence.journal.JournalLag;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.Durability;
+import io.cfs.repl.persistence.store.LwwLoser;
+import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.StoreDigest;
+import io.cfs.repl.persistence.store.StoredValue;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * The rule that a blocking storage call never runs on a thread of Pekko's own dispatchers (actors, streams, HTTP
+ * routes), where one slow disk or database round trip would stall everything else scheduled there: actors, streams
+ * and routes hand storage calls to the storage executor ({@code cfs-repl.blocking-dispatcher}) or a dispatcher of
+ * their own. A rule is only as good as its check: with the system property {@value #PROPERTY} set (every test run
+ * sets it, the multi-JVM nodes included), a node's journal and store are wrapped so that a call from such a thread
+ * throws. Off, the wrappers are not installed and cost nothing.
+ */
+public final class StorageThreads {
+  public static final String PROPERTY = "cfs-repl.check-storage-threads";
+  /** Pekko names a dispatcher's threads {@code <system>-<dispatcher id>-<n>}; these ids are Pekko's own. */
+  private static final Pattern PEKKO_THREAD = Pattern.compile(".*-pekko\\.(actor|io|stream|remote|cluster)\\..*");
+
+  private StorageThreads() {
+  }
+
+  public static boolean checking() {
+    return Boolean.getBoolean(PROPERTY);
+  }
+
+  /** Throws if the current thread belongs to one of Pekko's own dispatchers. */
+  public static void check(String call) {
+    String thread = Thread.currentThread().getName();
+    if (PEKKO_THREAD.matcher(thread).matches()) {
+      throw new IllegalStateException("storage call " + call + " on " + thread
+          + ": blocking storage calls belong on the storage executor, not on Pekko's dispatchers");
+    }
+  }
+
+  /** {@code journal}, checked when {@link #checking()}. */
+  public static LocalJournal checked(LocalJournal journal) {
+    return checking() ? new CheckedJournal(journal) : journal;
+  }
+
+  /** {@code store}, checked when {@link #checking()}. */
+  public static MetadataStore checked(MetadataStore store) {
+    return checking() ? new CheckedStore(store) : store;
+  }
+
+  /** Appends are asynchronous (group commit) and tails run where their stream puts them: only reads are checked. */
+  private static final class CheckedJournal extends ForwardingJournal {
+    CheckedJournal(LocalJournal journal) {
+      super(journal);
+    }
+
+    @Override
+    public long headSeq(int shard) {
+      check("journal.headSeq");
+      return super.headSeq(shard);
+    }
+
+    @Override
+    public Map<Integer, Long> heads() {
+      check("journal.heads");
+      return super.heads();
+    }
+
+    @Override
+    public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
+      check("journal.read");
+      return super.read(shard, fromSeq, maxEntries);
+    }
+
+    @Override
+    public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+      check("journal.readBatch");
+      return super.readBatch(positions, maxEntries, maxBytes);
+    }
+
+    @Override
+    public OptionalLong hlcAt(int shard, long seq) {
+      check("journal.hlcAt");
+      return super.hlcAt(shard, seq);
+    }
+
+    @Override
+    public JournalLag lagBehind(Map<Integer, Long> positions) {
+      check("journal.lagBehind");
+      return super.lagBehind(positions);
+    }
+  }
+
+  private record CheckedStore(MetadataStore store) implements MetadataStore {
+    @Override
+    public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
+      check("store.apply");
+      return store.apply(originSite, entries, durability);
+    }
+
+    @Override
+    public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence) {
+      check("store.apply");
+      return store.apply(originSite, entries, durability, fence);
+    }
+
+    @Override
+    public long watermark(String originSite, int shard) {
+      check("store.watermark");
+      return store.watermark(originSite, shard);
+    }
+
+    @Override
+    public Map<Integer, Long> watermarks(String originSite) {
+      check("store.watermarks");
+      return store.watermarks(originSite);
+    }
+
+    @Override
+    public Optional<StoredValue> get(long inodeId) {
+      check("store.get");
+      return store.get(inodeId);
+    }
+
+    @Override
+    public StoreDigest digest() {
+      check("store.digest");
+      return store.digest();
+    }
+
+    @Override
+    public List<LwwLoser> losers(int limit) {
+      check("store.losers");
+      return store.losers(limit);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+}

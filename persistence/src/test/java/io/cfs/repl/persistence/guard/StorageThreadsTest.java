@@ -1,0 +1,68 @@
+package io.cfs.repl.persistence.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.model.entry.TestEntries;
+import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.RocksDbMetadataStore;
+import io.cfs.repl.persistence.store.StoreSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorageThreadsTest {
+  private final ActorTestKit kit = ActorTestKit.create("StorageThreadsTest", ConfigFactory.parseString(
+      "storage-pool { type = Dispatcher, executor = thread-pool-executor }"));
+  @TempDir
+  Path dir;
+  private RocksDbMetadataStore store;
+  private MetadataStore checked;
+
+  @BeforeEach
+  void open() {
+    store = RocksDbMetadataStore.open(dir, StoreSettings.defaults());
+    checked = StorageThreads.checked(store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void testRunsCheckStorageThreads() {
+    // the surefire configuration sets it, so every test of every module runs with the rule checked
+    assertThat(StorageThreads.checking()).isTrue();
+    assertThat(checked).isNotSameAs(store);
+  }
+
+  @Test
+  void aStoreCallOnPekkosDefaultDispatcherIsRefusedAndWritesNothing() {
+    Executor pekko = kit.system().executionContext();
+    assertThatThrownBy(() -> CompletableFuture.runAsync(
+        () -> checked.apply("site-a", List.of(TestEntries.entry("site-a", 0, 1))), pekko).join())
+        .isInstanceOf(CompletionException.class)
+        .hasRootCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("storage call store.apply on StorageThreadsTest-pekko.actor.default-dispatcher");
+    assertThat(store.watermark("site-a", 0)).isZero();
+  }
+
+  @Test
+  void aStoreCallOnAStorageDispatcherOrAPlainThreadIsServed() {
+    Executor storage = kit.system().dispatchers().lookup(DispatcherSelector.fromConfig("storage-pool"));
+    CompletableFuture.runAsync(() -> checked.apply("site-a", List.of(TestEntries.entry("site-a", 0, 1))), storage)
+        .join();
+    assertThat(checked.watermark("site-a", 0)).isEqualTo(1);
+  }
+}
