@@ -2,7 +2,8 @@ package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.engine.clock.ClockOffset;
+import io.cfs.repl.engine.link.ClockOffset;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.net.InetSocketAddress;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
