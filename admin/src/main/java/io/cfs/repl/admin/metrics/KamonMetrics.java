@@ -1,7 +1,7 @@
 package io.cfs.repl.admin.metrics;
 
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;

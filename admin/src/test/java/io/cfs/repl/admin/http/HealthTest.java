@@ -2,7 +2,7 @@ package io.cfs.repl.admin.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cfs.repl.engine.replicator.LinkState;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.metrics;
 
-import io.cfs.repl.engine.replicator.LinkState;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.transport.link.LinkMetrics;
 
 /**

@@ -172,7 +172,7 @@ public final class ReplicationNode implements AutoCloseable {
 
   /**
    * Every link's status within {@code timeout}: a replicator that does not answer in time (starting, moving to
-   * another node, fenced) is reported {@link io.cfs.repl.engine.replicator.LinkState#NOT_RUNNING}, so the answer
+   * another node, fenced) is reported {@link io.cfs.repl.engine.link.LinkState#NOT_RUNNING}, so the answer
    * never waits on one link and names the links that are not running.
    */
   public CompletionStage<List<ReplicatorStatus>> status(Duration timeout) {

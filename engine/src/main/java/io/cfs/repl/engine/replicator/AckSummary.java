@@ -1,7 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.model.shard.Gap;
-import io.cfs.repl.engine.clock.ClockOffset;
+import io.cfs.repl.engine.link.ClockOffset;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.WireMessage;

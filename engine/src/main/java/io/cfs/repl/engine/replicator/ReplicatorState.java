@@ -1,6 +1,9 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.model.shard.Gap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,6 +43,20 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
       if (seq > cursor(shard)) forward.put(shard, seq);
     });
     return forward;
+  }
+
+  /**
+   * A stop for every shard in {@code gaps} that is not stopped yet: a stopped shard keeps its first reason until an
+   * operator resumes the link.
+   */
+  public List<StoppedShard> newlyStopped(List<Gap> gaps, long nowMillis) {
+    List<StoppedShard> stops = new ArrayList<>();
+    for (Gap gap : gaps) {
+      if (!stopped.containsKey(gap.shard())) {
+        stops.add(new StoppedShard(gap.shard(), gap.expectedSeq(), gap.receivedSeq(), nowMillis));
+      }
+    }
+    return stops;
   }
 
   public ReplicatorState advance(Map<Integer, Long> acked) {

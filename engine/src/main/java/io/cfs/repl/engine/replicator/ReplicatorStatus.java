@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.link.LinkState;
 import java.util.List;
 
 /**

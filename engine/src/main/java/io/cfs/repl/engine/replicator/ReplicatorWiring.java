@@ -21,4 +21,9 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     peerAddresses = List.copyOf(peerAddresses);
   }
+
+  /** The link's name in logs: {@code local->peer}. */
+  public String link() {
+    return localSite + "->" + peer;
+  }
 }

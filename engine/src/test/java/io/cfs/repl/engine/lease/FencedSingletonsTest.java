@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.apply.LocalApplier;
-import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package io.cfs.repl.engine.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.apply.LocalApplier;
-import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.persistence.lease.Fence;

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.apply.ApplyListener;
-import io.cfs.repl.engine.replicator.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.nio.file.Path;
 import java.time.Duration;

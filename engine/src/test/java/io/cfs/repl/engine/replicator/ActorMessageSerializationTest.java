@@ -3,6 +3,7 @@ package io.cfs.repl.engine.replicator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.transport.kryo.KryoPekkoSerializer;
 import java.util.List;

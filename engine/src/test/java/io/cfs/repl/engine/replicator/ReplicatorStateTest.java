@@ -2,6 +2,8 @@ package io.cfs.repl.engine.replicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.model.shard.Gap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,14 @@ class ReplicatorStateTest {
     assertThat(resumed.paused()).isFalse();
     assertThat(resumed.stopped()).isEmpty();
     assertThat(resumed.readPositions()).containsEntry(1, 5L);
+  }
+
+  @Test
+  void aGapStopsOnlyAShardNotStoppedYetSoTheFirstReasonStays() {
+    ReplicatorState s = ReplicatorState.empty().stop(new StoppedShard(1, 1, 6, 0));
+    assertThat(s.newlyStopped(List.of(new Gap(1, 2, 9), new Gap(2, 3, 8)), 42))
+        .containsExactly(new StoppedShard(2, 3, 8, 42));
+    assertThat(s.newlyStopped(List.of(), 42)).isEmpty();
   }
 
   @Test

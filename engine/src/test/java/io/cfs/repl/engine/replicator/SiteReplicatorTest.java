@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
@@ -133,6 +134,34 @@ class SiteReplicatorTest {
     assertThat(kept.reply().action()).isEqualTo(SyncOutcome.Action.LEFT_PAUSED);
     assertThat(kept.hasNoEvents()).isTrue();
     assertThat(kept.reply().status().state()).isEqualTo(LinkState.PAUSED);
+  }
+
+  @Test
+  void whilePausedOnlyResumeChangesAnything() {
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    var again = kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().state()).isEqualTo(LinkState.PAUSED);
+    var sync = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(false, replyTo));
+    assertThat(sync.hasNoEvents()).isTrue();
+    assertThat(sync.reply().action()).isEqualTo(SyncOutcome.Action.LEFT_PAUSED);
+    var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+    assertThat(resumed.events()).singleElement().isInstanceOf(ReplicatorEvent.LinkResumed.class);
+    assertThat(resumed.state().paused()).isFalse();
+    assertThat(resumed.reply().state()).isEqualTo(LinkState.CONNECTING);
+  }
+
+  @Test
+  void aRunningLinkWithNothingStoppedHasNothingToResumeOrRetry() {
+    var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+    assertThat(resumed.hasNoEvents()).isTrue();
+    assertThat(resumed.reply().state()).isIn(LinkState.CONNECTING, LinkState.BACKOFF);
+    var sync = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(true, replyTo));
+    assertThat(sync.hasNoEvents()).isTrue();
+    assertThat(sync.reply().action()).isIn(SyncOutcome.Action.RECONNECTED, SyncOutcome.Action.RESTARTED);
+    assertThat(sync.reply().status().state()).isEqualTo(LinkState.CONNECTING);
+    var paused = kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    assertThat(paused.events()).singleElement().isInstanceOf(ReplicatorEvent.LinkPaused.class);
   }
 
   @Test

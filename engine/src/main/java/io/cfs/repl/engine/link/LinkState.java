@@ -1,4 +1,4 @@
-package io.cfs.repl.engine.replicator;
+package io.cfs.repl.engine.link;
 
 /** What the link to one peer is doing, as an operator sees it. */
 public enum LinkState {

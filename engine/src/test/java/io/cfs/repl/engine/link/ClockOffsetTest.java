@@ -1,4 +1,4 @@
-package io.cfs.repl.engine.clock;
+package io.cfs.repl.engine.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cfs.repl.engine.clock;
+package io.cfs.repl.engine.link;
 
 /**
  * The peer's clock minus ours, estimated from one round trip the way NTP does: t1 we sent, t2 the peer received,

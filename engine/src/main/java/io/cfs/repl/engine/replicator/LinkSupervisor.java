@@ -1,0 +1,209 @@
+package io.cfs.repl.engine.replicator;
+
+import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.UniqueKillSwitch;
+
+/**
+ * The link to one peer, as runtime state of its {@link SiteReplicator}: runs one {@link LinkStream} at a time from the
+ * persisted read positions, dials again with {@link Backoff} when a connection ends, stops for good when the peer
+ * refuses a batch (retrying the same batch cannot succeed), and ends the stream with its kill switch on pause, retry
+ * and actor stop.
+ *
+ * <p>Called only from the replicator's command and signal handlers, never during replay, so it needs no locking. Every
+ * connection gets a new generation, and so does every shutdown: the end of a stream reports the generation it was
+ * started with, and an older one is a connection that was replaced or shut down on purpose, whose end is ignored.
+ */
+final class LinkSupervisor {
+
+  /** What status shows of the link. */
+  record View(LinkState state, long sinceMillis, long disconnectedSinceMillis, String lastError, String peerAddress) {
+  }
+
+  private final ActorContext<SiteReplicator.Command> context;
+  private final TimerScheduler<SiteReplicator.Command> timers;
+  private final ReplicatorWiring wiring;
+  private final AckedPositions acked;
+  private final Backoff backoff;
+
+  private LinkState state = LinkState.RECOVERING;
+  private long sinceMillis = System.currentTimeMillis();
+  /** Kept across CONNECTING and BACKOFF, so a link that keeps failing shows when it was last up. */
+  private long disconnectedSinceMillis = sinceMillis;
+  private String lastError;
+  private long generation;
+  private UniqueKillSwitch killSwitch;
+
+  LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
+                 ReplicatorWiring wiring, AckedPositions acked) {
+    this.context = context;
+    this.timers = timers;
+    this.wiring = wiring;
+    this.acked = acked;
+    this.backoff = new Backoff(wiring.settings(), wiring.peerAddresses());
+    wiring.metrics().onLinkStateChanged(wiring.peer(), state);
+  }
+
+  /** Recovery is over: a paused link stays down, any other starts from the recovered cursors. */
+  void recovered(ReplicatorState recovered) {
+    if (recovered.paused()) {
+      enter(LinkState.PAUSED);
+    } else {
+      connect(recovered);
+    }
+  }
+
+  void pause() {
+    shutdown();
+    enter(LinkState.PAUSED);
+  }
+
+  /** An operator's retry (resume, forced sync): the error is cleared and backoff starts from its first delay. */
+  void retry(ReplicatorState resumed) {
+    lastError = null;
+    backoff.reset();
+    restart(resumed);
+  }
+
+  /** Restarts without the stopped shards (the read positions leave them out); the others go on from their cursors. */
+  void shardsStopped(String reason, ReplicatorState withStopped) {
+    lastError = reason;
+    restart(withStopped);
+  }
+
+  /** The peer acknowledged: the connection works, so the next failure waits the shortest delay again. */
+  void acked() {
+    backoff.reset();
+  }
+
+  /** An operator's sync of a link that needs no retry. */
+  SyncOutcome.Action sync(boolean force, ReplicatorState current) {
+    if (state == LinkState.BACKOFF) {
+      context.getLog().info("[{}] sync: reconnecting now instead of after backoff", wiring.link());
+      backoff.reset();
+      restart(current);
+      return SyncOutcome.Action.RECONNECTED;
+    }
+    if (force) {
+      context.getLog().info("[{}] forced sync: re-establishing the link from the persisted cursors", wiring.link());
+      restart(current);
+      return SyncOutcome.Action.RESTARTED;
+    }
+    return SyncOutcome.Action.NONE;
+  }
+
+  /** Stopped on a refused batch: only an operator's retry restarts it. */
+  boolean stoppedOnError() {
+    return state == LinkState.STOPPED;
+  }
+
+  void on(SiteReplicator.LinkSignal signal, ReplicatorState current) {
+    if (signal instanceof SiteReplicator.LinkUp up) {
+      up(up.generation());
+    } else if (signal instanceof SiteReplicator.LinkDown down) {
+      down(down.generation(), down.cause());
+    } else if (signal == SiteReplicator.Reconnect.INSTANCE) {
+      reconnect(current);
+    }
+  }
+
+  private void up(long connection) {
+    if (connection == generation && state == LinkState.CONNECTING) {
+      context.getLog().info("[{}] connected to {}", wiring.link(), addressText());
+      lastError = null; // the link works again; stopped shards keep their own reason
+      enter(LinkState.CONNECTED);
+    }
+  }
+
+  private void down(long connection, Throwable cause) {
+    if (connection != generation) {
+      return;
+    }
+    generation++;
+    killSwitch = null;
+    lastError = describe(cause);
+    if (cause instanceof AckSummary.BatchRejectedException) {
+      wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.REJECTED_BY_PEER);
+      context.getLog().error("[{}] link stopped: {}", wiring.link(), lastError);
+      enter(LinkState.STOPPED);
+      return;
+    }
+    wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.LINK_FAILED);
+    Duration delay = backoff.failed(ThreadLocalRandom.current().nextDouble());
+    context.getLog().warn("[{}] link down ({}); reconnect attempt {} to {} in {} ms", wiring.link(), lastError,
+        backoff.attempt(), addressText(), delay.toMillis());
+    enter(LinkState.BACKOFF);
+    timers.startSingleTimer(SiteReplicator.Reconnect.INSTANCE, delay);
+  }
+
+  /** The backoff timer fired; a pause or retry meanwhile cancelled it, but its message may already be queued. */
+  private void reconnect(ReplicatorState current) {
+    if (state == LinkState.BACKOFF) {
+      connect(current);
+    }
+  }
+
+  /** Ends the current connection on purpose: its end is ignored because the generation moves on. */
+  void shutdown() {
+    generation++;
+    timers.cancel(SiteReplicator.Reconnect.INSTANCE);
+    if (killSwitch != null) {
+      killSwitch.shutdown();
+      killSwitch = null;
+    }
+  }
+
+  View view() {
+    return new View(state, sinceMillis, disconnectedSinceMillis, lastError, addressText());
+  }
+
+  private void restart(ReplicatorState current) {
+    shutdown();
+    connect(current);
+  }
+
+  private void connect(ReplicatorState current) {
+    long connection = ++generation;
+    enter(LinkState.CONNECTING);
+    LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, backoff.address(),
+        current.readPositions(), acked, context.getSelf());
+    killSwitch = running.killSwitch();
+    context.pipeToSelf(running.handshake(), (ok, err) -> err == null
+        ? new SiteReplicator.LinkUp(connection)
+        : new SiteReplicator.LinkDown(connection, err));
+    context.pipeToSelf(running.done(), (ok, err) -> new SiteReplicator.LinkDown(connection,
+        err != null ? err : new IllegalStateException("link closed by peer")));
+  }
+
+  private void enter(LinkState next) {
+    if (next != state) {
+      state = next;
+      sinceMillis = System.currentTimeMillis();
+      if (next == LinkState.CONNECTED) {
+        disconnectedSinceMillis = 0;
+      } else if (disconnectedSinceMillis == 0) {
+        disconnectedSinceMillis = sinceMillis;
+      }
+      wiring.metrics().onLinkStateChanged(wiring.peer(), next);
+    }
+  }
+
+  private String addressText() {
+    return backoff.address().getHostString() + ":" + backoff.address().getPort();
+  }
+
+  /** The root cause an operator can act on, past the wrappers futures and streams add. */
+  private static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root
+        && (root instanceof CompletionException || root.getMessage() == null)) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+}

@@ -1,0 +1,113 @@
+package io.cfs.repl.engine.replicator;
+
+import io.cfs.repl.engine.link.ClockOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+
+/**
+ * What the replicator measures about its link, for status and metrics: entries and batches the peer acknowledged and
+ * their rate between lag ticks, the latest lag, and the peer's clock offset. Runtime only: it starts from zero with
+ * the actor. Called only from the replicator's handlers; the time is passed in, so tests need no clock.
+ */
+final class LinkTelemetry {
+  private final ReplicatorWiring wiring;
+  private final AckedPositions acked;
+  private final Executor readExecutor;
+  private final String replicatorNode;
+  private final Logger log;
+
+  private long ackedEntries;
+  private long ackedBatches;
+  private long lastTickMillis;
+  private long ackedAtLastTick;
+  private double ackedPerSecond;
+  private Lag lastLag = Lag.UNMEASURED;
+  private ClockOffset clockSample;
+  private long clockSampleAtMillis;
+
+  /**
+   * @param acked what the peer acknowledged, ahead of the persisted cursors: lag is measured against it
+   * @param readExecutor where lag is measured: a journal read, a database round trip on PostgreSQL
+   * @param replicatorNode the cluster address of the node this replicator runs on
+   */
+  LinkTelemetry(ReplicatorWiring wiring, AckedPositions acked, Executor readExecutor, String replicatorNode,
+                Logger log, long nowMillis) {
+    this.wiring = wiring;
+    this.acked = acked;
+    this.readExecutor = readExecutor;
+    this.replicatorNode = replicatorNode;
+    this.log = log;
+    this.lastTickMillis = nowMillis;
+  }
+
+  void acked(AckSummary acks, long nowMillis) {
+    ackedEntries += acks.entries();
+    ackedBatches += acks.batches();
+    observeClockSkew(acks.clock(), nowMillis);
+  }
+
+  /** The lag timer's tick: the acknowledged-entries rate since the previous tick. */
+  void tick(long nowMillis) {
+    if (nowMillis > lastTickMillis) {
+      ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
+    }
+    lastTickMillis = nowMillis;
+    ackedAtLastTick = ackedEntries;
+  }
+
+  /** Runs off the actor, against the positions the peer acknowledged, which the cursors trail by a persist interval. */
+  CompletableFuture<Lag> measureLag(Map<Integer, Long> cursors) {
+    return CompletableFuture.supplyAsync(
+        () -> Lag.measure(wiring.journal(), acked.atLeast(cursors), System.currentTimeMillis()), readExecutor);
+  }
+
+  /**
+   * Keeps {@code lag} unless a later measurement already arrived (measurements run concurrently and may finish out of
+   * order), and publishes it if the timer asked.
+   */
+  void lagMeasured(Lag lag, Throwable failure, boolean publish, long nowMillis) {
+    if (failure != null) { // the journal closing under a stopping node: the last measurement stands
+      log.debug("[{}] lag not measured: {}", wiring.link(), failure.toString());
+    } else if (lag.measuredAtMillis() >= lastLag.measuredAtMillis()) {
+      lastLag = lag;
+      if (publish) {
+        wiring.metrics().onLag(wiring.peer(), lastLag.entries(), lastLag.millis(nowMillis));
+      }
+    }
+  }
+
+  /** The link with the latest lag measurement (a status request measures afresh; other replies carry the latest). */
+  ReplicatorStatus status(LinkSupervisor.View link, Collection<StoppedShard> stopped) {
+    return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
+        lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
+        link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
+        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress());
+  }
+
+  /**
+   * Keeps the sample with the smallest round trip, re-baselined every clock-skew window (so a changed skew shows
+   * within one window); warns when the skew crosses the threshold, once per crossing.
+   */
+  private void observeClockSkew(ClockOffset sample, long nowMillis) {
+    if (sample == null) return;
+    boolean stale = clockSample == null
+        || nowMillis - clockSampleAtMillis > wiring.settings().clockSkewWindow().toMillis();
+    ClockOffset next = stale ? sample : sample.better(clockSample);
+    if (next == clockSample) return;
+    long threshold = wiring.settings().clockSkewWarn().toMillis();
+    boolean wasOver = clockSample != null && Math.abs(clockSample.offsetMillis()) > threshold;
+    boolean isOver = Math.abs(next.offsetMillis()) > threshold;
+    if (isOver && !wasOver) {
+      log.warn("[{}] clock skew {} ms (round trip {} ms) to the peer exceeds {} ms: check NTP", wiring.link(),
+          next.offsetMillis(), next.roundTripMillis(), threshold);
+    } else if (wasOver && !isOver) {
+      log.info("[{}] clock skew back to {} ms", wiring.link(), next.offsetMillis());
+    }
+    clockSample = next;
+    clockSampleAtMillis = nowMillis;
+  }
+}
