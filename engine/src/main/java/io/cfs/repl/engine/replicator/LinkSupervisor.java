@@ -73,7 +73,8 @@ final class LinkSupervisor {
   /** Restarts without the stopped shards (the read positions leave them out); the others go on from their cursors. */
   void shardsStopped(String reason, ReplicatorState withStopped) {
     lastError = reason;
-    restart(withStopped);
+    // an ack already on its way when the operator paused: the pause holds, resume restarts without the shard
+    if (state != LinkState.PAUSED) restart(withStopped);
   }
 
   /** The peer acknowledged: the connection works, so the next failure waits the shortest delay again. */

@@ -123,6 +123,18 @@ class SiteReplicatorTest {
   }
 
   @Test
+  void aGapAcknowledgedAfterAPauseStopsTheShardAndKeepsTheLinkPaused() {
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+
+    var gap = ack(Map.of(2, 0L), List.of(new Gap(2, 1, 51)));
+
+    assertThat(gap.events()).singleElement().isInstanceOf(ReplicatorEvent.ShardStopped.class);
+    ReplicatorStatus status = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(status.state()).isEqualTo(LinkState.PAUSED);
+    assertThat(status.stoppedShards()).extracting(StoppedShard::shard).containsExactly(2);
+  }
+
+  @Test
   void forcedSyncRetriesStoppedShardsAndKeepsAPause() {
     ack(Map.of(2, 0L), List.of(new Gap(2, 1, 51)));
     var retried = kit.<SyncOutcome>runCommand(replyTo -> new SiteReplicator.Sync(true, replyTo));
