@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.ClosedAfterTest;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +22,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.testkit.TestSubscriber;
 import org.apache.pekko.stream.testkit.javadsl.TestSink;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rules of {@link LocalJournal}, run once per backend: appends durable, dense and safe to retry, refusals that
@@ -41,10 +42,14 @@ abstract class LocalJournalContract {
 
   /** A site of its own for each test: on PostgreSQL the tables outlive the runs. */
   final String site = "j-" + UUID.randomUUID().toString().substring(0, 8);
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  @RegisterExtension
+  final ClosedAfterTest opened = new ClosedAfterTest();
   LocalJournal journal;
 
-  /** Opens a journal of {@link #site} on storage that outlives it, so that opening it again finds what it held. */
+  /**
+   * Opens a journal of {@link #site} on storage that outlives it, so that opening it again finds what it held. The
+   * contract closes the journal; anything else opened for it goes to {@link #opened}.
+   */
   abstract LocalJournal open(JournalSettings settings);
 
   @BeforeAll
@@ -59,23 +64,12 @@ abstract class LocalJournalContract {
 
   @BeforeEach
   void openJournal() {
-    journal = closeAfter(open(LIMITS));
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) opened.get(i).close();
-  }
-
-  /** Closes {@code resource} after the test, once everything opened after it is closed. */
-  <T extends AutoCloseable> T closeAfter(T resource) {
-    opened.add(resource);
-    return resource;
+    journal = opened.add(open(LIMITS));
   }
 
   private void reopen() {
     journal.close();
-    journal = closeAfter(open(LIMITS));
+    journal = opened.add(open(LIMITS));
   }
 
   @Test

@@ -39,10 +39,9 @@ class PostgresJournalTest extends LocalJournalContract {
     return node(PostgresSettings.defaults(), settings);
   }
 
-  /** One node: its own pool and its own journal of the shared site. */
+  /** One node: its own pool (closed after the test) and its own journal of the shared site. */
   private PostgresJournal node(PostgresSettings pg, JournalSettings settings) {
-    PostgresDatabase db = closeAfter(PostgresDatabase.open(pg, "test-" + site));
-    return closeAfter(PostgresJournal.open(db, site, settings));
+    return PostgresJournal.open(opened.add(PostgresDatabase.open(pg, "test-" + site)), site, settings);
   }
 
   @Test
@@ -50,8 +49,8 @@ class PostgresJournalTest extends LocalJournalContract {
     // polling is made too slow to matter: only LISTEN/NOTIFY can deliver within the wait
     PostgresSettings slowPoll = new PostgresSettings(PostgresSettings.defaults().url(), "postgres", "", 4,
         Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(3));
-    PostgresJournal reader = node(slowPoll, JournalSettings.defaults());
-    PostgresJournal writer = node(slowPoll, JournalSettings.defaults());
+    PostgresJournal reader = opened.add(node(slowPoll, JournalSettings.defaults()));
+    PostgresJournal writer = opened.add(node(slowPoll, JournalSettings.defaults()));
     await(writer.append(range(site, 2, 1, 3)));
     TestSubscriber.Probe<List<JournalEntry>> probe = reader.tail(Map.of(), 100, Long.MAX_VALUE)
         .runWith(TestSink.create(testKit.system()), testKit.system());
@@ -65,7 +64,7 @@ class PostgresJournalTest extends LocalJournalContract {
 
   @Test
   void twoNodesRacingOnTheSameShardKeepItDenseAndEveryAcknowledgedEntry() throws Exception {
-    PostgresJournal other = node(PostgresSettings.defaults(), JournalSettings.defaults());
+    PostgresJournal other = opened.add(node(PostgresSettings.defaults(), JournalSettings.defaults()));
     List<CompletionStage<AppendResult>> mine = new ArrayList<>();
     List<CompletionStage<AppendResult>> theirs = new ArrayList<>();
     List<List<JournalEntry>> otherCalls = new ArrayList<>();
