@@ -60,11 +60,6 @@ public abstract class ForwardingJournal implements LocalJournal {
   }
 
   @Override
-  public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    return journal.source(shard, fromSeq);
-  }
-
-  @Override
   public OptionalLong hlcAt(int shard, long seq) {
     return journal.hlcAt(shard, seq);
   }

@@ -49,12 +49,10 @@ public interface LocalJournal extends AutoCloseable {
   /**
    * A source that tails the journal from the given positions: emits non-empty batches (bounded as in
    * {@link #readBatch}) as demand allows, and when caught up waits for the next append instead of polling hot.
-   * Never completes on its own.
+   * Never completes on its own; fails when the journal closes. Its reads block, so run it on a blocking dispatcher
+   * ({@code .async(dispatcher, 1)}).
    */
   Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes);
-
-  /** Tails one shard from {@code fromSeq} (inclusive), entry by entry with backpressure. */
-  Source<JournalEntry, NotUsed> source(int shard, long fromSeq);
 
   /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */
   java.util.OptionalLong hlcAt(int shard, long seq);

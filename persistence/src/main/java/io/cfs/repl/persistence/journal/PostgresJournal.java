@@ -12,19 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -59,7 +52,8 @@ public final class PostgresJournal implements LocalJournal {
   private final GroupCommitWriter writer;
   private final AppendListener listener;
   private final Lifecycle lifecycle;
-  private final AtomicInteger rotation = new AtomicInteger();
+  private final PostgresJournalReads reads;
+  private final FairBatchReader batchReader = new FairBatchReader();
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
 
   private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings) {
@@ -68,6 +62,7 @@ public final class PostgresJournal implements LocalJournal {
     this.settings = settings;
     this.writer = new GroupCommitWriter(localSite, settings, this::commit);
     this.lifecycle = new Lifecycle("journal of " + localSite);
+    this.reads = new PostgresJournalReads(db, localSite, lifecycle);
     this.listener = new AppendListener(db, channel(localSite), db.settings().tailPollInterval(), this::wakeTails);
   }
 
@@ -203,126 +198,23 @@ public final class PostgresJournal implements LocalJournal {
 
   @Override
   public long headSeq(int shard) {
-    return query("SELECT head FROM cfs_journal_heads WHERE site = ? AND shard = ?", st -> st.setInt(2, shard),
-        rs -> rs.next() ? rs.getLong(1) : 0L);
+    return reads.headSeq(shard);
   }
 
   @Override
   public Map<Integer, Long> heads() {
-    return query("SELECT shard, head FROM cfs_journal_heads WHERE site = ? AND head > 0", st -> { }, rs -> {
-      Map<Integer, Long> heads = new TreeMap<>();
-      while (rs.next()) heads.put(rs.getInt(1), rs.getLong(2));
-      return heads;
-    });
+    return reads.heads();
   }
 
   @Override
   public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
-    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
-    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    return query("SELECT entry FROM cfs_journal WHERE site = ? AND shard = ? AND seq >= ? ORDER BY seq LIMIT ?",
-        st -> {
-          st.setInt(2, shard);
-          st.setLong(3, fromSeq);
-          st.setInt(4, maxEntries);
-        }, PostgresJournal::entries);
+    return reads.read(shard, fromSeq, maxEntries);
   }
 
-  /**
-   * Fair across shards as {@link FairBatchReader}: every shard with entries beyond its position gets an equal share
-   * of the entry budget in a first query, and what is left goes to the shards that have more in a second one. Rows
-   * come interleaved by distance from their position, from a start that rotates between calls, so the byte budget
-   * and a batch smaller than the number of waiting shards cut evenly too. The first entry is always taken, so an
-   * oversized entry cannot block a tail. Within the batch each shard's entries are in seq order.
-   */
+  /** At most three queries whatever the number of shards: the heads, then one per pass of the reader. */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
-    Map<Integer, Long> from = new LinkedHashMap<>();
-    heads().forEach((shard, head) -> {
-      long position = positions.getOrDefault(shard, 0L);
-      if (head > position) from.put(shard, position);
-    });
-    if (from.isEmpty()) return List.of();
-    List<Integer> waiting = new ArrayList<>(from.keySet());
-    Collections.rotate(waiting, -Math.floorMod(rotation.get(), waiting.size()));
-    BatchBudget budget = new BatchBudget(maxEntries, maxBytes);
-    Set<Integer> served = new HashSet<>();
-    List<Integer> more = take(waiting, from, ceilDiv(maxEntries, waiting.size()), budget, served);
-    if (!more.isEmpty() && !budget.exhausted()) take(more, from, budget.entriesLeft(), budget, served);
-    rotation.addAndGet(served.size());
-    return budget.batch;
-  }
-
-  /**
-   * Reads up to {@code share} entries of each shard past {@code from} (advanced as entries are taken) within the
-   * budget; returns the shards that had a full share, so may hold more.
-   */
-  private List<Integer> take(List<Integer> shards, Map<Integer, Long> from, int share, BatchBudget budget,
-                             Set<Integer> served) {
-    List<Long> positions = shards.stream().map(from::get).toList();
-    Integer[] order = new Integer[shards.size()];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    List<byte[]> rows = rawQuery("SELECT j.entry FROM unnest(?::int4[], ?::int8[], ?::int4[]) AS p(shard, pos, ord) "
-            + "CROSS JOIN LATERAL (SELECT entry, seq FROM cfs_journal WHERE site = ? AND shard = p.shard "
-            + "AND seq > p.pos ORDER BY seq LIMIT ?) j ORDER BY j.seq - p.pos, p.ord",
-        st -> {
-          Connection c = st.getConnection();
-          st.setArray(1, c.createArrayOf("int4", shards.toArray()));
-          st.setArray(2, c.createArrayOf("int8", positions.toArray()));
-          st.setArray(3, c.createArrayOf("int4", order));
-          st.setString(4, localSite);
-          st.setInt(5, share);
-        }, rs -> {
-          List<byte[]> out = new ArrayList<>();
-          while (rs.next()) out.add(rs.getBytes(1));
-          return out;
-        });
-    Map<Integer, Integer> taken = new HashMap<>();
-    for (byte[] row : rows) {
-      if (!budget.admits(row.length)) break;
-      JournalEntry e = EntryCodec.decode(row);
-      budget.add(e, row.length);
-      from.put(e.shard(), e.seq());
-      taken.merge(e.shard(), 1, Integer::sum);
-      served.add(e.shard());
-    }
-    return shards.stream().filter(shard -> taken.getOrDefault(shard, 0) == share).toList();
-  }
-
-  private static int ceilDiv(int x, int n) {
-    return (x + n - 1) / n;
-  }
-
-  /** Entries taken so far and what the count and byte bounds still allow. */
-  private static final class BatchBudget {
-    final List<JournalEntry> batch = new ArrayList<>();
-    final int maxEntries;
-    final long maxBytes;
-    long bytes;
-
-    BatchBudget(int maxEntries, long maxBytes) {
-      this.maxEntries = maxEntries;
-      this.maxBytes = maxBytes;
-    }
-
-    boolean admits(int size) {
-      return batch.isEmpty() || (batch.size() < maxEntries && bytes + size <= maxBytes);
-    }
-
-    void add(JournalEntry e, int size) {
-      batch.add(e);
-      bytes += size;
-    }
-
-    boolean exhausted() {
-      return batch.size() >= maxEntries || bytes >= maxBytes;
-    }
-
-    int entriesLeft() {
-      return maxEntries - batch.size();
-    }
+    return batchReader.read(heads(), positions, maxEntries, maxBytes, reads);
   }
 
   @Override
@@ -331,78 +223,13 @@ public final class PostgresJournal implements LocalJournal {
   }
 
   @Override
-  public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    return TailStage.entries(this, shard, fromSeq, () -> nextAppend);
-  }
-
-  @Override
   public OptionalLong hlcAt(int shard, long seq) {
-    if (seq < 1) return OptionalLong.empty();
-    return query("SELECT hlc FROM cfs_journal WHERE site = ? AND shard = ? AND seq = ?", st -> {
-      st.setInt(2, shard);
-      st.setLong(3, seq);
-    }, rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
+    return reads.hlcAt(shard, seq);
   }
 
-  /** One round trip: every shard's head beside its position, and the hlc of the first entry past it. */
   @Override
   public JournalLag lagBehind(Map<Integer, Long> positions) {
-    List<Integer> shards = new ArrayList<>(positions.keySet());
-    List<Long> seqs = shards.stream().map(positions::get).toList();
-    return rawQuery("SELECT h.head - COALESCE(p.pos, 0), (SELECT j.hlc FROM cfs_journal j WHERE j.site = h.site "
-            + "AND j.shard = h.shard AND j.seq = COALESCE(p.pos, 0) + 1) FROM cfs_journal_heads h "
-            + "LEFT JOIN unnest(?::int4[], ?::int8[]) AS p(shard, pos) ON p.shard = h.shard "
-            + "WHERE h.site = ? AND h.head > COALESCE(p.pos, 0)",
-        st -> {
-          Connection c = st.getConnection();
-          st.setArray(1, c.createArrayOf("int4", shards.toArray()));
-          st.setArray(2, c.createArrayOf("int8", seqs.toArray()));
-          st.setString(3, localSite);
-        }, rs -> {
-          long entries = 0;
-          long oldest = 0;
-          while (rs.next()) {
-            entries += rs.getLong(1);
-            long hlc = rs.getLong(2);
-            if (!rs.wasNull() && (oldest == 0 || hlc < oldest)) oldest = hlc;
-          }
-          return new JournalLag(entries, oldest);
-        });
-  }
-
-  private static List<JournalEntry> entries(ResultSet rs) throws SQLException {
-    List<JournalEntry> out = new ArrayList<>();
-    while (rs.next()) out.add(EntryCodec.decode(rs.getBytes(1)));
-    return out;
-  }
-
-  @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement st) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface Reader<T> {
-    T read(ResultSet rs) throws SQLException;
-  }
-
-  /** A read whose first parameter is this site. */
-  private <T> T query(String sql, Binder binder, Reader<T> reader) {
-    return rawQuery(sql, st -> {
-      st.setString(1, localSite);
-      binder.bind(st);
-    }, reader);
-  }
-
-  private <T> T rawQuery(String sql, Binder binder, Reader<T> reader) {
-    return lifecycle.guarded(() -> db.withConnection(c -> {
-      try (PreparedStatement st = c.prepareStatement(sql)) {
-        binder.bind(st);
-        try (ResultSet rs = st.executeQuery()) {
-          return reader.read(rs);
-        }
-      }
-    }));
+    return reads.lagBehind(positions);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.EntryCodec;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -182,30 +183,25 @@ public final class RocksDbJournal implements LocalJournal {
   public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
     AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    long head = headSeq(shard);
+    ShardScan.Range range = new ShardScan.Range(shard, fromSeq, headSeq(shard));
     return withDb(db -> {
-      try (RocksIterator it = db.newIterator()) {
-        return FairBatchReader.scan(it, shard, fromSeq, head, maxEntries);
+      List<JournalEntry> entries = new ArrayList<>();
+      try (ShardScan.Pass pass = new RocksDbShardScan(db).open(List.of(range), maxEntries)) {
+        pass.scan(range, maxEntries, entries::add);
       }
+      return entries;
     });
   }
 
+  /** Reads only up to the heads, which the writer advances after the write returned: durable entries only. */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
-    return withDb(db -> batchReader.read(db, heads, positions, maxEntries, maxBytes));
+    return withDb(db -> batchReader.read(heads, positions, maxEntries, maxBytes, new RocksDbShardScan(db)));
   }
 
-  /** See {@link TailStage}: reads run inside the stage, on the dispatcher the stream runs on. */
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
     return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
-  }
-
-  @Override
-  public Source<JournalEntry, NotUsed> source(int shard, long fromSeq) {
-    return TailStage.entries(this, shard, fromSeq, () -> nextAppend);
   }
 
   @Override
@@ -213,20 +209,6 @@ public final class RocksDbJournal implements LocalJournal {
     if (seq < 1 || seq > headSeq(shard)) return OptionalLong.empty();
     byte[] value = withDb(db -> db.get(JournalKeys.key(shard, seq)));
     return value == null ? OptionalLong.empty() : OptionalLong.of(EntryCodec.decode(value).hlc());
-  }
-
-  /**
-   * Journal GC: deletes the entries of {@code shard} below {@code seq}, to be called once every peer has acknowledged
-   * {@code seq - 1}. The head entry is always kept, so that a reopen still recovers the head. Afterwards reads from
-   * below the horizon start at the horizon; a reader that needs density checks the first seq it gets.
-   */
-  public void truncateBelow(int shard, long seq) {
-    long end = Math.min(seq, headSeq(shard));
-    if (end <= 1) return;
-    withDb(db -> {
-      db.deleteRange(writeOptions, JournalKeys.key(shard, 0), JournalKeys.key(shard, end));
-      return null;
-    });
   }
 
   private <T> T withDb(DbAction<T> action) {

@@ -25,9 +25,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * next-append signal and reads again when that fires (if still pulled), so an idle tail costs nothing. The signal
  * is taken before reading, so an append that lands between the read and the registration still wakes it.
  *
- * <p>Reads run inside the stage, on the stream's dispatcher: a RocksDB seek plus scan of recent entries is served from
- * memtables and block cache in microseconds. A tail of a peer far behind reads from disk; run such a stream on a
- * dedicated dispatcher ({@code ActorAttributes.dispatcher}) if that matters.
+ * <p>Reads run inside the stage, on whatever dispatcher runs it, and they block: a round trip to PostgreSQL, or a
+ * RocksDB read from disk for a peer far behind. So its consumers give it an island of its own on a blocking
+ * dispatcher: the engine's links and local applier apply {@code .async(read-dispatcher, 1)} directly to the tail
+ * ({@code cfs-repl.replicator.read-dispatcher}, by default {@code cfs-repl.blocking-dispatcher}), which also lets the
+ * tail read one batch ahead of its consumer.
  */
 final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
   private final Outlet<List<JournalEntry>> out = Outlet.create("JournalTail.out");
@@ -48,9 +50,6 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
     this.nextAppend = nextAppend;
   }
 
-  /** Entries read ahead by {@link #entries}: at most one batch is buffered beyond demand. */
-  private static final int SOURCE_BATCH = 256;
-
   /** {@link LocalJournal#tail} of {@code journal}, woken by {@code nextAppend}. */
   static Source<List<JournalEntry>, NotUsed> batches(LocalJournal journal, Map<Integer, Long> positions,
                                                      int maxEntries, long maxBytes,
@@ -58,15 +57,6 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
     AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
     return Source.fromGraph(new TailStage(positions, p -> journal.readBatch(p, maxEntries, maxBytes), nextAppend));
-  }
-
-  /** {@link LocalJournal#source} of {@code journal}, woken by {@code nextAppend}. */
-  static Source<JournalEntry, NotUsed> entries(LocalJournal journal, int shard, long fromSeq,
-                                               Supplier<CompletionStage<Void>> nextAppend) {
-    AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
-    return Source.fromGraph(new TailStage(Map.of(shard, fromSeq - 1),
-            p -> journal.read(shard, p.get(shard) + 1, SOURCE_BATCH), nextAppend))
-        .mapConcat(batch -> batch);
   }
 
   @Override

@@ -107,4 +107,20 @@ class GroupCommitTest {
     assertEquals(5, group.size());
     assertEquals(Map.of(1, 7L, 2, 1L), group.heads());
   }
+
+  /** Nothing deletes journal entries today; should anything ever, a retry from below what is held is refused. */
+  @Test
+  void pendingGroupRefusesASeqNoLongerHeldAsARegression() {
+    Map<Long, JournalEntry> stored = new HashMap<>();
+    range(SITE, 1, 8, 10).forEach(e -> stored.put(e.seq(), e));
+    PendingGroup group = new PendingGroup(shard -> 10L, (shard, seq) -> stored.get(seq));
+
+    AppendRejectedException refused = assertThrows(AppendRejectedException.class,
+        () -> group.admit(List.of(entry(SITE, 1, 3))));
+    assertEquals(Reason.REGRESSION, refused.reason(), refused.getMessage());
+    assertEquals(1, refused.shard());
+    assertEquals(3, refused.seq());
+    assertEquals(0, group.size());
+    assertEquals(new AppendResult(1, 3, Map.of(1, 11L)), group.admit(range(SITE, 1, 8, 11)));
+  }
 }

@@ -1,9 +1,7 @@
 package io.cfs.repl.persistence.journal;
 
-import static io.cfs.repl.model.entry.TestEntries.entry;
 import static io.cfs.repl.model.entry.TestEntries.range;
 import static io.cfs.repl.persistence.journal.JournalTesting.await;
-import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,156 +12,36 @@ import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.testkit.TestSubscriber;
 import org.apache.pekko.stream.testkit.javadsl.TestSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The journal on PostgreSQL, alone and shared by two "nodes" (two pools, two journals of one site). NEEDS PostgreSQL
- * on 127.0.0.1:5432 with trust auth and a database "test" ({@code .ci/run} starts it). Each test uses a site id of its
- * own because the tables outlive the run.
+ * The journal rules on PostgreSQL, and what only a journal shared by several nodes does: the journal alone, and two
+ * "nodes" (two pools, two journals of one site). NEEDS PostgreSQL on 127.0.0.1:5432 with trust auth and a database
+ * "test" ({@code .ci/run} starts it). Each test uses a site id of its own because the tables outlive the run.
  */
 @Tag("postgres")
-class PostgresJournalTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Duration QUIET = Duration.ofMillis(300);
-  private static final JournalSettings LIMITS = new JournalSettings(64, 100, true,
-      JournalSettings.defaults().rocksdb());
-  private static final ActorTestKit testKit = ActorTestKit.create();
+class PostgresJournalTest extends LocalJournalContract {
 
-  private final String site = "pgj-" + UUID.randomUUID().toString().substring(0, 8);
-  private final List<AutoCloseable> opened = new ArrayList<>();
-  private PostgresJournal journal;
-
-  @BeforeEach
-  void open() {
-    journal = node(PostgresSettings.defaults(), JournalSettings.defaults());
+  @Override
+  LocalJournal open(JournalSettings settings) {
+    return node(PostgresSettings.defaults(), settings);
   }
 
-  @AfterEach
-  void close() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) opened.get(i).close();
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
-
-  /** One node: its own pool and its own journal of the shared site. */
+  /** One node: its own pool (closed after the test) and its own journal of the shared site. */
   private PostgresJournal node(PostgresSettings pg, JournalSettings settings) {
-    PostgresDatabase db = PostgresDatabase.open(pg, "test-" + site);
-    opened.add(db);
-    PostgresJournal j = PostgresJournal.open(db, site, settings);
-    opened.add(j);
-    return j;
-  }
-
-  @Test
-  void appendsAreReadBackWithHeadsAndHlc() {
-    AppendResult result = await(journal.append(range(site, 3, 1, 50)));
-
-    assertEquals(new AppendResult(50, 0, Map.of(3, 50L)), result);
-    assertEquals(50, journal.headSeq(3));
-    assertEquals(0, journal.headSeq(4));
-    assertEquals(Map.of(3, 50L), journal.heads());
-    assertEquals(range(site, 3, 11, 20), journal.read(3, 11, 10));
-    assertEquals(OptionalLong.of(entry(site, 3, 7).hlc()), journal.hlcAt(3, 7));
-    assertEquals(OptionalLong.empty(), journal.hlcAt(3, 51));
-  }
-
-  @Test
-  void lagBehindPositionsIsOneQueryThatAgreesWithTheEmbeddedJournal(@TempDir Path dir) {
-    try (RocksDbJournal embedded = RocksDbJournal.open(dir, site, JournalSettings.defaults())) {
-      for (LocalJournal j : List.of(journal, embedded)) {
-        await(j.append(range(site, 0, 1, 30)));
-        await(j.append(range(site, 1, 1, 5)));
-        await(j.append(range(site, 7, 1, 12)));
-      }
-      Map<Integer, Long> positions = Map.of(0, 10L, 1, 5L, 9, 3L); // shard 7 absent: from 0
-
-      JournalLag lag = journal.lagBehind(positions);
-
-      assertEquals(new JournalLag(20 + 12, Math.min(entry(site, 0, 11).hlc(), entry(site, 7, 1).hlc())), lag);
-      assertEquals(embedded.lagBehind(positions), lag);
-      assertEquals(JournalLag.NONE, journal.lagBehind(Map.of(0, 30L, 1, 5L, 7, 12L)));
-    }
-  }
-
-  @Test
-  void retryIsIdempotentAndRefusalsWriteNothing() {
-    await(journal.append(range(site, 0, 1, 10)));
-
-    assertEquals(new AppendResult(5, 10, Map.of(0, 15L)), await(journal.append(range(site, 0, 1, 15))));
-    assertRefused(journal.append(range(site, 0, 17, 18)), Reason.GAP, 17);
-    assertRefused(journal.append(List.of(JournalEntry.of(site, 0, 5, 1, Op.WRITE, 1, 1,
-        "other".getBytes(StandardCharsets.UTF_8)))), Reason.CONFLICTING_DUPLICATE, 5);
-    assertRefused(journal.append(range("elsewhere", 0, 16, 16)), Reason.WRONG_ORIGIN, 16);
-    assertEquals(15, journal.headSeq(0), "no refused call wrote anything");
-    assertEquals(range(site, 0, 1, 15), journal.read(0, 1, 100));
-  }
-
-  @Test
-  void oversizedCallsAreRefusedBeforeTheDatabase() {
-    PostgresJournal small = node(PostgresSettings.defaults(), LIMITS);
-    assertRefused(small.append(range(site, 0, 1, 101)), Reason.BATCH_TOO_LARGE, 1);
-    assertRefused(small.append(List.of(JournalEntry.of(site, 0, 1, 1, Op.WRITE, 1, 1, new byte[65]))),
-        Reason.PAYLOAD_TOO_LARGE, 1);
-    assertEquals(Map.of(), small.heads());
-  }
-
-  @Test
-  void aHotShardDoesNotStarveASmallOne() {
-    for (long from = 1; from <= 5_000; from += 1_000) await(journal.append(range(site, 0, from, from + 999)));
-    await(journal.append(range(site, 1, 1, 10)));
-
-    List<JournalEntry> batch = journal.readBatch(Map.of(), 1_000, Long.MAX_VALUE);
-
-    assertEquals(1_000, batch.size());
-    assertEquals(range(site, 1, 1, 10), ofShard(batch, 1));
-    assertEquals(range(site, 0, 1, 990), ofShard(batch, 0), "the hot shard fills the rest, in seq order");
-  }
-
-  @Test
-  void whenMoreShardsWaitThanABatchHoldsTheStartRotates() {
-    for (int shard = 0; shard < 20; shard++) await(journal.append(range(site, shard, 1, 5)));
-    Set<Integer> served = new HashSet<>();
-    for (int call = 0; call < 2; call++) {
-      List<JournalEntry> batch = journal.readBatch(Map.of(), 10, Long.MAX_VALUE);
-      assertEquals(10, batch.size());
-      batch.forEach(e -> served.add(e.shard()));
-    }
-    assertEquals(20, served.size(), "two batches of ten from the same positions reach all twenty shards");
-  }
-
-  @Test
-  void boundedByBytesAndPositionsButNeverEmptyWhenEntriesWait() {
-    await(journal.append(range(site, 0, 1, 100)));
-    await(journal.append(range(site, 1, 1, 100)));
-
-    assertEquals(1, journal.readBatch(Map.of(), 100, 1).size(), "one entry even past the byte budget");
-    List<JournalEntry> rest = journal.readBatch(Map.of(0, 100L, 1, 95L), 100, Long.MAX_VALUE);
-    assertEquals(range(site, 1, 96, 100), rest);
-    assertEquals(List.of(), journal.readBatch(Map.of(0, 100L, 1, 100L), 100, Long.MAX_VALUE));
+    return PostgresJournal.open(opened.add(PostgresDatabase.open(pg, "test-" + site)), site, settings);
   }
 
   @Test
@@ -171,8 +49,8 @@ class PostgresJournalTest {
     // polling is made too slow to matter: only LISTEN/NOTIFY can deliver within the wait
     PostgresSettings slowPoll = new PostgresSettings(PostgresSettings.defaults().url(), "postgres", "", 4,
         Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(3));
-    PostgresJournal reader = node(slowPoll, JournalSettings.defaults());
-    PostgresJournal writer = node(slowPoll, JournalSettings.defaults());
+    PostgresJournal reader = opened.add(node(slowPoll, JournalSettings.defaults()));
+    PostgresJournal writer = opened.add(node(slowPoll, JournalSettings.defaults()));
     await(writer.append(range(site, 2, 1, 3)));
     TestSubscriber.Probe<List<JournalEntry>> probe = reader.tail(Map.of(), 100, Long.MAX_VALUE)
         .runWith(TestSink.create(testKit.system()), testKit.system());
@@ -186,7 +64,7 @@ class PostgresJournalTest {
 
   @Test
   void twoNodesRacingOnTheSameShardKeepItDenseAndEveryAcknowledgedEntry() throws Exception {
-    PostgresJournal other = node(PostgresSettings.defaults(), JournalSettings.defaults());
+    PostgresJournal other = opened.add(node(PostgresSettings.defaults(), JournalSettings.defaults()));
     List<CompletionStage<AppendResult>> mine = new ArrayList<>();
     List<CompletionStage<AppendResult>> theirs = new ArrayList<>();
     List<List<JournalEntry>> otherCalls = new ArrayList<>();
@@ -228,20 +106,10 @@ class PostgresJournalTest {
     }
   }
 
+  /** Heads live in the database here, so unlike the embedded journal's they are refused once closed. */
   @Test
-  void closedJournalRefusesAppendsAndReads() {
+  void aClosedJournalRefusesHeadReadsToo() {
     journal.close();
-    assertEquals(Reason.CLOSED, rejection(journal.append(range(site, 0, 1, 1))).reason());
     assertThrows(IllegalStateException.class, () -> journal.headSeq(0));
-  }
-
-  private static void assertRefused(CompletionStage<?> stage, Reason reason, long seq) {
-    AppendRejectedException refused = rejection(stage);
-    assertEquals(reason, refused.reason(), refused.getMessage());
-    assertEquals(seq, refused.seq());
-  }
-
-  private static List<JournalEntry> ofShard(List<JournalEntry> batch, int shard) {
-    return batch.stream().filter(e -> e.shard() == shard).collect(Collectors.toList());
   }
 }

@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
-import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,25 +26,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link PostgresMetadataStore} on a real database, checked against the invariants of {@link MetadataStore} and
+ * The metadata store rules on PostgreSQL, and what only a store shared by the nodes of a site does; also checked
  * against {@link RocksDbMetadataStore} fed the same batches. NEEDS PostgreSQL on 127.0.0.1:5432 with trust auth and a
- * database "test" ({@code .ci/run} starts it). Every test uses its own site id, because the tables outlive the runs.
+ * database "test" ({@code .ci/run} starts it). Every test uses site ids of its own, because the tables outlive the
+ * runs.
  */
 @Tag("postgres")
-class PostgresMetadataStoreTest {
-  private static final String A = "site-a";
-  private static final String B = "site-b";
+class PostgresMetadataStoreTest extends MetadataStoreContract {
   private static final List<String> ORIGINS = List.of(A, B, "site-c");
-  private static final long INODE = 42;
-  private static final int SHARDS = 4;
   /** Shared inodes, so that origins overwrite, delete and lose against each other; both signs and the extremes. */
   private static final List<Long> INODE_POOL = inodePool();
   private static final int MAX_BATCH = 40;
@@ -57,8 +50,8 @@ class PostgresMetadataStoreTest {
 
   @TempDir
   Path dir;
-  private String site;
-  private PostgresMetadataStore store;
+  /** Sites of this test: the store called "one" is the site {@code prefix + "-one"}. */
+  private final String prefix = newSite();
 
   @BeforeAll
   static void connect() {
@@ -70,36 +63,22 @@ class PostgresMetadataStoreTest {
     db.close();
   }
 
-  @BeforeEach
-  void open() {
-    site = newSite();
-    store = PostgresMetadataStore.open(db, site, StoreSettings.defaults());
+  @Override
+  MetadataStore open(String name) {
+    return PostgresMetadataStore.open(db, prefix + "-" + name, StoreSettings.defaults());
   }
 
-  @AfterEach
-  void close() {
-    store.close();
+  /** The site of the store under test. */
+  private String site() {
+    return prefix + "-one";
   }
 
   @Test
-  void appliedValuesAndWatermarksAreReadFromTheTablesByEveryStoreOfTheSite() {
-    ApplyResult result = store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1"),
-        change(A, 1, 2, 20, Op.SETATTR, INODE, "a2"), change(A, 2, 1, 15, Op.MKDIR, 7, "dir")));
+  void everyStoreOfTheSiteReadsAndWritesTheSameTablesAndNoOtherSiteSeesThem() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1"), change(A, 1, 2, 20, Op.SETATTR, INODE, "a2"),
+        change(A, 2, 1, 15, Op.MKDIR, 7, "dir")));
 
-    assertEquals(new ApplyResult(3, 0, 0, Map.of(1, 2L, 2, 1L), List.of()), result);
-    StoredValue held = store.get(INODE).orElseThrow();
-    assertEquals(new Version(20, A), held.version());
-    assertEquals(Op.SETATTR, held.op());
-    assertEquals(1, held.shard());
-    assertEquals("a2", new String(held.payload(), StandardCharsets.UTF_8));
-    assertEquals(Optional.empty(), store.get(INODE + 1));
-    assertEquals(2, store.watermark(A, 1));
-    assertEquals(0, store.watermark(A, 3));
-    assertEquals(0, store.watermark(B, 1));
-    assertEquals(Map.of(1, 2L, 2, 1L), store.watermarks(A));
-    assertEquals(Map.of(), store.watermarks(B));
-
-    try (PostgresMetadataStore otherNode = PostgresMetadataStore.open(db, site, StoreSettings.defaults())) {
+    try (PostgresMetadataStore otherNode = PostgresMetadataStore.open(db, site(), StoreSettings.defaults())) {
       assertEquals(store.digest(), otherNode.digest());
       assertEquals(1, otherNode.apply(A, List.of(change(A, 1, 3, 30, Op.UNLINK, INODE, "")), Durability.ASYNC)
           .applied());
@@ -114,62 +93,17 @@ class PostgresMetadataStoreTest {
     }
   }
 
+  /** Watermarks are read from the tables here, so unlike the embedded store's they are refused once closed. */
   @Test
-  void reapplyingABatchChangesNothing() {
-    List<JournalEntry> batch = new ArrayList<>(range(A, 1, 1, 50));
-    batch.addAll(range(A, 2, 1, 50));
-    batch.add(change(A, 3, 1, 10, Op.CREATE, INODE, "a"));
-    store.apply(B, List.of(change(B, 3, 1, 20, Op.WRITE, INODE, "b")));
-    assertEquals(101, store.apply(A, batch).applied());
-    StoreDigest digest = store.digest();
-    List<LwwLoser> losers = store.losers(Integer.MAX_VALUE);
+  void aClosedStoreAlsoRefusesWatermarkReadsAndLeavesThePoolOpen() {
+    store.apply(A, range(A, 1, 1, 3));
+    store.close();
 
-    ApplyResult again = store.apply(A, batch);
-
-    assertEquals(new ApplyResult(0, 101, 0, Map.of(1, 50L, 2, 50L, 3, 1L), List.of()), again);
-    assertEquals(digest, store.digest());
-    assertEquals(101, digest.inodes());
-    assertEquals(1, losers.size());
-    assertEquals(losers, store.losers(Integer.MAX_VALUE), "no loser recorded twice");
-  }
-
-  @Test
-  void aGapRefusesOnlyItsShard() {
-    StoreScenarios.aGapRefusesOnlyItsShard(store, A);
-  }
-
-  @Test
-  void lastWriterWinsAcrossOriginsAndATombstoneIsNotResurrected() {
-    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a")));
-    ApplyResult newer = store.apply(B, List.of(change(B, 1, 1, 20, Op.WRITE, INODE, "b")));
-    store.apply(A, List.of(change(A, 1, 2, 40, Op.UNLINK, INODE, "")));
-    ApplyResult stale = store.apply(B, List.of(change(B, 1, 2, 30, Op.WRITE, INODE, "stale")));
-
-    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), newer);
-    assertEquals(new ApplyResult(1, 0, 1, Map.of(1, 2L), List.of()), stale, "a losing entry still advances");
-    StoredValue held = store.get(INODE).orElseThrow();
-    assertTrue(held.tombstone());
-    assertEquals(Op.UNLINK, held.op());
-    assertEquals(new Version(40, A), held.version());
-    List<LwwLoser> losers = store.losers(10);
-    assertEquals(List.of(new Version(10, A), new Version(20, B), new Version(30, B)),
-        losers.stream().map(LwwLoser::loser).toList(), "replaced values and the stale entry, in recording order");
-    assertEquals(List.of(new Version(20, B), new Version(40, A), new Version(40, A)),
-        losers.stream().map(LwwLoser::winner).toList());
-    assertEquals(INODE, losers.get(2).inodeId());
-    assertEquals(1, losers.get(2).shard());
-    assertEquals(List.of(losers.get(0)), store.losers(1));
-    assertEquals(List.of(), store.losers(0));
-  }
-
-  @Test
-  void aBatchMustComeFromTheOriginItNames() {
-    List<JournalEntry> mixed = List.of(change(A, 1, 1, 10, Op.CREATE, 1, "a"), change(B, 1, 1, 10, Op.CREATE, 2, "b"));
-    assertThrows(IllegalArgumentException.class, () -> store.apply(A, mixed));
-    assertThrows(IllegalArgumentException.class, () -> store.apply(" ", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> store.losers(-1));
-    assertEquals(0, store.digest().inodes());
-    assertEquals(Map.of(), store.watermarks(A));
+    assertThrows(IllegalStateException.class, () -> store.watermark(A, 1));
+    assertThrows(IllegalStateException.class, () -> store.watermarks(A));
+    try (PostgresMetadataStore reopened = PostgresMetadataStore.open(db, site(), StoreSettings.defaults())) {
+      assertEquals(3, reopened.watermark(A, 1));
+    }
   }
 
   /**
@@ -181,7 +115,7 @@ class PostgresMetadataStoreTest {
     System.out.println("PostgresMetadataStoreTest seed " + SEED);
     Random random = new Random(SEED);
     Map<String, List<JournalEntry>> journals = new HashMap<>();
-    ORIGINS.forEach(origin -> journals.put(origin, journal(origin, 600, random)));
+    ORIGINS.forEach(origin -> journals.put(origin, history(origin, 600, INODE_POOL, random)));
     List<Delivery> deliveries = deliveries(journals, random);
 
     try (RocksDbMetadataStore rocks = RocksDbMetadataStore.open(dir.resolve("rocks"), StoreSettings.defaults())) {
@@ -192,7 +126,7 @@ class PostgresMetadataStoreTest {
 
       StoreDigest digest = rocks.digest();
       assertEquals(digest, store.digest(), "seed " + SEED);
-      assertEquals(SHARDS, digest.shards().size());
+      assertEquals(HISTORY_SHARDS, digest.shards().size());
       assertTrue(digest.inodes() > INODE_POOL.size() / 2, "the history touched most inodes");
       List<LwwLoser> losers = rocks.losers(Integer.MAX_VALUE);
       assertTrue(losers.size() > 0, "the history has concurrent writes");
@@ -216,9 +150,9 @@ class PostgresMetadataStoreTest {
   @Test
   void twoNodesOfASiteApplyingTheSameEntriesConcurrentlyApplyEachOnce() throws Exception {
     Random random = new Random(SEED + 1);
-    Map<String, List<JournalEntry>> journals = Map.of(A, journal(A, 1_500, random), B, journal(B, 1_500, random));
+    Map<String, List<JournalEntry>> journals = Map.of(A, history(A, 1_500, INODE_POOL, random), B, history(B, 1_500, INODE_POOL, random));
     try (PostgresDatabase secondPool = PostgresDatabase.open(PostgresSettings.defaults(), "pg-store-test-2");
-         PostgresMetadataStore secondNode = PostgresMetadataStore.open(secondPool, site, StoreSettings.defaults());
+         PostgresMetadataStore secondNode = PostgresMetadataStore.open(secondPool, site(), StoreSettings.defaults());
          RocksDbMetadataStore reference = RocksDbMetadataStore.open(dir.resolve("ref"), StoreSettings.defaults())) {
       CyclicBarrier start = new CyclicBarrier(2);
       ExecutorService nodes = Executors.newFixedThreadPool(2);
@@ -242,23 +176,6 @@ class PostgresMetadataStoreTest {
         assertEquals(highestSeqs(journals.get(origin)), store.watermarks(origin));
         assertEquals(reference.watermarks(origin), secondNode.watermarks(origin));
       }
-    }
-  }
-
-  @Test
-  void aClosedStoreRefusesEveryCallAndLeavesThePoolOpen() {
-    store.apply(A, range(A, 1, 1, 3));
-    store.close();
-    store.close();
-
-    assertThrows(IllegalStateException.class, () -> store.apply(A, range(A, 1, 4, 4)));
-    assertThrows(IllegalStateException.class, () -> store.get(INODE));
-    assertThrows(IllegalStateException.class, () -> store.watermark(A, 1));
-    assertThrows(IllegalStateException.class, () -> store.watermarks(A));
-    assertThrows(IllegalStateException.class, () -> store.digest());
-    assertThrows(IllegalStateException.class, () -> store.losers(1));
-    try (PostgresMetadataStore reopened = PostgresMetadataStore.open(db, site, StoreSettings.defaults())) {
-      assertEquals(3, reopened.watermark(A, 1));
     }
   }
 
@@ -306,21 +223,6 @@ class PostgresMetadataStoreTest {
       if (!hole && to == all.size()) pending.remove(origin);
     }
     return deliveries;
-  }
-
-  /** {@code count} entries of one origin over the shared inodes, each inode in shard id mod SHARDS, random hlcs. */
-  private static List<JournalEntry> journal(String origin, int count, Random random) {
-    List<JournalEntry> entries = new ArrayList<>();
-    long[] seqs = new long[SHARDS];
-    for (int i = 0; i < count; i++) {
-      long inode = INODE_POOL.get(random.nextInt(INODE_POOL.size()));
-      int shard = (int) Math.floorMod(inode, (long) SHARDS);
-      Op op = random.nextInt(10) == 0 ? Op.UNLINK : Op.WRITE;
-      byte[] payload = new byte[random.nextInt(30)];
-      random.nextBytes(payload);
-      entries.add(JournalEntry.of(origin, shard, ++seqs[shard], random.nextInt(5_000), op, inode, 1, payload));
-    }
-    return entries;
   }
 
   private static List<Long> inodePool() {

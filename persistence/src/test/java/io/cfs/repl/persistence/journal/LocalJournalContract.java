@@ -1,0 +1,265 @@
+package io.cfs.repl.persistence.journal;
+
+import static io.cfs.repl.model.entry.TestEntries.entry;
+import static io.cfs.repl.model.entry.TestEntries.range;
+import static io.cfs.repl.persistence.journal.JournalTesting.await;
+import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.ClosedAfterTest;
+import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.testkit.TestSubscriber;
+import org.apache.pekko.stream.testkit.javadsl.TestSink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The rules of {@link LocalJournal}, run once per backend: appends durable, dense and safe to retry, refusals that
+ * write nothing, reads and lag past positions, and tails that wait for appends. The rules of the fair batch are
+ * {@link FairBatchReaderTest}'s; here each backend's storage serves them.
+ */
+abstract class LocalJournalContract {
+  /** Small limits, so that refusals are cheap to provoke. */
+  static final JournalSettings LIMITS = new JournalSettings(100, 100, true, JournalSettings.defaults().rocksdb());
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration QUIET = Duration.ofMillis(300);
+
+  static ActorTestKit testKit;
+
+  /** A site of its own for each test: on PostgreSQL the tables outlive the runs. */
+  final String site = "j-" + UUID.randomUUID().toString().substring(0, 8);
+  @RegisterExtension
+  final ClosedAfterTest opened = new ClosedAfterTest();
+  LocalJournal journal;
+
+  /**
+   * Opens a journal of {@link #site} on storage that outlives it, so that opening it again finds what it held. The
+   * contract closes the journal; anything else opened for it goes to {@link #opened}.
+   */
+  abstract LocalJournal open(JournalSettings settings);
+
+  @BeforeAll
+  static void startTestKit() {
+    testKit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stopTestKit() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void openJournal() {
+    journal = opened.add(open(LIMITS));
+  }
+
+  private void reopen() {
+    journal.close();
+    journal = opened.add(open(LIMITS));
+  }
+
+  @Test
+  void appendsAreReadBackWithHeadsAndHlc() {
+    AppendResult result = await(journal.append(range(site, 3, 1, 50)));
+
+    assertEquals(new AppendResult(50, 0, Map.of(3, 50L)), result);
+    assertEquals(50, journal.headSeq(3));
+    assertEquals(0, journal.headSeq(4));
+    assertEquals(Map.of(3, 50L), journal.heads());
+    assertEquals(range(site, 3, 11, 20), journal.read(3, 11, 10));
+    assertEquals(OptionalLong.of(entry(site, 3, 7).hlc()), journal.hlcAt(3, 7));
+    assertEquals(OptionalLong.empty(), journal.hlcAt(3, 51));
+  }
+
+  @Test
+  void appendedEntriesSurviveReopen() {
+    List<JournalEntry> entries = new ArrayList<>(range(site, 1, 1, 5));
+    entries.addAll(range(site, 2, 1, 3));
+    AppendResult result = await(journal.append(entries));
+    assertEquals(new AppendResult(8, 0, Map.of(1, 5L, 2, 3L)), result);
+
+    reopen();
+
+    assertEquals(Map.of(1, 5L, 2, 3L), journal.heads());
+    assertEquals(range(site, 1, 1, 5), journal.read(1, 1, 100));
+    assertEquals(range(site, 2, 2, 3), journal.read(2, 2, 100));
+    assertEquals(OptionalLong.of(entry(site, 1, 4).hlc()), journal.hlcAt(1, 4));
+    assertEquals(OptionalLong.empty(), journal.hlcAt(1, 6));
+    assertEquals(8, await(journal.append(range(site, 1, 6, 13))).written(), "appends continue after reopen");
+  }
+
+  @Test
+  void headsOfManyShardsSurviveReopen() {
+    Map<Integer, Long> expected = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      int shard = i < 299 ? i * 7_919 : Integer.MAX_VALUE;
+      long head = i % 4 + 1;
+      await(journal.append(range(site, shard, 1, head)));
+      expected.put(shard, head);
+    }
+    reopen();
+
+    assertEquals(expected, journal.heads());
+    assertEquals(4, journal.headSeq(7_919 * 3));
+    assertEquals(0, journal.headSeq(1));
+  }
+
+  @Test
+  void readsWithinBoundsAndInOrder() {
+    await(journal.append(range(site, 4, 1, 10)));
+    assertEquals(range(site, 4, 3, 6), journal.read(4, 3, 4));
+    assertEquals(range(site, 4, 9, 10), journal.read(4, 9, 100));
+    assertEquals(List.of(), journal.read(4, 11, 100));
+    assertEquals(List.of(), journal.read(5, 1, 100));
+    assertThrows(IllegalArgumentException.class, () -> journal.read(4, 0, 10));
+  }
+
+  @Test
+  void wrongOriginWritesNothing() {
+    assertRefusedWritingNothing(List.of(entry(site, 1, 1), entry("site-b", 2, 1)), Reason.WRONG_ORIGIN, 2, 1);
+    assertRefusedWritingNothing(range("elsewhere", 0, 1, 1), Reason.WRONG_ORIGIN, 0, 1);
+  }
+
+  @Test
+  void oversizedPayloadWritesNothing() {
+    JournalEntry big = JournalEntry.of(site, 2, 1, 1, entry(site, 2, 1).op(), 9, 1, new byte[101]);
+    assertRefusedWritingNothing(List.of(entry(site, 1, 1), big), Reason.PAYLOAD_TOO_LARGE, 2, 1);
+  }
+
+  @Test
+  void oversizedCallWritesNothing() {
+    assertRefusedWritingNothing(range(site, 1, 1, 101), Reason.BATCH_TOO_LARGE, 1, 1);
+  }
+
+  @Test
+  void gapWritesNothingOfTheCall() {
+    await(journal.append(range(site, 2, 1, 3)));
+    assertRefusedWritingNothing(List.of(entry(site, 1, 1), entry(site, 2, 5)), Reason.GAP, 2, 5);
+    assertRefusedWritingNothing(range(site, 2, 5, 6), Reason.GAP, 2, 5);
+  }
+
+  @Test
+  void seqGoingBackWithinACallIsARegression() {
+    List<JournalEntry> call = List.of(entry(site, 1, 1), entry(site, 1, 2), entry(site, 1, 2));
+    assertRefusedWritingNothing(call, Reason.REGRESSION, 1, 2);
+  }
+
+  @Test
+  void differentContentAtAHeldSeqIsAConflictingDuplicate() {
+    await(journal.append(range(site, 1, 1, 3)));
+    JournalEntry other = JournalEntry.of(site, 1, 2, 2_000, entry(site, 1, 2).op(), 1_000_002, 1, new byte[] {9});
+    assertRefusedWritingNothing(List.of(other, entry(site, 1, 4)), Reason.CONFLICTING_DUPLICATE, 1, 2);
+    assertRefusedWritingNothing(List.of(other), Reason.CONFLICTING_DUPLICATE, 1, 2);
+  }
+
+  @Test
+  void retryCountsDuplicatesAndWritesOnlyTheNewTail() {
+    await(journal.append(range(site, 1, 1, 5)));
+    AppendResult retry = await(journal.append(range(site, 1, 1, 8)));
+    assertEquals(new AppendResult(3, 5, Map.of(1, 8L)), retry);
+    assertEquals(range(site, 1, 1, 8), journal.read(1, 1, 100));
+
+    AppendResult again = await(journal.append(range(site, 1, 1, 8)));
+    assertEquals(new AppendResult(0, 8, Map.of(1, 8L)), again);
+  }
+
+  @Test
+  void closedJournalRefusesAppendsAndReads() {
+    journal.close();
+    AppendRejectedException refused = rejection(journal.append(List.of(entry(site, 1, 1))));
+    assertEquals(Reason.CLOSED, refused.reason());
+    assertThrows(IllegalStateException.class, () -> journal.read(1, 1, 10));
+  }
+
+  @Test
+  void lagBehindCountsTheEntriesPastThePositionsAndTheOldestOfThem() {
+    await(journal.append(range(site, 0, 1, 30)));
+    await(journal.append(range(site, 1, 1, 5)));
+    await(journal.append(range(site, 7, 1, 12)));
+    Map<Integer, Long> positions = Map.of(0, 10L, 1, 5L, 9, 3L); // shard 7 absent: from 0
+
+    JournalLag lag = journal.lagBehind(positions);
+
+    assertEquals(new JournalLag(20 + 12, Math.min(entry(site, 0, 11).hlc(), entry(site, 7, 1).hlc())), lag);
+    assertEquals(JournalLag.NONE, journal.lagBehind(Map.of(0, 30L, 1, 5L, 7, 12L)));
+  }
+
+  /** Both passes of the fair read on this backend's storage: the share of every shard, then what is left. */
+  @Test
+  void readBatchServesEveryShardFromItsPositionUpToItsHead() {
+    await(journal.append(range(site, 0, 1, 30)));
+    await(journal.append(range(site, 1, 1, 10)));
+    await(journal.append(range(site, 2, 1, 3)));
+    Map<Integer, Long> positions = Map.of(0, 5L, 1, 10L, 2, 1L);
+
+    List<JournalEntry> batch = journal.readBatch(positions, 20, Long.MAX_VALUE);
+
+    assertEquals(20, batch.size());
+    assertEquals(range(site, 0, 6, 23), batch.stream().filter(e -> e.shard() == 0).toList());
+    assertEquals(range(site, 2, 2, 3), batch.stream().filter(e -> e.shard() == 2).toList());
+    assertEquals(List.of(), journal.readBatch(journal.heads(), 20, Long.MAX_VALUE));
+  }
+
+  @Test
+  void tailEmitsWhatIsHeldThenWaitsForAppendsAndHonoursDemand() {
+    await(journal.append(range(site, 1, 1, 5)));
+    await(journal.append(range(site, 2, 1, 5)));
+    TestSubscriber.Probe<List<JournalEntry>> probe = journal.tail(Map.of(2, 3L), 100, Long.MAX_VALUE)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+
+    List<JournalEntry> first = probe.request(1).expectNext(WAIT);
+    List<JournalEntry> expected = new ArrayList<>(range(site, 1, 1, 5));
+    expected.addAll(range(site, 2, 4, 5));
+    assertEquals(expected, first);
+
+    probe.request(1).expectNoMessage(QUIET);
+    await(journal.append(range(site, 2, 6, 7)));
+    assertEquals(range(site, 2, 6, 7), probe.expectNext(WAIT));
+
+    await(journal.append(range(site, 3, 1, 2)));
+    probe.expectNoMessage(QUIET);
+    assertEquals(range(site, 3, 1, 2), probe.requestNext(WAIT), "an append made without demand waits for it");
+    probe.cancel();
+  }
+
+  @Test
+  void tailFailsWhenTheJournalCloses() {
+    TestSubscriber.Probe<List<JournalEntry>> probe = journal.tail(Map.of(), 100, Long.MAX_VALUE)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+    probe.request(1).expectNoMessage(QUIET);
+    journal.close();
+    assertInstanceOf(IllegalStateException.class, probe.expectError());
+  }
+
+  private void assertRefusedWritingNothing(List<JournalEntry> call, Reason reason, int shard, long seq) {
+    Map<Integer, Long> headsBefore = journal.heads();
+    Map<Integer, List<JournalEntry>> before = contents(call);
+    AppendRejectedException refused = rejection(journal.append(call));
+    assertEquals(reason, refused.reason(), refused.getMessage());
+    assertEquals(shard, refused.shard());
+    assertEquals(seq, refused.seq());
+    assertEquals(headsBefore, journal.heads());
+    assertEquals(before.keySet(), contents(call).keySet());
+    before.forEach((s, entries) -> assertEquals(entries, contents(call).get(s)));
+  }
+
+  private Map<Integer, List<JournalEntry>> contents(List<JournalEntry> call) {
+    Map<Integer, List<JournalEntry>> byShard = new HashMap<>();
+    call.forEach(e -> byShard.put(e.shard(), journal.read(e.shard(), 1, 1_000)));
+    return byShard;
+  }
+}

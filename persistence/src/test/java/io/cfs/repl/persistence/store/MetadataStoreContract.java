@@ -1,0 +1,296 @@
+package io.cfs.repl.persistence.store;
+
+import static io.cfs.repl.model.entry.TestEntries.change;
+import static io.cfs.repl.model.entry.TestEntries.range;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.ClosedAfterTest;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
+import io.cfs.repl.model.shard.Gap;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The rules of {@link MetadataStore}, run once per backend: last-write-wins with tombstones and an audit trail of both
+ * sides, idempotent and gap-refusing applies per (origin, shard), durability across reopen, and convergence whatever
+ * the delivery order.
+ */
+abstract class MetadataStoreContract {
+  static final String A = "site-a";
+  static final String B = "site-b";
+  static final long INODE = 42;
+  static final int HISTORY_SHARDS = 4;
+
+  @RegisterExtension
+  final ClosedAfterTest opened = new ClosedAfterTest();
+  MetadataStore store;
+
+  /**
+   * Opens the store called {@code name} in this test: a store opened again under a name finds what the earlier one
+   * wrote; another name is another store, empty at first.
+   */
+  abstract MetadataStore open(String name);
+
+  @BeforeEach
+  void openStore() {
+    store = opened.add(open("one"));
+  }
+
+  private void reopen() {
+    store.close();
+    store = opened.add(open("one"));
+  }
+
+  @Test
+  void appliedValuesAndWatermarksAreReadBack() {
+    ApplyResult result = store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1"),
+        change(A, 1, 2, 20, Op.SETATTR, INODE, "a2"), change(A, 2, 1, 15, Op.MKDIR, 7, "dir")));
+
+    assertEquals(new ApplyResult(3, 0, 0, Map.of(1, 2L, 2, 1L), List.of()), result);
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertEquals(new Version(20, A), held.version());
+    assertEquals(Op.SETATTR, held.op());
+    assertEquals(1, held.shard());
+    assertEquals("a2", new String(held.payload(), StandardCharsets.UTF_8));
+    assertEquals(Optional.empty(), store.get(INODE + 1));
+    assertEquals(2, store.watermark(A, 1));
+    assertEquals(0, store.watermark(A, 3));
+    assertEquals(0, store.watermark(B, 1));
+    assertEquals(Map.of(1, 2L, 2, 1L), store.watermarks(A));
+    assertEquals(Map.of(), store.watermarks(B));
+  }
+
+  @Test
+  void newerVersionWins() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1")));
+    ApplyResult result = store.apply(B, List.of(change(B, 1, 1, 20, Op.SETATTR, INODE, "b1")));
+
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), result);
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertEquals(new Version(20, B), held.version());
+    assertEquals(Op.SETATTR, held.op());
+    assertEquals("b1", new String(held.payload(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void hlcTieIsBrokenBySiteIdTheSameWayInEitherOrder() {
+    JournalEntry fromA = change(A, 1, 1, 100, Op.WRITE, INODE, "a");
+    JournalEntry fromB = change(B, 1, 1, 100, Op.WRITE, INODE, "b");
+    store.apply(A, List.of(fromA));
+    store.apply(B, List.of(fromB));
+    MetadataStore other = opened.add(open("two"));
+    other.apply(B, List.of(fromB));
+    ApplyResult late = other.apply(A, List.of(fromA));
+
+    assertEquals(1, late.lost());
+    assertEquals(new Version(100, B), store.get(INODE).orElseThrow().version());
+    assertEquals(new Version(100, B), other.get(INODE).orElseThrow().version());
+    assertEquals(store.digest(), other.digest());
+  }
+
+  /** Both sides of every concurrent write reach the audit trail, whichever side won. */
+  @Test
+  void lastWriterWinsAcrossOriginsAndATombstoneIsNotResurrected() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a")));
+    ApplyResult newer = store.apply(B, List.of(change(B, 1, 1, 20, Op.WRITE, INODE, "b")));
+    store.apply(A, List.of(change(A, 1, 2, 40, Op.UNLINK, INODE, "")));
+    ApplyResult stale = store.apply(B, List.of(change(B, 1, 2, 30, Op.WRITE, INODE, "stale")));
+
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), newer);
+    assertEquals(new ApplyResult(1, 0, 1, Map.of(1, 2L), List.of()), stale, "a losing entry still advances");
+    assertEquals(2, store.watermark(B, 1), "a losing entry still advances the watermark");
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertTrue(held.tombstone());
+    assertEquals(Op.UNLINK, held.op());
+    assertEquals(new Version(40, A), held.version());
+    List<LwwLoser> losers = store.losers(10);
+    assertEquals(List.of(new Version(10, A), new Version(20, B), new Version(30, B)),
+        losers.stream().map(LwwLoser::loser).toList(), "replaced values and the stale entry, in recording order");
+    assertEquals(List.of(new Version(20, B), new Version(40, A), new Version(40, A)),
+        losers.stream().map(LwwLoser::winner).toList());
+    assertEquals(INODE, losers.get(2).inodeId());
+    assertEquals(1, losers.get(2).shard());
+    assertEquals(List.of(losers.get(0)), store.losers(1));
+    assertEquals(List.of(), store.losers(0));
+  }
+
+  @Test
+  void oneInodeChangedManyTimesInOneBatchKeepsTheNewest() {
+    ApplyResult result = store.apply(A, List.of(
+        change(A, 1, 1, 10, Op.CREATE, INODE, "v1"),
+        change(A, 1, 2, 30, Op.WRITE, INODE, "v3"),
+        change(A, 1, 3, 20, Op.WRITE, INODE, "v2")));
+
+    assertEquals(3, result.applied());
+    assertEquals(1, result.lost());
+    assertArrayEquals("v3".getBytes(StandardCharsets.UTF_8), store.get(INODE).orElseThrow().payload());
+    assertEquals(List.of(new Version(20, A)), store.losers(10).stream().map(LwwLoser::loser).toList());
+  }
+
+  @Test
+  void reapplyingABatchChangesNothing() {
+    List<JournalEntry> batch = new ArrayList<>(range(A, 1, 1, 50));
+    batch.addAll(range(A, 2, 1, 50));
+    batch.add(change(A, 3, 1, 10, Op.CREATE, INODE, "a"));
+    store.apply(B, List.of(change(B, 3, 1, 20, Op.WRITE, INODE, "b")));
+    assertEquals(101, store.apply(A, batch).applied());
+    StoreDigest digest = store.digest();
+    List<LwwLoser> losers = store.losers(Integer.MAX_VALUE);
+
+    ApplyResult again = store.apply(A, batch);
+
+    assertEquals(new ApplyResult(0, 101, 0, Map.of(1, 50L, 2, 50L, 3, 1L), List.of()), again);
+    assertEquals(digest, store.digest());
+    assertEquals(101, digest.inodes());
+    assertEquals(1, losers.size());
+    assertEquals(losers, store.losers(Integer.MAX_VALUE), "no loser recorded twice");
+  }
+
+  @Test
+  void aGapRefusesOnlyItsShard() {
+    store.apply(A, range(A, 3, 1, 2));
+    List<JournalEntry> batch = new ArrayList<>(range(A, 1, 1, 3));
+    batch.addAll(range(A, 2, 2, 3));
+    batch.addAll(range(A, 3, 1, 3));
+    batch.addAll(range(A, 4, 1, 2));
+    batch.addAll(range(A, 4, 4, 5));
+
+    ApplyResult result = store.apply(A, batch);
+
+    assertEquals(List.of(new Gap(2, 1, 2), new Gap(4, 3, 4)), result.gaps());
+    assertEquals(4, result.applied(), "shard 1 and the new entry of shard 3");
+    assertEquals(2, result.skipped());
+    assertEquals(Map.of(1, 3L, 2, 0L, 3, 3L, 4, 0L), result.watermarks());
+    assertEquals(Map.of(1, 3L, 3, 3L), store.watermarks(A));
+    assertTrue(store.get(range(A, 1, 3, 3).get(0).inodeId()).isPresent());
+    assertTrue(store.get(range(A, 2, 2, 2).get(0).inodeId()).isEmpty());
+    assertTrue(store.get(range(A, 4, 1, 1).get(0).inodeId()).isEmpty(), "nothing of a shard with a hole is written");
+  }
+
+  @Test
+  void valuesWatermarksAndLosersSurviveReopen() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a")));
+    store.apply(B, List.of(change(B, 5, 1, 20, Op.WRITE, INODE, "b")));
+    store.apply(B, range(B, 6, 1, 3));
+    StoreDigest digest = store.digest();
+
+    reopen();
+
+    assertEquals(Map.of(1, 1L), store.watermarks(A));
+    assertEquals(Map.of(5, 1L, 6, 3L), store.watermarks(B));
+    assertEquals(3, store.watermark(B, 6));
+    assertEquals(new Version(20, B), store.get(INODE).orElseThrow().version());
+    assertEquals(digest, store.digest());
+    store.apply(A, List.of(change(A, 1, 2, 15, Op.WRITE, INODE, "late")));
+    assertEquals(List.of(new Version(10, A), new Version(15, A)),
+        store.losers(10).stream().map(LwwLoser::loser).toList(), "the audit trail continues after reopen");
+  }
+
+  @Test
+  void anAsyncApplyIsTheSameApplyAndSurvivesAReopen() {
+    ApplyResult async = store.apply(A, range(A, 3, 1, 50), Durability.ASYNC);
+    assertEquals(50, async.applied());
+    assertEquals(50, store.watermark(A, 3));
+    reopen();
+    assertEquals(50, store.watermark(A, 3));
+    assertEquals(50, store.apply(A, range(A, 3, 1, 50), Durability.ASYNC).skipped(), "still idempotent");
+  }
+
+  @Test
+  void aBatchMustComeFromTheOriginItNames() {
+    List<JournalEntry> mixed = List.of(change(A, 1, 1, 10, Op.CREATE, 1, "a"), change(B, 1, 1, 10, Op.CREATE, 2, "b"));
+    assertThrows(IllegalArgumentException.class, () -> store.apply(A, mixed));
+    assertThrows(IllegalArgumentException.class, () -> store.apply(" ", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> store.losers(-1));
+    assertEquals(0, store.digest().inodes());
+    assertEquals(Map.of(), store.watermarks(A));
+  }
+
+  @Test
+  void aClosedStoreRefusesAppliesAndReads() {
+    store.apply(A, range(A, 1, 1, 3));
+    store.close();
+    store.close();
+
+    assertThrows(IllegalStateException.class, () -> store.apply(A, range(A, 1, 4, 4)));
+    assertThrows(IllegalStateException.class, () -> store.get(INODE));
+    assertThrows(IllegalStateException.class, () -> store.digest());
+    assertThrows(IllegalStateException.class, () -> store.losers(1));
+  }
+
+  /** Two stores fed the same entries in different batchings and origin interleavings must hold the same values. */
+  @Test
+  void digestsAgreeWhateverTheDeliveryOrderAndDifferAfterADivergentWrite() {
+    Random random = new Random(7);
+    List<String> origins = List.of("site-a", "site-b", "site-c");
+    List<Long> inodes = LongStream.range(0, 40).boxed().toList();
+    Map<String, List<JournalEntry>> journals = new HashMap<>();
+    origins.forEach(origin -> journals.put(origin, history(origin, 999, inodes, random)));
+    MetadataStore second = opened.add(open("two"));
+
+    // First: each origin whole, in one batch, origins in order.
+    origins.forEach(origin -> store.apply(origin, journals.get(origin)));
+    // Second: origins in reverse order of arrival, interleaved in small batches of varying size.
+    Map<String, Integer> sent = new HashMap<>();
+    boolean more = true;
+    while (more) {
+      more = false;
+      for (String origin : List.of("site-c", "site-b", "site-a")) {
+        List<JournalEntry> all = journals.get(origin);
+        int from = sent.getOrDefault(origin, 0);
+        int to = Math.min(all.size(), from + 1 + random.nextInt(40));
+        if (from < to) {
+          second.apply(origin, all.subList(from, to));
+          sent.put(origin, to);
+          more = true;
+        }
+      }
+    }
+
+    StoreDigest digest = store.digest();
+    assertEquals(digest, second.digest());
+    assertEquals(HISTORY_SHARDS, digest.shards().size());
+    assertTrue(store.losers(Integer.MAX_VALUE).size() > 0, "the generated history has concurrent writes");
+
+    long next = second.watermark("site-a", 2) + 1;
+    JournalEntry divergent = JournalEntry.of("site-a", 2, next, 1_000_000, Op.WRITE, 2, 1, new byte[] {1});
+    assertEquals(1, second.apply("site-a", List.of(divergent)).applied());
+    StoreDigest diverged = second.digest();
+    assertNotEquals(digest.hash(), diverged.hash());
+    assertNotEquals(digest.shards().get(2), diverged.shards().get(2));
+    assertEquals(digest.shards().get(1), diverged.shards().get(1), "the other shards still agree");
+  }
+
+  /**
+   * {@code count} entries of one origin over shared inodes (each in shard id mod {@value #HISTORY_SHARDS}) with random
+   * hlcs, one in ten a delete, so that origins overwrite, delete and lose against each other.
+   */
+  static List<JournalEntry> history(String origin, int count, List<Long> inodes, Random random) {
+    List<JournalEntry> entries = new ArrayList<>();
+    long[] seqs = new long[HISTORY_SHARDS];
+    for (int i = 0; i < count; i++) {
+      long inode = inodes.get(random.nextInt(inodes.size()));
+      int shard = (int) Math.floorMod(inode, (long) HISTORY_SHARDS);
+      Op op = random.nextInt(10) == 0 ? Op.UNLINK : Op.WRITE;
+      byte[] payload = new byte[random.nextInt(30)];
+      random.nextBytes(payload);
+      entries.add(JournalEntry.of(origin, shard, ++seqs[shard], random.nextInt(5_000), op, inode, 1, payload));
+    }
+    return entries;
+  }
+}
