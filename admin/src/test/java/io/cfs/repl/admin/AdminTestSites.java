@@ -1,23 +1,21 @@
 package io.cfs.repl.admin;
 
-import io.cfs.repl.engine.node.LoopbackSites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.admin.http.Json;
-import io.cfs.repl.admin.http.NodeExtension;
-import io.cfs.repl.admin.metrics.Observability;
-import io.cfs.repl.model.hlc.HybridClock;
+import io.cfs.repl.admin.server.http.Json;
+import io.cfs.repl.admin.server.http.NodeExtension;
+import io.cfs.repl.admin.server.metrics.Observability;
+import io.cfs.repl.admin.tools.workload.EntryFactory;
+import io.cfs.repl.admin.tools.workload.EntryShape;
+import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.model.entry.JournalEntry;
-import io.cfs.repl.model.entry.Op;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,16 +114,8 @@ public final class AdminTestSites implements AutoCloseable {
   /** Appends {@code count} entries to a site's journal over 4 shards, continuing their heads; waits until durable. */
   public void append(String site, int count) throws Exception {
     ReplicationNode node = node(site);
-    HybridClock clock = new HybridClock();
-    List<JournalEntry> batch = new ArrayList<>();
-    long[] next = new long[4];
-    for (int s = 0; s < 4; s++) next[s] = node.journal().headSeq(s) + 1;
-    for (int i = 0; i < count; i++) {
-      int shard = i % 4;
-      batch.add(JournalEntry.of(site, shard, next[shard]++, clock.tick(), Op.WRITE, shard * 100_000L + i, 1,
-          ("value " + i).getBytes(StandardCharsets.UTF_8)));
-    }
-    node.journal().append(batch).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    EntryFactory entries = new EntryFactory(new EntryShape(site, 4, 1, 400_000, 32, 42), node.journal()::headSeq);
+    node.journal().append(entries.next(count)).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Stops one site (its admin HTTP with it). */

@@ -2,11 +2,10 @@ package io.cfs.repl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cfs.repl.it.harness.Features;
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -29,7 +28,6 @@ class ActiveActiveTest {
 
   @Test
   void bothSitesWritingTheSameInodesConvergeToTheLwwWinners(ItContext it) {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
     History history = new History();

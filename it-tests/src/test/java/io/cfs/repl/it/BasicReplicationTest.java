@@ -3,15 +3,14 @@ package io.cfs.repl.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestEntry;
 import io.cfs.repl.it.client.IngestResult;
 import io.cfs.repl.it.client.InodeValue;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +41,6 @@ class BasicReplicationTest {
 
   @Test
   void entryWrittenOnAIsVisibleOnBWithinOneSecond(ItContext it) throws Exception {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
     History history = new History();

@@ -2,15 +2,14 @@ package io.cfs.repl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.GcLog;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.NodeProcess;
 import io.cfs.repl.it.harness.ProcStats;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -34,7 +33,6 @@ class LongOutageSoakTest {
 
   @Test
   void peerDownWhileOneMillionEntriesAreWrittenCatchesUp(ItContext it) {
-    Features.assumeIngest();
     long total = Long.getLong("it.outage.entries", 1_000_000);
     SiteCluster cluster = it.topology(A, B).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));

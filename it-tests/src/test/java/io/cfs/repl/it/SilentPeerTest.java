@@ -1,11 +1,10 @@
 package io.cfs.repl.it;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.fault.FaultProxy;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -35,7 +34,7 @@ class SilentPeerTest {
 
   @Test
   void frozenPeerIsNoticedByTheIdleTimeout(ItContext it) {
-    SiteCluster cluster = it.topology(A, B).config(SHORT_IDLE).ingest(Features.ingestAvailable()).start();
+    SiteCluster cluster = it.topology(A, B).config(SHORT_IDLE).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
 
     cluster.node(A).pause();
@@ -47,7 +46,6 @@ class SilentPeerTest {
 
   @Test
   void blackholedLinkIsNoticedAndConvergesAfterHeal(ItContext it) {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).config(SHORT_IDLE).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
     History history = new History();

@@ -2,13 +2,12 @@ package io.cfs.repl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.NodeProcess;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -35,7 +34,6 @@ class SiteNodeFailoverTest {
 
   @Test
   void theReplicatorMovesOffAKilledNodeAndResumesFromItsCursors(ItContext it) {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).nodes(A, 3).start();
     cluster.awaitAllConnected(Duration.ofSeconds(60));
     NodeProcess host = replicatorHost(cluster);

@@ -3,14 +3,13 @@ package io.cfs.repl.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.NodeProcess;
 import io.cfs.repl.it.harness.SingletonWatch;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import io.cfs.repl.persistence.store.PostgresMetadataStore;
@@ -53,7 +52,6 @@ class SiteSingletonTest {
    */
   @Test
   void restartingTheFormingNodeWhileWritingNeverRunsASingletonTwice(ItContext it) {
-    Features.assumeIngest();
     int rounds = Integer.getInteger("it.seedRestarts", 2);
     SiteCluster cluster = it.topology(A, B).nodes(A, 3).start();
     cluster.awaitAllConnected(Duration.ofSeconds(60));
@@ -114,7 +112,6 @@ class SiteSingletonTest {
    */
   @Test
   void aFrozenHolderWakesToFindItsWritesRefusedByToken(ItContext it) throws Exception {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B).nodes(A, 3).start();
     cluster.awaitAllConnected(Duration.ofSeconds(60));
     History history = new History();

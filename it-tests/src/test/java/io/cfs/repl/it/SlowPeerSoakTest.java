@@ -2,13 +2,12 @@ package io.cfs.repl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.harness.Features;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.LagSampler;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -32,7 +31,6 @@ class SlowPeerSoakTest {
 
   @Test
   void aThrottledPeerDoesNotSlowTheOthers(ItContext it) throws InterruptedException {
-    Features.assumeIngest();
     SiteCluster cluster = it.topology(A, B, C).start();
     cluster.awaitAllConnected(Duration.ofSeconds(30));
     cluster.proxy(A, C).throttle(8_000); // bytes/s: a tenth or less of what A's entries need

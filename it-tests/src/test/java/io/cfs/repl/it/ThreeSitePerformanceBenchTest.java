@@ -2,7 +2,7 @@ package io.cfs.repl.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cfs.repl.it.harness.Features;
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.harness.GcLog;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
@@ -10,7 +10,6 @@ import io.cfs.repl.it.harness.LagSampler;
 import io.cfs.repl.it.harness.NodeProcess;
 import io.cfs.repl.it.harness.ProcStats;
 import io.cfs.repl.it.harness.SiteCluster;
-import io.cfs.repl.it.workload.Checker;
 import io.cfs.repl.it.workload.History;
 import io.cfs.repl.it.workload.Workload;
 import java.time.Duration;
@@ -37,7 +36,6 @@ class ThreeSitePerformanceBenchTest {
 
   @Test
   void threeSitesAtTenThousandOpsPerSecond(ItContext it) throws InterruptedException {
-    Features.assumeIngest();
     double rate = Double.parseDouble(System.getProperty("it.bench.rate", "10000"));
     int seconds = Integer.getInteger("it.bench.seconds", 60);
     SiteCluster cluster = it.topology(SITES.toArray(String[]::new)).start();

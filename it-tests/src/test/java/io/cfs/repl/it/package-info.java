@@ -31,8 +31,9 @@
  *   <li>{@link io.cfs.repl.it.fault.FaultProxy}: a TCP proxy with switchable faults (cut with reset or blackhole,
  *       heal, delay, throttle, dropped connections).</li>
  *   <li>{@link io.cfs.repl.it.client}: the admin API and the ingest API as a metadata service uses them.</li>
- *   <li>{@link io.cfs.repl.it.workload}: the workload driver, the history of acknowledged entries and the
- *       convergence checker.</li>
+ *   <li>{@link io.cfs.repl.it.workload}: the workload driver (its entries from the admin tools' generator) and the
+ *       history of acknowledged entries, which the admin tools' convergence checker
+ *       ({@link io.cfs.repl.admin.tools.check.Checker}, the one {@code cfs check} runs) compares the sites with.</li>
  * </ul>
  *
  * <h2>Suites</h2>

@@ -1,6 +1,6 @@
 package io.cfs.repl.admin.cli;
 
-import io.cfs.repl.admin.cli.replication.ReplicationCommand;
+import io.cfs.repl.admin.tools.replication.ReplicationCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

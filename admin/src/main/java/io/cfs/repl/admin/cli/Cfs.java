@@ -1,10 +1,10 @@
 package io.cfs.repl.admin.cli;
 
-import io.cfs.repl.admin.bench.BenchCommand;
-import io.cfs.repl.admin.check.CheckCommand;
-import io.cfs.repl.admin.demo.DemoCommand;
-import io.cfs.repl.admin.ingest.LoadCommand;
-import io.cfs.repl.admin.node.NodeCommand;
+import io.cfs.repl.admin.server.node.NodeCommand;
+import io.cfs.repl.admin.tools.bench.BenchCommand;
+import io.cfs.repl.admin.tools.check.CheckCommand;
+import io.cfs.repl.admin.tools.demo.DemoCommand;
+import io.cfs.repl.admin.tools.load.LoadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

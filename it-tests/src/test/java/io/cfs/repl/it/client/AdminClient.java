@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,19 +73,6 @@ public final class AdminClient {
   }
 
   public record Member(String node, String status) {
-  }
-
-  public Digest digest() {
-    return Json.read(getOk("/store/digest"), Digest.class);
-  }
-
-  /** Per origin site, per shard, the highest seq this site's store applied. */
-  public Map<String, Map<Integer, Long>> watermarks() {
-    return Json.read(getOk("/store/watermarks"), Watermarks.class).origins();
-  }
-
-  /** {@code GET /store/watermarks}. */
-  public record Watermarks(String site, Map<String, Map<Integer, Long>> origins) {
   }
 
   /** The value this site holds for the inode, or empty on 404. */

@@ -1,6 +1,7 @@
 package io.cfs.repl.it.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.util.Base64;
 
 /**
@@ -22,6 +23,12 @@ public record IngestEntry(String originSite, int shard, long seq, long hlc, Stri
   public static IngestEntry of(String originSite, int shard, long seq, long hlc, String op, long inodeId,
                                byte[] payload) {
     return new IngestEntry(originSite, shard, seq, hlc, op, inodeId, 1, Base64.getEncoder().encodeToString(payload));
+  }
+
+  /** The entry as this client sends it: op by name, payload in base64, crc left to the node. */
+  public static IngestEntry of(JournalEntry e) {
+    return new IngestEntry(e.originSite(), e.shard(), e.seq(), e.hlc(), e.op().name(), e.inodeId(),
+        e.schemaVersion(), Base64.getEncoder().encodeToString(e.payload()));
   }
 
   @JsonIgnore

@@ -2,6 +2,7 @@ package io.cfs.repl.it.harness;
 
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.admin.cli.Cfs;
 import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestClient;
 import java.io.IOException;
@@ -27,8 +28,8 @@ import org.awaitility.core.ConditionTimeoutException;
  *
  * <p>Every incarnation appends its stdout and stderr to the same log file, after a harness marker line; the harness
  * notes kills, pauses and resumes there too, so the log reads as the node's history. Readiness means: the
- * {@code READY site=..} line printed by this incarnation, {@code GET /ready} answering 200 and, when the ingest
- * endpoint is expected, {@code GET /journal/heads} answering 200.
+ * {@code READY site=..} line printed by this incarnation, {@code GET /ready} answering 200 and
+ * {@code GET /journal/heads} answering 200 (a node without its ingest listener never becomes ready).
  *
  * <p>Not thread-safe beyond its synchronized lifecycle methods; a test drives one node from one thread.
  */
@@ -43,7 +44,6 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   private final NodeSpec spec;
-  private final boolean ingestExpected;
   private final AdminClient admin;
   private final IngestClient ingest;
   private Process process;
@@ -51,9 +51,8 @@ public final class NodeProcess implements AutoCloseable {
   private int incarnation;
   private boolean paused;
 
-  public NodeProcess(NodeSpec spec, boolean ingestExpected) {
+  public NodeProcess(NodeSpec spec) {
     this.spec = spec;
-    this.ingestExpected = ingestExpected;
     this.admin = new AdminClient(spec.name(), spec.adminPort());
     this.ingest = new IngestClient(spec.name(), spec.ingestPort());
   }
@@ -109,7 +108,7 @@ public final class NodeProcess implements AutoCloseable {
       command.add("-Dit.node=" + name());
       command.add("-cp");
       command.add(NodeClasspath.get());
-      command.add("io.cfs.repl.admin.cli.Cfs");
+      command.add(Cfs.class.getName());
       command.add("node");
       command.add("--config");
       command.add(spec.configFile().toString());
@@ -136,7 +135,7 @@ public final class NodeProcess implements AutoCloseable {
           .until(this::readyNow);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(name() + " not ready within " + timeout + " (READY line seen: " + readyLineSeen()
-          + ", /ready: " + admin.ready() + (ingestExpected ? ", ingest up: " + ingest.up() : "") + "); log "
+          + ", /ready: " + admin.ready() + ", ingest up: " + ingest.up() + "); log "
           + spec.logFile() + " ends with:\n" + tail(40), e);
     }
     note("ready after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
@@ -161,7 +160,7 @@ public final class NodeProcess implements AutoCloseable {
       throw new AssertionError(name() + " exited with code " + p.exitValue() + " before it was ready; log "
           + spec.logFile() + " ends with:\n" + tail(60));
     }
-    return readyLineSeen() && admin.ready() && (!ingestExpected || ingest.up());
+    return readyLineSeen() && admin.ready() && ingest.up();
   }
 
   private boolean readyLineSeen() {

@@ -1,5 +1,6 @@
 package io.cfs.repl.it.harness;
 
+import io.cfs.repl.admin.server.ingest.IngestSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public record NodeSpec(String site, String name, Path dataDir, Path configFile, 
         + "  link { host = \"127.0.0.1\", port = " + linkPort + " }\n"
         + "  peers {\n" + peerBlock + "\n  }\n"
         + "}\n"
-        + "cfs-repl.ingest.port = " + ingestPort + "\n"
+        + IngestSettings.PATH + ".port = " + ingestPort + "\n"
         + "pekko.management.http.port = " + adminPort + "\n"
         + "# several nodes share this host: the metrics scrape endpoint takes any free port\n"
         + "cfs-repl.metrics.prometheus.port = 0\n"

@@ -2,27 +2,30 @@ package io.cfs.repl.it.harness;
 
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestClient;
 import io.cfs.repl.it.client.Status;
 import io.cfs.repl.it.fault.FaultProxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Running sites of one or more nodes, with a fault proxy per (site, node of another site). Built by
- * {@link Topology}.
+ * {@link Topology}. The sites a {@link Checker} checks.
  *
  * <p>What a site answers (status, digest, journal heads, ingest) is the same on every node of a site, so the
  * site-level accessors ({@link #admin}, {@link #ingest}, {@link #node}) use the site's first node that runs.
  */
-public final class SiteCluster implements AutoCloseable {
+public final class SiteCluster implements AutoCloseable, Checker.Sites {
   private final List<String> sites;
   private final Map<String, List<NodeProcess>> nodes = new LinkedHashMap<>();
   private final Map<String, List<FaultProxy>> proxies = new LinkedHashMap<>();
@@ -51,10 +54,12 @@ public final class SiteCluster implements AutoCloseable {
     return database;
   }
 
+  @Override
   public List<String> sites() {
     return sites;
   }
 
+  @Override
   public List<String> peersOf(String site) {
     return sites.stream().filter(s -> !s.equals(site)).toList();
   }
@@ -96,6 +101,16 @@ public final class SiteCluster implements AutoCloseable {
 
   public IngestClient ingest(String site) {
     return node(site).ingest();
+  }
+
+  @Override
+  public Optional<URI> adminUri(String site) {
+    return isUp(site) ? Optional.of(admin(site).base()) : Optional.empty();
+  }
+
+  @Override
+  public Map<Integer, Long> journalHeads(String site) {
+    return ingest(site).heads();
   }
 
   /** Every site's status (sites none of whose nodes runs are left out). */

@@ -28,7 +28,6 @@ public final class Topology {
   private final Map<String, String> siteConfig = new HashMap<>();
   private String commonConfig = "";
   private List<String> jvmFlags = NodeSpec.DEFAULT_JVM_FLAGS;
-  private boolean ingest = true;
 
   Topology(ItContext it, List<String> sites) {
     if (sites.size() < 2) throw new IllegalArgumentException("a topology needs at least two sites: " + sites);
@@ -60,12 +59,6 @@ public final class Topology {
 
   public Topology jvmFlags(List<String> flags) {
     jvmFlags = List.copyOf(flags);
-    return this;
-  }
-
-  /** Whether readiness waits for the ingest endpoint (default: yes). */
-  public Topology ingest(boolean expected) {
-    ingest = expected;
     return this;
   }
 
@@ -116,7 +109,7 @@ public final class Topology {
         flags.add(GcLog.flag(it.logDir(), name));
         NodeSpec spec = new NodeSpec(site, name, it.dataDir().resolve(name), it.logDir().resolve(name + ".conf"),
             it.logDir().resolve(name + ".log"), p[0], p[1], p[2], peers, extra.strip(), flags);
-        NodeProcess node = new NodeProcess(spec, ingest);
+        NodeProcess node = new NodeProcess(spec);
         cluster.addNode(node);
         nodes.add(node);
       }

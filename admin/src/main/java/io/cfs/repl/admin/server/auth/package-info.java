@@ -1,0 +1,2 @@
+/** The bearer-token check that the admin routes and the ingest listener both use. */
+package io.cfs.repl.admin.server.auth;

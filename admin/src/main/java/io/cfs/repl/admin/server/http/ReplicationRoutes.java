@@ -1,0 +1,149 @@
+package io.cfs.repl.admin.server.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import io.cfs.repl.admin.server.auth.BearerToken;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+
+/**
+ * Replication and store routes on Pekko Management's HTTP server, next to its cluster routes. Registered by class
+ * name in the admin module's cfs-repl-overrides.conf. Field names of every body are part of the admin API (README).
+ *
+ * <p>Reads need no credentials. Mutating routes require {@code Authorization: Bearer <cfs-repl.admin.token>}; they
+ * are checked before anything else (body, peer), so a refused request learns nothing and changes nothing. With no
+ * token configured they are refused (403). This provider keeps its mutating routes under
+ * {@code route-providers-read-only}, which is on so that Pekko Management's own cluster routes stay read-only:
+ * the token is what guards ours.
+ */
+public final class ReplicationRoutes implements ManagementRouteProvider {
+  private static final String REALM = "cfs-repl admin";
+
+  private final ExtendedActorSystem system;
+  private final AdminSettings admin;
+  private final BearerToken token;
+
+  public ReplicationRoutes(ExtendedActorSystem system) {
+    this.system = system;
+    this.admin = AdminSettings.create(system.settings().config());
+    this.token = new BearerToken(admin.token());
+  }
+
+  @Override
+  public Route routes(ManagementRouteProviderSettings settings) {
+    return concat(
+        pathPrefix("replication", () -> concat(
+            path("status", () -> get(() -> withNode(node -> answer(node.status(admin.askTimeout()),
+                statuses -> ok(StatusView.of(node, statuses, admin, System.currentTimeMillis())))))),
+            path("lag", () -> get(() -> withStatuses(LagView::of))),
+            path("health", () -> get(() -> withStatuses(HealthView::of))),
+            path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))))),
+        pathPrefix("store", () -> concat(
+            path("digest", () -> get(() -> withNode(node ->
+                onSuccess(storeRead(node, () -> node.store().digest()),
+                    digest -> complete(StatusCodes.OK, digest, Json.marshaller()))))),
+            path("watermarks", () -> get(() -> withNode(node ->
+                onSuccess(storeRead(node, () -> WatermarksView.of(node)),
+                    view -> complete(StatusCodes.OK, view, Json.marshaller()))))),
+            path(PathMatchers.segment("inodes").slash(PathMatchers.longSegment()), id -> get(() -> withNode(node ->
+                onSuccess(storeRead(node, () -> node.store().get(id)), value -> value
+                    .map(v -> complete(StatusCodes.OK, InodeView.of(v), Json.marshaller()))
+                    .orElseGet(() -> complete(StatusCodes.NOT_FOUND, "no inode " + id + " on this site\n")))))))));
+  }
+
+  /** Store reads block (a scan, or a round trip to PostgreSQL): they run on the node's blocking dispatcher. */
+  private static <T> CompletionStage<T> storeRead(ReplicationNode node, Supplier<T> read) {
+    return CompletableFuture.supplyAsync(read, node.storeExecutor());
+  }
+
+  private Route sync(ReplicationNode node) {
+    return entity(Unmarshaller.entityToString(), body -> {
+      SyncRequest request;
+      try {
+        request = SyncRequest.parse(body);
+      } catch (IllegalArgumentException e) {
+        return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+      }
+      return answer(node.sync(request.force(), admin.askTimeout()),
+          outcomes -> ok(SyncView.of(node.siteId(), request.force(), outcomes)));
+    });
+  }
+
+  private Route onPeer(ReplicationNode node, String peer,
+                       BiFunction<String, Duration, CompletionStage<ReplicatorStatus>> action) {
+    if (!node.peers().contains(peer)) {
+      return refuse(StatusCodes.NOT_FOUND, "UNKNOWN_PEER", "site " + peer + " is not a peer of " + node.siteId()
+          + " (peers: " + node.peers() + ")");
+    }
+    long now = System.currentTimeMillis();
+    return answer(action.apply(peer, admin.askTimeout()), status -> ok(StatusView.PeerView.of(status, admin, now)));
+  }
+
+  /** A read body built from the status of every link. */
+  private interface StatusBody {
+    Object of(String site, List<ReplicatorStatus> statuses, AdminSettings admin, long nowMillis);
+  }
+
+  /** The status of every link, then a body built from it; 503 when the replicators do not answer in time. */
+  private Route withStatuses(StatusBody body) {
+    return withNode(node -> answer(node.status(admin.askTimeout()),
+        statuses -> ok(body.of(node.siteId(), statuses, admin, System.currentTimeMillis()))));
+  }
+
+  private <T> Route answer(CompletionStage<T> pending, Function<T, Route> inner) {
+    return onComplete(pending, result -> result.isSuccess() ? inner.apply(result.get())
+        : refuse(StatusCodes.SERVICE_UNAVAILABLE, "UNAVAILABLE",
+            "the replicators did not answer: " + result.failed().get()));
+  }
+
+  /** Lets the request through only with the configured bearer token; without one, mutating routes are off. */
+  private Route authorized(Supplier<Route> inner) {
+    if (!token.configured()) {
+      return refuse(StatusCodes.FORBIDDEN, "FORBIDDEN", "mutating admin routes are disabled on this node: configure a"
+          + " bearer token in cfs-repl.admin.token (or the CFS_ADMIN_TOKEN environment variable) to enable them");
+    }
+    return token.require(REALM, inner, verdict -> refuse(StatusCodes.UNAUTHORIZED, "UNAUTHORIZED",
+        verdict == BearerToken.Verdict.MISSING ? "this route requires \"Authorization: Bearer <token>\""
+            : "the bearer token is not valid"));
+  }
+
+  private Route withNode(Function<ReplicationNode, Route> inner) {
+    return NodeExtension.of(system).node().map(inner)
+        .orElseGet(() -> complete(StatusCodes.SERVICE_UNAVAILABLE, "node is starting\n"));
+  }
+
+  private static <T> Route ok(T body) {
+    return complete(StatusCodes.OK, body, Json.marshaller());
+  }
+
+  private static Route refuse(StatusCode status, String error, String message) {
+    return complete(status, new ErrorView(error, message), Json.marshaller());
+  }
+}

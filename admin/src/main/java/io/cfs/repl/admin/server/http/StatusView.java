@@ -1,0 +1,74 @@
+package io.cfs.repl.admin.server.http;
+
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.StoppedShard;
+import java.util.List;
+
+/**
+ * {@code GET /replication/status} body. Field names are part of the admin API (documented in the README).
+ *
+ * @param site this site
+ * @param role this site's role (active-passive); null until failover exists
+ * @param epoch the fencing epoch; null until failover exists
+ * @param health this site's overall health (see {@link Health#site})
+ * @param peers one entry per peer link
+ * @param node the node that answered: its cluster address and the site singletons running on it
+ */
+public record StatusView(String site, String role, Long epoch, Health health, List<PeerView> peers, NodeView node) {
+
+  /**
+   * The answering node. Every node of a site reports the same links (it asks the singletons wherever they run), but
+   * only its own singletons: at any moment at most one node of the site lists a given singleton.
+   *
+   * @param address cluster address (system@host:port)
+   * @param singletons the site singletons running here: name (replicator-PEER, local-apply-SITE), the fencing token
+   *     of the lease they run under, and since when they run here
+   * @param atMillis when the node listed them (each ran here from its sinceMillis until at least then)
+   */
+  public record NodeView(String address, List<SingletonView> singletons, long atMillis) {
+    public static NodeView of(ReplicationNode node) {
+      List<SingletonView> running = node.singletonsHere().stream()
+          .map(r -> new SingletonView(r.singleton(), r.token(), r.sinceMillis())).toList();
+      return new NodeView(node.nodeAddress(), running, System.currentTimeMillis());
+    }
+  }
+
+  public record SingletonView(String name, long token, long sinceMillis) {
+  }
+
+  /**
+   * One outgoing link.
+   *
+   * @param lagMillis now minus the hlc of the oldest entry the peer has not acknowledged: the age of the oldest entry
+   *     not yet applied there; 0 when caught up
+   * @param ackedEntriesPerSecond throughput: entries acknowledged per second over the last lag-refresh window
+   * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
+   * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
+   * @param connection "plain" (site links are not encrypted yet)
+   * @param replicatorNode the cluster address (system@host:port) of the node of this site running the link's
+   *     replicator; it moves to another node when that node dies
+   * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
+   */
+  public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
+                         long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
+                         double ackedEntriesPerSecond, String lastError, List<StoppedShard> stoppedShards,
+                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection,
+                         String replicatorNode, String peerAddress) {
+    public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
+      Health.Verdict verdict = Health.of(s, settings, nowMillis);
+      return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
+          s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
+          Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain",
+          s.replicatorNode(), s.peerAddress());
+    }
+  }
+
+  public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, AdminSettings settings,
+                              long nowMillis) {
+    List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, settings, nowMillis)).toList();
+    return new StatusView(node.siteId(), null, null, Health.site(peers.stream().map(PeerView::health).toList()), peers,
+        NodeView.of(node));
+  }
+}

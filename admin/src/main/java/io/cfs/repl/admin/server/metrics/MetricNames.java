@@ -1,0 +1,63 @@
+package io.cfs.repl.admin.server.metrics;
+
+/**
+ * Kamon names of the {@code cfs_repl_*} metrics and their labels. The Prometheus reporter appends the unit
+ * ({@code _seconds}, {@code _bytes}; time is exported in seconds) and {@code _total} for counters; the README lists
+ * the names as Prometheus shows them.
+ */
+final class MetricNames {
+  // labels
+  static final String SITE = "site";
+  static final String PEER = "peer";
+  static final String ORIGIN = "origin";
+  static final String STATE = "state";
+  static final String KIND = "kind";
+  static final String REASON = "reason";
+  static final String DIRECTION = "direction";
+
+  // intake
+  static final String APPEND_LATENCY = "cfs_repl_append_latency";
+  static final String APPENDED_ENTRIES = "cfs_repl_appended_entries";
+  static final String APPEND_BATCH_ENTRIES = "cfs_repl_append_batch_entries";
+  static final String APPEND_REJECTED = "cfs_repl_append_rejected";
+
+  // sending side, per peer
+  static final String SHIPPED_ENTRIES = "cfs_repl_shipped_entries";
+  static final String SHIPPED_BYTES = "cfs_repl_shipped";
+  static final String SHIPPED_BATCH_ENTRIES = "cfs_repl_shipped_batch_entries";
+  static final String ACKED_ENTRIES = "cfs_repl_acked_entries";
+  static final String ACK_LATENCY = "cfs_repl_ack_latency";
+  static final String BACKPRESSURE = "cfs_repl_backpressure";
+  static final String LAG_ENTRIES = "cfs_repl_lag_entries";
+  static final String LAG = "cfs_repl_lag";
+  static final String LINK_STATE = "cfs_repl_link_state";
+
+  // link frames (both sides)
+  static final String FRAME_RAW_BYTES = "cfs_repl_frames_raw";
+  static final String FRAME_WIRE_BYTES = "cfs_repl_frames_wire";
+  static final String COMPRESSION_RATIO = "cfs_repl_compression_ratio";
+
+  // receiving side, per origin
+  static final String APPLIED_ENTRIES = "cfs_repl_applied_entries";
+  static final String SKIPPED_ENTRIES = "cfs_repl_skipped_entries";
+  static final String APPLIED_BYTES = "cfs_repl_applied";
+  static final String APPLIED_BATCH_ENTRIES = "cfs_repl_applied_batch_entries";
+  static final String APPLY_TIME = "cfs_repl_apply_time";
+  static final String CONFLICTS = "cfs_repl_conflicts";
+
+  // ingest listener refusals by typed error, before the journal or by it
+  static final String INGEST_REFUSED = "cfs_repl_ingest_refused";
+
+  // site singletons: writes refused by fencing token, per singleton
+  static final String FENCED_WRITES = "cfs_repl_fenced_writes";
+  static final String SINGLETON = "singleton";
+
+  // errors by kind
+  static final String ERRORS = "cfs_repl_errors";
+  static final String ERROR_GAP = "gap";
+  static final String ERROR_BATCH_REJECTED = "batch_rejected";
+  static final String ERROR_HANDSHAKE_REJECTED = "handshake_rejected";
+
+  private MetricNames() {
+  }
+}

@@ -1,0 +1,61 @@
+package io.cfs.repl.admin.server.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.server.http.NodeExtension;
+import io.cfs.repl.admin.server.ingest.IngestServer;
+import io.cfs.repl.admin.server.ingest.IngestSettings;
+import io.cfs.repl.admin.server.metrics.Observability;
+import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.NodeHooks;
+import io.cfs.repl.engine.node.ReplicationNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs one node of one site until it is stopped (SIGTERM stops it cleanly). */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run one replication node from a HOCON file.")
+public final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, description = "HOCON file with cfs-repl.node settings")
+  Path configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isReadable(configFile)) {
+      System.err.println("cannot read config file " + configFile);
+      return 2;
+    }
+    Config user = ConfigFactory.parseFile(configFile.toFile());
+    Config config = NodeConfig.load(user);
+    NodeHooks hooks = Observability.hooks(config);
+    ReplicationNode node = ReplicationNode.start(config, hooks);
+    try {
+      NodeExtension.of(node.system().classicSystem()).set(node);
+      Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+      if (!node.settings().contactPoints().isEmpty()) {
+        // a site of several nodes: join the site's cluster through its contact points (the admin endpoints)
+        ClusterBootstrap.get(node.system().classicSystem()).start();
+      }
+      // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
+      IngestServer ingest = IngestServer.start(node.system(), node.journal(),
+          IngestSettings.create(node.system().settings().config()), hooks.metrics()).toCompletableFuture().get();
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
+      System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
+      System.out.printf("INGEST port=%d%n", ingest.port());
+      System.out.printf("METRICS %s%n", Observability.describe());
+      System.out.flush();
+    } catch (Throwable startupFailure) {
+      // Never leave a node replicating without its admin and ingest endpoints.
+      node.close();
+      throw startupFailure;
+    }
+    node.system().getWhenTerminated().toCompletableFuture().get();
+    return 0;
+  }
+}

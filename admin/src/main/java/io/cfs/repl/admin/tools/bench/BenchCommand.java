@@ -1,0 +1,146 @@
+package io.cfs.repl.admin.tools.bench;
+
+import io.cfs.repl.admin.tools.demo.LocalSites;
+import io.cfs.repl.admin.tools.workload.LatencyHistogram;
+import io.cfs.repl.admin.tools.workload.WorkloadDriver;
+import io.cfs.repl.admin.tools.workload.WorkloadSpec;
+import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.hlc.Clocks;
+import io.cfs.repl.persistence.store.ApplyResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Replicates N entries from site A to site B over loopback TCP on embedded storage (fsync on) and prints
+ * throughput, replication lag (apply time at B minus the entry's hlc at A, per entry), append latency, CPU time and
+ * peak memory. Both sites run in this JVM, so CPU and memory are for the pair.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark A->B replication: throughput, lag percentiles, CPU and memory.")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--entries", defaultValue = "1000000", description = "entries to replicate")
+  long entries;
+
+  @Option(names = "--rate", defaultValue = "0", description = "offered entries/s, 0 = flat out")
+  long rate;
+
+  @Option(names = "--shards", defaultValue = "64", description = "shards")
+  int shards;
+
+  @Option(names = "--inodes", defaultValue = "1000000", description = "inode ids")
+  long inodes;
+
+  @Option(names = "--payload", defaultValue = "200", description = "payload bytes per entry")
+  int payload;
+
+  @Option(names = "--append-batch", defaultValue = "500", description = "entries per append call")
+  int appendBatch;
+
+  @Option(names = "--in-flight", defaultValue = "8", description = "append calls in flight")
+  int inFlight;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "seconds of JIT warm-up reported apart")
+  long warmupSeconds;
+
+  @Option(names = "--data-dir", description = "data dir (default: a fresh temp dir)")
+  Path dataDir;
+
+  @Option(names = "--storage", defaultValue = "embedded",
+      description = "embedded (RocksDB + H2) or postgres (a scratch database next to --postgres-url, dropped after)")
+  String storage;
+
+  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test",
+      description = "with --storage postgres: a database on the server to use (user postgres, trust auth)")
+  String postgresUrl;
+
+  @Override
+  public Integer call() throws Exception {
+    Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
+    LatencyHistogram lag = new LatencyHistogram();
+    LatencyHistogram steadyLag = new LatencyHistogram();
+    AtomicLong steadyFromHlc = new AtomicLong(Long.MAX_VALUE);
+    AtomicReference<LatencyHistogram> windowLag = new AtomicReference<>(new LatencyHistogram());
+    LatencyHistogram append = new LatencyHistogram();
+    AtomicLong applied = new AtomicLong();
+    AtomicLong lastApplyNanos = new AtomicLong();
+    ApplyListener recorder = new ApplyListener() {
+      @Override
+      public void onBatchApplied(String origin, List<JournalEntry> batch, ApplyResult result, long appliedAt) {
+        LatencyHistogram window = windowLag.get();
+        for (JournalEntry e : batch) {
+          lag.recordNanos(appliedAt - e.hlc());
+          window.recordNanos(appliedAt - e.hlc());
+          if (e.hlc() >= steadyFromHlc.get()) steadyLag.recordNanos(appliedAt - e.hlc());
+        }
+        applied.addAndGet(result.applied());
+        lastApplyNanos.set(System.nanoTime());
+      }
+    };
+    System.out.printf("bench: %,d entries A->B, rate %s, %d shards, %d-byte payloads, append batch %d x %d in"
+        + " flight, %s storage, data in %s%n", entries, rate == 0 ? "flat out" : rate + "/s", shards, payload,
+        appendBatch, inFlight, storage, base);
+    if (!storage.equals("embedded") && !storage.equals("postgres")) {
+      throw new IllegalArgumentException("--storage must be embedded or postgres, was " + storage);
+    }
+    try (ScratchDatabase db = storage.equals("postgres") ? ScratchDatabase.create(postgresUrl, "postgres", "") : null;
+         LocalSites sites = LocalSites.start(List.of("site-a", "site-b"), base, Map.of("site-b", recorder),
+             db == null ? Map.of() : Map.of("cfs-repl.node.storage", "postgres",
+                 "cfs-repl.persistence.postgres.url", db.url()))) {
+      awaitConnected(sites.node("site-a"));
+      long cpu0 = ProcessStats.cpuNanos();
+      long t0 = System.nanoTime();
+      steadyFromHlc.set(Clocks.epochNanos() + TimeUnit.SECONDS.toNanos(warmupSeconds));
+      WorkloadDriver driver = new WorkloadDriver(new WorkloadSpec("site-a", rate, entries, shards, inodes, payload,
+          appendBatch, inFlight, 42), sites.node("site-a").journal(), append::recordNanos);
+      driver.start();
+      long lastReport = t0;
+      while (applied.get() < entries) {
+        if (driver.failure() != null) throw new IllegalStateException("workload failed", driver.failure());
+        TimeUnit.MILLISECONDS.sleep(100); // polling progress for display
+        if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(2)) {
+          lastReport = System.nanoTime();
+          LatencyHistogram window = windowLag.getAndSet(new LatencyHistogram());
+          System.out.printf("  %5.1fs appended %,d applied %,d | lag in window %s%n", (lastReport - t0) / 1e9,
+              driver.acknowledged(), applied.get(), window.summaryMillis());
+        }
+      }
+      double seconds = (lastApplyNanos.get() - t0) / 1e9;
+      double cpuSeconds = (ProcessStats.cpuNanos() - cpu0) / 1e9;
+      System.out.println("---- results ----");
+      System.out.printf("throughput      %,.0f entries/s end to end (%,d entries in %.2f s)%n", entries / seconds,
+          entries, seconds);
+      System.out.printf("replication lag %s (all entries)%n", lag.summaryMillis());
+      System.out.printf("                %s (after %d s warm-up)%n", steadyLag.summaryMillis(), warmupSeconds);
+      System.out.printf("append latency  %s%n", append.summaryMillis());
+      System.out.printf("cpu             %.1f s process CPU (%.0f%% of %d cores over the run)%n", cpuSeconds,
+          100 * cpuSeconds / seconds / Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf("memory          peak heap %s, peak RSS %s (both sites, one JVM)%n",
+          ProcessStats.mib(ProcessStats.peakHeapBytes()), ProcessStats.mib(ProcessStats.peakRssBytes()));
+      return 0;
+    }
+  }
+
+  /** Measures replication, not startup: the link must be up before the first entry is written. */
+  private static void awaitConnected(ReplicationNode node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (node.status(Duration.ofSeconds(5)).toCompletableFuture().get().stream()
+        .anyMatch(s -> s.state() != LinkState.CONNECTED)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("link did not come up within 60 s");
+      TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.cfs.repl.admin.tools.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+
+/** {@code cfs admin replication status}: per peer link, state, health, lag, throughput and last error. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show this site's links: state, health, lag, throughput, last error. Exit 1 unless HEALTHY.")
+final class StatusCommand extends AdminCall {
+
+  @Override
+  int run(AdminClient client) throws AdminClient.Unreachable {
+    AdminClient.Answer answer = client.get("/replication/status");
+    if (!answer.ok()) return refused(answer);
+    JsonNode status = answer.json();
+    if (options.json) {
+      out().println(answer.body());
+    } else {
+      print(status);
+    }
+    return "HEALTHY".equals(status.path("health").asText()) ? ExitCodes.OK : ExitCodes.UNHEALTHY;
+  }
+
+  private void print(JsonNode status) {
+    out().printf("site %s  health %s  role %s  epoch %s%n", status.path("site").asText(),
+        status.path("health").asText(), text(status.path("role")), text(status.path("epoch")));
+    long now = System.currentTimeMillis();
+    Table table = new Table("PEER", "STATE", "FOR", "HEALTH", "LAG", "LAG ENTRIES", "ACKED", "ACKED/S",
+        "SKEW", "CONN", "RUNS ON", "DIALS", "LAST ERROR");
+    for (JsonNode p : status.path("peers")) {
+      table.row(p.path("peer").asText(), p.path("state").asText(),
+          Table.millis(Math.max(0, now - p.path("stateSinceMillis").asLong())), p.path("health").asText(),
+          Table.millis(p.path("lagMillis").asLong()), String.format("%,d", p.path("lagEntries").asLong()),
+          String.format("%,d", p.path("ackedEntries").asLong()),
+          String.format("%,.1f", p.path("ackedEntriesPerSecond").asDouble()),
+          p.path("clockSkewMillis").isNumber() ? p.path("clockSkewMillis").asLong() + "ms" : "-",
+          p.path("connection").asText(), text(p.path("replicatorNode")), text(p.path("peerAddress")),
+          abbreviate(text(p.path("lastError")), 80));
+    }
+    table.print(out());
+    for (JsonNode p : status.path("peers")) {
+      for (JsonNode shard : p.path("stoppedShards")) {
+        out().printf("%s: shard %d stopped: peer expects seq %d, link sent %d%n", p.path("peer").asText(),
+            shard.path("shard").asInt(), shard.path("expectedSeq").asLong(), shard.path("receivedSeq").asLong());
+      }
+    }
+  }
+
+  static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+
+  static String text(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode() ? "-" : node.asText();
+  }
+}

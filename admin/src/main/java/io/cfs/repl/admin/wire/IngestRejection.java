@@ -1,0 +1,87 @@
+package io.cfs.repl.admin.wire;
+
+import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
+import java.time.Duration;
+
+/**
+ * An ingest request refused as a whole: nothing of it was written. Names its HTTP status and the typed error; its
+ * body on the wire is {@link IngestError}.
+ */
+public final class IngestRejection extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String error;
+  private final Integer shard;
+  private final Long seq;
+
+  public IngestRejection(int status, String error, Integer shard, Long seq, String message) {
+    super(message);
+    this.status = status;
+    this.error = error;
+    this.shard = shard;
+    this.seq = seq;
+  }
+
+  public static IngestRejection malformed(String message, Integer shard, Long seq) {
+    return new IngestRejection(400, "MALFORMED", shard, seq, message);
+  }
+
+  public static IngestRejection badCrc(int shard, long seq, String message) {
+    return new IngestRejection(400, Reason.BAD_CRC.name(), shard, seq, message);
+  }
+
+  public static IngestRejection batchTooLarge(int count, int max, Integer shard, Long seq) {
+    return new IngestRejection(400, Reason.BATCH_TOO_LARGE.name(), shard, seq,
+        count + " entries in one request, at most " + max);
+  }
+
+  public static IngestRejection requestTooLarge(long max) {
+    return new IngestRejection(413, "REQUEST_TOO_LARGE", null, null, "body larger than " + max + " bytes");
+  }
+
+  public static IngestRejection busy(int maxInFlight, long retryAfterSeconds) {
+    return new IngestRejection(503, "BUSY", null, null, maxInFlight + " appends in flight; retry after "
+        + retryAfterSeconds + " s");
+  }
+
+  public static IngestRejection requestTimeout(Duration bodyReadTimeout) {
+    return new IngestRejection(408, "REQUEST_TIMEOUT", null, null, "the body did not arrive within "
+        + bodyReadTimeout.toMillis() + " ms (cfs-repl.ingest.body-read-timeout); nothing was written");
+  }
+
+  public static IngestRejection tooManyConnections(int max) {
+    return new IngestRejection(503, "TOO_MANY_CONNECTIONS", null, null, max
+        + " ingest connections are open (cfs-repl.ingest.max-connections); retry after one closes");
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public Integer shard() {
+    return shard;
+  }
+
+  public Long seq() {
+    return seq;
+  }
+
+  /** Whether the same request may succeed later unchanged (answered with Retry-After). */
+  public boolean retryable() {
+    return status == 503;
+  }
+
+  public IngestError body(Long batch) {
+    return new IngestError(error, shard, seq, getMessage(), batch);
+  }
+
+  @Override
+  public String toString() {
+    return error + " shard=" + shard + " seq=" + seq + ": " + getMessage();
+  }
+}

@@ -1,0 +1,218 @@
+package io.cfs.repl.admin.server.http;
+
+import static io.cfs.repl.admin.AdminTestSites.TOKEN;
+import static io.cfs.repl.admin.AdminTestSites.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cfs.repl.admin.AdminTestSites;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replication routes against real nodes (admin HTTP on Pekko Management, real links over loopback): what status,
+ * lag and health show, pause / resume / sync, and every refusal (401, 403, 400, 404) changing nothing.
+ */
+@Tag("integration")
+class ReplicationRoutesTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  private AdminTestSites sites;
+
+  @AfterEach
+  void stop() {
+    if (sites != null) sites.close();
+  }
+
+  private void awaitCaughtUp(String site, String peer, long acked) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      JsonNode p = sites.peerStatus(site, peer);
+      assertThat(p.path("state").asText()).isEqualTo("CONNECTED");
+      assertThat(p.path("lagEntries").asLong()).isZero();
+      assertThat(p.path("ackedEntries").asLong()).isGreaterThanOrEqualTo(acked);
+    });
+  }
+
+  @Test
+  void statusShowsEachLinkWithHealthLagAndThroughput() throws Exception {
+    sites = AdminTestSites.of(dir, "rt-a", "rt-b");
+    sites.start("rt-a");
+    sites.start("rt-b");
+    sites.append("rt-a", 100);
+    awaitCaughtUp("rt-a", "rt-b", 100);
+
+    JsonNode status = json(sites.get("rt-a", "/replication/status"));
+    assertThat(status.path("site").asText()).isEqualTo("rt-a");
+    assertThat(status.path("health").asText()).isEqualTo("HEALTHY");
+    assertThat(status.get("role").isNull()).isTrue();
+    assertThat(status.get("epoch").isNull()).isTrue();
+    JsonNode peer = status.path("peers").get(0);
+    assertThat(peer.path("peer").asText()).isEqualTo("rt-b");
+    assertThat(peer.path("health").asText()).isEqualTo("HEALTHY");
+    assertThat(peer.path("healthReasons")).isEmpty();
+    assertThat(peer.path("lagMillis").asLong()).isZero();
+    assertThat(peer.path("oldestUnackedHlc").asLong()).isZero();
+    assertThat(peer.path("ackedBatches").asLong()).isPositive();
+    assertThat(peer.has("ackedEntriesPerSecond")).isTrue();
+    assertThat(peer.get("disconnectedSinceMillis").isNull()).isTrue();
+    assertThat(peer.get("clockSkewMillis").isNumber()).isTrue(); // measured from acks; one host, one clock
+    assertThat(Math.abs(peer.get("clockSkewMillis").asLong())).isLessThan(1000);
+    assertThat(peer.path("connection").asText()).isEqualTo("plain");
+    assertThat(peer.has("lastError")).isTrue(); // may still name the refused dials from before rt-b started
+    assertThat(peer.path("stoppedShards")).isEmpty();
+
+    JsonNode lag = json(sites.get("rt-a", "/replication/lag"));
+    assertThat(lag.path("peers").get(0).path("lagEntries").asLong()).isZero();
+    assertThat(lag.path("peers").get(0).path("lagging").asBoolean()).isFalse();
+    JsonNode health = json(sites.get("rt-b", "/replication/health"));
+    assertThat(health.path("health").asText()).isEqualTo("HEALTHY");
+    assertThat(health.path("thresholds").path("downAfterMillis").asLong()).isEqualTo(30_000);
+
+    // what each store applied, per origin: rt-b applied rt-a's journal up to its heads, nothing of its own yet
+    long headsOfA = sites.node("rt-a").journal().heads().values().stream().mapToLong(Long::longValue).sum();
+    JsonNode marks = json(sites.get("rt-b", "/store/watermarks"));
+    assertThat(marks.path("site").asText()).isEqualTo("rt-b");
+    long appliedOfA = 0;
+    for (JsonNode seq : marks.path("origins").path("rt-a")) appliedOfA += seq.asLong();
+    assertThat(appliedOfA).isEqualTo(headsOfA).isEqualTo(100);
+    assertThat(marks.path("origins").path("rt-b").size()).isZero();
+  }
+
+  @Test
+  void aStuckLinkShowsRisingLagThenDegradedThenDown() throws Exception {
+    sites = AdminTestSites.of(dir, "stuck-a", "stuck-b");
+    sites.start("stuck-a", Map.of("cfs-repl.admin.health.degraded-lag", "300ms",
+        "cfs-repl.admin.health.down-after", "1500ms"));
+    sites.append("stuck-a", 40);
+
+    JsonNode first = json(sites.get("stuck-a", "/replication/lag")).path("peers").get(0);
+    assertThat(first.path("lagEntries").asLong()).isEqualTo(40);
+    long firstMillis = first.path("lagMillis").asLong();
+    await().atMost(WAIT).until(() ->
+        json(sites.get("stuck-a", "/replication/lag")).path("peers").get(0).path("lagMillis").asLong() > firstMillis);
+    await().atMost(WAIT).until(() ->
+        json(sites.get("stuck-a", "/replication/lag")).path("peers").get(0).path("lagging").asBoolean());
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      JsonNode health = json(sites.get("stuck-a", "/replication/health"));
+      assertThat(health.path("health").asText()).isEqualTo("DOWN");
+      JsonNode peer = health.path("peers").get(0);
+      assertThat(peer.path("health").asText()).isEqualTo("DOWN");
+      assertThat(peer.path("state").asText()).isIn("CONNECTING", "BACKOFF");
+      assertThat(peer.path("reasons").toString()).contains("not connected for").contains("lag");
+    });
+    JsonNode status = sites.peerStatus("stuck-a", "stuck-b");
+    assertThat(status.path("disconnectedSinceMillis").asLong()).isPositive();
+    assertThat(status.path("lastError").asText()).isNotBlank();
+
+    sites.start("stuck-b");
+    awaitCaughtUp("stuck-a", "stuck-b", 40);
+    await().atMost(WAIT).until(() ->
+        json(sites.get("stuck-a", "/replication/health")).path("health").asText().equals("HEALTHY"));
+  }
+
+  @Test
+  void mutatingRoutesRefuseMissingOrWrongTokensAndChangeNothing() throws Exception {
+    sites = AdminTestSites.of(dir, "auth-a", "auth-b");
+    sites.start("auth-a");
+    sites.start("auth-b", Map.of("cfs-repl.admin.token", ""));
+    for (String path : new String[] {"/replication/peers/auth-b/pause", "/replication/sync"}) {
+      HttpResponse<String> missing = sites.post("auth-a", path, "{\"force\":true}", null);
+      assertThat(missing.statusCode()).isEqualTo(401);
+      assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+          .startsWith("Bearer"));
+      assertThat(json(missing).path("error").asText()).isEqualTo("UNAUTHORIZED");
+      HttpResponse<String> wrong = sites.post("auth-a", path, "{\"force\":true}", "not-the-token");
+      assertThat(wrong.statusCode()).isEqualTo(401);
+      assertThat(json(wrong).path("message").asText()).contains("not valid");
+    }
+    // a refused request learns nothing about the peer either
+    assertThat(sites.post("auth-a", "/replication/peers/nope/pause", "", "wrong").statusCode()).isEqualTo(401);
+    assertThat(sites.peerStatus("auth-a", "auth-b").path("state").asText()).isNotEqualTo("PAUSED");
+
+    HttpResponse<String> noTokenConfigured = sites.post("auth-b", "/replication/peers/auth-a/pause", "", TOKEN);
+    assertThat(noTokenConfigured.statusCode()).isEqualTo(403);
+    assertThat(json(noTokenConfigured).path("error").asText()).isEqualTo("FORBIDDEN");
+    assertThat(json(noTokenConfigured).path("message").asText()).contains("cfs-repl.admin.token");
+    assertThat(sites.peerStatus("auth-b", "auth-a").path("state").asText()).isNotEqualTo("PAUSED");
+    // reads need no token
+    assertThat(sites.get("auth-b", "/replication/status").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void badBodiesAndUnknownPeersAreRefusedWithAReason() throws Exception {
+    sites = AdminTestSites.of(dir, "bad-a", "bad-b");
+    sites.start("bad-a");
+    Map<String, String> bodies = Map.of(
+        "not json", "not JSON",
+        "[true]", "JSON object",
+        "{\"force\":\"yes\"}", "force must be true or false",
+        "{\"force\":true,\"peer\":\"x\"}", "unknown field \"peer\"");
+    for (Map.Entry<String, String> body : bodies.entrySet()) {
+      HttpResponse<String> response = sites.post("bad-a", "/replication/sync", body.getKey(), TOKEN);
+      assertThat(response.statusCode()).as(body.getKey()).isEqualTo(400);
+      assertThat(json(response).path("error").asText()).isEqualTo("BAD_REQUEST");
+      assertThat(json(response).path("message").asText()).as(body.getKey()).contains(body.getValue());
+    }
+    HttpResponse<String> unknown = sites.post("bad-a", "/replication/peers/site-z/pause", "", TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).path("error").asText()).isEqualTo("UNKNOWN_PEER");
+    assertThat(json(unknown).path("message").asText()).contains("site-z").contains("bad-b");
+    assertThat(sites.get("bad-a", "/replication/peers/bad-b/pause").statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void pauseThenResumeChangesTheLinkAndItsHealth() throws Exception {
+    sites = AdminTestSites.of(dir, "pr-a", "pr-b");
+    sites.start("pr-a");
+    sites.start("pr-b");
+    awaitCaughtUp("pr-a", "pr-b", 0);
+
+    HttpResponse<String> paused = sites.post("pr-a", "/replication/peers/pr-b/pause", "", TOKEN);
+    assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+    assertThat(json(paused).path("state").asText()).isEqualTo("PAUSED");
+    assertThat(json(paused).path("health").asText()).isEqualTo("DEGRADED");
+    sites.append("pr-a", 10);
+    JsonNode whilePaused = sites.peerStatus("pr-a", "pr-b");
+    assertThat(whilePaused.path("state").asText()).isEqualTo("PAUSED");
+    assertThat(whilePaused.path("lagEntries").asLong()).isEqualTo(10);
+    assertThat(json(sites.get("pr-a", "/replication/health")).path("peers").get(0).path("reasons").toString())
+        .contains("paused");
+
+    HttpResponse<String> resumed = sites.post("pr-a", "/replication/peers/pr-b/resume", "", TOKEN);
+    assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+    assertThat(json(resumed).path("state").asText()).isIn("CONNECTING", "CONNECTED");
+    awaitCaughtUp("pr-a", "pr-b", 10);
+  }
+
+  @Test
+  void syncReconnectsOrRestartsLinksAndKeepsReplicating() throws Exception {
+    sites = AdminTestSites.of(dir, "sync-a", "sync-b");
+    sites.start("sync-a");
+    sites.start("sync-b");
+    awaitCaughtUp("sync-a", "sync-b", 0);
+
+    JsonNode plain = json(sites.post("sync-a", "/replication/sync", "", TOKEN));
+    assertThat(plain.path("force").asBoolean()).isFalse();
+    assertThat(plain.path("peers").get(0).path("action").asText()).isEqualTo("NONE");
+
+    HttpResponse<String> forced = sites.post("sync-a", "/replication/sync", "{\"force\": true}", TOKEN);
+    assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+    JsonNode peer = json(forced).path("peers").get(0);
+    assertThat(peer.path("peer").asText()).isEqualTo("sync-b");
+    assertThat(peer.path("action").asText()).isEqualTo("RESTARTED");
+    assertThat(peer.path("state").asText()).isEqualTo("CONNECTING");
+    sites.append("sync-a", 25);
+    awaitCaughtUp("sync-a", "sync-b", 25);
+  }
+}

@@ -1,0 +1,154 @@
+package io.cfs.repl.admin.server.ingest;
+
+import static io.cfs.repl.admin.server.ingest.IngestTestNode.entries;
+import static io.cfs.repl.admin.server.ingest.IngestTestNode.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cfs.repl.admin.wire.BinaryBatch;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GET /journal/stream: binary batches in, ordered JSON answers out, over the JDK's WebSocket client. */
+class IngestStreamTest {
+  private static final int BATCHES = 50;
+  private static final int PER_BATCH = 40;
+
+  @TempDir
+  static Path dir;
+  private static IngestTestNode node;
+  private static URI stream;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = IngestTestNode.start(dir);
+    URI ingest = node.listen(Map.of("max-request-bytes", "64 KiB"));
+    stream = URI.create("ws://127.0.0.1:" + ingest.getPort() + "/journal/stream");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  /** Collects whole text messages, and the close, so the test can wait for each with a timeout. */
+  private static final class Answers implements WebSocket.Listener {
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        texts.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    JsonNode next() throws Exception {
+      String text = texts.poll(30, TimeUnit.SECONDS);
+      assertThat(text).as("an answer within 30 s").isNotNull();
+      return json(text);
+    }
+  }
+
+  private static WebSocket connect(Answers answers) {
+    return node.http.newWebSocketBuilder().buildAsync(stream, answers).join();
+  }
+
+  @Test
+  void fiftyPipelinedBatchesAreAnsweredInOrderOnceDurable() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(ws);
+    for (int b = 0; b < BATCHES; b++) {
+      ByteBuffer batch = ByteBuffer.wrap(BinaryBatch.encode(entries(1, b * PER_BATCH + 1L, (b + 1L) * PER_BATCH)));
+      sending = sending.thenCompose(s -> s.sendBinary(batch, true));
+    }
+    sending.get(30, TimeUnit.SECONDS);
+    for (int b = 0; b < BATCHES; b++) {
+      JsonNode answer = answers.next();
+      assertThat(answer.path("batch").asLong()).as(answer.toString()).isEqualTo(b);
+      assertThat(answer.path("written").asInt()).isEqualTo(PER_BATCH);
+      assertThat(answer.path("duplicates").asInt()).isZero();
+      assertThat(answer.path("heads").path("1").asLong()).isEqualTo((b + 1L) * PER_BATCH);
+    }
+    assertThat(node.heads().get(1)).isEqualTo((long) BATCHES * PER_BATCH);
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBatchSplitOverFramesIsCollectedWhole() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    byte[] batch = BinaryBatch.encode(entries(2, 1, 30));
+    int half = batch.length / 2;
+    ws.sendBinary(ByteBuffer.wrap(batch, 0, half), false)
+        .thenCompose(s -> s.sendBinary(ByteBuffer.wrap(batch, half, batch.length - half), true))
+        .get(10, TimeUnit.SECONDS);
+    JsonNode answer = answers.next();
+    assertThat(answer.path("written").asInt()).as(answer.toString()).isEqualTo(30);
+    assertThat(answer.path("batch").asLong()).isZero();
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aRefusedBatchIsAnsweredWithItsErrorAndTheStreamCloses() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    ws.sendBinary(ByteBuffer.wrap(BinaryBatch.encode(entries(3, 1, 10))), true)
+        .thenCompose(s -> s.sendBinary(ByteBuffer.wrap(BinaryBatch.encode(entries(3, 12, 20))), true))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(answers.next().path("written").asInt()).isEqualTo(10);
+    JsonNode error = answers.next();
+    assertThat(error.path("error").asText()).as(error.toString()).isEqualTo("GAP");
+    assertThat(error.path("shard").asInt()).isEqualTo(3);
+    assertThat(error.path("seq").asLong()).isEqualTo(12);
+    assertThat(error.path("batch").asLong()).isEqualTo(1);
+    assertThat(answers.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    assertThat(node.heads().get(3)).isEqualTo(10);
+  }
+
+  @Test
+  void aMessageOverMaxRequestBytesEndsTheStream() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    ws.sendBinary(ByteBuffer.wrap(new byte[40 * 1024]), false)
+        .thenCompose(s -> s.sendBinary(ByteBuffer.wrap(new byte[40 * 1024]), true))
+        .get(10, TimeUnit.SECONDS);
+    JsonNode error = answers.next();
+    assertThat(error.path("error").asText()).as(error.toString()).isEqualTo("REQUEST_TOO_LARGE");
+    assertThat(error.path("batch").asLong()).isZero();
+    assertThat(answers.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+  }
+
+  @Test
+  void aTextMessageIsMalformed() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    ws.sendText("{\"entries\":[]}", true).get(10, TimeUnit.SECONDS);
+    assertThat(answers.next().path("error").asText()).isEqualTo("MALFORMED");
+    assertThat(answers.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+  }
+}

@@ -1,0 +1,144 @@
+package io.cfs.repl.admin.server.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.wire.BinaryBatch;
+import io.cfs.repl.admin.wire.IngestJson;
+import io.cfs.repl.admin.wire.IngestResponse;
+import io.cfs.repl.admin.wire.JsonBatch;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.node.LoopbackSites;
+import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node of site-a, whose one peer (site-b) does not exist, with ingest listeners on free ports, and an HTTP
+ * client for them. The config is built the way the engine's TestSites builds it.
+ */
+public final class IngestTestNode implements AutoCloseable {
+  public static final String SITE = "site-a";
+
+  public final ReplicationNode node;
+  /** Ingest refusals counted by error, as the metrics see them. */
+  final Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ReplicationMetrics metrics = new ReplicationMetrics() {
+    @Override
+    public void onIngestRefused(String reason) {
+      refusals.merge(reason, 1, Integer::sum);
+    }
+  };
+  final HttpClient http = HttpClient.newHttpClient();
+  private final List<IngestServer> servers = new ArrayList<>();
+
+  private IngestTestNode(ReplicationNode node) {
+    this.node = node;
+  }
+
+  public static IngestTestNode start(Path dataDir) throws Exception {
+    Map<String, Object> c = LoopbackSites.nodeKeys(SITE, dataDir,
+        Map.of(SITE, LoopbackSites.freePort(), "site-b", LoopbackSites.freePort()));
+    return new IngestTestNode(ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(c)), ApplyListener.NONE));
+  }
+
+  /** Starts an ingest listener on a free port with these cfs-repl.ingest keys over the defaults; its base URI. */
+  public URI listen(Map<String, Object> ingestKeys) throws Exception {
+    return listen(ingestKeys, node.journal());
+  }
+
+  /** As {@link #listen(Map)}, appending through {@code journal} (a test double in front of the node's). */
+  URI listen(Map<String, Object> ingestKeys, LocalJournal journal) throws Exception {
+    Map<String, Object> keys = new HashMap<>();
+    ingestKeys.forEach((k, v) -> keys.put(IngestSettings.PATH + "." + k, v));
+    keys.put(IngestSettings.PATH + ".port", 0);
+    IngestSettings settings = IngestSettings.create(
+        ConfigFactory.parseMap(keys).withFallback(node.system().settings().config()));
+    IngestServer server = IngestServer.start(node.system(), journal, settings, metrics)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    servers.add(server);
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  public Map<Integer, Long> heads() {
+    return node.journal().heads();
+  }
+
+  HttpResponse<String> post(URI base, String contentType, byte[] body, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/journal/entries"))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> postJson(URI base, List<JournalEntry> entries) throws Exception {
+    return post(base, "application/json", JsonBatch.encode(entries), null);
+  }
+
+  HttpResponse<String> postBinary(URI base, List<JournalEntry> entries) throws Exception {
+    return post(base, BinaryBatch.MEDIA_TYPE, BinaryBatch.encode(entries), null);
+  }
+
+  HttpResponse<String> get(URI base, String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Entries seq {@code from..to} of a shard, the same every time they are asked for. */
+  public static List<JournalEntry> entries(int shard, long from, long to) {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (long seq = from; seq <= to; seq++) {
+      entries.add(JournalEntry.of(SITE, shard, seq, 1_000_000 + seq, Op.WRITE, shard * 1000L + seq, 1,
+          ("inode record " + shard + "/" + seq).getBytes(StandardCharsets.UTF_8)));
+    }
+    return entries;
+  }
+
+  static JsonNode json(String body) throws IOException {
+    return IngestJson.MAPPER.readTree(body);
+  }
+
+  /** A durable answer: written, duplicates, and the heads of the touched shards. */
+  static void assertAccepted(HttpResponse<String> response, int written, int duplicates, Map<Integer, Long> heads)
+      throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    IngestResponse answer = IngestJson.MAPPER.readValue(response.body(), IngestResponse.class);
+    assertThat(answer).isEqualTo(new IngestResponse(written, duplicates, heads, null));
+  }
+
+  /** A typed refusal naming the entry (or null) it is about. */
+  static void assertRefused(HttpResponse<String> response, int status, String error, Integer shard, Long seq)
+      throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode body = json(response.body());
+    assertThat(body.path("error").asText()).as(response.body()).isEqualTo(error);
+    assertThat(body.get("shard").isNull() ? null : body.get("shard").asInt()).as("shard").isEqualTo(shard);
+    assertThat(body.get("seq").isNull() ? null : body.get("seq").asLong()).as("seq").isEqualTo(seq);
+    assertThat(body.path("message").asText()).isNotBlank();
+  }
+
+  @Override
+  public void close() {
+    servers.forEach(IngestServer::close);
+    node.close();
+  }
+}

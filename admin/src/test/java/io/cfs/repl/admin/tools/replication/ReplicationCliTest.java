@@ -1,0 +1,175 @@
+package io.cfs.repl.admin.tools.replication;
+
+import static io.cfs.repl.admin.AdminTestSites.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cfs.repl.admin.AdminTestSites;
+import io.cfs.repl.admin.cli.Cfs;
+import io.cfs.repl.admin.server.http.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code cfs admin replication ...} against real nodes: tables and JSON, and the exit codes (0 ok, 1 unhealthy or
+ * lagging, 2 usage / connection / request error, 3 authentication). cli-a and cli-b replicate for the whole class;
+ * a test that needs a dead peer starts its own site whose peer never starts.
+ */
+@Tag("integration")
+class ReplicationCliTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  static Path dir;
+  private static AdminTestSites sites;
+  private static Path tokenFile;
+  private static Path wrongTokenFile;
+
+  /** What one run printed and returned. */
+  private record Run(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      return Json.MAPPER.readTree(out);
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    sites = AdminTestSites.of(dir, "cli-a", "cli-b");
+    sites.start("cli-a");
+    sites.start("cli-b");
+    tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+    wrongTokenFile = Files.writeString(dir.resolve("wrong-token"), "nope\n");
+    sites.append("cli-a", 30);
+    await().atMost(WAIT).until(() -> sites.peerStatus("cli-a", "cli-b").path("health").asText().equals("HEALTHY")
+        && sites.peerStatus("cli-a", "cli-b").path("lagEntries").asLong() == 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    sites.close();
+  }
+
+  private static Run cfs(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Cfs());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static Run admin(String site, String... args) {
+    List<String> all = new ArrayList<>(List.of("admin", "replication"));
+    all.addAll(List.of(args));
+    all.add("--url");
+    all.add(sites.admin(site).toString());
+    return cfs(all.toArray(String[]::new));
+  }
+
+  @Test
+  void statusPrintsATableAndExitsZeroWhenHealthy() {
+    Run run = admin("cli-a", "status");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("site cli-a  health HEALTHY").contains("PEER").contains("LAG ENTRIES");
+    assertThat(run.out().lines().filter(l -> l.startsWith("cli-b")).findFirst().orElseThrow())
+        .contains("CONNECTED").contains("HEALTHY").contains("plain");
+  }
+
+  @Test
+  void jsonIsTheNodesAnswer() throws Exception {
+    Run run = admin("cli-a", "status", "--json");
+    assertThat(run.code()).isZero();
+    JsonNode status = run.json();
+    assertThat(status.path("site").asText()).isEqualTo("cli-a");
+    assertThat(status.path("peers").get(0).path("ackedEntries").asLong()).isGreaterThanOrEqualTo(30);
+    Run health = admin("cli-b", "health", "--json");
+    assertThat(health.code()).isZero();
+    assertThat(health.json().path("health").asText()).isEqualTo("HEALTHY");
+  }
+
+  @Test
+  void lagWatchRedrawsInPlaceForCountDraws() {
+    Run run = admin("cli-a", "lag", "--watch", "--count", "3", "--interval", "100ms");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out().split("\u001b\\[H\u001b\\[2J", -1)).hasSize(4); // three clears, each followed by a draw
+    assertThat(run.out()).contains("Ctrl-C").contains("cli-b").contains("LAGGING");
+    Run once = admin("cli-a", "lag");
+    assertThat(once.out()).doesNotContain("\u001b[");
+    assertThat(once.out().lines().filter(l -> l.startsWith("cli-b")).findFirst().orElseThrow()).endsWith("no");
+  }
+
+  @Test
+  void mutatingCommandsNeedTheToken() {
+    Run missing = admin("cli-a", "pause", "--peer", "cli-b");
+    assertThat(missing.code()).as(missing.err()).isEqualTo(3);
+    assertThat(missing.err()).contains("401");
+    Run wrong = admin("cli-a", "sync", "--force", "--token-file", wrongTokenFile.toString());
+    assertThat(wrong.code()).isEqualTo(3);
+    assertThat(wrong.err()).contains("not valid");
+  }
+
+  @Test
+  void pauseResumeAndSyncWithTheToken() throws Exception {
+    Run paused = admin("cli-b", "pause", "--peer", "cli-a", "--token-file", tokenFile.toString());
+    assertThat(paused.code()).as(paused.err()).isZero();
+    assertThat(paused.out()).contains("cli-a: PAUSED (health DEGRADED)");
+    Run unhealthy = admin("cli-b", "health");
+    assertThat(unhealthy.code()).isEqualTo(1);
+    assertThat(unhealthy.out()).contains("site cli-b: DEGRADED").contains("paused by an operator");
+    Run status = admin("cli-b", "status");
+    assertThat(status.code()).isEqualTo(1);
+
+    Run resumed = admin("cli-b", "resume", "--peer", "cli-a", "--token-file", tokenFile.toString());
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    await().atMost(WAIT).until(() -> admin("cli-b", "health").code() == 0);
+
+    Run sync = admin("cli-b", "sync", "--force", "--token-file", tokenFile.toString());
+    assertThat(sync.code()).as(sync.err()).isZero();
+    assertThat(sync.out()).contains("sync --force").contains("RESTARTED");
+    await().atMost(WAIT).until(() -> admin("cli-b", "health").code() == 0);
+  }
+
+  @Test
+  void requestAndConnectionErrorsExitTwo() {
+    Run unknownPeer = admin("cli-a", "pause", "--peer", "site-z", "--token-file", tokenFile.toString());
+    assertThat(unknownPeer.code()).isEqualTo(2);
+    assertThat(unknownPeer.err()).contains("404").contains("site-z");
+    Run unreachable = cfs("admin", "replication", "status", "--url", "http://127.0.0.1:1");
+    assertThat(unreachable.code()).isEqualTo(2);
+    assertThat(unreachable.err()).contains("cannot reach the admin API");
+    Run usage = admin("cli-a", "pause");
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(usage.err()).contains("--peer");
+    Run noSubcommand = cfs("admin", "replication");
+    assertThat(noSubcommand.code()).isEqualTo(2);
+    Run missingFile = admin("cli-a", "sync", "--token-file", dir.resolve("absent").toString());
+    assertThat(missingFile.code()).isEqualTo(2);
+    assertThat(missingFile.err()).contains("token file");
+  }
+
+  @Test
+  void aLinkToASiteThatIsDownIsUnhealthy() throws Exception {
+    try (AdminTestSites lonely = AdminTestSites.of(dir.resolve("lonely"), "cli-x", "cli-y")) {
+      lonely.start("cli-x", Map.of("cfs-repl.admin.health.down-after", "300ms"));
+      await().atMost(WAIT).until(() -> lonely.peerStatus("cli-x", "cli-y").path("health").asText().equals("DOWN"));
+      List<String> args = List.of("admin", "replication", "health", "--url", lonely.admin("cli-x").toString());
+      Run health = cfs(args.toArray(String[]::new));
+      assertThat(health.code()).isEqualTo(1);
+      assertThat(health.out()).contains("site cli-x: DOWN").contains("not connected for");
+    }
+  }
+}
