@@ -59,16 +59,16 @@ public final class ReplicationNode implements AutoCloseable {
   private final NodeStorage storage;
   private final Tcp.ServerBinding linkBinding;
   private final Set<String> peers;
-  private final Executor storeExecutor;
+  private final Executor storageExecutor;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storeExecutor) {
+                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor) {
     this.settings = settings;
     this.system = system;
     this.storage = storage;
     this.linkBinding = linkBinding;
     this.peers = Set.copyOf(new TreeSet<>(peers));
-    this.storeExecutor = storeExecutor;
+    this.storageExecutor = storageExecutor;
   }
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
@@ -154,8 +154,8 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */
-  public Executor storeExecutor() {
-    return storeExecutor;
+  public Executor storageExecutor() {
+    return storageExecutor;
   }
 
   /** Every origin whose entries this site's store applies: this site and its peers. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.cfs.repl.admin.cli.Cfs;
 import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestClient;
+import io.cfs.repl.persistence.guard.StorageThreads;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -105,6 +106,10 @@ public final class NodeProcess implements AutoCloseable {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(spec.jvmFlags());
+      if (StorageThreads.checking()) {
+        // the nodes check the storage-thread rule as the tests' own JVM does
+        command.add("-D" + StorageThreads.PROPERTY + "=true");
+      }
       command.add("-Dit.node=" + name());
       command.add("-cp");
       command.add(NodeClasspath.get());

@@ -7,7 +7,11 @@ import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestClient;
 import io.cfs.repl.it.client.Status;
 import io.cfs.repl.it.fault.FaultProxy;
+import io.cfs.repl.persistence.guard.StorageThreads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -165,6 +170,13 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
         failures.add(e);
       }
     }
+    for (NodeProcess n : nodes()) {
+      // a node that broke the storage-thread rule answered an error somewhere; the test may not have looked there
+      if (brokeStorageThreadRule(n)) {
+        failures.add(new IllegalStateException(n.name() + " made a storage call on a Pekko dispatcher thread: see "
+            + n.logFile()));
+      }
+    }
     proxies.forEach((link, list) -> list.forEach(p ->
         nodes(link.substring(0, link.indexOf("->"))).get(0).note("at teardown: " + p)));
     proxies.values().forEach(list -> list.forEach(FaultProxy::close));
@@ -176,6 +188,15 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
       }
     }
     if (!failures.isEmpty()) throw failures.get(0);
+  }
+
+  private static boolean brokeStorageThreadRule(NodeProcess node) {
+    if (!Files.exists(node.logFile())) return false;
+    try (Stream<String> lines = Files.lines(node.logFile())) {
+      return lines.anyMatch(line -> line.contains(StorageThreads.VIOLATION));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + node.logFile(), e);
+    }
   }
 
   @Override

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class StorageThreads {
   public static final String PROPERTY = "cfs-repl.check-storage-threads";
+  /** In the message of every refused call, so that a test can find one in a node's log. */
+  public static final String VIOLATION = "blocking storage calls belong on the storage executor";
   /** Pekko names a dispatcher's threads {@code <system>-<dispatcher id>-<n>}; these ids are Pekko's own. */
   private static final Pattern PEKKO_THREAD = Pattern.compile(".*-pekko\\.(actor|io|stream|remote|cluster)\\..*");
 
@@ -42,7 +44,7 @@ public final class StorageThreads {
     String thread = Thread.currentThread().getName();
     if (PEKKO_THREAD.matcher(thread).matches()) {
       throw new IllegalStateException("storage call " + call + " on " + thread
-          + ": blocking storage calls belong on the storage executor, not on Pekko's dispatchers");
+          + ": " + VIOLATION + ", not on Pekko's dispatchers");
     }
   }
 

@@ -80,7 +80,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
 
   /** Store reads block (a scan, or a round trip to PostgreSQL): they run on the node's blocking dispatcher. */
   private static <T> CompletionStage<T> storeRead(ReplicationNode node, Supplier<T> read) {
-    return CompletableFuture.supplyAsync(read, node.storeExecutor());
+    return CompletableFuture.supplyAsync(read, node.storageExecutor());
   }
 
   private Route sync(ReplicationNode node) {

@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEnti
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessages;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -62,7 +63,8 @@ final class IngestRoutes {
     return authorized(() -> pathPrefix("journal", () -> concat(
         path("entries", () -> post(this::postEntries)),
         path("stream", () -> get(() -> handleWebSocketMessages(stream.flow()))),
-        path("heads", () -> get(() -> complete(StatusCodes.OK, new TreeMap<>(ingestor.heads()), JSON))))));
+        path("heads", () -> get(() -> onSuccess(ingestor.heads(),
+            heads -> complete(StatusCodes.OK, new TreeMap<>(heads), JSON)))))));
   }
 
   /** No configured token means no authentication, which reference.conf allows only on a loopback listener. */

@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.journal.LocalJournal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
@@ -43,8 +44,9 @@ public final class IngestServer implements AutoCloseable {
 
   /** Binds the listener; the stage completes once it accepts connections. */
   public static CompletionStage<IngestServer> start(ActorSystem<?> system, LocalJournal journal,
-                                                    IngestSettings settings, ReplicationMetrics metrics) {
-    Ingestor ingestor = new Ingestor(journal, settings, metrics);
+                                                    Executor storageExecutor, IngestSettings settings,
+                                                    ReplicationMetrics metrics) {
+    Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
     Materializer materializer = Materializer.matFromSystem(system);
     IngestStream stream = new IngestStream(ingestor, settings, materializer);
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, settings, system).route()

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -25,11 +26,13 @@ final class Ingestor {
   private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
 
   private final LocalJournal journal;
+  private final Executor storageExecutor;
   private final IngestSettings settings;
   private final ReplicationMetrics metrics;
 
-  Ingestor(LocalJournal journal, IngestSettings settings, ReplicationMetrics metrics) {
+  Ingestor(LocalJournal journal, Executor storageExecutor, IngestSettings settings, ReplicationMetrics metrics) {
     this.journal = journal;
+    this.storageExecutor = storageExecutor;
     this.settings = settings;
     this.metrics = metrics;
   }
@@ -68,8 +71,9 @@ final class Ingestor {
     return new IngestRejection(500, "INTERNAL", null, null, String.valueOf(cause));
   }
 
-  Map<Integer, Long> heads() {
-    return journal.heads();
+  /** The journal's heads, read on the storage executor (a database round trip on PostgreSQL). */
+  CompletionStage<Map<Integer, Long>> heads() {
+    return CompletableFuture.supplyAsync(journal::heads, storageExecutor);
   }
 
   /** Every refusal of the ingest listener, before the journal or by it, is logged and counted by its error. */

@@ -43,7 +43,7 @@ public final class NodeCommand implements Callable<Integer> {
         ClusterBootstrap.get(node.system().classicSystem()).start();
       }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
-      IngestServer ingest = IngestServer.start(node.system(), node.journal(),
+      IngestServer ingest = IngestServer.start(node.system(), node.journal(), node.storageExecutor(),
           IngestSettings.create(node.system().settings().config()), hooks.metrics()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
       System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
