@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartFlow;
@@ -37,7 +38,9 @@ public final class ControlLinks implements AutoCloseable {
   public ControlLinks(ActorSystem<?> system, LinkSettings settings, String localSite,
                       Map<String, List<InetSocketAddress>> voters, KryoCodec codec, Duration backoffMin,
                       Duration backoffMax) {
-    RestartSettings restart = RestartSettings.create(backoffMin, backoffMax, 0.2);
+    // a voter that is down is what failover is for: its reconnect attempts are not warnings
+    RestartSettings restart = RestartSettings.create(backoffMin, backoffMax, 0.2)
+        .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
     voters.forEach((voter, addresses) -> {
       if (addresses.isEmpty()) throw new IllegalArgumentException("no address for voter " + voter);
       AtomicInteger next = new AtomicInteger();

@@ -56,8 +56,14 @@ public final class Resolver implements FailoverMember {
   /** Starts (or restarts) the resolver of data site {@code self} from its persisted events alone. */
   public static Resolver start(String self, FailoverSettings settings, List<FailoverEvent> events, long now,
       RandomGenerator random) {
+    return resume(self, settings, ResolverState.recover(self, settings, events), now, random);
+  }
+
+  /** As {@link #start}, from the state those events rebuild (what an event-sourced actor recovers). */
+  public static Resolver resume(String self, FailoverSettings settings, ResolverState recovered, long now,
+      RandomGenerator random) {
     if (!settings.isSite(self)) throw new IllegalArgumentException(self + " is not a configured data site");
-    return new Resolver(self, settings, ResolverState.recover(self, settings, events), now, random);
+    return new Resolver(self, settings, recovered, now, random);
   }
 
   @Override

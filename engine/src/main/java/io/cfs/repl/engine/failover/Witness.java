@@ -24,10 +24,15 @@ public final class Witness implements FailoverMember {
 
   /** Starts (or restarts) the witness from its persisted events. */
   public static Witness start(String self, FailoverSettings settings, List<FailoverEvent> events, long now) {
+    return resume(self, settings, ResolverState.recover(self, settings, events), now);
+  }
+
+  /** As {@link #start}, from the state those events rebuild (what an event-sourced actor recovers). */
+  public static Witness resume(String self, FailoverSettings settings, ResolverState recovered, long now) {
     if (!settings.witness().map(self::equals).orElse(false)) {
       throw new IllegalArgumentException(self + " is not the configured witness");
     }
-    return new Witness(self, settings, ResolverState.recover(self, settings, events), now);
+    return new Witness(self, settings, recovered, now);
   }
 
   @Override

@@ -106,4 +106,12 @@ public interface ReplicationMetrics {
   default LinkMetrics inboundLinks() {
     return LinkMetrics.NONE;
   }
+
+  /** Failover: this site's view of a peer's health changed (HEALTHY, DEGRADED, DOWN). */
+  default void onPeerHealth(String peer, String health) {
+  }
+
+  /** Failover: this site's role or epoch changed (a promotion, a demotion, an adopted epoch). */
+  default void onRole(String role, long epoch, long atMillis) {
+  }
 }

@@ -10,6 +10,19 @@ import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
 import io.cfs.repl.engine.apply.Applier;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.failover.PeerHealth;
+import io.cfs.repl.engine.failover.FailoverEvent;
+import io.cfs.repl.engine.failover.FailoverListener;
+import java.util.Optional;
+import java.net.InetSocketAddress;
+import io.cfs.repl.transport.link.LinkHandler;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
+import io.cfs.repl.transport.kryo.KryoRegistrations;
+import io.cfs.repl.engine.failover.SiteFailover;
+import io.cfs.repl.engine.failover.FailoverSettings;
+import io.cfs.repl.engine.failover.FailoverConfig;
+import io.cfs.repl.engine.control.ChannelRouter;
 import io.cfs.repl.engine.apply.LocalApplier;
 import io.cfs.repl.engine.apply.LocalApplySettings;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
@@ -62,11 +75,13 @@ public final class ReplicationNode implements AutoCloseable {
   private final Set<String> peers;
   private final Executor storageExecutor;
   private final SiteEpochs epochs;
+  private final SiteFailover failover;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
-                          SiteEpochs epochs) {
+                          SiteEpochs epochs, SiteFailover failover) {
     this.epochs = epochs;
+    this.failover = failover;
     this.settings = settings;
     this.system = system;
     this.storage = storage;
@@ -118,8 +133,11 @@ public final class ReplicationNode implements AutoCloseable {
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
           receiverSettings, hooks.applyListener(), hooks.metrics(), hooks.tracer(), epochs);
+      SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, epochs, hooks, store,
+          storageExecutor);
+      LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
-              settings.linkPort(), receiver, hooks.metrics().inboundLinks())
+              settings.linkPort(), links, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
       for (PeerAddress peer : settings.peers().values()) {
@@ -131,13 +149,18 @@ public final class ReplicationNode implements AutoCloseable {
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs);
+          epochs, failover);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       storage.close();
       throw e;
     }
+  }
+
+  /** The site's failover on this node, in active-passive mode. */
+  public Optional<SiteFailover> failover() {
+    return Optional.ofNullable(failover);
   }
 
   public String siteId() {
@@ -259,6 +282,7 @@ public final class ReplicationNode implements AutoCloseable {
   @Override
   public void close() {
     log.info("[{}] stopping node", settings.siteId());
+    if (failover != null) failover.close();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -1,0 +1,98 @@
+package io.cfs.repl.engine.failover;
+
+import io.cfs.repl.engine.control.ControlLinks;
+import io.cfs.repl.engine.control.ControlServer;
+import io.cfs.repl.engine.epoch.SiteEpochs;
+import io.cfs.repl.engine.lease.SingletonLocator;
+import io.cfs.repl.engine.lease.SiteSingletons;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.transport.kryo.KryoCodec;
+import io.cfs.repl.transport.link.LinkHandler;
+import io.cfs.repl.transport.link.LinkSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * A data site's failover on one node: the node's write gate (closed until the site's resolver says otherwise), its
+ * control links to the other voters and the handler of theirs, and the SplitBrainResolver as a site singleton. Only in
+ * active-passive mode; in active-active no node starts one.
+ */
+public final class SiteFailover implements AutoCloseable {
+  private static final Duration LOOKUP = Duration.ofSeconds(3);
+
+  private final ActorSystem<?> system;
+  private final ControlLinks links;
+  private final ControlServer control;
+  private final PermitGate gate;
+
+  private SiteFailover(ActorSystem<?> system, ControlLinks links, ControlServer control, PermitGate gate) {
+    this.system = system;
+    this.links = links;
+    this.control = control;
+    this.gate = gate;
+  }
+
+  /**
+   * @param voters every other voter (peer sites, the witness) and where its link listeners are
+   * @param caughtUp whether a peer's link has nothing left to ship (for a planned switchover's drain)
+   * @param held how many entries of an origin's journal the store holds
+   */
+  public static SiteFailover start(ActorSystem<?> system, String site, FailoverSettings settings,
+                                   Map<String, List<InetSocketAddress>> voters, LinkSettings link, KryoCodec codec,
+                                   SiteEpochs epochs, ReplicationMetrics metrics, FailoverListener listener,
+                                   Function<String, CompletionStage<Boolean>> caughtUp,
+                                   Function<String, CompletionStage<Long>> held) {
+    PermitGate gate = new PermitGate(site, System::currentTimeMillis);
+    epochs.install(gate, gate);
+    system.systemActorOf(PermitFanout.keeper(gate), "write-gate", Props.empty());
+    ActorRef<Object> fanout = system.systemActorOf(PermitFanout.fanout(), "write-permits", Props.empty());
+    ControlLinks links = new ControlLinks(system, link, site, voters, codec, settings.heartbeatInterval(),
+        settings.downAfter());
+    ActorRef<ResolverInbox.Command> inbox = system.systemActorOf(
+        ResolverInbox.create(SplitBrainResolver.singletonName(), LOOKUP), "failover-inbox", Props.empty());
+    ControlServer control = new ControlServer(site, voters.keySet(), codec, FailoverMessage.class,
+        (from, message) -> inbox.tell(new ResolverInbox.Deliver(
+            new SplitBrainResolver.Incoming(from, (FailoverMessage) message))));
+    FailoverWiring wiring = new FailoverWiring(site, settings, links, fanout::tell, listener, caughtUp, held);
+    SiteSingletons.init(system, SplitBrainResolver.singletonName(), metrics,
+        fence -> SplitBrainResolver.create(wiring, fence.fence()));
+    return new SiteFailover(system, links, control, gate);
+  }
+
+  /** The handler of other voters' control links, for the node's link listener. */
+  public LinkHandler control() {
+    return control;
+  }
+
+  /** This node's write gate (its newest permit shows what the node believes of the site). */
+  public PermitGate gate() {
+    return gate;
+  }
+
+  public CompletionStage<FailoverStatus> status(Duration timeout) {
+    return SingletonLocator.<SplitBrainResolver.Command>locate(system, SplitBrainResolver.singletonName(), timeout)
+        .thenCompose(resolver -> AskPattern.ask(resolver, SplitBrainResolver.GetStatus::new, timeout,
+            system.scheduler()));
+  }
+
+  public CompletionStage<SplitBrainResolver.FailoverOutcome> failover(String target, boolean force,
+                                                                       Duration timeout) {
+    return SingletonLocator.<SplitBrainResolver.Command>locate(system, SplitBrainResolver.singletonName(), timeout)
+        .thenCompose(resolver -> AskPattern.ask(resolver,
+            (ActorRef<SplitBrainResolver.FailoverOutcome> replyTo) ->
+                new SplitBrainResolver.RequestFailover(target, force, replyTo), timeout, system.scheduler()));
+  }
+
+  @Override
+  public void close() {
+    links.close();
+  }
+}

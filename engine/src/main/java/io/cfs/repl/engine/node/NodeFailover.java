@@ -1,0 +1,84 @@
+package io.cfs.repl.engine.node;
+
+import com.typesafe.config.Config;
+import io.cfs.repl.engine.epoch.SiteEpochs;
+import io.cfs.repl.engine.failover.FailoverConfig;
+import io.cfs.repl.engine.failover.FailoverEvent;
+import io.cfs.repl.engine.failover.FailoverListener;
+import io.cfs.repl.engine.failover.FailoverSettings;
+import io.cfs.repl.engine.failover.PeerHealth;
+import io.cfs.repl.engine.failover.SiteFailover;
+import io.cfs.repl.engine.lease.SingletonLocator;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.SiteReplicator;
+import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.transport.kryo.KryoRegistrations;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
+import io.cfs.repl.transport.link.LinkHandler;
+import io.cfs.repl.transport.link.LinkSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/** How a node joins its site's failover: what it hands the resolver (links, metrics, drain and progress checks). */
+final class NodeFailover {
+  private NodeFailover() {
+  }
+
+  /** Control links are refused in active-active mode: a peer that sends them has another failover block. */
+  static final LinkHandler NONE = hello -> {
+    throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
+        "failover is not configured on this site (cfs-repl.failover.mode = active-active)");
+  };
+
+  /** The site's failover on this node in active-passive mode (null in active-active): gate, links, resolver. */
+  static SiteFailover start(ActorSystem<?> system, NodeSettings settings, Config config,
+                                            LinkSettings link, SiteEpochs epochs, NodeHooks hooks,
+                                            MetadataStore store, Executor storageExecutor) {
+    Set<String> sites = new TreeSet<>(settings.peers().keySet());
+    sites.add(settings.siteId());
+    Optional<FailoverSettings> failover = FailoverConfig.settings(config, sites);
+    if (failover.isEmpty()) return null;
+    Map<String, List<InetSocketAddress>> voters = new TreeMap<>();
+    settings.peers().values().forEach(peer -> voters.put(peer.site(), peer.addresses()));
+    FailoverConfig.witness(config.getConfig(FailoverConfig.PATH))
+        .ifPresent(w -> voters.put(w.id(), List.of(w.address())));
+    Duration ask = Duration.ofSeconds(2);
+    return SiteFailover.start(system, settings.siteId(), failover.get(), voters, link,
+        KryoRegistrations.fromConfig(config), epochs, hooks.metrics(), metered(hooks.metrics()),
+        peer -> SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), ask)
+            .thenCompose(ref -> AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(ref,
+                SiteReplicator.GetStatus::new, ask, system.scheduler()))
+            .thenApply(status -> status.lagEntries() == 0),
+        origin -> CompletableFuture.supplyAsync(
+            () -> store.watermarks(origin).values().stream().mapToLong(Long::longValue).sum(), storageExecutor));
+  }
+
+  static FailoverListener metered(ReplicationMetrics metrics) {
+    return new FailoverListener() {
+      @Override
+      public void onHealthChanged(String site, String peer, PeerHealth from, PeerHealth to) {
+        metrics.onPeerHealth(peer, to.name());
+      }
+
+      @Override
+      public void onEvent(String site, FailoverEvent event) {
+        long now = System.currentTimeMillis();
+        if (event instanceof FailoverEvent.Promoted p) metrics.onRole("PRIMARY", p.epoch(), now);
+        if (event instanceof FailoverEvent.Demoted d) metrics.onRole("SECONDARY", d.epoch(), now);
+        if (event instanceof FailoverEvent.EpochAdopted a) metrics.onRole("SECONDARY", a.epoch(), now);
+      }
+    };
+  }
+
+}

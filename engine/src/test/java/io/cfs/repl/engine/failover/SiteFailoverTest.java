@@ -1,0 +1,89 @@
+package io.cfs.repl.engine.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.epoch.NotPrimaryException;
+import io.cfs.repl.engine.node.LoopbackSites;
+import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.node.TestSites;
+import io.cfs.repl.model.entry.TestEntries;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three sites in one JVM over loopback TCP, active-passive: the primary writes, the others refuse, and a failover. */
+class SiteFailoverTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  @TempDir
+  Path dir;
+  private final Map<String, ReplicationNode> nodes = new HashMap<>();
+  private Map<String, Integer> ports;
+
+  @AfterEach
+  void close() {
+    nodes.values().forEach(ReplicationNode::close);
+  }
+
+  private ReplicationNode start(String site) throws Exception {
+    Map<String, Object> keys = LoopbackSites.nodeKeys(site, dir.resolve(site), ports);
+    keys.put("cfs-repl.failover.mode", "active-passive");
+    keys.put("cfs-repl.failover.initial-primary", "site-a");
+    ReplicationNode node = ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(keys)), ApplyListener.NONE);
+    nodes.put(site, node);
+    return node;
+  }
+
+  private static FailoverStatus status(ReplicationNode node) {
+    return node.failover().orElseThrow().status(Duration.ofSeconds(2)).toCompletableFuture().join();
+  }
+
+  private static void append(ReplicationNode node, long seq) throws Exception {
+    node.journal().append(List.of(TestEntries.entry(node.siteId(), 0, seq))).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void onlyThePrimaryWritesAndWhenItDiesAnotherSiteIsPromotedInAHigherEpoch() throws Exception {
+    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort(),
+        "site-c", LoopbackSites.freePort());
+    ReplicationNode a = start("site-a");
+    ReplicationNode b = start("site-b");
+    start("site-c");
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(a).acceptsWrites()).isTrue());
+    append(a, 1);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(b.store().watermark("site-a", 0)).isEqualTo(1));
+    assertThatThrownBy(() -> append(b, 1)).hasCauseInstanceOf(NotPrimaryException.class)
+        .satisfies(e -> assertThat(((NotPrimaryException) e.getCause()).primary()).isEqualTo("site-a"));
+    assertThat(b.journal().heads()).isEmpty();
+
+    long killedAt = System.currentTimeMillis();
+    nodes.remove("site-a").close();
+    ReplicationNode promoted = await().atMost(TIMEOUT).until(() -> nodes.values().stream()
+        .filter(n -> status(n).acceptsWrites()).findFirst().orElse(null), n -> n != null);
+    long failoverMillis = System.currentTimeMillis() - killedAt;
+    System.out.println("[failover] " + promoted.siteId() + " promoted " + failoverMillis + " ms after site-a stopped");
+
+    FailoverStatus now = status(promoted);
+    assertThat(now.role()).isEqualTo(Role.PRIMARY);
+    assertThat(now.epoch()).isGreaterThan(0);
+    append(promoted, 1);
+    ReplicationNode other = nodes.values().stream().filter(n -> n != promoted).findFirst().orElseThrow();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(other).primary()).isEqualTo(promoted.siteId()));
+    assertThatThrownBy(() -> append(other, 1)).isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .hasCauseInstanceOf(NotPrimaryException.class);
+    assertThat(nodes.values()).allSatisfy(n -> assertThat(status(n).epoch()).isEqualTo(now.epoch()));
+  }
+}
