@@ -3,6 +3,10 @@ package io.cfs.repl.engine.node;
 import com.typesafe.config.Config;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.RocksDbSettings;
+import io.cfs.repl.persistence.audit.AuditLog;
+import io.cfs.repl.persistence.audit.PostgresAuditLog;
+import io.cfs.repl.persistence.audit.RocksDbAuditLog;
 import io.cfs.repl.persistence.guard.StorageThreads;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -19,11 +23,12 @@ import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
 
 /**
- * A node's journal and metadata store, on the backend {@code cfs-repl.node.storage} names (the cursors follow the
- * same choice through {@link NodeConfig}).
+ * A node's journal, metadata store and audit log, on the backend {@code cfs-repl.node.storage} names (the cursors
+ * follow the same choice through {@link NodeConfig}).
  */
-record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, PostgresDatabase shared)
-    implements AutoCloseable {
+record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, AuditLog audit,
+                   PostgresDatabase shared) implements AutoCloseable {
+  private static final String AUDIT_ROCKSDB = "cfs-repl.persistence.audit.rocksdb";
 
   static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics) {
     JournalSettings journalSettings = JournalSettings.create(config);
@@ -35,7 +40,8 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
         LocalJournal journal = StorageThreads.checked(
             new MeteredJournal(PostgresJournal.open(db, site, journalSettings), metrics));
         return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
-            new PostgresLeaseStore(db, site, leaseLockTimeout(config)), db);
+            new PostgresLeaseStore(db, site, leaseLockTimeout(config)),
+            StorageThreads.checked(PostgresAuditLog.open(db, site)), db);
       } catch (RuntimeException e) {
         db.close();
         throw e;
@@ -43,12 +49,16 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
     }
     LocalJournal journal = StorageThreads.checked(new MeteredJournal(
         RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), metrics));
+    AuditLog audit = null;
     try {
+      audit = StorageThreads.checked(RocksDbAuditLog.open(settings.dataDir().resolve("audit"), site,
+          RocksDbSettings.create(config, AUDIT_ROCKSDB)));
       InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
       return new NodeStorage(journal, StorageThreads.checked(
-          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, null);
+          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, audit, null);
     } catch (RuntimeException e) {
       journal.close();
+      if (audit != null) audit.close();
       throw e;
     }
   }
@@ -70,6 +80,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
   public void close() {
     journal.close();
     store.close();
+    audit.close();
     if (shared != null) shared.close();
   }
 }

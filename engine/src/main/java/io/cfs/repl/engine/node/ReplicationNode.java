@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.audit.AuditSettings;
+import io.cfs.repl.engine.audit.AuditTrail;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
@@ -60,15 +62,18 @@ public final class ReplicationNode implements AutoCloseable {
   private final Tcp.ServerBinding linkBinding;
   private final Set<String> peers;
   private final Executor storageExecutor;
+  private final AuditTrail audit;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor) {
+                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
+                          AuditTrail audit) {
     this.settings = settings;
     this.system = system;
     this.storage = storage;
     this.linkBinding = linkBinding;
     this.peers = Set.copyOf(new TreeSet<>(peers));
     this.storageExecutor = storageExecutor;
+    this.audit = audit;
   }
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
@@ -92,6 +97,7 @@ public final class ReplicationNode implements AutoCloseable {
     LocalJournal journal = storage.journal();
     MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    AuditTrail audit = null;
     try {
       Cluster cluster = Cluster.get(system);
       if (settings.contactPoints().isEmpty()) {
@@ -105,6 +111,8 @@ public final class ReplicationNode implements AutoCloseable {
       // the storage executor: every blocking storage call of an actor, a stream or a route runs on it
       Executor storageExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
+      audit = AuditTrail.start(system, storage.audit(), storageExecutor, AuditSettings.create(config),
+          hooks.metrics());
       Applier applier = new Applier(store, storageExecutor, hooks.applyListener(), hooks.metrics());
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
@@ -119,15 +127,17 @@ public final class ReplicationNode implements AutoCloseable {
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
-            hooks.tracer());
+            hooks.tracer(), audit);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor);
+      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
+          audit);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (audit != null) audit.close();
       storage.close();
       throw e;
     }
@@ -156,6 +166,11 @@ public final class ReplicationNode implements AutoCloseable {
   /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */
   public Executor storageExecutor() {
     return storageExecutor;
+  }
+
+  /** The site's audit trail: producers record into it without blocking; queries run on the storage executor. */
+  public AuditTrail audit() {
+    return audit;
   }
 
   /** Every origin whose entries this site's store applies: this site and its peers. */
@@ -248,6 +263,7 @@ public final class ReplicationNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("[{}] actor system did not terminate cleanly: {}", settings.siteId(), e.toString());
     } finally {
+      audit.close(); // what the stopping links recorded, before the log closes
       storage.close();
     }
   }

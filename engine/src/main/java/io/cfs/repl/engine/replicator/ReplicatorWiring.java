@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
@@ -11,15 +12,18 @@ import java.util.List;
 
 /**
  * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
- * turn), from which journal, with which settings, and where it reports (metrics, link frames, batch spans).
+ * turn), from which journal, with which settings, and where it reports (metrics, link frames, batch spans, the audit
+ * trail).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
-                               ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer) {
+                               ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
+                               AuditSink audit) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     peerAddresses = List.copyOf(peerAddresses);
+    audit = audit == null ? AuditSink.NONE : audit;
   }
 
   /** The link's name in logs: {@code local->peer}. */
