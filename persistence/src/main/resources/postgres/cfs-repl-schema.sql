@@ -11,6 +11,19 @@ CREATE TABLE IF NOT EXISTS cfs_journal (
   PRIMARY KEY (site, shard, seq)
 );
 
+-- The epoch each entry was stamped with at append (0: written with no epoch), beside the entry as hlc is: the entry
+-- bytes carry it too (EntryCodec format 2), this column lets a query select entries by epoch. Rows written before
+-- epochs existed hold format 1 entries, of epoch 0. The column is added only when missing: ALTER TABLE locks the table
+-- exclusively even when IF NOT EXISTS then finds the column, which would stall the site's appends and reads each
+-- time a node starts.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cfs_journal'::regclass AND attname = 'epoch'
+                 AND NOT attisdropped) THEN
+    ALTER TABLE cfs_journal ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0;
+  END IF;
+END $$;
+
 -- Per (site, shard) the highest seq held. Appends lock their shards' rows, so appends to one shard from any node of
 -- the site commit one after another, in seq order.
 CREATE TABLE IF NOT EXISTS cfs_journal_heads (

@@ -20,6 +20,8 @@ import java.util.List;
  * 5       4     count of entries, unsigned
  * 9       ...   count times: 4-byte unsigned length L, then L bytes of one entry in {@link EntryCodec} format 1
  * </pre>
+ * (An entry in EntryCodec format 2, the journal's form of an entry stamped with an epoch, is read too; its epoch is
+ * ignored: the node stamps the epoch it admits the append in.)
  * Nothing may follow the last entry. The per-entry length lets a reader name the shard and seq of an entry it
  * cannot decode, and lets the entry format grow without breaking the framing.
  */

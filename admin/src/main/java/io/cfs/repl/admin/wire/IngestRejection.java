@@ -14,13 +14,30 @@ public final class IngestRejection extends RuntimeException {
   private final String error;
   private final Integer shard;
   private final Long seq;
+  private final String primary;
+  private final Long epoch;
 
   public IngestRejection(int status, String error, Integer shard, Long seq, String message) {
+    this(status, error, shard, seq, message, null, null);
+  }
+
+  private IngestRejection(int status, String error, Integer shard, Long seq, String message, String primary,
+                          Long epoch) {
     super(message);
     this.status = status;
     this.error = error;
     this.shard = shard;
     this.seq = seq;
+    this.primary = primary;
+    this.epoch = epoch;
+  }
+
+  /**
+   * 409 FENCED: this site does not accept writes now (not PRIMARY, or fenced by a higher epoch); the client should
+   * write to {@code primary} (null: unknown yet, retry later) instead. Names no entry: the whole batch was refused.
+   */
+  public static IngestRejection fenced(String primary, long epoch, String message) {
+    return new IngestRejection(409, "FENCED", null, null, message, primary, epoch);
   }
 
   public static IngestRejection malformed(String message, Integer shard, Long seq) {
@@ -71,17 +88,28 @@ public final class IngestRejection extends RuntimeException {
     return seq;
   }
 
+  /** With FENCED, the site that accepts writes, or null if unknown; null with any other error. */
+  public String primary() {
+    return primary;
+  }
+
+  /** With FENCED, the highest epoch this site knows; null with any other error. */
+  public Long epoch() {
+    return epoch;
+  }
+
   /** Whether the same request may succeed later unchanged (answered with Retry-After). */
   public boolean retryable() {
     return status == 503;
   }
 
   public IngestError body(Long batch) {
-    return new IngestError(error, shard, seq, getMessage(), batch);
+    return new IngestError(error, shard, seq, getMessage(), batch, primary, epoch);
   }
 
   @Override
   public String toString() {
-    return error + " shard=" + shard + " seq=" + seq + ": " + getMessage();
+    return error + " shard=" + shard + " seq=" + seq + (epoch == null ? "" : " primary=" + primary + " epoch=" + epoch)
+        + ": " + getMessage();
   }
 }

@@ -4,7 +4,11 @@ import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
 import java.util.List;
 
-/** Domain events of the receiving side, so metrics and benchmarks observe apply without living in it. */
+/**
+ * Domain events of the receiving side, so metrics, benchmarks and the audit trail observe apply without living in it.
+ * Called on the receiver's and the storage executor's threads: implementations are thread-safe and quick (an ack
+ * waits for the apply events of its batch).
+ */
 public interface ApplyListener {
   ApplyListener NONE = new ApplyListener() { };
 
@@ -14,5 +18,24 @@ public interface ApplyListener {
 
   /** A batch from {@code origin} was refused as a whole. */
   default void onBatchRejected(String origin, String reason) {
+  }
+
+  /**
+   * A batch from {@code origin} was refused as a whole because it carried {@code batchEpoch}, below this site's
+   * {@code localEpoch}: its sender has not learned of the newer epoch. Nothing of it was applied. Follows
+   * {@link #onBatchRejected} for the same batch.
+   */
+  default void onStaleEpoch(String origin, long batchEpoch, long localEpoch) {
+  }
+
+  /**
+   * An applied batch from {@code origin} held {@code entries}, stamped with epochs below this site's
+   * {@code localEpoch}: written by the origin in an epoch that has ended (an old primary's writes that had not
+   * replicated before a promotion). They went through last-write-wins like any other entry;
+   * {@link ApplyResult#outcome result.outcome(entry)} tells for each whether it won, lost (recorded as an LWW loser)
+   * or was a re-delivery already applied before. Called after the atomic apply, before the ack; never for a batch
+   * whose entries are all of the current epoch.
+   */
+  default void onOldEpochEntries(String origin, List<JournalEntry> entries, long localEpoch, ApplyResult result) {
   }
 }

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.metrics;
 
+import io.cfs.repl.engine.epoch.NotPrimaryException;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
 import io.cfs.repl.persistence.journal.AppendResult;
@@ -14,6 +15,9 @@ import java.util.concurrent.CompletionStage;
  * latency, from the call to durability, and each refusal, then delegates everything unchanged.
  */
 public final class MeteredJournal extends ForwardingJournal {
+  /** The reason of an append refused by the site's write gate ({@link NotPrimaryException}). */
+  public static final String FENCED = "FENCED";
+
   private final ReplicationMetrics metrics;
 
   public MeteredJournal(LocalJournal journal, ReplicationMetrics metrics) {
@@ -30,8 +34,8 @@ public final class MeteredJournal extends ForwardingJournal {
       } else {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
-        metrics.onAppendRejected(cause instanceof AppendRejectedException rejected
-            ? rejected.reason().name() : cause.getClass().getSimpleName());
+        metrics.onAppendRejected(cause instanceof AppendRejectedException rejected ? rejected.reason().name()
+            : cause instanceof NotPrimaryException ? FENCED : cause.getClass().getSimpleName());
       }
     });
   }

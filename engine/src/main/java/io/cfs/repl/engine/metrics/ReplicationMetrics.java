@@ -20,6 +20,11 @@ public interface ReplicationMetrics {
   String LINK_FAILED = "link_failed";
   /** {@link #onLinkDown} kind: the peer refused a whole batch; the link stops until resumed. */
   String REJECTED_BY_PEER = "rejected_by_peer";
+  /**
+   * {@link #onLinkDown} kind: the peer refused a batch of an epoch older than its own; the link reconnects with
+   * backoff, and goes through once this site has adopted the peer's epoch.
+   */
+  String STALE_EPOCH = "stale_epoch";
 
   // ---- intake
 
@@ -57,8 +62,9 @@ public interface ReplicationMetrics {
   }
 
   /**
-   * The link to {@code peer} ended on an error; {@code kind} is one of {@link #LINK_FAILED} (connection, timeout) or
-   * {@link #REJECTED_BY_PEER} (the peer refused a whole batch; the link stops).
+   * The link to {@code peer} ended on an error; {@code kind} is one of {@link #LINK_FAILED} (connection, timeout),
+   * {@link #REJECTED_BY_PEER} (the peer refused a whole batch; the link stops) or {@link #STALE_EPOCH} (the peer
+   * refused a batch of an older epoch; the link reconnects).
    */
   default void onLinkDown(String peer, String kind) {
   }

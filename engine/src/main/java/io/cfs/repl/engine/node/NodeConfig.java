@@ -46,7 +46,10 @@ public final class NodeConfig {
     } else {
       String file = s.dataDir().resolve("cursors").resolve("cursors").toString();
       derived.put(slick + "profile", "slick.jdbc.H2Profile$");
-      derived.put(slick + "db.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE");
+      // WRITE_DELAY=0: H2 otherwise keeps committed transactions in memory for up to a second (longer on a starved
+      // machine), so a node killed -9 lost cursor events Pekko had reported persisted, and resent what its peer had
+      // already acknowledged. Now a commit reaches the file before the persist completes (CursorDurabilityTest).
+      derived.put(slick + "db.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
       derived.put(slick + "db.driver", "org.h2.Driver");
     }
     return ConfigFactory.parseMap(derived).withFallback(base).resolve();

@@ -3,6 +3,7 @@ package io.cfs.repl.engine.node;
 import com.typesafe.config.Config;
 import io.cfs.repl.engine.audit.AuditSettings;
 import io.cfs.repl.engine.audit.AuditTrail;
+import io.cfs.repl.engine.epoch.SiteEpochs;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
@@ -62,11 +63,13 @@ public final class ReplicationNode implements AutoCloseable {
   private final Tcp.ServerBinding linkBinding;
   private final Set<String> peers;
   private final Executor storageExecutor;
+  private final SiteEpochs epochs;
   private final AuditTrail audit;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
-                          AuditTrail audit) {
+                          SiteEpochs epochs, AuditTrail audit) {
+    this.epochs = epochs;
     this.settings = settings;
     this.system = system;
     this.storage = storage;
@@ -93,7 +96,9 @@ public final class ReplicationNode implements AutoCloseable {
     log.info("[{}] starting node: storage {}, data {}, link {}:{}, peers {}", settings.siteId(), settings.storage(),
         settings.dataDir(), settings.linkHost(), settings.linkPort(), settings.peers().keySet());
 
-    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics());
+    // no failover configured: every append admitted at epoch 0; the SplitBrainResolver installs its own
+    SiteEpochs epochs = SiteEpochs.noFailover();
+    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics(), epochs);
     LocalJournal journal = storage.journal();
     MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
@@ -119,7 +124,7 @@ public final class ReplicationNode implements AutoCloseable {
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
-          receiverSettings, hooks.applyListener(), hooks.metrics(), hooks.tracer());
+          receiverSettings, hooks.applyListener(), hooks.metrics(), hooks.tracer(), epochs);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
               settings.linkPort(), receiver, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -127,13 +132,13 @@ public final class ReplicationNode implements AutoCloseable {
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
-            hooks.tracer(), audit);
+            hooks.tracer(), epochs, audit);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          audit);
+          epochs, audit);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -161,6 +166,16 @@ public final class ReplicationNode implements AutoCloseable {
 
   public MetadataStore store() {
     return storage.store();
+  }
+
+  /**
+   * The site's write gate and epoch as this node applies them: its journal's appends ask the gate, its batches and
+   * acks carry the epoch, its receiver refuses batches below it. Until something installs others
+   * ({@link SiteEpochs#install}: the SplitBrainResolver, before the node takes appends) every append is admitted at
+   * epoch 0 and the epoch is the highest a peer showed (0 while no site has failover).
+   */
+  public SiteEpochs epochs() {
+    return epochs;
   }
 
   /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */

@@ -14,18 +14,25 @@ import java.util.Map;
  * @param applied entries newly applied
  * @param skipped entries already applied before (re-delivery)
  * @param clock the round-trip timestamps of the acknowledged batch, for the sender's clock-skew estimate
+ * @param epoch the receiver's current epoch; a sender behind it learns of the newer epoch from the ack
  */
 public record BatchAck(long batchId, Map<Integer, Long> watermarks, List<Gap> gaps, int applied,
-                       int skipped, Timestamps clock) implements WireMessage {
+                       int skipped, Timestamps clock, long epoch) implements WireMessage {
   public BatchAck {
     watermarks = Map.copyOf(watermarks);
     gaps = List.copyOf(gaps);
   }
 
-  /** An ack without clock information. */
+  /** An ack of epoch 0. */
+  public BatchAck(long batchId, Map<Integer, Long> watermarks, List<Gap> gaps, int applied, int skipped,
+                  Timestamps clock) {
+    this(batchId, watermarks, gaps, applied, skipped, clock, 0);
+  }
+
+  /** An ack of epoch 0 without clock information. */
   public BatchAck(long batchId, Map<Integer, Long> watermarks, List<Gap> gaps, int applied,
                   int skipped) {
-    this(batchId, watermarks, gaps, applied, skipped, Timestamps.NONE);
+    this(batchId, watermarks, gaps, applied, skipped, Timestamps.NONE, 0);
   }
 
   /**

@@ -12,21 +12,29 @@ import java.util.List;
  * @param traceParent the sender's trace span as a W3C {@code traceparent} value, so the receiver's apply joins the
  *     same trace; null when the sender does not trace
  * @param sentAtMillis the sender's wall clock when it shipped the batch (echoed by the ack: clock skew), 0 unknown
+ * @param epoch the sending site's current epoch when it shipped the batch (not its entries' epochs, which may be
+ *     older: the epochs they were appended in); a receiver at a higher epoch refuses the batch whole
  */
 public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent,
-                        long sentAtMillis) implements WireMessage {
+                        long sentAtMillis, long epoch) implements WireMessage {
   public ShipBatch {
     entries = List.copyOf(entries);
   }
 
-  /** A batch without trace context or send time. */
+  /** A batch of epoch 0. */
+  public ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent,
+                   long sentAtMillis) {
+    this(batchId, originSite, entries, traceParent, sentAtMillis, 0);
+  }
+
+  /** A batch of epoch 0 without trace context or send time. */
   public ShipBatch(long batchId, String originSite, List<JournalEntry> entries) {
-    this(batchId, originSite, entries, null, 0);
+    this(batchId, originSite, entries, null, 0, 0);
   }
 
   @Override
   public String toString() {
-    return "ShipBatch{#" + batchId + " from " + originSite + ", " + entries.size() + " entries"
+    return "ShipBatch{#" + batchId + " from " + originSite + " epoch " + epoch + ", " + entries.size() + " entries"
         + (traceParent == null ? "" : ", trace " + traceParent) + "}";
   }
 }

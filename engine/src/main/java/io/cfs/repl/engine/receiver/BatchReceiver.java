@@ -3,14 +3,17 @@ package io.cfs.repl.engine.receiver;
 import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.epoch.EpochView;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
+import io.cfs.repl.engine.protocol.BatchRejected.Reason;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
@@ -28,11 +31,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiving end of every peer's link: checks each batch (known origin, origin matches the handshake, size),
+ * The receiving end of every peer's link: checks each batch (known origin, origin matches the handshake, size, epoch),
  * applies it to the metadata store in one atomic write off the actor threads, and acknowledges with the applied
  * watermarks. Sequence gaps are found by the store per shard and reported in the ack; a refused batch is answered
  * with {@link BatchRejected} and the connection ends. Each applied batch gets an apply span, a child of the
  * sender's span carried in the batch, so one trace covers both sites.
+ *
+ * <p>Epochs: a batch carrying an epoch below this site's current one is refused whole ({@link
+ * BatchRejected.Reason#STALE_EPOCH}, reported to {@link ApplyListener#onStaleEpoch}); one carrying a higher epoch is
+ * reported to the {@link EpochView} and applied. Acks and refusals carry this site's epoch. Entries stamped with an
+ * epoch below this site's are applied with last-write-wins like any other and then reported to
+ * {@link ApplyListener#onOldEpochEntries}; finding them costs one comparison per entry, and nothing while this site is
+ * at epoch 0 (no failover).
  */
 public final class BatchReceiver implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(BatchReceiver.class);
@@ -45,11 +55,16 @@ public final class BatchReceiver implements LinkHandler {
   private final ApplyListener listener;
   private final ReplicationMetrics metrics;
   private final BatchTracer tracer;
+  private final EpochView epochs;
 
-  /** {@code listener} and {@code metrics} hear of refused batches; applied ones are reported by the applier. */
+  /**
+   * {@code listener} and {@code metrics} hear of refused batches, {@code listener} of old-epoch entries too; applied
+   * batches are reported by the applier. {@code epochs} is this site's epoch.
+   */
   public BatchReceiver(String localSite, Set<String> knownPeers, Applier applier, WireCodec codec,
                        ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
-                       BatchTracer tracer) {
+                       BatchTracer tracer, EpochView epochs) {
+    this.epochs = epochs;
     this.localSite = localSite;
     this.knownPeers = Set.copyOf(knownPeers);
     this.applier = applier;
@@ -72,6 +87,8 @@ public final class BatchReceiver implements LinkHandler {
     return Flow.<ByteString>create()
         .map(frame -> check(origin, frame))
         .batchWeighted(settings.maxBatchEntries(), Pending::weight, Pending::of, Pending::add)
+        // nothing after a refused frame is applied, even if it arrived while the refusal was on its way out
+        .takeWhile(pending -> pending.rejected() == null, true)
         .mapAsync(1, pending -> pending.batches().isEmpty()
             ? CompletableFuture.completedFuture(pending.replies(null))
             : apply(origin, pending).thenApply(pending::replies))
@@ -134,30 +151,43 @@ public final class BatchReceiver implements LinkHandler {
     try {
       WireMessage message = codec.decode(frame);
       if (!(message instanceof ShipBatch b)) {
-        return reject(origin, -1, "expected a ShipBatch, got " + message.getClass().getSimpleName());
+        return reject(origin, -1, Reason.MALFORMED, "expected a ShipBatch, got " + message.getClass().getSimpleName());
       }
       batch = b;
     } catch (RuntimeException e) {
-      return reject(origin, -1, "undecodable frame: " + e.getMessage());
+      return reject(origin, -1, Reason.MALFORMED, "undecodable frame: " + e.getMessage());
     }
-    String problem = check(origin, batch);
-    return problem == null ? new Checked(batch, null, System.currentTimeMillis())
-        : reject(origin, batch.batchId(), problem);
+    Checked refused = check(origin, batch);
+    return refused != null ? refused : new Checked(batch, null, System.currentTimeMillis());
   }
 
-  private String check(String origin, ShipBatch batch) {
+  /** The refusal of a decoded batch, or null if it may be applied. */
+  private Checked check(String origin, ShipBatch batch) {
     if (!origin.equals(batch.originSite())) {
-      return "batch origin " + batch.originSite() + " does not match link origin " + origin;
+      return reject(origin, batch.batchId(), Reason.WRONG_ORIGIN,
+          "batch origin " + batch.originSite() + " does not match link origin " + origin);
     }
     if (batch.entries().size() > settings.maxBatchEntries()) {
-      return "batch of " + batch.entries().size() + " entries exceeds max-batch-entries "
-          + settings.maxBatchEntries();
+      return reject(origin, batch.batchId(), Reason.TOO_LARGE, "batch of " + batch.entries().size()
+          + " entries exceeds max-batch-entries " + settings.maxBatchEntries());
     }
     for (JournalEntry e : batch.entries()) {
       if (!origin.equals(e.originSite())) {
-        return "entry of origin " + e.originSite() + " in a batch from " + origin + " (shard " + e.shard()
-            + ", seq " + e.seq() + ")";
+        return reject(origin, batch.batchId(), Reason.WRONG_ORIGIN, "entry of origin " + e.originSite()
+            + " in a batch from " + origin + " (shard " + e.shard() + ", seq " + e.seq() + ")");
       }
+    }
+    long local = epochs.current();
+    if (batch.epoch() < local) {
+      Checked refused = reject(origin, batch.batchId(), Reason.STALE_EPOCH, "batch epoch " + batch.epoch()
+          + " is below " + localSite + "'s epoch " + local + ": " + origin + " has not learned of the newer epoch");
+      listener.onStaleEpoch(origin, batch.epoch(), local);
+      return refused;
+    }
+    if (batch.epoch() > local) {
+      log.info("[{}<-{}] batch #{} carries epoch {}, above this site's {}", localSite, origin, batch.batchId(),
+          batch.epoch(), local);
+      epochs.observe(origin, batch.epoch());
     }
     return null;
   }
@@ -169,7 +199,8 @@ public final class BatchReceiver implements LinkHandler {
         spans.add(tracer.startApply(origin, batch.traceParent(), batch.entries().size()));
       }
     }
-    return applier.apply(origin, pending.entries(), Durability.SYNC, null).handle((result, failure) -> {
+    List<JournalEntry> entries = pending.entries();
+    return applier.apply(origin, entries, Durability.SYNC, null).handle((result, failure) -> {
       if (failure != null) {
         spans.forEach(span -> span.fail(failure.toString()));
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
@@ -179,15 +210,39 @@ public final class BatchReceiver implements LinkHandler {
         log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite,
             origin, gap.shard(), gap.expectedSeq(), gap.receivedSeq());
       }
+      long local = epochs.current();
+      reportOldEpochEntries(origin, entries, local, result);
       return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
-          result.skipped(), pending.clock());
+          result.skipped(), pending.clock(), local);
     });
   }
 
-  private Checked reject(String origin, long batchId, String reason) {
-    log.error("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, reason);
-    listener.onBatchRejected(origin, reason);
-    metrics.onBatchRejected(origin, reason);
-    return new Checked(null, new BatchRejected(batchId, reason), System.currentTimeMillis());
+  /** Entries stamped before this site's epoch go to the listener; at epoch 0 none can be, so none is looked at. */
+  private void reportOldEpochEntries(String origin, List<JournalEntry> entries, long local, ApplyResult result) {
+    if (local == 0) return;
+    List<JournalEntry> old = null;
+    for (JournalEntry e : entries) {
+      if (e.epoch() < local) {
+        if (old == null) old = new ArrayList<>();
+        old.add(e);
+      }
+    }
+    if (old != null) {
+      log.info("[{}<-{}] {} entries of epochs below {} applied by last-write-wins", localSite, origin, old.size(),
+          local);
+      listener.onOldEpochEntries(origin, old, local, result);
+    }
+  }
+
+  private Checked reject(String origin, long batchId, Reason reason, String message) {
+    if (reason == Reason.STALE_EPOCH) {
+      log.warn("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, message);
+    } else {
+      log.error("[{}<-{}] batch #{} rejected: {}", localSite, origin, batchId, message);
+    }
+    listener.onBatchRejected(origin, message);
+    metrics.onBatchRejected(origin, message);
+    return new Checked(null, new BatchRejected(batchId, reason, message, epochs.current()),
+        System.currentTimeMillis());
   }
 }

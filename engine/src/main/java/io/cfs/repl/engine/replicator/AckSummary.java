@@ -45,12 +45,27 @@ record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, l
         next.clock != null ? next.clock.better(clock) : clock);
   }
 
-  /** The peer refused a whole batch; retrying the same batch cannot succeed. */
+  /**
+   * The peer refused a whole batch. Retrying the same batch cannot succeed, unless it was refused for its stale epoch:
+   * then it succeeds once this site has adopted the peer's epoch.
+   */
   static final class BatchRejectedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final BatchRejected.Reason reason;
+
     BatchRejectedException(BatchRejected rejected) {
-      super("peer rejected batch #" + rejected.batchId() + ": " + rejected.reason());
+      super("peer rejected batch #" + rejected.batchId() + ": " + rejected.message());
+      this.reason = rejected.reason();
+    }
+
+    BatchRejected.Reason reason() {
+      return reason;
+    }
+
+    /** Whether a later connection may ship the same batch: the refusal was of its epoch, not of its content. */
+    boolean staleEpoch() {
+      return reason == BatchRejected.Reason.STALE_EPOCH;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.protocol.BatchAck;
+import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
@@ -28,6 +29,9 @@ import org.apache.pekko.util.ByteString;
  * batch read ahead, whose wait for demand is the backpressure metric), TCP demand follows the peer's apply, and at
  * most one cursor persist is in flight. The replicator restarts it (with backoff) from the persisted cursors when it
  * ends; the receiver's watermarks make re-sent batches harmless.
+ *
+ * <p>Every batch, keep-alives included, carries the site's current epoch; a higher epoch the peer shows in an ack or
+ * in a {@link BatchRejected.Reason#STALE_EPOCH} refusal is reported to the site's epoch view.
  */
 final class LinkStream {
 
@@ -73,11 +77,12 @@ final class LinkStream {
                                  List<JournalEntry> entries) {
     if (entries.isEmpty()) {
       // keep-alive; its ack still carries the round trip, so an idle link keeps measuring clock skew
-      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, System.currentTimeMillis()));
+      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, System.currentTimeMillis(),
+          w.epochs().current()));
     }
     BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
-        System.currentTimeMillis()));
+        System.currentTimeMillis(), w.epochs().current()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
     inFlight.shipped(batchId, System.nanoTime(), span);
     return bytes;
@@ -90,6 +95,9 @@ final class LinkStream {
       if (latency >= 0) {
         w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
       }
+      w.peerShowed(ack.epoch());
+    } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
+      w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch
     }
     AckSummary summary = AckSummary.of(message, System.currentTimeMillis());
     acked.advance(summary.watermarks());

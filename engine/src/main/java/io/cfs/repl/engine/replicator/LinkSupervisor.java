@@ -14,8 +14,9 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 /**
  * The link to one peer, as runtime state of its {@link SiteReplicator}: runs one {@link LinkStream} at a time from the
  * persisted read positions, dials again with {@link Backoff} when a connection ends, stops for good when the peer
- * refuses a batch (retrying the same batch cannot succeed), and ends the stream with its kill switch on pause, retry
- * and actor stop.
+ * refuses a batch (retrying the same batch cannot succeed) unless it refused the batch's stale epoch (then it dials
+ * again with backoff: the batch goes through once this site has adopted the peer's epoch), and ends the stream with
+ * its kill switch on pause, retry and actor stop.
  *
  * <p>Called only from the replicator's command and signal handlers, never during replay, so it needs no locking. Every
  * connection gets a new generation, and so does every shutdown: the end of a stream reports the generation it was
@@ -137,15 +138,18 @@ final class LinkSupervisor {
     generation++;
     killSwitch = null;
     lastError = describe(cause);
-    auditDown(cause instanceof AckSummary.BatchRejectedException ? "stopped: " + lastError
-        : "connection lost: " + lastError);
-    if (cause instanceof AckSummary.BatchRejectedException) {
+    boolean staleEpoch = cause instanceof AckSummary.BatchRejectedException rejected && rejected.staleEpoch();
+    boolean refused = cause instanceof AckSummary.BatchRejectedException && !staleEpoch;
+    auditDown((refused ? "stopped: " : staleEpoch ? "refused as of a stale epoch, reconnecting: " : "connection lost: ")
+        + lastError);
+    if (refused) {
       wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.REJECTED_BY_PEER);
       context.getLog().error("[{}] link stopped: {}", wiring.link(), lastError);
       enter(LinkState.STOPPED);
       return;
     }
-    wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.LINK_FAILED);
+    wiring.metrics().onLinkDown(wiring.peer(), staleEpoch ? ReplicationMetrics.STALE_EPOCH
+        : ReplicationMetrics.LINK_FAILED);
     Duration delay = backoff.failed(ThreadLocalRandom.current().nextDouble());
     context.getLog().warn("[{}] link down ({}); reconnect attempt {} to {} in {} ms", wiring.link(), lastError,
         backoff.attempt(), addressText(), delay.toMillis());

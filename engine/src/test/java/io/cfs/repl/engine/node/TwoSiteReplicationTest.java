@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
@@ -143,6 +145,42 @@ class TwoSiteReplicationTest {
             9_999_999L, 1, new byte[] {1}))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         await().atMost(CONVERGE).until(() -> b2.store().watermark("site-a", 9) == 1);
         assertThat(b2.store().watermark("site-a", 0)).isZero();
+      }
+    }
+  }
+
+  /**
+   * Site B is at epoch 3 (as after a promotion), site A still at 0: B refuses A's batches as stale, A learns the epoch
+   * from the refusal and its link goes through, and A's entries, all written at epoch 0, are applied by LWW and
+   * reported to B's listener as old-epoch entries.
+   */
+  @Test
+  void aSiteBehindThePeersEpochLearnsItFromTheRefusalAndItsOlderEntriesAreReconciled() throws Exception {
+    List<String> stale = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong oldWon = new AtomicLong();
+    ApplyListener epochWatch = new ApplyListener() {
+      @Override
+      public void onStaleEpoch(String origin, long batchEpoch, long localEpoch) {
+        stale.add(origin + " " + batchEpoch + "<" + localEpoch);
+      }
+
+      @Override
+      public void onOldEpochEntries(String origin, List<JournalEntry> entries, long localEpoch, ApplyResult result) {
+        entries.forEach(e -> {
+          if (result.outcome(e) == ApplyResult.Outcome.WON) oldWon.incrementAndGet();
+        });
+      }
+    };
+    try (ReplicationNode b = TestSites.start("site-b", dir.resolve("b"), ports, epochWatch)) {
+      b.epochs().install(WriteGate.open(3), new HighestEpochSeen(3));
+      try (ReplicationNode a = startA()) {
+        TestSites.append(a.journal(), 4, 2_000, 500, 9);
+        awaitConverged(a, b, 2_000, 0);
+        assertThat(stale).isNotEmpty().allMatch(s -> s.equals("site-a 0<3"));
+        assertThat(a.epochs().current()).isEqualTo(3);
+        assertThat(a.journal().read(0, 1, 10)).allSatisfy(e -> assertThat(e.epoch()).isZero());
+        assertThat(oldWon.get()).isEqualTo(2_000);
+        assertThat(b.store().digest().hash()).isEqualTo(a.store().digest().hash());
       }
     }
   }

@@ -51,8 +51,23 @@ class WireCodecTest {
     assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
     BatchAck plain = new BatchAck(10, Map.of(), List.of(), 0, 0);
     assertThat(codec.decode(codec.encode(plain))).isEqualTo(plain);
-    BatchRejected rejected = new BatchRejected(4, "too big");
+    BatchRejected rejected = new BatchRejected(4, BatchRejected.Reason.TOO_LARGE, "too big", 0);
     assertThat(codec.decode(codec.encode(rejected))).isEqualTo(rejected);
+  }
+
+  @Test
+  void batchesAcksAndRejectionsCarryTheirSitesEpoch() {
+    ShipBatch batch = new ShipBatch(11, "site-a", List.of(entry(1), entry(2).withEpoch(3)), null, 5, 4);
+    ShipBatch back = (ShipBatch) codec.decode(codec.encode(batch));
+    assertThat(back.epoch()).isEqualTo(4);
+    assertThat(back.entries()).containsExactly(entry(1), entry(2).withEpoch(3));
+    assertThat(back.entries().get(1).epoch()).isEqualTo(3);
+    BatchAck ack = new BatchAck(11, Map.of(3, 2L), List.of(), 2, 0, BatchAck.Timestamps.NONE, 6);
+    assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
+    for (BatchRejected.Reason reason : BatchRejected.Reason.values()) {
+      BatchRejected rejected = new BatchRejected(12, reason, "why", 7);
+      assertThat(codec.decode(codec.encode(rejected))).isEqualTo(rejected);
+    }
   }
 
   @Test

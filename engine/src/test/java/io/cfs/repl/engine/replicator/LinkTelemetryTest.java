@@ -6,7 +6,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.link.ClockOffset;
 import io.cfs.repl.engine.link.LinkState;
-import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
@@ -45,7 +44,7 @@ class LinkTelemetryTest {
     // no journal: lag measurements are handed in, not read
     return new ReplicatorWiring("site-a", "site-b", List.of(new InetSocketAddress("127.0.0.1", 9500)), null,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), metrics,
-        LinkMetrics.NONE, BatchTracer.NONE, AuditSink.NONE);
+        LinkMetrics.NONE, BatchTracer.NONE);
   }
 
   private static AckSummary acks(long entries, ClockOffset clock) {

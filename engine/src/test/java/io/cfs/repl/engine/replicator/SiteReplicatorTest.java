@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
@@ -74,7 +75,7 @@ class SiteReplicatorTest {
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE, audited::add);
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }

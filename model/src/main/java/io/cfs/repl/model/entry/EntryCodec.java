@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * The binary layout of a {@link JournalEntry}: how the journal stores it and how ingest and transport may carry it.
  *
- * <p>Format version 1, all integers big-endian, {@code n} = UTF-8 length of the origin site, {@code m} = payload length:
+ * <p>Format version 1 (an entry of epoch 0), all integers big-endian, {@code n} = UTF-8 length of the origin site,
+ * {@code m} = payload length:
  * <pre>
  * offset   size  field
- * 0        1     format version, = 1
+ * 0        1     format version, = 1 (2: see below)
  * 1        2     n, unsigned
  * 3        n     originSite, UTF-8
  * 3+n      4     shard
@@ -23,13 +24,29 @@ import java.nio.charset.StandardCharsets;
  * 40+n     m     payload
  * 40+n+m   4     crc ({@link JournalEntry#computeCrc})
  * </pre>
- * Total {@code 44 + n + m} bytes. Decoding goes through the {@link JournalEntry} constructor, so a decoded entry has
- * passed the same checks, CRC included, as a built one; any malformed input raises {@link InvalidEntryException}.
+ * Total {@code 44 + n + m} bytes.
+ *
+ * <p>Format version 2 (an entry stamped with an epoch other than 0): format 1 with version byte 2, followed by
+ * <pre>
+ * 44+n+m   8     epoch, >= 0 (not covered by the crc: see {@link JournalEntry})
+ * </pre>
+ * Total {@code 52 + n + m} bytes. Encoding writes format 1 for an entry of epoch 0 and format 2 otherwise, so entries
+ * written with no failover are stored exactly as before epochs existed and the ingest format (1) is unchanged;
+ * decoding reads both, format 1 as epoch 0.
+ *
+ * <p>Decoding goes through the {@link JournalEntry} constructor, so a decoded entry has passed the same checks, CRC
+ * included, as a built one; any malformed input raises {@link InvalidEntryException}. The CRC does not cover the
+ * epoch: a corrupted epoch is caught only when it turns negative (on disk RocksDB's block checksums cover it; on a
+ * link, TCP's).
  */
 public final class EntryCodec {
+  /** The format of an entry of epoch 0, and the one ingest clients send. */
   public static final byte FORMAT_VERSION = 1;
+  /** The format of an entry stamped with an epoch other than 0: format 1 followed by the epoch. */
+  public static final byte FORMAT_VERSION_WITH_EPOCH = 2;
 
   private static final int FIXED_BYTES = 44;
+  private static final int EPOCH_BYTES = 8;
   // UTF-8 needs at most 4 bytes a char; refusing longer lengths early avoids allocating from a corrupt length.
   private static final int MAX_SITE_BYTES = 4 * JournalEntry.MAX_SITE_ID_LENGTH;
 
@@ -38,12 +55,16 @@ public final class EntryCodec {
 
   /** Exact encoded size of the entry. */
   public static int encodedSize(JournalEntry entry) {
-    return FIXED_BYTES + entry.originSite().getBytes(StandardCharsets.UTF_8).length + entry.payload().length;
+    return fixedBytes(entry) + entry.originSite().getBytes(StandardCharsets.UTF_8).length + entry.payload().length;
+  }
+
+  private static int fixedBytes(JournalEntry entry) {
+    return entry.epoch() == 0 ? FIXED_BYTES : FIXED_BYTES + EPOCH_BYTES;
   }
 
   public static byte[] encode(JournalEntry entry) {
     byte[] site = entry.originSite().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate(FIXED_BYTES + site.length + entry.payload().length);
+    ByteBuffer out = ByteBuffer.allocate(fixedBytes(entry) + site.length + entry.payload().length);
     write(entry, site, out);
     return out.array();
   }
@@ -67,7 +88,9 @@ public final class EntryCodec {
   public static JournalEntry decode(ByteBuffer in) {
     try {
       byte version = in.get();
-      if (version != FORMAT_VERSION) throw new InvalidEntryException("unsupported entry format version " + version);
+      if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EPOCH) {
+        throw new InvalidEntryException("unsupported entry format version " + version);
+      }
       int siteLength = Short.toUnsignedInt(in.getShort());
       if (siteLength > MAX_SITE_BYTES) throw new InvalidEntryException("site id of " + siteLength + " bytes");
       byte[] site = new byte[siteLength];
@@ -79,21 +102,23 @@ public final class EntryCodec {
       long inodeId = in.getLong();
       int schemaVersion = in.getInt();
       int payloadLength = in.getInt();
-      if (payloadLength < 0 || payloadLength > in.remaining() - 4) {
+      int trailer = version == FORMAT_VERSION ? 4 : 4 + EPOCH_BYTES;
+      if (payloadLength < 0 || payloadLength > in.remaining() - trailer) {
         throw new InvalidEntryException("payload length " + payloadLength + " with " + in.remaining() + " bytes left");
       }
       byte[] payload = new byte[payloadLength];
       in.get(payload);
       int crc = in.getInt();
+      long epoch = version == FORMAT_VERSION ? 0 : in.getLong();
       return new JournalEntry(new String(site, StandardCharsets.UTF_8), shard, seq, hlc, op, inodeId, schemaVersion,
-          payload, crc);
+          payload, crc, epoch);
     } catch (BufferUnderflowException e) {
       throw new InvalidEntryException("truncated entry");
     }
   }
 
   private static void write(JournalEntry e, byte[] site, ByteBuffer out) {
-    out.put(FORMAT_VERSION)
+    out.put(e.epoch() == 0 ? FORMAT_VERSION : FORMAT_VERSION_WITH_EPOCH)
         .putShort((short) site.length)
         .put(site)
         .putInt(e.shard())
@@ -105,5 +130,6 @@ public final class EntryCodec {
         .putInt(e.payload().length)
         .put(e.payload())
         .putInt(e.crc());
+    if (e.epoch() != 0) out.putLong(e.epoch());
   }
 }

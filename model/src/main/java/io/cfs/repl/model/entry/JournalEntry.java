@@ -13,9 +13,17 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>{@code originSite} is a non-blank site id of at most {@link #MAX_SITE_ID_LENGTH} characters;</li>
  *   <li>{@code shard >= 0}, {@code seq >= 1} (seq is dense per (origin, shard), starting at 1), {@code hlc >= 0};</li>
- *   <li>{@code crc} is the CRC32C of every other field ({@link #computeCrc}); a mismatch is rejected.</li>
+ *   <li>{@code crc} is the CRC32C of every other field except the epoch ({@link #computeCrc}); a mismatch is
+ *       rejected;</li>
+ *   <li>{@code epoch >= 0}.</li>
  * </ul>
  * Payload size limits are policy, enforced by the journal on append, not here.
+ *
+ * <p>The epoch is the fencing generation of the site roles in which the origin site accepted the entry; 0 means
+ * written with no epoch (before failover existed, or in active-active mode). It is not part of the entry's content:
+ * the metadata service builds the entry and its CRC without knowing epochs, and the origin node stamps the epoch at
+ * append ({@link #withEpoch}). So the CRC does not cover it, {@link #sameContent} ignores it (a retried append of an
+ * entry already held is a duplicate whatever epoch each attempt was stamped with), and {@link #equals} compares it.
  */
 public record JournalEntry(
     String originSite,
@@ -26,11 +34,13 @@ public record JournalEntry(
     long inodeId,
     int schemaVersion,
     byte[] payload,
-    int crc) {
+    int crc,
+    long epoch) {
 
   public static final int MAX_SITE_ID_LENGTH = 64;
 
   public JournalEntry {
+    if (epoch < 0) throw new InvalidEntryException("epoch must be >= 0, was " + epoch);
     validateSiteId(originSite);
     if (shard < 0) throw new InvalidEntryException("shard must be >= 0, was " + shard);
     if (seq < 1) throw new InvalidEntryException("seq must be >= 1, was " + seq + " (shard " + shard + ")");
@@ -42,6 +52,12 @@ public record JournalEntry(
       throw new BadCrcException(String.format(
           "bad crc for %s shard %d seq %d: expected %08x, got %08x", originSite, shard, seq, expected, crc));
     }
+  }
+
+  /** An entry with no epoch (0), as the metadata service builds it. */
+  public JournalEntry(String originSite, int shard, long seq, long hlc, Op op, long inodeId, int schemaVersion,
+                      byte[] payload, int crc) {
+    this(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, 0);
   }
 
   /** Builds an entry and stamps its CRC. */
@@ -72,6 +88,12 @@ public record JournalEntry(
     return (int) crc.getValue();
   }
 
+  /** This entry stamped with {@code newEpoch} (this very entry if it already carries it); the CRC is unchanged. */
+  public JournalEntry withEpoch(long newEpoch) {
+    return newEpoch == epoch ? this
+        : new JournalEntry(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, newEpoch);
+  }
+
   /** The version this entry gives the inode, compared for last-write-wins. */
   public Version version() {
     return new Version(hlc, originSite);
@@ -82,7 +104,10 @@ public record JournalEntry(
     return 48 + originSite.length() + payload.length;
   }
 
-  /** Same content, including the payload bytes (records compare arrays by identity). */
+  /**
+   * Same content, including the payload bytes (records compare arrays by identity): every field the CRC covers. The
+   * epoch is not content: the same entry stamped in another epoch has the same content.
+   */
   public boolean sameContent(JournalEntry other) {
     return other != null && crc == other.crc && seq == other.seq && shard == other.shard
         && hlc == other.hlc && op == other.op && inodeId == other.inodeId && schemaVersion == other.schemaVersion
@@ -91,7 +116,7 @@ public record JournalEntry(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof JournalEntry e && sameContent(e);
+    return o instanceof JournalEntry e && sameContent(e) && epoch == e.epoch;
   }
 
   @Override
@@ -104,6 +129,7 @@ public record JournalEntry(
     String head = payload.length <= 16 ? HexFormat.of().formatHex(payload)
         : HexFormat.of().formatHex(payload, 0, 16) + "..";
     return "JournalEntry{" + originSite + " shard=" + shard + " seq=" + seq + " hlc=" + hlc + " " + op
-        + " inode=" + inodeId + " v" + schemaVersion + " payload[" + payload.length + "]=" + head + "}";
+        + " inode=" + inodeId + " v" + schemaVersion + (epoch == 0 ? "" : " epoch=" + epoch)
+        + " payload[" + payload.length + "]=" + head + "}";
   }
 }

@@ -12,9 +12,14 @@ import io.cfs.repl.model.entry.Op;
 /**
  * Compact explicit layout for entries on the wire: decoding goes through the {@link JournalEntry} constructor, so a
  * corrupted entry (bad CRC, negative seq) is refused at the receiver before anything is applied.
+ *
+ * <p>Layout 2 (written): a layout byte, then origin, shard, seq, hlc, op, inode, schema version, payload, crc, as
+ * layout 1, then the epoch (unsigned var long). Layout 1 (read only: entries written before epochs) has no epoch and
+ * reads as epoch 0.
  */
 public final class JournalEntrySerializer extends Serializer<JournalEntry> {
-  private static final int LAYOUT_VERSION = 1;
+  static final int LAYOUT_NO_EPOCH = 1;
+  static final int LAYOUT_VERSION = 2;
 
   public JournalEntrySerializer() {
     setImmutable(true);
@@ -33,12 +38,13 @@ public final class JournalEntrySerializer extends Serializer<JournalEntry> {
     out.writeVarInt(e.payload().length, true);
     out.writeBytes(e.payload());
     out.writeInt(e.crc());
+    out.writeVarLong(e.epoch(), true);
   }
 
   @Override
   public JournalEntry read(Kryo kryo, Input in, Class<? extends JournalEntry> type) {
     int layout = in.readByte();
-    if (layout != LAYOUT_VERSION) {
+    if (layout != LAYOUT_VERSION && layout != LAYOUT_NO_EPOCH) {
       throw new KryoException("unsupported journal entry layout " + layout);
     }
     String origin = in.readString();
@@ -50,8 +56,9 @@ public final class JournalEntrySerializer extends Serializer<JournalEntry> {
     int schema = in.readVarInt(true);
     byte[] payload = in.readBytes(in.readVarInt(true));
     int crc = in.readInt();
+    long epoch = layout == LAYOUT_NO_EPOCH ? 0 : in.readVarLong(true);
     try {
-      return new JournalEntry(origin, shard, seq, hlc, op, inode, schema, payload, crc);
+      return new JournalEntry(origin, shard, seq, hlc, op, inode, schema, payload, crc, epoch);
     } catch (InvalidEntryException e) {
       throw new KryoException("invalid journal entry: " + e.getMessage(), e);
     }

@@ -1,10 +1,12 @@
 package io.cfs.repl.model.entry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,73 @@ class EntryCodecTest {
     assertEquals(EntryCodec.FORMAT_VERSION, bytes[0]);
     assertEquals(6, ByteBuffer.wrap(bytes).getShort(1));
     assertEquals(44 + 6 + TestEntries.entry("site-a", 0, 1).payload().length, bytes.length);
+  }
+
+  @Test
+  void anEntryOfEpochZeroIsWrittenInFormatOne() {
+    JournalEntry e = TestEntries.entry("site-a", 0, 1);
+    assertEquals(0, e.epoch());
+    assertArrayEquals(formatOne(e), EntryCodec.encode(e));
+  }
+
+  /** Entries the journal stored before epochs existed (format 1) still read, as epoch 0. */
+  @Test
+  void formatOneDecodesAsEpochZero() {
+    for (JournalEntry e : samples) {
+      JournalEntry decoded = EntryCodec.decode(formatOne(e));
+      assertEquals(0, decoded.epoch());
+      assertTrue(e.sameContent(decoded));
+    }
+  }
+
+  @Test
+  void anEntryWithAnEpochIsWrittenInFormatTwoAndRoundTrips() {
+    for (JournalEntry e : samples) {
+      JournalEntry stamped = e.withEpoch(Long.MAX_VALUE - 3);
+      byte[] bytes = EntryCodec.encode(stamped);
+      assertEquals(EntryCodec.FORMAT_VERSION_WITH_EPOCH, bytes[0]);
+      assertEquals(EntryCodec.encodedSize(e) + 8, bytes.length);
+      assertEquals(EntryCodec.encodedSize(stamped), bytes.length);
+      assertEquals(Long.MAX_VALUE - 3, ByteBuffer.wrap(bytes).getLong(bytes.length - 8), "the epoch comes last");
+      JournalEntry decoded = EntryCodec.decode(bytes);
+      assertEquals(stamped, decoded);
+      assertEquals(Long.MAX_VALUE - 3, decoded.epoch());
+    }
+  }
+
+  @Test
+  void formatTwoIsFormatOneWithItsVersionByteAndTheEpochAfterTheCrc() {
+    JournalEntry e = TestEntries.entry("site-a", 7, 9);
+    byte[] one = EntryCodec.encode(e);
+    byte[] two = EntryCodec.encode(e.withEpoch(5));
+    assertEquals(2, two[0]);
+    assertArrayEquals(Arrays.copyOfRange(one, 1, one.length), Arrays.copyOfRange(two, 1, one.length));
+    assertEquals(5, ByteBuffer.wrap(two).getLong(one.length));
+  }
+
+  @Test
+  void formatTwoCutShortOrWithANegativeEpochIsRejected() {
+    byte[] good = EntryCodec.encode(TestEntries.entry("site-a", 7, 9).withEpoch(3));
+    for (int length = 0; length < good.length; length++) {
+      byte[] cut = Arrays.copyOf(good, length);
+      assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(cut), () -> "length " + cut.length);
+    }
+    byte[] negative = good.clone();
+    negative[good.length - 8] |= (byte) 0x80;
+    assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(negative));
+    byte[] unknownVersion = good.clone();
+    unknownVersion[0] = 3;
+    assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(unknownVersion));
+  }
+
+  /** Format 1 written field by field, as the journal wrote entries before epochs existed. */
+  private static byte[] formatOne(JournalEntry e) {
+    byte[] site = e.originSite().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(44 + site.length + e.payload().length)
+        .put((byte) 1).putShort((short) site.length).put(site).putInt(e.shard()).putLong(e.seq()).putLong(e.hlc())
+        .put((byte) e.op().code()).putLong(e.inodeId()).putInt(e.schemaVersion()).putInt(e.payload().length)
+        .put(e.payload()).putInt(e.crc())
+        .array();
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.cfs.repl.model.entry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +55,29 @@ class JournalEntryTest {
     JournalEntry copy = TestEntries.entry("site-a", 3, 7);
     assertTrue(valid.sameContent(copy));
     assertEquals(valid, copy);
+  }
+
+  @Test
+  void anEntryHasNoEpochUntilStamped() {
+    assertEquals(0, valid.epoch());
+    JournalEntry stamped = valid.withEpoch(4);
+    assertEquals(4, stamped.epoch());
+    assertEquals(valid.crc(), stamped.crc(), "the crc does not cover the epoch");
+    assertSame(stamped, stamped.withEpoch(4));
+    assertEquals(valid, stamped.withEpoch(0));
+  }
+
+  @Test
+  void theEpochIsNotContentButIsPartOfTheValue() {
+    JournalEntry stamped = valid.withEpoch(4);
+    assertTrue(valid.sameContent(stamped));
+    assertNotEquals(valid, stamped);
+    assertEquals(valid.hashCode(), stamped.hashCode());
+    assertTrue(stamped.toString().contains("epoch=4"), stamped.toString());
+  }
+
+  @Test
+  void rejectsNegativeEpoch() {
+    assertThrows(InvalidEntryException.class, () -> valid.withEpoch(-1));
   }
 }

@@ -16,6 +16,9 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li>an append completes successfully only after its entries are durable (fsync'd, group-committed);</li>
  *   <li>a rejected append writes nothing; re-appending entries already held with the same content succeeds
  *       and writes nothing (so clients may always retry);</li>
+ *   <li>an entry is stored with the epoch it carries; "the same content" ignores the epoch
+ *       ({@link JournalEntry#sameContent}), so the retry of an entry held with another epoch (stamped before a
+ *       promotion, retried after it) is a duplicate and the held entry keeps the epoch it was first written in;</li>
  *   <li>only entries whose origin is the local site are accepted.</li>
  * </ul>
  */

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link LocalJournal} on PostgreSQL, shared by every node of a site (tables {@code cfs_journal} and
  * {@code cfs_journal_heads}), so any node may append and whichever node hosts a SiteReplicator reads the same journal.
+ * A row holds the entry in {@link EntryCodec}'s layout, which entries are read from, and beside it, for queries, its
+ * hlc and its epoch.
  *
  * <p>Write path: as in {@link RocksDbJournal}, one writer thread per node takes every queued call and commits them as
  * one group, here one transaction: it locks the head rows of the group's shards, validates the calls in queue order
@@ -158,13 +160,14 @@ public final class PostgresJournal implements LocalJournal {
 
   private void insert(Connection c, List<JournalEntry> entries) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(
-        "INSERT INTO cfs_journal (site, shard, seq, hlc, entry) VALUES (?, ?, ?, ?, ?)")) {
+        "INSERT INTO cfs_journal (site, shard, seq, hlc, epoch, entry) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (JournalEntry e : entries) {
         st.setString(1, localSite);
         st.setInt(2, e.shard());
         st.setLong(3, e.seq());
         st.setLong(4, e.hlc());
-        st.setBytes(5, EntryCodec.encode(e));
+        st.setLong(5, e.epoch());
+        st.setBytes(6, EntryCodec.encode(e));
         st.addBatch();
       }
       st.executeBatch();

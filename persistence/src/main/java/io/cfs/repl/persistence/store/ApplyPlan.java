@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.model.shard.ShardPosition;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
@@ -24,10 +25,12 @@ import java.util.Set;
 final class ApplyPlan {
   private final List<JournalEntry> accepted = new ArrayList<>();
   private final Map<Integer, Long> watermarks = new HashMap<>();
+  private final Map<Integer, Long> previousWatermarks = new HashMap<>();
   private final Map<Integer, Long> advanced = new HashMap<>();
   private final List<Gap> gaps = new ArrayList<>();
   private final Map<Long, StoredValue> winners = new LinkedHashMap<>();
   private final List<LwwLoser> losers = new ArrayList<>();
+  private final List<ShardPosition> lostEntries = new ArrayList<>();
   private int skipped;
   private int lost;
 
@@ -40,6 +43,7 @@ final class ApplyPlan {
     entries.forEach(e -> byShard.computeIfAbsent(e.shard(), s -> new ArrayList<>()).add(e));
     byShard.forEach((shard, shardEntries) -> {
       long watermark = currentWatermarks.getOrDefault(shard, 0L);
+      previousWatermarks.put(shard, watermark);
       long expected = watermark + 1;
       List<JournalEntry> fresh = new ArrayList<>();
       for (JournalEntry e : shardEntries) {
@@ -93,6 +97,7 @@ final class ApplyPlan {
         winners.put(e.inodeId(), after);
       } else if (before.version().isNewerThan(incoming)) {
         losers.add(new LwwLoser(e.inodeId(), e.shard(), incoming, before.version(), nowMillis));
+        lostEntries.add(new ShardPosition(e.shard(), e.seq()));
         lost++;
       }
     }
@@ -117,6 +122,6 @@ final class ApplyPlan {
   }
 
   ApplyResult result() {
-    return new ApplyResult(accepted.size(), skipped, lost, watermarks, gaps);
+    return new ApplyResult(accepted.size(), skipped, lost, watermarks, gaps, previousWatermarks, lostEntries);
   }
 }

@@ -177,6 +177,33 @@ abstract class LocalJournalContract {
     assertEquals(new AppendResult(0, 8, Map.of(1, 8L)), again);
   }
 
+  /** An entry keeps the epoch it was first written in: content compares without it, so a retry is a duplicate. */
+  @Test
+  void entriesKeepTheirEpochAndARetryStampedInAnotherEpochIsADuplicate() {
+    List<JournalEntry> inEpoch3 = stamped(range(site, 1, 1, 5), 3);
+    await(journal.append(inEpoch3));
+    await(journal.append(range(site, 1, 6, 6)));
+
+    AppendResult retry = await(journal.append(stamped(range(site, 1, 1, 7), 5)));
+
+    assertEquals(new AppendResult(1, 6, Map.of(1, 7L)), retry);
+    List<JournalEntry> expected = new ArrayList<>(inEpoch3);
+    expected.add(entry(site, 1, 6));
+    expected.add(entry(site, 1, 7).withEpoch(5));
+    assertEquals(expected, journal.read(1, 1, 100));
+    JournalEntry other = JournalEntry.of(site, 1, 2, 2_000, entry(site, 1, 2).op(), 1_000_002, 1, new byte[] {9});
+    assertRefusedWritingNothing(List.of(other.withEpoch(5)), Reason.CONFLICTING_DUPLICATE, 1, 2);
+
+    reopen();
+
+    assertEquals(expected, journal.read(1, 1, 100));
+    assertEquals(expected, journal.readBatch(Map.of(), 100, Long.MAX_VALUE));
+  }
+
+  static List<JournalEntry> stamped(List<JournalEntry> entries, long epoch) {
+    return entries.stream().map(e -> e.withEpoch(epoch)).toList();
+  }
+
   @Test
   void closedJournalRefusesAppendsAndReads() {
     journal.close();

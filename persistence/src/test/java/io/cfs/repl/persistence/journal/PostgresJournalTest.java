@@ -106,6 +106,24 @@ class PostgresJournalTest extends LocalJournalContract {
     }
   }
 
+  /** The epoch column holds what the entry carries, for queries by epoch. */
+  @Test
+  void theEpochColumnHoldsEachEntrysEpoch() throws Exception {
+    await(journal.append(stamped(range(site, 6, 1, 2), 7)));
+    await(journal.append(range(site, 6, 3, 3)));
+    Map<Long, Long> epochs = new java.util.TreeMap<>();
+    String url = PostgresSettings.defaults().url();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+         java.sql.PreparedStatement st = c.prepareStatement(
+             "SELECT seq, epoch FROM cfs_journal WHERE site = ? AND shard = 6 ORDER BY seq")) {
+      st.setString(1, site);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) epochs.put(rs.getLong(1), rs.getLong(2));
+      }
+    }
+    assertEquals(Map.of(1L, 7L, 2L, 7L, 3L, 0L), epochs);
+  }
+
   /** Heads live in the database here, so unlike the embedded journal's they are refused once closed. */
   @Test
   void aClosedJournalRefusesHeadReadsToo() {

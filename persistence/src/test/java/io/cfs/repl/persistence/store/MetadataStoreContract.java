@@ -12,6 +12,7 @@ import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.ClosedAfterTest;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.Version;
+import io.cfs.repl.model.shard.ShardPosition;
 import io.cfs.repl.model.shard.Gap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ abstract class MetadataStoreContract {
     ApplyResult result = store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1"),
         change(A, 1, 2, 20, Op.SETATTR, INODE, "a2"), change(A, 2, 1, 15, Op.MKDIR, 7, "dir")));
 
-    assertEquals(new ApplyResult(3, 0, 0, Map.of(1, 2L, 2, 1L), List.of()), result);
+    assertEquals(new ApplyResult(3, 0, 0, Map.of(1, 2L, 2, 1L), List.of()), counts(result));
     StoredValue held = store.get(INODE).orElseThrow();
     assertEquals(new Version(20, A), held.version());
     assertEquals(Op.SETATTR, held.op());
@@ -80,7 +81,7 @@ abstract class MetadataStoreContract {
     store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1")));
     ApplyResult result = store.apply(B, List.of(change(B, 1, 1, 20, Op.SETATTR, INODE, "b1")));
 
-    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), result);
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), counts(result));
     StoredValue held = store.get(INODE).orElseThrow();
     assertEquals(new Version(20, B), held.version());
     assertEquals(Op.SETATTR, held.op());
@@ -111,8 +112,8 @@ abstract class MetadataStoreContract {
     store.apply(A, List.of(change(A, 1, 2, 40, Op.UNLINK, INODE, "")));
     ApplyResult stale = store.apply(B, List.of(change(B, 1, 2, 30, Op.WRITE, INODE, "stale")));
 
-    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), newer);
-    assertEquals(new ApplyResult(1, 0, 1, Map.of(1, 2L), List.of()), stale, "a losing entry still advances");
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), counts(newer));
+    assertEquals(new ApplyResult(1, 0, 1, Map.of(1, 2L), List.of()), counts(stale), "a losing entry still advances");
     assertEquals(2, store.watermark(B, 1), "a losing entry still advances the watermark");
     StoredValue held = store.get(INODE).orElseThrow();
     assertTrue(held.tombstone());
@@ -142,6 +143,34 @@ abstract class MetadataStoreContract {
     assertEquals(List.of(new Version(20, A)), store.losers(10).stream().map(LwwLoser::loser).toList());
   }
 
+  /** What an apply decided for each entry it was given: the result names its losers and its previous watermarks. */
+  @Test
+  void theResultTellsHowEachEntryFared() {
+    store.apply(B, List.of(change(B, 1, 1, 50, Op.WRITE, INODE, "b")));
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE + 1, "a1")));
+    JournalEntry skipped = change(A, 1, 1, 10, Op.CREATE, INODE + 1, "a1");
+    JournalEntry won = change(A, 1, 2, 60, Op.WRITE, INODE + 1, "a2");
+    JournalEntry lost = change(A, 1, 3, 40, Op.WRITE, INODE, "a3");
+    JournalEntry refused = change(A, 2, 5, 70, Op.WRITE, INODE + 2, "gap");
+
+    ApplyResult result = store.apply(A, List.of(skipped, won, lost, refused));
+
+    assertEquals(Map.of(1, 1L, 2, 0L), result.previousWatermarks());
+    assertEquals(List.of(new ShardPosition(1, 3)), result.lostEntries());
+    assertEquals(ApplyResult.Outcome.SKIPPED, result.outcome(skipped));
+    assertEquals(ApplyResult.Outcome.WON, result.outcome(won));
+    assertEquals(ApplyResult.Outcome.LOST, result.outcome(lost));
+    assertEquals(ApplyResult.Outcome.REFUSED, result.outcome(refused));
+    ApplyResult again = store.apply(A, List.of(won, lost));
+    assertEquals(ApplyResult.Outcome.SKIPPED, again.outcome(lost));
+    assertEquals(List.of(), again.lostEntries());
+  }
+
+  /** The counts and watermarks of a result, which these rules are about (not its previous marks and lost entries). */
+  private static ApplyResult counts(ApplyResult result) {
+    return new ApplyResult(result.applied(), result.skipped(), result.lost(), result.watermarks(), result.gaps());
+  }
+
   @Test
   void reapplyingABatchChangesNothing() {
     List<JournalEntry> batch = new ArrayList<>(range(A, 1, 1, 50));
@@ -154,7 +183,7 @@ abstract class MetadataStoreContract {
 
     ApplyResult again = store.apply(A, batch);
 
-    assertEquals(new ApplyResult(0, 101, 0, Map.of(1, 50L, 2, 50L, 3, 1L), List.of()), again);
+    assertEquals(new ApplyResult(0, 101, 0, Map.of(1, 50L, 2, 50L, 3, 1L), List.of()), counts(again));
     assertEquals(digest, store.digest());
     assertEquals(101, digest.inodes());
     assertEquals(1, losers.size());

@@ -85,7 +85,9 @@ final class ClientConnection {
     }
     Handshake ack;
     try {
-      ack = HandshakeCodec.readReply(reply.get(0));
+      Handshake reply0 = HandshakeCodec.readReply(reply.get(0));
+      // an ack does not repeat the channel: it answers the hello of this connection
+      ack = new Handshake(reply0.protocolVersion(), reply0.fromSite(), reply0.toSite(), hello.channel());
     } catch (HandshakeRejectedException e) {
       log.warn("{} rejected: {}", name, e.getMessage());
       metrics.onHandshakeRejected(hello, e.reason());

@@ -8,14 +8,32 @@ import java.nio.charset.StandardCharsets;
  * @param protocolVersion the sender's link protocol version
  * @param fromSite the sending site
  * @param toSite the site the sender believes it is talking to
+ * @param channel what the link carries: a client says it in its hello; a server's ack is of the hello's channel
  */
-public record Handshake(int protocolVersion, String fromSite, String toSite) {
+public record Handshake(int protocolVersion, String fromSite, String toSite, Channel channel) {
+  /**
+   * The two conversations between sites. Each has connections of its own, so that failover messages never wait behind
+   * a batch and a slow apply never delays a heartbeat; both go to the same port, so a cut between two sites cuts both.
+   */
+  public enum Channel {
+    /** Journal batches one way, acknowledgements the other. */
+    DATA,
+    /** Failover messages (heartbeats, votes), one way: each side has its own connection to the other. */
+    CONTROL
+  }
+
   /** Site ids are short names; the bound keeps every handshake frame far below the smallest allowed frame size. */
   public static final int MAX_SITE_BYTES = 255;
 
   public Handshake {
+    if (channel == null) throw new IllegalArgumentException("channel must not be null");
     requireSite(fromSite, "fromSite");
     requireSite(toSite, "toSite");
+  }
+
+  /** A handshake of the data channel. */
+  public Handshake(int protocolVersion, String fromSite, String toSite) {
+    this(protocolVersion, fromSite, toSite, Channel.DATA);
   }
 
   private static void requireSite(String site, String what) {
@@ -29,6 +47,6 @@ public record Handshake(int protocolVersion, String fromSite, String toSite) {
 
   @Override
   public String toString() {
-    return "Handshake{" + fromSite + " -> " + toSite + ", protocol v" + protocolVersion + "}";
+    return "Handshake{" + fromSite + " -> " + toSite + ", " + channel + ", protocol v" + protocolVersion + "}";
   }
 }

@@ -15,7 +15,9 @@ import org.apache.pekko.util.ByteStringBuilder;
  *
  * <pre>
  * bytes 0..3   magic "CFSR" (0x43 0x46 0x53 0x52)
- * byte  4      kind: 0x01 HELLO (client to server), 0x02 ACK (server to client), 0x03 REJECT (server to client)
+ * byte  4      kind: 0x01 HELLO (client to server, data channel), 0x02 ACK (server to client), 0x03 REJECT (server
+ *              to client), 0x04 CONTROL_HELLO (client to server, control channel; a server older than the control
+ *              channel refuses it as MALFORMED)
  * bytes 5..8   the sender's protocol version, int32
  * string       fromSite, the sender's site
  * string       toSite, the site the sender is talking to (in a REJECT of an unreadable hello: empty)
@@ -33,11 +35,13 @@ final class HandshakeCodec {
   private static final byte HELLO = 0x01;
   private static final byte ACK = 0x02;
   private static final byte REJECT = 0x03;
+  private static final byte CONTROL_HELLO = 0x04;
 
   private HandshakeCodec() {}
 
   static ByteString hello(Handshake hello) {
-    return header(HELLO, hello.protocolVersion(), hello.fromSite(), hello.toSite()).result();
+    byte kind = hello.channel() == Handshake.Channel.CONTROL ? CONTROL_HELLO : HELLO;
+    return header(kind, hello.protocolVersion(), hello.fromSite(), hello.toSite()).result();
   }
 
   static ByteString ack(Handshake ack) {
@@ -57,8 +61,12 @@ final class HandshakeCodec {
   static Handshake readHello(ByteString frame) {
     ByteBuffer in = frame.asByteBuffer();
     try {
-      expectKind(in, HELLO);
-      Handshake hello = new Handshake(in.getInt(), getString(in), getString(in));
+      byte kind = readKind(in);
+      if (kind != HELLO && kind != CONTROL_HELLO) {
+        throw new IllegalArgumentException("kind " + kind + " is not a hello");
+      }
+      Handshake.Channel channel = kind == CONTROL_HELLO ? Handshake.Channel.CONTROL : Handshake.Channel.DATA;
+      Handshake hello = new Handshake(in.getInt(), getString(in), getString(in), channel);
       expectEnd(in);
       return hello;
     } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -114,13 +122,6 @@ final class HandshakeCodec {
     byte[] utf8 = new byte[Short.toUnsignedInt(in.getShort())];
     in.get(utf8);
     return new String(utf8, StandardCharsets.UTF_8);
-  }
-
-  private static void expectKind(ByteBuffer in, byte expected) {
-    byte kind = readKind(in);
-    if (kind != expected) {
-      throw new IllegalArgumentException("kind " + kind + ", expected " + expected);
-    }
   }
 
   private static byte readKind(ByteBuffer in) {

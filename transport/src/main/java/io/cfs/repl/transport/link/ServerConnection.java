@@ -64,7 +64,8 @@ final class ServerConnection {
       check(hello);
       Flow<ByteString, ByteString, NotUsed> conversation = handler.accept(hello);
       log.info("Link from {} at {} to {} accepted", hello.fromSite(), remote, localSite);
-      ByteString ack = HandshakeCodec.ack(new Handshake(settings.protocolVersion(), localSite, hello.fromSite()));
+      ByteString ack = HandshakeCodec.ack(new Handshake(settings.protocolVersion(), localSite, hello.fromSite(),
+          hello.channel()));
       return LinkStages.decoder(codec, metrics)
           .via(conversation)
           .via(LinkStages.encoder(codec, metrics))

@@ -25,10 +25,17 @@ import org.apache.pekko.util.ByteString;
 public final class SiteLinkClient {
   private SiteLinkClient() {}
 
-  /** A link from {@code localSite} to {@code peerSite} at {@code peer}; connects anew on each materialization. */
+  /** A data link from {@code localSite} to {@code peerSite} at {@code peer}; connects anew on each materialization. */
   public static Flow<ByteString, ByteString, CompletionStage<Handshake>> connect(ActorSystem<?> system,
       LinkSettings settings, String localSite, String peerSite, InetSocketAddress peer, LinkMetrics metrics) {
-    Handshake hello = new Handshake(settings.protocolVersion(), localSite, peerSite);
+    return connect(system, settings, localSite, peerSite, peer, metrics, Handshake.Channel.DATA);
+  }
+
+  /** A link of {@code channel} from {@code localSite} to {@code peerSite} at {@code peer}. */
+  public static Flow<ByteString, ByteString, CompletionStage<Handshake>> connect(ActorSystem<?> system,
+      LinkSettings settings, String localSite, String peerSite, InetSocketAddress peer, LinkMetrics metrics,
+      Handshake.Channel channel) {
+    Handshake hello = new Handshake(settings.protocolVersion(), localSite, peerSite, channel);
     return Flow.fromMaterializer((materializer, attributes) ->
             new ClientConnection(system, settings, hello, peer, metrics).flow())
         .mapMaterializedValue(handshake -> handshake.thenCompose(Function.identity()));

@@ -19,6 +19,15 @@ class HandshakeCodecTest {
   }
 
   @Test
+  void aControlHelloIsItsOwnKindAndKeepsItsChannel() {
+    Handshake control = new Handshake(1, "site-a", "site-b", Handshake.Channel.CONTROL);
+    ByteString frame = HandshakeCodec.hello(control);
+    assertEquals(0x04, frame.apply(4));
+    assertEquals(control, HandshakeCodec.readHello(frame));
+    assertEquals(Handshake.Channel.DATA, HandshakeCodec.readHello(HandshakeCodec.hello(hello)).channel());
+  }
+
+  @Test
   void helloStartsWithTheFixedHeader() {
     ByteString frame = HandshakeCodec.hello(hello);
     assertEquals("CFSR", frame.take(4).utf8String());

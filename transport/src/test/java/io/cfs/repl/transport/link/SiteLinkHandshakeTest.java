@@ -66,6 +66,19 @@ class SiteLinkHandshakeTest {
   }
 
   @Test
+  void aControlLinkReachesTheHandlerAsControlAndItsAckSaysSo() {
+    Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run = Source.single(text("beat"))
+        .viaMat(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", siteB, LinkMetrics.NONE,
+            Handshake.Channel.CONTROL), Keep.right())
+        .toMat(Sink.seq(), Keep.both())
+        .run(testKit.system());
+
+    assertEquals(new Handshake(1, "site-b", "site-a", Handshake.Channel.CONTROL), await(run.first()));
+    assertEquals(List.of(text("beat")), await(run.second()));
+    assertEquals(List.of(new Handshake(1, "site-a", "site-b", Handshake.Channel.CONTROL)), hellos);
+  }
+
+  @Test
   void framesOfferedBeforeTheAckAreHeldThenSent() throws Exception {
     try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run = run(SETTINGS, "site-a", "site-b",

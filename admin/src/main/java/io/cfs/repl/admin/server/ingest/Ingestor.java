@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.ingest;
 
 import io.cfs.repl.admin.wire.IngestRejection;
 import io.cfs.repl.admin.wire.IngestResponse;
+import io.cfs.repl.engine.epoch.NotPrimaryException;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
@@ -56,11 +57,17 @@ final class Ingestor {
     });
   }
 
-  /** The typed rejection behind any failure of an ingest: the journal's refusals keep their reason, shard and seq. */
+  /**
+   * The typed rejection behind any failure of an ingest: the journal's refusals keep their reason, shard and seq; the
+   * write gate's ({@link NotPrimaryException}) become 409 FENCED naming the primary and the epoch.
+   */
   static IngestRejection rejection(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof IngestRejection rejection) return rejection;
+    if (cause instanceof NotPrimaryException notPrimary) {
+      return IngestRejection.fenced(notPrimary.primary(), notPrimary.epoch(), notPrimary.getMessage());
+    }
     if (cause instanceof AppendRejectedException refused) {
       // A closed journal is a node shutting down: another node, or this one restarted, may take the batch.
       int status = refused.reason() == Reason.CLOSED ? 503 : 400;

@@ -163,4 +163,48 @@ class IngestRoutesTest {
     HttpResponse<String> response = node.post(ingest, "text/plain", "1 2 3".getBytes(StandardCharsets.UTF_8), null);
     assertRefused(response, 415, "UNSUPPORTED_MEDIA_TYPE", null, null);
   }
+
+  /** A site that does not accept writes: 409 FENCED naming the primary and the epoch, in either encoding. */
+  @Test
+  void appendsOnAFencedSiteAreRefusedWithThePrimaryAndTheEpoch() throws Exception {
+    assertAccepted(node.postJson(ingest, entries(13, 1, 1)), 1, 0, Map.of(13, 1L));
+    int refusedBefore = node.refusals.getOrDefault("FENCED", 0);
+    node.fence("site-b", 4);
+    try {
+      for (HttpResponse<String> refused : List.of(node.postJson(ingest, entries(13, 2, 3)),
+          node.postBinary(ingest, entries(13, 2, 3)))) {
+        assertRefused(refused, 409, "FENCED", null, null);
+        assertThat(json(refused.body()).path("primary").asText()).isEqualTo("site-b");
+        assertThat(json(refused.body()).path("epoch").asLong()).isEqualTo(4);
+        assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+      }
+      assertThat(node.heads().get(13)).isEqualTo(1);
+      assertThat(node.refusals.get("FENCED")).isEqualTo(refusedBefore + 2);
+    } finally {
+      node.unfence();
+    }
+    assertAccepted(node.postJson(ingest, entries(13, 2, 3)), 2, 0, Map.of(13, 3L));
+  }
+
+  @Test
+  void aFencedSiteThatKnowsNoPrimaryNamesOnlyTheEpoch() throws Exception {
+    node.fence(null, 6);
+    try {
+      HttpResponse<String> refused = node.postJson(ingest, entries(14, 1, 1));
+      assertRefused(refused, 409, "FENCED", null, null);
+      assertThat(json(refused.body()).has("primary")).isFalse();
+      assertThat(json(refused.body()).path("epoch").asLong()).isEqualTo(6);
+    } finally {
+      node.unfence();
+    }
+    assertThat(node.heads()).doesNotContainKey(14);
+  }
+
+  @Test
+  void otherRefusalsNameNoPrimaryAndNoEpoch() throws Exception {
+    HttpResponse<String> refused = node.postJson(ingest, entries(15, 2, 2));
+    assertRefused(refused, 400, "GAP", 15, 2L);
+    assertThat(json(refused.body()).has("primary")).isFalse();
+    assertThat(json(refused.body()).has("epoch")).isFalse();
+  }
 }

@@ -131,6 +131,28 @@ class IngestStreamTest {
   }
 
   @Test
+  void aBatchOnAFencedSiteIsAnsweredFencedWithThePrimaryAndTheEpochAndTheStreamCloses() throws Exception {
+    Answers answers = new Answers();
+    WebSocket ws = connect(answers);
+    ws.sendBinary(ByteBuffer.wrap(BinaryBatch.encode(entries(6, 1, 5))), true).get(10, TimeUnit.SECONDS);
+    assertThat(answers.next().path("written").asInt()).isEqualTo(5);
+    node.fence("site-b", 3);
+    try {
+      ws.sendBinary(ByteBuffer.wrap(BinaryBatch.encode(entries(6, 6, 9))), true).get(10, TimeUnit.SECONDS);
+      JsonNode error = answers.next();
+      assertThat(error.path("error").asText()).as(error.toString()).isEqualTo("FENCED");
+      assertThat(error.path("primary").asText()).isEqualTo("site-b");
+      assertThat(error.path("epoch").asLong()).isEqualTo(3);
+      assertThat(error.path("batch").asLong()).isEqualTo(1);
+      assertThat(error.get("shard").isNull()).isTrue();
+      assertThat(answers.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+      assertThat(node.heads().get(6)).isEqualTo(5);
+    } finally {
+      node.unfence();
+    }
+  }
+
+  @Test
   void aMessageOverMaxRequestBytesEndsTheStream() throws Exception {
     Answers answers = new Answers();
     WebSocket ws = connect(answers);

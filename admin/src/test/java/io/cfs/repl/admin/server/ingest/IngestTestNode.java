@@ -8,6 +8,9 @@ import io.cfs.repl.admin.wire.BinaryBatch;
 import io.cfs.repl.admin.wire.IngestJson;
 import io.cfs.repl.admin.wire.IngestResponse;
 import io.cfs.repl.admin.wire.JsonBatch;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.epoch.NotPrimaryException;
+import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
@@ -74,6 +77,22 @@ public final class IngestTestNode implements AutoCloseable {
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     servers.add(server);
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /**
+   * Closes the node's write gate as a secondary's would: appends fail with the typed error naming {@code primary}
+   * (null: unknown) and {@code epoch}. {@link #unfence} reopens it.
+   */
+  void fence(String primary, long epoch) {
+    node.epochs().install(() -> {
+      throw new NotPrimaryException(primary, epoch, SITE + " is not the primary in epoch " + epoch
+          + (primary == null ? "; no primary known" : "; the primary is " + primary));
+    }, new HighestEpochSeen(epoch));
+  }
+
+  /** The node's gate as with no failover: every append admitted at epoch 0. */
+  void unfence() {
+    node.epochs().install(WriteGate.open(0), new HighestEpochSeen(0));
   }
 
   public Map<Integer, Long> heads() {

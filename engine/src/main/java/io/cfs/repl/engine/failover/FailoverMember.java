@@ -1,0 +1,24 @@
+package io.cfs.repl.engine.failover;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A voter of the mesh, data site ({@link Resolver}) or witness ({@link Witness}): pure and deterministic, it reads
+ * no clock (time is the {@code now} argument, in milliseconds of this site's clock) and does no I/O; the caller
+ * carries out the returned actions in order.
+ */
+public interface FailoverMember {
+
+  /** A message from another voter; messages from anyone else are ignored. */
+  List<Action> onMessage(String from, FailoverMessage message, long now);
+
+  /** Call at least every heartbeat interval: heartbeats, health, timeouts. */
+  List<Action> onTick(long now);
+
+  ResolverState state();
+
+  Map<String, PeerHealth> health();
+
+  boolean acceptsWrites(long now);
+}

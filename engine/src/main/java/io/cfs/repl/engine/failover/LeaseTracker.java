@@ -1,0 +1,43 @@
+package io.cfs.repl.engine.failover;
+
+import io.cfs.repl.engine.failover.FailoverMessage.Echo;
+import io.cfs.repl.engine.failover.FailoverMessage.Heartbeat;
+import io.cfs.repl.engine.failover.FailoverMessage.View;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The primary's write lease: the primary accepts writes only while a majority of the voters (itself counted) have
+ * echoed one of its heartbeats sent less than {@code lease-timeout} ago. Times are the primary's own clock (the
+ * echoed send time), so message delays only shorten the lease, never stretch it.
+ *
+ * <p>An echo counts only if it is for this epoch and its sender had voted in no later epoch when it sent it: a voter
+ * that voted beyond our epoch may be backing another candidate, and its stickiness no longer protects us.
+ */
+final class LeaseTracker {
+  private final FailoverSettings settings;
+  private final Map<String, Long> echoes = new HashMap<>();
+
+  LeaseTracker(FailoverSettings settings) {
+    this.settings = settings;
+  }
+
+  void onHeartbeat(String from, Heartbeat heartbeat, long epoch) {
+    Echo echo = heartbeat.echo();
+    View sender = heartbeat.view();
+    if (echo == null || echo.epoch() != epoch || sender.epoch() != epoch || sender.votedEpoch() > epoch) return;
+    echoes.merge(from, echo.clockMillis(), Math::max);
+  }
+
+  boolean holds(long now) {
+    long timeout = settings.leaseTimeout().toMillis();
+    int backers = 1; // this site
+    for (long sentAt : echoes.values()) if (now - sentAt < timeout) backers++;
+    return backers >= settings.majority();
+  }
+
+  /** On every change of epoch or role: echoes are for one primary in one epoch. */
+  void reset() {
+    echoes.clear();
+  }
+}

@@ -1,0 +1,228 @@
+package io.cfs.repl.engine.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.apply.Applier;
+import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.protocol.BatchAck;
+import io.cfs.repl.engine.protocol.BatchRejected;
+import io.cfs.repl.engine.protocol.ShipBatch;
+import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.protocol.WireMessage;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.TestEntries;
+import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.RocksDbMetadataStore;
+import io.cfs.repl.persistence.store.StoreSettings;
+import io.cfs.repl.transport.link.Handshake;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The receiver's epoch rules, on its flow alone (no network): a batch below this site's epoch is refused whole and
+ * reported, a higher one is observed and applied, acks and refusals carry this site's epoch, and entries stamped
+ * before this site's epoch are reported with how last-write-wins treated them.
+ */
+class BatchReceiverEpochTest {
+  private static final String LOCAL = "site-b";
+  private static final String PEER = "site-a";
+  private static final Config CONFIG = ConfigFactory.load();
+  private static ActorTestKit testKit;
+
+  @TempDir
+  Path dir;
+
+  private final ExecutorService storage = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-storage"));
+  private final WireCodec codec = WireCodec.create(CONFIG);
+  private final ConcurrentLinkedQueue<String> heard = new ConcurrentLinkedQueue<>();
+  private final List<ApplyResult.Outcome> oldOutcomes = new ArrayList<>();
+  private RocksDbMetadataStore store;
+  private HighestEpochSeen epochs;
+  private BatchReceiver receiver;
+
+  @BeforeAll
+  static void startKit() {
+    testKit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stopKit() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void open() {
+    store = RocksDbMetadataStore.open(dir, StoreSettings.defaults());
+  }
+
+  @AfterEach
+  void close() {
+    storage.shutdownNow();
+    store.close();
+  }
+
+  /** A receiver of site-b at {@code epoch}, whose listener writes down what it hears. */
+  private void receiverAt(long epoch) {
+    epochs = new HighestEpochSeen(epoch);
+    ApplyListener listener = new ApplyListener() {
+      @Override
+      public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long at) {
+        heard.add("applied " + origin + " " + result.applied());
+      }
+
+      @Override
+      public void onBatchRejected(String origin, String reason) {
+        heard.add("rejected " + origin);
+      }
+
+      @Override
+      public void onStaleEpoch(String origin, long batchEpoch, long localEpoch) {
+        heard.add("stale " + origin + " " + batchEpoch + "<" + localEpoch);
+      }
+
+      @Override
+      public void onOldEpochEntries(String origin, List<JournalEntry> entries, long localEpoch, ApplyResult result) {
+        heard.add("old " + origin + " " + entries.stream().map(e -> e.seq() + "@" + e.epoch()).toList() + "<"
+            + localEpoch);
+        entries.forEach(e -> oldOutcomes.add(result.outcome(e)));
+      }
+    };
+    Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
+    receiver = new BatchReceiver(LOCAL, Set.of(PEER), applier, codec, ReceiverSettings.create(CONFIG), listener,
+        ReplicationMetrics.NONE, BatchTracer.NONE, epochs);
+  }
+
+  /** Sends the batches on one connection and returns the receiver's answers. */
+  private List<WireMessage> exchange(ShipBatch... batches) throws Exception {
+    return Source.from(List.of(batches)).map(codec::encode)
+        .via(receiver.accept(new Handshake(1, PEER, LOCAL)))
+        .map(codec::decode)
+        .runWith(Sink.seq(), testKit.system())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static ShipBatch batch(long id, long epoch, List<JournalEntry> entries) {
+    return new ShipBatch(id, PEER, entries, null, System.currentTimeMillis(), epoch);
+  }
+
+  private static List<JournalEntry> stamped(int shard, long from, long to, long epoch) {
+    return TestEntries.range(PEER, shard, from, to).stream().map(e -> e.withEpoch(epoch)).toList();
+  }
+
+  @Test
+  void aBatchBelowThisSitesEpochIsRefusedWholeAndReported() throws Exception {
+    receiverAt(3);
+
+    List<WireMessage> answers = exchange(batch(1, 2, stamped(0, 1, 5, 2)), batch(2, 3, stamped(0, 1, 5, 3)));
+
+    assertThat(answers).singleElement().isInstanceOfSatisfying(BatchRejected.class, rejected -> {
+      assertThat(rejected.batchId()).isEqualTo(1);
+      assertThat(rejected.reason()).isEqualTo(BatchRejected.Reason.STALE_EPOCH);
+      assertThat(rejected.epoch()).isEqualTo(3);
+      assertThat(rejected.message()).contains("epoch 2").contains("epoch 3");
+    });
+    assertThat(store.watermarks(PEER)).as("nothing applied, not even the next batch").isEmpty();
+    assertThat(heard).containsExactly("rejected site-a", "stale site-a 2<3");
+  }
+
+  @Test
+  void aStaleKeepAliveIsRefusedToo() throws Exception {
+    receiverAt(1);
+    assertThat(exchange(batch(1, 0, List.of()))).singleElement()
+        .isInstanceOfSatisfying(BatchRejected.class, r -> assertThat(r.reason())
+            .isEqualTo(BatchRejected.Reason.STALE_EPOCH));
+  }
+
+  @Test
+  void aBatchAboveThisSitesEpochIsObservedAppliedAndAckedWithTheNewEpoch() throws Exception {
+    receiverAt(2);
+
+    List<WireMessage> answers = exchange(batch(1, 5, stamped(0, 1, 4, 5)));
+
+    assertThat(epochs.current()).isEqualTo(5);
+    assertThat(answers).singleElement().isInstanceOfSatisfying(BatchAck.class, ack -> {
+      assertThat(ack.epoch()).isEqualTo(5);
+      assertThat(ack.watermarks()).isEqualTo(Map.of(0, 4L));
+    });
+    assertThat(heard).containsExactly("applied site-a 4");
+  }
+
+  @Test
+  void acksCarryThisSitesEpochAndOtherRefusalsKeepTheirReasonAndMessage() throws Exception {
+    receiverAt(0);
+    List<WireMessage> answers = exchange(batch(1, 0, stamped(0, 1, 2, 0)),
+        new ShipBatch(2, "site-c", List.of(), null, 0, 0));
+    assertThat(answers).hasSize(2);
+    assertThat(((BatchAck) answers.get(0)).epoch()).isZero();
+    BatchRejected rejected = (BatchRejected) answers.get(1);
+    assertThat(rejected.reason()).isEqualTo(BatchRejected.Reason.WRONG_ORIGIN);
+    assertThat(rejected.message()).isEqualTo("batch origin site-c does not match link origin site-a");
+  }
+
+  /** An old primary's entries that never replicated: applied by LWW and reported, each with whether it won. */
+  @Test
+  void entriesOfAnOlderEpochAreAppliedAndReportedWithTheirOutcome() throws Exception {
+    receiverAt(4);
+    // site-b holds a newer value of the inode that seq 2 of the old primary writes
+    JournalEntry old2 = TestEntries.entry(PEER, 0, 2).withEpoch(1);
+    store.apply(LOCAL, List.of(JournalEntry.of(LOCAL, 0, 1, old2.hlc() + 1, old2.op(), old2.inodeId(), 1,
+        new byte[] {7})));
+    List<JournalEntry> mixed = new ArrayList<>(List.of(TestEntries.entry(PEER, 0, 1).withEpoch(1), old2));
+    mixed.addAll(stamped(0, 3, 4, 4));
+
+    List<WireMessage> answers = exchange(batch(1, 4, mixed));
+
+    assertThat(answers).singleElement().isInstanceOf(BatchAck.class);
+    assertThat(store.watermark(PEER, 0)).isEqualTo(4);
+    assertThat(heard).containsExactly("applied site-a 4", "old site-a [1@1, 2@1]<4");
+    assertThat(oldOutcomes).containsExactly(ApplyResult.Outcome.WON, ApplyResult.Outcome.LOST);
+  }
+
+  @Test
+  void batchesWhoseEntriesAreAllOfTheCurrentEpochReportNoOldEntries() throws Exception {
+    receiverAt(4);
+    exchange(batch(1, 4, stamped(0, 1, 3, 4)));
+    assertThat(heard).containsExactly("applied site-a 3");
+  }
+
+  /** With no failover every epoch is 0: nothing is old, nothing is stale, nothing is looked at. */
+  @Test
+  void atEpochZeroNothingIsOldOrStale() throws Exception {
+    receiverAt(0);
+    exchange(batch(1, 0, stamped(0, 1, 3, 0)), batch(2, 0, List.of()));
+    assertThat(heard).allMatch(h -> h.startsWith("applied"));
+    assertThat(epochs.current()).isZero();
+  }
+
+  @Test
+  void aReDeliveredOldEntryIsReportedAsSkipped() throws Exception {
+    receiverAt(2);
+    List<JournalEntry> old = stamped(0, 1, 2, 1);
+    exchange(batch(1, 2, old));
+    exchange(batch(1, 2, old));
+    assertThat(oldOutcomes).containsExactly(ApplyResult.Outcome.WON, ApplyResult.Outcome.WON,
+        ApplyResult.Outcome.SKIPPED, ApplyResult.Outcome.SKIPPED);
+  }
+
+}
