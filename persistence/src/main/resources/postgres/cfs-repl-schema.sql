@@ -69,3 +69,22 @@ CREATE TABLE IF NOT EXISTS cfs_leases (
   expires_at timestamptz NOT NULL,
   PRIMARY KEY (site, name)
 );
+
+-- The site's audit trail (replication events: links, gaps, pauses, failover, conflicts), read newest first by
+-- (at_ms, id) and filtered by kind; attributes are a few named values for tools. Kinds are stored by name.
+CREATE TABLE IF NOT EXISTS cfs_audit (
+  site       text      NOT NULL,
+  id         bigserial NOT NULL,
+  at_ms      bigint    NOT NULL,
+  kind       text      NOT NULL,
+  peer       text,
+  inode      bigint,
+  shard      int,
+  seq        bigint,
+  detail     text      NOT NULL,
+  attributes jsonb     NOT NULL DEFAULT '{}',
+  PRIMARY KEY (site, id)
+);
+CREATE INDEX IF NOT EXISTS cfs_audit_by_time ON cfs_audit (site, at_ms, id);
+CREATE INDEX IF NOT EXISTS cfs_audit_by_kind ON cfs_audit (site, kind, at_ms, id);
+CREATE INDEX IF NOT EXISTS cfs_audit_by_inode ON cfs_audit (site, inode, at_ms, id) WHERE inode IS NOT NULL;

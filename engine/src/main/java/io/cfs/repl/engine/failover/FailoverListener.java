@@ -13,4 +13,8 @@ public interface FailoverListener {
 
   default void onManualFailoverFailed(String site, String target, String reason) {
   }
+
+  /** An operator asked for a failover to {@code target}; {@code started} says whether this site took it up. */
+  default void onFailoverRequested(String site, String target, boolean force, boolean started, String message) {
+  }
 }

@@ -63,7 +63,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   private final FailoverWiring wiring;
   private final Set<String> fenceTags;
   private FailoverMember core; // from recovery on
-  private ActorRef<FailoverOutcome> pendingRequest;
+  private RequestFailover pendingRequest; // between an operator's request and the core's answer to it
   private long lastPromotionMillis;
 
   public static String singletonName() {
@@ -141,17 +141,20 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
 
   private Effect<FailoverEvent, ResolverState> onRequestFailover(ResolverState state, RequestFailover request) {
     if (!(core instanceof Resolver resolver)) {
-      request.replyTo().tell(new FailoverOutcome(false, wiring.site() + " is the witness: it is never promoted"));
+      String why = wiring.site() + " is the witness: it is never promoted";
+      wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), false, why);
+      request.replyTo().tell(new FailoverOutcome(false, why));
       return Effect().none();
     }
-    pendingRequest = request.replyTo();
+    pendingRequest = request;
     Effect<FailoverEvent, ResolverState> effect = run(resolver.onManualFailover(request.target(), request.force(),
         System.currentTimeMillis()));
     if (pendingRequest != null) { // not refused
       String what = request.force() ? "forced failover to " + request.target() + ": running for epoch "
           + (state.epoch() + 1) : "planned switchover to " + request.target() + ": writes stopped, draining";
       context.getLog().warn("[{}] {}", wiring.site(), what);
-      pendingRequest.tell(new FailoverOutcome(true, what));
+      wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), true, what);
+      pendingRequest.replyTo().tell(new FailoverOutcome(true, what));
       pendingRequest = null;
     }
     return effect;
@@ -206,7 +209,9 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
             failed.reason());
         wiring.listener().onManualFailoverFailed(wiring.site(), failed.target(), failed.reason());
         if (pendingRequest != null) {
-          pendingRequest.tell(new FailoverOutcome(false, failed.reason()));
+          wiring.listener().onFailoverRequested(wiring.site(), failed.target(), pendingRequest.force(), false,
+              failed.reason());
+          pendingRequest.replyTo().tell(new FailoverOutcome(false, failed.reason()));
           pendingRequest = null;
         }
       }

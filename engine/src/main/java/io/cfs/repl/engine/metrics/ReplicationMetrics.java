@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.metrics;
 
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.LinkMetrics;
 
 /**
@@ -94,6 +95,16 @@ public interface ReplicationMetrics {
 
   /** A batch from {@code origin} was refused as a whole (nothing applied) for {@code reason}. */
   default void onBatchRejected(String origin, String reason) {
+  }
+
+  // ---- audit trail
+
+  /** {@code records} audit records of {@code kind} were written durably to the site's audit trail. */
+  default void onAuditRecorded(AuditKind kind, int records) {
+  }
+
+  /** {@code records} audit records were dropped (queue full, write failed, node stopping); each drop is logged. */
+  default void onAuditDropped(int records) {
   }
 
   // ---- site singletons

@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.epoch.SiteEpochs;
 import io.cfs.repl.engine.failover.FailoverConfig;
 import io.cfs.repl.engine.failover.FailoverEvent;
@@ -44,7 +45,7 @@ final class NodeFailover {
   /** The site's failover on this node in active-passive mode (null in active-active): gate, links, resolver. */
   static SiteFailover start(ActorSystem<?> system, NodeSettings settings, Config config,
                                             LinkSettings link, SiteEpochs epochs, NodeHooks hooks,
-                                            MetadataStore store, Executor storageExecutor) {
+                                            MetadataStore store, Executor storageExecutor, AuditSink audit) {
     Set<String> sites = new TreeSet<>(settings.peers().keySet());
     sites.add(settings.siteId());
     Optional<FailoverSettings> failover = FailoverConfig.settings(config, sites);
@@ -55,7 +56,7 @@ final class NodeFailover {
         .ifPresent(w -> voters.put(w.id(), List.of(w.address())));
     Duration ask = Duration.ofSeconds(2);
     return SiteFailover.start(system, settings.siteId(), failover.get(), voters, link,
-        KryoRegistrations.fromConfig(config), epochs, hooks.metrics(), metered(hooks.metrics()),
+        KryoRegistrations.fromConfig(config), epochs, hooks.metrics(), FailoverAudit.of(metered(hooks.metrics()), audit),
         peer -> SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), ask)
             .thenCompose(ref -> AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(ref,
                 SiteReplicator.GetStatus::new, ask, system.scheduler()))

@@ -5,6 +5,10 @@ import io.cfs.repl.engine.epoch.EpochGatedJournal;
 import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.RocksDbSettings;
+import io.cfs.repl.persistence.audit.AuditLog;
+import io.cfs.repl.persistence.audit.PostgresAuditLog;
+import io.cfs.repl.persistence.audit.RocksDbAuditLog;
 import io.cfs.repl.persistence.guard.StorageThreads;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -21,12 +25,13 @@ import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
 
 /**
- * A node's journal and metadata store, on the backend {@code cfs-repl.node.storage} names (the cursors follow the
- * same choice through {@link NodeConfig}). The journal every writer sees is metered, then gated: an append the site's
- * {@link WriteGate} refuses writes nothing, an admitted one is stamped with the admitted epoch.
+ * A node's journal, metadata store and audit log, on the backend {@code cfs-repl.node.storage} names (the cursors
+ * follow the same choice through {@link NodeConfig}). The journal every writer sees is metered, then gated: an append
+ * the site's {@link WriteGate} refuses writes nothing, an admitted one is stamped with the admitted epoch.
  */
-record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, PostgresDatabase shared)
-    implements AutoCloseable {
+record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, AuditLog audit,
+                   PostgresDatabase shared) implements AutoCloseable {
+  private static final String AUDIT_ROCKSDB = "cfs-repl.persistence.audit.rocksdb";
 
   static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics, WriteGate gate) {
     JournalSettings journalSettings = JournalSettings.create(config);
@@ -38,7 +43,8 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
         LocalJournal journal = StorageThreads.checked(new MeteredJournal(
             new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate), metrics));
         return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
-            new PostgresLeaseStore(db, site, leaseLockTimeout(config)), db);
+            new PostgresLeaseStore(db, site, leaseLockTimeout(config)),
+            StorageThreads.checked(PostgresAuditLog.open(db, site)), db);
       } catch (RuntimeException e) {
         db.close();
         throw e;
@@ -46,12 +52,16 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
     }
     LocalJournal journal = StorageThreads.checked(new MeteredJournal(new EpochGatedJournal(
         RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate), metrics));
+    AuditLog audit = null;
     try {
+      audit = StorageThreads.checked(RocksDbAuditLog.open(settings.dataDir().resolve("audit"), site,
+          RocksDbSettings.create(config, AUDIT_ROCKSDB)));
       InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
       return new NodeStorage(journal, StorageThreads.checked(
-          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, null);
+          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, audit, null);
     } catch (RuntimeException e) {
       journal.close();
+      if (audit != null) audit.close();
       throw e;
     }
   }
@@ -73,6 +83,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
   public void close() {
     journal.close();
     store.close();
+    audit.close();
     if (shared != null) shared.close();
   }
 }

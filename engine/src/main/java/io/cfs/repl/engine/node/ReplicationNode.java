@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.audit.AuditSettings;
+import io.cfs.repl.engine.audit.AuditTrail;
 import io.cfs.repl.engine.epoch.SiteEpochs;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
@@ -76,10 +78,11 @@ public final class ReplicationNode implements AutoCloseable {
   private final Executor storageExecutor;
   private final SiteEpochs epochs;
   private final SiteFailover failover;
+  private final AuditTrail audit;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
-                          SiteEpochs epochs, SiteFailover failover) {
+                          SiteEpochs epochs, SiteFailover failover, AuditTrail audit) {
     this.epochs = epochs;
     this.failover = failover;
     this.settings = settings;
@@ -88,6 +91,7 @@ public final class ReplicationNode implements AutoCloseable {
     this.linkBinding = linkBinding;
     this.peers = Set.copyOf(new TreeSet<>(peers));
     this.storageExecutor = storageExecutor;
+    this.audit = audit;
   }
 
   /** Starts a node from a config already merged with reference.conf (see {@link NodeConfig#load}). */
@@ -113,6 +117,7 @@ public final class ReplicationNode implements AutoCloseable {
     LocalJournal journal = storage.journal();
     MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    AuditTrail audit = null;
     try {
       Cluster cluster = Cluster.get(system);
       if (settings.contactPoints().isEmpty()) {
@@ -126,15 +131,19 @@ public final class ReplicationNode implements AutoCloseable {
       // the storage executor: every blocking storage call of an actor, a stream or a route runs on it
       Executor storageExecutor = system.dispatchers().lookup(
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
-      Applier applier = new Applier(store, storageExecutor, hooks.applyListener(), hooks.metrics());
+      audit = AuditTrail.start(system, storage.audit(), storageExecutor, AuditSettings.create(config),
+          hooks.metrics());
+      // stale-epoch refusals and old-epoch entries go to the audit trail besides the node's own listener
+      ApplyListener listener = FailoverAudit.of(hooks.applyListener(), audit, settings.siteId());
+      Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics());
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
-          receiverSettings, hooks.applyListener(), hooks.metrics(), hooks.tracer(), epochs);
+          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs);
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, epochs, hooks, store,
-          storageExecutor);
+          storageExecutor, audit);
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
               settings.linkPort(), links, hooks.metrics().inboundLinks())
@@ -143,16 +152,17 @@ public final class ReplicationNode implements AutoCloseable {
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
-            hooks.tracer(), epochs);
+            hooks.tracer(), epochs, audit);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover);
+          epochs, failover, audit);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (audit != null) audit.close();
       storage.close();
       throw e;
     }
@@ -196,6 +206,11 @@ public final class ReplicationNode implements AutoCloseable {
   /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */
   public Executor storageExecutor() {
     return storageExecutor;
+  }
+
+  /** The site's audit trail: producers record into it without blocking; queries run on the storage executor. */
+  public AuditTrail audit() {
+    return audit;
   }
 
   /** Every origin whose entries this site's store applies: this site and its peers. */
@@ -289,6 +304,7 @@ public final class ReplicationNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("[{}] actor system did not terminate cleanly: {}", settings.siteId(), e.toString());
     } finally {
+      audit.close(); // what the stopping links recorded, before the log closes
       storage.close();
     }
   }

@@ -2,6 +2,8 @@ package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,6 +21,10 @@ import org.apache.pekko.stream.UniqueKillSwitch;
  * <p>Called only from the replicator's command and signal handlers, never during replay, so it needs no locking. Every
  * connection gets a new generation, and so does every shutdown: the end of a stream reports the generation it was
  * started with, and an older one is a connection that was replaced or shut down on purpose, whose end is ignored.
+ *
+ * <p>The audit trail gets a LINK_UP when the link becomes CONNECTED and a LINK_DOWN, with the reason, when a connected
+ * link stops being so (lost, refused, paused, restarted, or its replicator stopped): they alternate, starting with UP.
+ * Failed dials of a link that is not up are not audited (status shows them).
  */
 final class LinkSupervisor {
 
@@ -39,6 +45,8 @@ final class LinkSupervisor {
   private String lastError;
   private long generation;
   private UniqueKillSwitch killSwitch;
+  /** Whether the audit trail's last word on this link was LINK_UP. */
+  private boolean auditedUp;
 
   LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
                  ReplicatorWiring wiring, AckedPositions acked) {
@@ -60,7 +68,7 @@ final class LinkSupervisor {
   }
 
   void pause() {
-    shutdown();
+    shutdown("paused by an operator");
     enter(LinkState.PAUSED);
   }
 
@@ -68,14 +76,14 @@ final class LinkSupervisor {
   void retry(ReplicatorState resumed) {
     lastError = null;
     backoff.reset();
-    restart(resumed);
+    restart(resumed, "restarted by an operator (resume or forced sync) from the persisted cursors");
   }
 
   /** Restarts without the stopped shards (the read positions leave them out); the others go on from their cursors. */
   void shardsStopped(String reason, ReplicatorState withStopped) {
     lastError = reason;
     // an ack already on its way when the operator paused: the pause holds, resume restarts without the shard
-    if (state != LinkState.PAUSED) restart(withStopped);
+    if (state != LinkState.PAUSED) restart(withStopped, "restarted without the stopped shards: " + reason);
   }
 
   /** The peer acknowledged: the connection works, so the next failure waits the shortest delay again. */
@@ -88,12 +96,12 @@ final class LinkSupervisor {
     if (state == LinkState.BACKOFF) {
       context.getLog().info("[{}] sync: reconnecting now instead of after backoff", wiring.link());
       backoff.reset();
-      restart(current);
+      restart(current, "reconnecting now on an operator's sync");
       return SyncOutcome.Action.RECONNECTED;
     }
     if (force) {
       context.getLog().info("[{}] forced sync: re-establishing the link from the persisted cursors", wiring.link());
-      restart(current);
+      restart(current, "re-established from the persisted cursors by an operator's forced sync");
       return SyncOutcome.Action.RESTARTED;
     }
     return SyncOutcome.Action.NONE;
@@ -119,6 +127,7 @@ final class LinkSupervisor {
       context.getLog().info("[{}] connected to {}", wiring.link(), addressText());
       lastError = null; // the link works again; stopped shards keep their own reason
       enter(LinkState.CONNECTED);
+      auditUp();
     }
   }
 
@@ -130,7 +139,10 @@ final class LinkSupervisor {
     killSwitch = null;
     lastError = describe(cause);
     boolean staleEpoch = cause instanceof AckSummary.BatchRejectedException rejected && rejected.staleEpoch();
-    if (cause instanceof AckSummary.BatchRejectedException && !staleEpoch) {
+    boolean refused = cause instanceof AckSummary.BatchRejectedException && !staleEpoch;
+    auditDown((refused ? "stopped: " : staleEpoch ? "refused as of a stale epoch, reconnecting: " : "connection lost: ")
+        + lastError);
+    if (refused) {
       wiring.metrics().onLinkDown(wiring.peer(), ReplicationMetrics.REJECTED_BY_PEER);
       context.getLog().error("[{}] link stopped: {}", wiring.link(), lastError);
       enter(LinkState.STOPPED);
@@ -152,8 +164,14 @@ final class LinkSupervisor {
     }
   }
 
-  /** Ends the current connection on purpose: its end is ignored because the generation moves on. */
-  void shutdown() {
+  /** The replicator stopped: its connection ends with it. */
+  void stopped() {
+    shutdown("the replicator stopped (node stopping, replicator moving to another node of the site, or fenced)");
+  }
+
+  /** Ends the current connection on purpose, for {@code why}: its end is ignored because the generation moves on. */
+  private void shutdown(String why) {
+    auditDown(why);
     generation++;
     timers.cancel(SiteReplicator.Reconnect.INSTANCE);
     if (killSwitch != null) {
@@ -166,8 +184,8 @@ final class LinkSupervisor {
     return new View(state, sinceMillis, disconnectedSinceMillis, lastError, addressText());
   }
 
-  private void restart(ReplicatorState current) {
-    shutdown();
+  private void restart(ReplicatorState current, String why) {
+    shutdown(why);
     connect(current);
   }
 
@@ -195,6 +213,24 @@ final class LinkSupervisor {
       }
       wiring.metrics().onLinkStateChanged(wiring.peer(), next);
     }
+  }
+
+  private void auditUp() {
+    if (auditedUp) return;
+    auditedUp = true;
+    wiring.audit().record(AuditRecord.of(AuditKind.LINK_UP, sinceMillis, wiring.localSite(),
+            "connected to " + addressText())
+        .withPeer(wiring.peer()).withAttribute("address", addressText()));
+  }
+
+  /** Before the state changes: the record names how long the link was connected and the address it had. */
+  private void auditDown(String why) {
+    if (!auditedUp) return;
+    auditedUp = false;
+    long now = System.currentTimeMillis();
+    wiring.audit().record(AuditRecord.of(AuditKind.LINK_DOWN, now, wiring.localSite(), why)
+        .withPeer(wiring.peer()).withAttribute("address", addressText())
+        .withAttribute("connectedMillis", Long.toString(Math.max(0, now - sinceMillis))));
   }
 
   private String addressText() {

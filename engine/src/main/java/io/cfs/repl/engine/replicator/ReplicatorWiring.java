@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.epoch.EpochView;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.metrics.BatchTracer;
@@ -13,25 +14,29 @@ import java.util.List;
 
 /**
  * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
- * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans), and the
- * site's epoch (carried by its batches; told of a higher one the peer shows).
+ * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans, the audit
+ * trail), and the site's epoch (carried by its batches; told of a higher one the peer shows).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
                                ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
-                               EpochView epochs) {
+                               EpochView epochs, AuditSink audit) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     peerAddresses = List.copyOf(peerAddresses);
+    audit = audit == null ? AuditSink.NONE : audit;
   }
 
-  /** A replicator of a site with no failover: epoch 0, and a peer's higher epoch is merely remembered. */
+  /**
+   * A replicator of a site with no failover and no audit trail: epoch 0, and a peer's higher epoch is merely
+   * remembered.
+   */
   public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
                           ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
                           ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer) {
     this(localSite, peer, peerAddresses, journal, settings, linkSettings, codec, metrics, linkMetrics, tracer,
-        new HighestEpochSeen(0));
+        new HighestEpochSeen(0), AuditSink.NONE);
   }
 
   /** Tells the site's epoch view of {@code epoch} shown by the peer, if it is above the site's current one. */

@@ -1,5 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.lease.Fence;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +169,7 @@ public final class SiteReplicator
   public SignalHandler<ReplicatorState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(PostStop.instance(), state -> link.shutdown())
+        .onSignal(PostStop.instance(), state -> link.stopped())
         .build();
   }
 
@@ -201,7 +203,10 @@ public final class SiteReplicator
       wiring.metrics().onGap(wiring.peer(), stopped.shard());
     });
     return Effect().persist(events)
-        .thenRun(s -> link.shardsStopped(stops.get(0).reason(), s))
+        .thenRun(s -> {
+          stops.forEach(this::auditStopped);
+          link.shardsStopped(stops.get(0).reason(), s);
+        })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
@@ -209,6 +214,7 @@ public final class SiteReplicator
     return Effect().persist(new ReplicatorEvent.LinkPaused(System.currentTimeMillis()))
         .thenRun(s -> {
           context.getLog().info("[{}] paused by operator", wiring.link());
+          audit(AuditKind.LINK_PAUSED, "paused by an operator");
           link.pause();
         })
         .thenReply(cmd.replyTo(), this::status);
@@ -251,9 +257,22 @@ public final class SiteReplicator
     return Effect().persist(new ReplicatorEvent.LinkResumed(System.currentTimeMillis()))
         .thenRun(s -> {
           context.getLog().info("[{}] {}", wiring.link(), why);
+          audit(AuditKind.LINK_RESUMED, why);
           link.retry(s);
         })
         .thenReply(replyTo, reply);
+  }
+
+  private void audit(AuditKind kind, String detail) {
+    wiring.audit().record(AuditRecord.of(kind, System.currentTimeMillis(), wiring.localSite(), detail)
+        .withPeer(wiring.peer()));
+  }
+
+  private void auditStopped(StoppedShard stopped) {
+    wiring.audit().record(AuditRecord.of(AuditKind.SHARD_STOPPED, stopped.atMillis(), wiring.localSite(),
+            stopped.reason())
+        .withPeer(wiring.peer()).withPosition(stopped.shard(), stopped.receivedSeq())
+        .withAttribute("expectedSeq", Long.toString(stopped.expectedSeq())));
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onLinkSignal(ReplicatorState state, LinkSignal signal) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
@@ -139,7 +140,7 @@ class LinkEpochTest {
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", peer.localAddress().getPort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), codec, metrics, LinkMetrics.NONE,
-        BatchTracer.NONE, epochs);
+        BatchTracer.NONE, epochs, AuditSink.NONE);
     replicator = testKit.spawn(SiteReplicator.create(wiring,
         new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)));
   }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
@@ -22,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -51,6 +55,7 @@ class SiteReplicatorTest {
   Path dir;
 
   private RocksDbJournal journal;
+  private final List<AuditRecord> audited = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<SiteReplicator.Command, ReplicatorEvent, ReplicatorState> kit;
 
   @BeforeAll
@@ -70,7 +75,7 @@ class SiteReplicatorTest {
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE);
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
@@ -120,6 +125,28 @@ class SiteReplicatorTest {
     var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
     assertThat(resumed.events()).hasSize(1);
     assertThat(resumed.state().stopped()).isEmpty();
+  }
+
+  @Test
+  void stoppedShardsPausesAndResumesAreAuditedOnceAndNotAgainOnReplay() {
+    ack(Map.of(2, 0L), List.of(new Gap(2, 1, 51)));
+    ack(Map.of(), List.of(new Gap(2, 1, 51))); // the same gap again: already stopped, not audited twice
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+
+    assertThat(audited).extracting(AuditRecord::kind).containsExactly(AuditKind.SHARD_STOPPED,
+        AuditKind.LINK_PAUSED, AuditKind.LINK_RESUMED);
+    AuditRecord stopped = audited.get(0);
+    assertThat(stopped.site()).isEqualTo("site-a");
+    assertThat(stopped.peer()).isEqualTo("site-b");
+    assertThat(stopped.shard()).isEqualTo(2);
+    assertThat(stopped.seq()).isEqualTo(51);
+    assertThat(stopped.attributes()).containsEntry("expectedSeq", "1");
+    assertThat(stopped.detail()).contains("sequence gap on shard 2");
+    assertThat(audited).allSatisfy(r -> assertThat(r.peer()).isEqualTo("site-b"));
+
+    kit.restart(); // replaying the events has no side effects
+    assertThat(audited).hasSize(3);
   }
 
   @Test

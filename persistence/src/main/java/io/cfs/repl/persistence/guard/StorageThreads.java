@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.guard;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.audit.AuditLog;
 import io.cfs.repl.persistence.journal.ForwardingJournal;
 import io.cfs.repl.persistence.journal.JournalLag;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -22,8 +23,8 @@ import java.util.regex.Pattern;
  * routes), where one slow disk or database round trip would stall everything else scheduled there: actors, streams
  * and routes hand storage calls to the storage executor ({@code cfs-repl.blocking-dispatcher}) or a dispatcher of
  * their own. A rule is only as good as its check: with the system property {@value #PROPERTY} set (every test run
- * sets it, the multi-JVM nodes included), a node's journal and store are wrapped so that a call from such a thread
- * throws. Off, the wrappers are not installed and cost nothing.
+ * sets it, the multi-JVM nodes included), a node's journal, store and audit log are wrapped so that a call from such
+ * a thread throws. Off, the wrappers are not installed and cost nothing.
  */
 public final class StorageThreads {
   public static final String PROPERTY = "cfs-repl.check-storage-threads";
@@ -56,6 +57,11 @@ public final class StorageThreads {
   /** {@code store}, checked when {@link #checking()}. */
   public static MetadataStore checked(MetadataStore store) {
     return checking() ? new CheckedStore(store) : store;
+  }
+
+  /** {@code log}, checked when {@link #checking()}. */
+  public static AuditLog checked(AuditLog log) {
+    return checking() ? new CheckedAuditLog(log) : log;
   }
 
   /** Appends are asynchronous (group commit) and tails run where their stream puts them: only reads are checked. */

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.model.entry.TestEntries;
+import io.cfs.repl.persistence.RocksDbSettings;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditLog;
+import io.cfs.repl.persistence.audit.AuditQuery;
+import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.persistence.audit.RocksDbAuditLog;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
@@ -56,6 +62,19 @@ class StorageThreadsTest {
         .hasRootCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("storage call store.apply on StorageThreadsTest-pekko.actor.default-dispatcher");
     assertThat(store.watermark("site-a", 0)).isZero();
+  }
+
+  @Test
+  void anAuditLogCallOnPekkosDefaultDispatcherIsRefusedAndWritesNothing() {
+    try (AuditLog audit = StorageThreads.checked(RocksDbAuditLog.open(dir.resolve("audit"), "site-a",
+        RocksDbSettings.create(ConfigFactory.defaultReference(), "cfs-repl.persistence.audit.rocksdb")))) {
+      AuditRecord record = AuditRecord.of(AuditKind.LINK_UP, 1, "site-a", "up");
+      assertThatThrownBy(() -> CompletableFuture.runAsync(() -> audit.record(List.of(record)),
+          kit.system().executionContext()).join())
+          .hasRootCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("storage call audit.record on StorageThreadsTest-pekko.actor.default-dispatcher");
+      assertThat(audit.query(AuditQuery.newest(1)).records()).isEmpty();
+    }
   }
 
   @Test

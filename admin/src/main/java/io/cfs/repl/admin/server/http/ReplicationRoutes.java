@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -13,8 +14,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -60,6 +63,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
                 statuses -> ok(StatusView.of(node, statuses, admin, System.currentTimeMillis())))))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
             path("health", () -> get(() -> withStatuses(HealthView::of))),
+            path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
@@ -81,6 +85,20 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   /** Store reads block (a scan, or a round trip to PostgreSQL): they run on the node's blocking dispatcher. */
   private static <T> CompletionStage<T> storeRead(ReplicationNode node, Supplier<T> read) {
     return CompletableFuture.supplyAsync(read, node.storageExecutor());
+  }
+
+  /** A page of the audit trail, read on the storage executor; a bad parameter is refused before anything is read. */
+  private Route audit(Map<String, List<String>> params) {
+    AuditQuery query;
+    try {
+      query = AuditRequest.parse(params);
+    } catch (IllegalArgumentException e) {
+      return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+    }
+    return withNode(node -> onComplete(node.audit().query(query), page -> page.isSuccess()
+        ? ok(AuditView.of(node.siteId(), page.get()))
+        : refuse(StatusCodes.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the audit trail could not be read: "
+            + page.failed().get())));
   }
 
   private Route sync(ReplicationNode node) {

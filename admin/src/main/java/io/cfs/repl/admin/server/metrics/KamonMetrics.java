@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.metrics;
 
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;
@@ -33,6 +34,8 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, OriginInstruments> byOrigin = new ConcurrentHashMap<>();
   private final Map<String, Counter> appendRejected = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingestRefused = new ConcurrentHashMap<>();
+  private final Map<AuditKind, Counter> auditRecords = new ConcurrentHashMap<>();
+  private final Counter auditDropped;
   private final Histogram appendLatency;
   private final Counter appendedEntries;
   private final Histogram appendBatch;
@@ -48,6 +51,7 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.appendedEntries = Kamon.counter(MetricNames.APPENDED_ENTRIES).withTags(siteTags);
     this.appendBatch = Kamon.histogram(MetricNames.APPEND_BATCH_ENTRIES).withTags(siteTags);
     this.inbound = new FrameCounters(siteTags, false, this::handshakeRejected);
+    this.auditDropped = Kamon.counter(MetricNames.AUDIT_DROPPED).withTags(siteTags); // 0 from the start: alertable
   }
 
   @Override
@@ -103,6 +107,17 @@ public final class KamonMetrics implements ReplicationMetrics {
   @Override
   public void onGap(String peer, int shard) {
     error(peer, MetricNames.ERROR_GAP);
+  }
+
+  @Override
+  public void onAuditRecorded(AuditKind kind, int records) {
+    auditRecords.computeIfAbsent(kind, k -> Kamon.counter(MetricNames.AUDIT_RECORDS)
+        .withTags(siteTags.withTag(MetricNames.KIND, k.name()))).increment(records);
+  }
+
+  @Override
+  public void onAuditDropped(int records) {
+    auditDropped.increment(records);
   }
 
   @Override

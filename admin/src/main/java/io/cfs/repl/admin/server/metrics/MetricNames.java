@@ -52,6 +52,10 @@ final class MetricNames {
   static final String FENCED_WRITES = "cfs_repl_fenced_writes";
   static final String SINGLETON = "singleton";
 
+  // audit trail: records written by kind, records dropped
+  static final String AUDIT_RECORDS = "cfs_repl_audit_records";
+  static final String AUDIT_DROPPED = "cfs_repl_audit_dropped";
+
   // errors by kind
   static final String ERRORS = "cfs_repl_errors";
   static final String ERROR_GAP = "gap";

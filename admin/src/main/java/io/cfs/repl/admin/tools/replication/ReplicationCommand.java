@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
  * health thresholds), 2 usage, connection or request error, 3 authentication refused.
  */
 @Command(name = "replication", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = "Replication status, lag and health; pause, resume and sync of peer links.",
+    description = "Replication status, lag and health; pause, resume and sync of peer links; the audit trail.",
     footer = {"", "Exit codes: 0 ok, 1 unhealthy or lagging, 2 usage/connection/request error, 3 authentication."},
     subcommands = {StatusCommand.class, LagCommand.class, HealthCommand.class, PauseCommand.class,
-        ResumeCommand.class, SyncCommand.class})
+        ResumeCommand.class, SyncCommand.class, AuditCommand.class})
 public final class ReplicationCommand implements Runnable {
   @Spec
   CommandSpec spec;

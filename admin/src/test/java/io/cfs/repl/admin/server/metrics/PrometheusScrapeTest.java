@@ -71,6 +71,10 @@ class PrometheusScrapeTest {
         assertThat(scrape).contains("cfs_repl_append_latency_seconds_bucket{site=\"prom-a\",le=\"0.05\"}");
         assertThat(value(scrape, "cfs_repl_frames_raw_bytes_total", "site=\"prom-b\",direction=\"received\""))
             .isPositive();
+        // the audit trail: the links' LINK_UP records were written; nothing was dropped
+        assertThat(value(scrape, "cfs_repl_audit_records_total", "site=\"prom-a\",kind=\"LINK_UP\""))
+            .isGreaterThanOrEqualTo(1.0);
+        assertThat(value(scrape, "cfs_repl_audit_dropped_total", "site=\"prom-a\"")).isEqualTo(0.0);
         assertThat(dashboardMetrics()).allSatisfy(family -> assertThat(scrape).as(family).contains(family));
       });
     }

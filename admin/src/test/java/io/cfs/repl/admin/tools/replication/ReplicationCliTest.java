@@ -144,6 +144,31 @@ class ReplicationCliTest {
   }
 
   @Test
+  void auditShowsTheLinkEventsAsATableAndAsJson() throws Exception {
+    await().atMost(WAIT).until(() -> admin("cli-a", "audit", "--filter", "link_up").out().contains("LINK_UP"));
+    Run table = admin("cli-a", "audit", "--since", "1 hour ago", "--filter", "link_up,LINK_DOWN", "--site", "cli-b");
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).contains("site cli-a: ").contains("newest first").contains("KIND").contains("DETAIL");
+    assertThat(table.out().lines().filter(l -> l.contains("LINK_UP")).findFirst().orElseThrow())
+        .contains("cli-b").contains("connected to 127.0.0.1:");
+
+    Run json = admin("cli-a", "audit", "--since", "1 hour ago", "--filter", "link_up", "--limit", "1", "--json");
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.json().path("site").asText()).isEqualTo("cli-a");
+    assertThat(json.json().path("records")).singleElement().satisfies(r -> {
+      assertThat(r.path("kind").asText()).isEqualTo("LINK_UP");
+      assertThat(r.path("peer").asText()).isEqualTo("cli-b");
+    });
+    Run future = admin("cli-a", "audit", "--since", "2999-01-01T00:00:00Z");
+    assertThat(future.code()).isZero();
+    assertThat(future.out()).contains("site cli-a: 0 records");
+
+    Run badKind = admin("cli-a", "audit", "--filter", "sideways");
+    assertThat(badKind.code()).isEqualTo(2);
+    assertThat(badKind.err()).contains("400").contains("unknown kind 'sideways'");
+  }
+
+  @Test
   void requestAndConnectionErrorsExitTwo() {
     Run unknownPeer = admin("cli-a", "pause", "--peer", "site-z", "--token-file", tokenFile.toString());
     assertThat(unknownPeer.code()).isEqualTo(2);

@@ -1,0 +1,43 @@
+package io.cfs.repl.persistence.audit;
+
+import java.util.Optional;
+
+/**
+ * What an {@link AuditRecord} records. Both logs store a kind by its {@link #name()}, so a name is forever: add a
+ * kind by adding a constant (anywhere in the list, ordinals are never stored), never rename or remove one. A stored
+ * name this code does not know (written by a newer version) is left out of query answers.
+ */
+public enum AuditKind {
+  /** A link to a peer connected (handshake done): it ships again. */
+  LINK_UP,
+  /** A connected link to a peer went down: connection lost, batch refused, paused, restarted or its replicator stopped. */
+  LINK_DOWN,
+  /** A shard of a link stopped on a sequence gap; it stays stopped until an operator resumes the link. */
+  SHARD_STOPPED,
+  /** An operator paused a link. */
+  LINK_PAUSED,
+  /** An operator resumed a link (or a forced sync retried it): stopped shards are retried from their cursors. */
+  LINK_RESUMED,
+  /** A peer's health changed (HEALTHY, DEGRADED, DOWN). */
+  HEALTH_CHANGED,
+  /** This site learnt of a higher epoch and adopted it. */
+  EPOCH_ADOPTED,
+  /** This site became the primary. */
+  PROMOTED,
+  /** This site stopped being the primary. */
+  DEMOTED,
+  /** An operator asked for a failover (planned or forced). */
+  FAILOVER_REQUESTED,
+  /** Entries stamped with a stale epoch were refused. */
+  STALE_EPOCH_REFUSED,
+  /** An entry of an old epoch that never replicated was reconciled by last-write-wins. */
+  OLD_EPOCH_RECONCILED;
+
+  /** The kind stored under {@code name}, empty for a name this version does not know. */
+  public static Optional<AuditKind> named(String name) {
+    for (AuditKind kind : values()) {
+      if (kind.name().equals(name)) return Optional.of(kind);
+    }
+    return Optional.empty();
+  }
+}
