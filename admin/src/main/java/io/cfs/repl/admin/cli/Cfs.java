@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.cli;
 
 import io.cfs.repl.admin.server.node.NodeCommand;
+import io.cfs.repl.admin.server.node.WitnessCommand;
 import io.cfs.repl.admin.tools.bench.BenchCommand;
 import io.cfs.repl.admin.tools.check.CheckCommand;
 import io.cfs.repl.admin.tools.demo.DemoCommand;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code cfs} command line. */
 @Command(name = "cfs", mixinStandardHelpOptions = true, version = "cfs-repl 0.1.0",
     description = "cfs-repl: multi-site metadata replication.",
-    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class, LoadCommand.class, CheckCommand.class,
+    subcommands = {NodeCommand.class, WitnessCommand.class, DemoCommand.class, BenchCommand.class, LoadCommand.class, CheckCommand.class,
         AdminCommand.class})
 public final class Cfs {
   public static void main(String[] args) {

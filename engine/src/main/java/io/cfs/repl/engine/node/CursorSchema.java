@@ -12,7 +12,7 @@ import java.sql.Statement;
  * ({@code cursors/postgres.sql}, {@code cursors/h2.sql}), before the persistence plugin first uses them. The node
  * runs the same script at every start, so a deployment never depends on a testkit or on a manual step.
  */
-final class CursorSchema {
+public final class CursorSchema {
   private static final String SLICK = "pekko-persistence-jdbc.shared-databases.slick.db.";
 
   private CursorSchema() {
@@ -23,6 +23,11 @@ final class CursorSchema {
       storage.shared().migrate("cursors/postgres.sql");
       return;
     }
+    createH2(config);
+  }
+
+  /** The tables in the embedded H2 database the config's persistence plugin uses (a node's, or the witness's). */
+  public static void createH2(Config config) {
     // H2 runs the script itself, from the classpath; the credentials are the plugin's, or H2 would refuse the
     // plugin's own connections to a database created under another user
     String url = config.getString(SLICK + "url");

@@ -31,15 +31,20 @@ class SiteFailoverTest {
   private final Map<String, ReplicationNode> nodes = new HashMap<>();
   private Map<String, Integer> ports;
 
+  private WitnessNode witness;
+
   @AfterEach
   void close() {
     nodes.values().forEach(ReplicationNode::close);
+    if (witness != null) witness.close();
   }
+
+  private final Map<String, Object> failover = new HashMap<>(Map.of(
+      "cfs-repl.failover.mode", "active-passive", "cfs-repl.failover.initial-primary", "site-a"));
 
   private ReplicationNode start(String site) throws Exception {
     Map<String, Object> keys = LoopbackSites.nodeKeys(site, dir.resolve(site), ports);
-    keys.put("cfs-repl.failover.mode", "active-passive");
-    keys.put("cfs-repl.failover.initial-primary", "site-a");
+    keys.putAll(failover);
     ReplicationNode node = ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(keys)), ApplyListener.NONE);
     nodes.put(site, node);
     return node;
@@ -85,5 +90,36 @@ class SiteFailoverTest {
     assertThatThrownBy(() -> append(other, 1)).isInstanceOf(java.util.concurrent.ExecutionException.class)
         .hasCauseInstanceOf(NotPrimaryException.class);
     assertThat(nodes.values()).allSatisfy(n -> assertThat(status(n).epoch()).isEqualTo(now.epoch()));
+  }
+
+  @Test
+  void withAWitnessTheSurvivorOfTwoSitesIsPromotedAlone() throws Exception {
+    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
+    int witnessPort = LoopbackSites.freePort();
+    failover.putAll(Map.of("cfs-repl.failover.witness.id", "witness", "cfs-repl.failover.witness.host", "127.0.0.1",
+        "cfs-repl.failover.witness.port", witnessPort));
+    Map<String, Object> w = new HashMap<>(failover);
+    w.put("cfs-repl.witness.data-dir", dir.resolve("witness").toString());
+    w.put("cfs-repl.witness.link.port", witnessPort);
+    ports.forEach((site, port) -> {
+      w.put("cfs-repl.witness.sites." + site + ".host", "127.0.0.1");
+      w.put("cfs-repl.witness.sites." + site + ".port", port);
+    });
+    witness = WitnessNode.start(ConfigFactory.parseMap(w));
+    ReplicationNode a = start("site-a");
+    ReplicationNode b = start("site-b");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(a).acceptsWrites()).isTrue());
+    append(a, 1);
+
+    long stoppedAt = System.currentTimeMillis();
+    nodes.remove("site-a").close();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).acceptsWrites()).isTrue());
+    System.out.println("[failover] site-b promoted with the witness's vote " + (System.currentTimeMillis()
+        - stoppedAt) + " ms after site-a stopped");
+    append(b, 1);
+    FailoverStatus votes = witness.status(Duration.ofSeconds(2)).toCompletableFuture().join();
+    assertThat(votes.role()).isEqualTo(Role.WITNESS);
+    assertThat(votes.primary()).isEqualTo("site-b");
+    assertThat(votes.epoch()).isEqualTo(status(b).epoch()).isGreaterThan(0);
   }
 }

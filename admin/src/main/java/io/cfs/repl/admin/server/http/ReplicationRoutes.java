@@ -65,6 +65,9 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path("health", () -> get(() -> withStatuses(HealthView::of))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
+            path("failover", () -> concat(
+                get(() -> withNode(this::failoverStatus)),
+                post(() -> authorized(() -> withNode(this::failover))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
@@ -111,6 +114,32 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
       }
       return answer(node.sync(request.force(), admin.askTimeout()),
           outcomes -> ok(SyncView.of(node.siteId(), request.force(), outcomes)));
+    });
+  }
+
+  /** The site's role, epoch, primary and peers' health as its resolver sees them; active-active has none. */
+  private Route failoverStatus(ReplicationNode node) {
+    return node.failover().map(failover -> answer(failover.status(admin.askTimeout()), status -> ok(status)))
+        .orElseGet(() -> ok(java.util.Map.of("site", node.siteId(), "mode", "active-active")));
+  }
+
+  /** An operator's failover, audited by the resolver whether it starts or not. */
+  private Route failover(ReplicationNode node) {
+    return entity(Unmarshaller.entityToString(), body -> {
+      FailoverRequest request;
+      try {
+        request = FailoverRequest.parse(body);
+      } catch (IllegalArgumentException e) {
+        return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+      }
+      if (node.failover().isEmpty()) {
+        return refuse(StatusCodes.CONFLICT, "FAILOVER_NOT_CONFIGURED", "site " + node.siteId()
+            + " runs active-active (cfs-repl.failover.mode): every site takes writes, there is nothing to fail over");
+      }
+      return answer(node.failover().get().failover(request.to(), request.force(), admin.askTimeout()),
+          outcome -> outcome.started() ? ok(java.util.Map.of("site", node.siteId(), "to", request.to(),
+              "force", request.force(), "message", outcome.message()))
+              : refuse(StatusCodes.CONFLICT, "FAILOVER_REFUSED", outcome.message()));
     });
   }
 

@@ -9,8 +9,9 @@ import java.util.List;
  * {@code GET /replication/status} body. Field names are part of the admin API (documented in the README).
  *
  * @param site this site
- * @param role this site's role (active-passive); null until failover exists
- * @param epoch the fencing epoch; null until failover exists
+ * @param role this site's role as this node's write gate knows it: PRIMARY (taking writes), SECONDARY, or null in
+ *     active-active mode (every site writable); GET /replication/failover has the resolver's full view
+ * @param epoch the epoch this node stamps and checks; null in active-active mode
  * @param health this site's overall health (see {@link Health#site})
  * @param peers one entry per peer link
  * @param node the node that answered: its cluster address and the site singletons running on it
@@ -68,7 +69,10 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
   public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, AdminSettings settings,
                               long nowMillis) {
     List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, settings, nowMillis)).toList();
-    return new StatusView(node.siteId(), null, null, Health.site(peers.stream().map(PeerView::health).toList()), peers,
-        NodeView.of(node));
+    String role = node.failover().map(f -> f.gate().permit() != null && f.gate().permit().writable()
+        ? "PRIMARY" : "SECONDARY").orElse(null);
+    Long epoch = node.failover().map(f -> f.gate().current()).orElse(null);
+    return new StatusView(node.siteId(), role, epoch, Health.site(peers.stream().map(PeerView::health).toList()),
+        peers, NodeView.of(node));
   }
 }
