@@ -121,6 +121,27 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onPeerHealth(String peer, String health) {
+    int level = switch (health) {
+      case "HEALTHY" -> 0;
+      case "DEGRADED" -> 1;
+      default -> 2;
+    };
+    Kamon.gauge(MetricNames.PEER_HEALTH).withTags(siteTags.withTag(MetricNames.PEER, peer)).update(level);
+  }
+
+  @Override
+  public void onRole(String role, long epoch, long atMillis) {
+    for (String r : new String[] {"PRIMARY", "SECONDARY"}) {
+      Kamon.gauge(MetricNames.ROLE).withTags(siteTags.withTag(MetricNames.ROLE_TAG, r)).update(r.equals(role) ? 1 : 0);
+    }
+    Kamon.gauge(MetricNames.EPOCH).withTags(siteTags).update(epoch);
+    if (role.equals("PRIMARY")) {
+      Kamon.gauge(MetricNames.LAST_PROMOTION).withTags(siteTags).update(atMillis / 1000.0);
+    }
+  }
+
+  @Override
   public void onFenced(String singleton) {
     Kamon.counter(MetricNames.FENCED_WRITES).withTags(siteTags.withTag(MetricNames.SINGLETON, singleton)).increment();
   }

@@ -52,6 +52,14 @@ final class MetricNames {
   static final String FENCED_WRITES = "cfs_repl_fenced_writes";
   static final String SINGLETON = "singleton";
 
+  // failover: each peer's health as this site sees it (0 HEALTHY, 1 DEGRADED, 2 DOWN), this site's role (1 on the
+  // current role's series), its epoch, and the time of its last promotion
+  static final String PEER_HEALTH = "cfs_repl_peer_health";
+  static final String ROLE = "cfs_repl_role";
+  static final String EPOCH = "cfs_repl_epoch";
+  static final String LAST_PROMOTION = "cfs_repl_last_promotion_timestamp_seconds";
+  static final String ROLE_TAG = "role";
+
   // audit trail: records written by kind, records dropped
   static final String AUDIT_RECORDS = "cfs_repl_audit_records";
   static final String AUDIT_DROPPED = "cfs_repl_audit_dropped";
