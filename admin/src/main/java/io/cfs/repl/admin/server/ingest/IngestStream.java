@@ -24,6 +24,13 @@ import org.apache.pekko.util.ByteString;
  * stream-parallelism batches wait for the journal; beyond that the flow stops pulling, the socket stops being read
  * and TCP slows the client. Batches reach the journal in arrival order (the append call is made by the mapAsync
  * stage itself, never by a completion callback), so a client may pipeline consecutive seqs of a shard.
+ *
+ * <p>Every message is read to its end, an oversized one too (it keeps at most max-request-bytes and drops the rest):
+ * the data of a streamed message must never be cancelled mid-message. Pekko HTTP splits the socket's frames into
+ * messages with {@code splitAfter}, which since Pekko 1.1 (apache/pekko#252) follows the supervision strategy (stop)
+ * instead of draining: a message cancelled mid-way cancels the socket's whole message stream, and a cancellation
+ * caused by a failure fails it, so the handler failed, the socket closed with 1011 and the refusal queued behind it
+ * was lost.
  */
 final class IngestStream {
   private static final String WHERE = "stream";
@@ -40,6 +47,17 @@ final class IngestStream {
 
   /** A received message: the bytes of a batch, or why it cannot be one. */
   private record Received(ByteString batch, IngestRejection refused) {
+  }
+
+  /** A streamed message read so far: its first max-request-bytes at most, and whether it had more. */
+  private record Collected(ByteString bytes, boolean tooLarge) {
+    static final Collected NONE = new Collected(ByteString.emptyByteString(), false);
+
+    Collected add(ByteString chunk, int max) {
+      if (tooLarge) return this;
+      return bytes.size() + chunk.size() > max ? new Collected(ByteString.emptyByteString(), true)
+          : new Collected(bytes.concat(chunk), false);
+    }
   }
 
   /** The outcome of one batch: its answer, or why it was refused (then it is the last on the socket). */
@@ -64,13 +82,14 @@ final class IngestStream {
     BinaryMessage binary = message.asBinaryMessage();
     if (binary.isStrict()) return CompletableFuture.completedFuture(bounded(binary.getStrictData()));
     int max = settings.maxRequestBytes();
+    // read to the end of the message even past max (see the class comment): never cancel its data
     return binary.getStreamedData()
-        .runWith(Sink.fold(ByteString.emptyByteString(), (collected, chunk) -> {
-          if (collected.size() + chunk.size() > max) throw IngestRejection.requestTooLarge(max);
-          return collected.concat(chunk);
-        }), materializer)
-        .handle((batch, failure) -> failure == null ? new Received(batch, null)
-            : new Received(null, Ingestor.rejection(failure)));
+        .runWith(Sink.fold(Collected.NONE, (collected, chunk) -> collected.add(chunk, max)), materializer)
+        .handle((collected, failure) -> {
+          if (failure != null) return new Received(null, Ingestor.rejection(failure));
+          return collected.tooLarge() ? new Received(null, IngestRejection.requestTooLarge(max))
+              : new Received(collected.bytes(), null);
+        });
   }
 
   private Received bounded(ByteString batch) {
