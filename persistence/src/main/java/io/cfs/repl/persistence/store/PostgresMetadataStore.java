@@ -49,8 +49,6 @@ public final class PostgresMetadataStore implements MetadataStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresMetadataStore.class);
   /** Keeps the apply lock keys apart from other advisory locks taken on the same database. */
   private static final String APPLY_LOCK_NAMESPACE = "cfs-repl/store/apply/";
-  /** Rows per round trip of the digest scan, so a large store is streamed rather than loaded whole. */
-  private static final int DIGEST_FETCH_SIZE = 1000;
 
   private static final String LOCK_APPLIES = "SELECT pg_advisory_xact_lock(?)";
   private static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
@@ -66,12 +64,6 @@ public final class PostgresMetadataStore implements MetadataStore {
   private static final String UPSERT_WATERMARK = "INSERT INTO cfs_watermarks (site, origin, shard, seq)"
       + " VALUES (?, ?, ?, ?) ON CONFLICT (site, origin, shard) DO UPDATE SET seq = EXCLUDED.seq";
   private static final String SELECT_LOSERS = "SELECT loser FROM cfs_lww_losers WHERE site = ? ORDER BY id LIMIT ?";
-  // RocksDB orders its big-endian inode keys as unsigned bytes: ids >= 0 ascending, then negative ids ascending.
-  // Two range scans give that order and each still walks the primary key index.
-  private static final String SCAN_NON_NEGATIVE =
-      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode >= 0 ORDER BY inode";
-  private static final String SCAN_NEGATIVE =
-      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode < 0 ORDER BY inode";
 
   private final PostgresDatabase db;
   private final String site;
@@ -277,35 +269,10 @@ public final class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
-  /**
-   * Full scan of the site's inodes (cost linear in the store size; meant for checks and admin, not the apply path).
-   * The scan reads one point-in-time view: under REPEATABLE READ every statement of the transaction sees the snapshot
-   * taken by its first, so applies committing meanwhile are either wholly in the digest or not at all.
-   */
+  /** See {@link PostgresStoreDigest}: a full scan, for checks and admin, never on the apply path. */
   @Override
   public StoreDigest digest() {
-    return guarded(() -> db.inTransaction(c -> {
-      // Before the first statement, which is when the transaction begins; the pool restores the level on return.
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      DigestBuilder digest = new DigestBuilder();
-      scanInto(c, SCAN_NON_NEGATIVE, digest);
-      scanInto(c, SCAN_NEGATIVE, digest);
-      return digest.build();
-    }));
-  }
-
-  /** Streams one scan into the digest; the fetch size takes effect because the transaction turned autocommit off. */
-  private void scanInto(Connection c, String scan, DigestBuilder digest) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(scan)) {
-      st.setFetchSize(DIGEST_FETCH_SIZE);
-      st.setString(1, site);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          digest.add(StoreCodec.decodeValue(id, rs.getBytes(2)));
-        }
-      }
-    }
+    return guarded(() -> db.inTransaction(c -> PostgresStoreDigest.scan(c, site)));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cfs.repl.persistence.store.StoreDigest;
 import java.io.BufferedReader;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,9 @@ class IngestSlowClientsTest {
       URI base = n.listen(Map.of("body-read-timeout", "1s"));
       IngestTestNode.assertAccepted(n.postJson(base, IngestTestNode.entries(0, 1, 5)), 5, 0, Map.of(0, 5L));
       Map<Integer, Long> heads = n.heads();
+      // the local applier applies the 5 entries after the append is acknowledged: the digest to compare with is the
+      // one of a store that holds them, or the comparison below races that apply
+      await().atMost(Duration.ofSeconds(30)).until(() -> n.node.store().watermarks(n.node.siteId()).equals(heads));
       StoreDigest digest = n.node.store().digest();
 
       try (Dribbler slow = Dribbler.start(base.getPort())) {
