@@ -54,6 +54,19 @@ class SiteFailoverTest {
     return node.failover().orElseThrow().status(Duration.ofSeconds(2)).toCompletableFuture().join();
   }
 
+  /**
+   * The site taking writes once the mesh settles: the initial primary, unless the others took longer than down-after to
+   * start (a loaded machine), in which case it stepped down and the voters elected one.
+   */
+  private ReplicationNode awaitPrimary() {
+    return await().atMost(TIMEOUT).until(() -> nodes.values().stream()
+        .filter(n -> status(n).acceptsWrites()).findFirst().orElse(null), n -> n != null);
+  }
+
+  private ReplicationNode other(ReplicationNode node) {
+    return nodes.values().stream().filter(n -> n != node).findFirst().orElseThrow();
+  }
+
   private static void append(ReplicationNode node, long seq) throws Exception {
     node.journal().append(List.of(TestEntries.entry(node.siteId(), 0, seq))).toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
@@ -63,23 +76,26 @@ class SiteFailoverTest {
   void onlyThePrimaryWritesAndWhenItDiesAnotherSiteIsPromotedInAHigherEpoch() throws Exception {
     ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort(),
         "site-c", LoopbackSites.freePort());
-    ReplicationNode a = start("site-a");
-    ReplicationNode b = start("site-b");
+    start("site-a");
+    start("site-b");
     start("site-c");
 
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(a).acceptsWrites()).isTrue());
+    ReplicationNode a = awaitPrimary();
+    ReplicationNode b = other(a);
     append(a, 1);
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(b.store().watermark("site-a", 0)).isEqualTo(1));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(b.store().watermark(a.siteId(), 0)).isEqualTo(1));
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).primary()).isEqualTo(a.siteId()));
     assertThatThrownBy(() -> append(b, 1)).hasCauseInstanceOf(NotPrimaryException.class)
-        .satisfies(e -> assertThat(((NotPrimaryException) e.getCause()).primary()).isEqualTo("site-a"));
+        .satisfies(e -> assertThat(((NotPrimaryException) e.getCause()).primary()).isEqualTo(a.siteId()));
     assertThat(b.journal().heads()).isEmpty();
 
     long killedAt = System.currentTimeMillis();
-    nodes.remove("site-a").close();
+    nodes.remove(a.siteId()).close();
     ReplicationNode promoted = await().atMost(TIMEOUT).until(() -> nodes.values().stream()
         .filter(n -> status(n).acceptsWrites()).findFirst().orElse(null), n -> n != null);
     long failoverMillis = System.currentTimeMillis() - killedAt;
-    System.out.println("[failover] " + promoted.siteId() + " promoted " + failoverMillis + " ms after site-a stopped");
+    System.out.println("[failover] " + promoted.siteId() + " promoted " + failoverMillis + " ms after " + a.siteId()
+        + " stopped");
 
     FailoverStatus now = status(promoted);
     assertThat(now.role()).isEqualTo(Role.PRIMARY);
@@ -106,20 +122,50 @@ class SiteFailoverTest {
       w.put("cfs-repl.witness.sites." + site + ".port", port);
     });
     witness = WitnessNode.start(ConfigFactory.parseMap(w));
-    ReplicationNode a = start("site-a");
-    ReplicationNode b = start("site-b");
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(a).acceptsWrites()).isTrue());
+    start("site-a");
+    start("site-b");
+    ReplicationNode a = awaitPrimary();
+    ReplicationNode b = other(a);
     append(a, 1);
 
     long stoppedAt = System.currentTimeMillis();
-    nodes.remove("site-a").close();
+    nodes.remove(a.siteId()).close();
     await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).acceptsWrites()).isTrue());
-    System.out.println("[failover] site-b promoted with the witness's vote " + (System.currentTimeMillis()
-        - stoppedAt) + " ms after site-a stopped");
+    System.out.println("[failover] " + b.siteId() + " promoted with the witness's vote " + (System.currentTimeMillis()
+        - stoppedAt) + " ms after " + a.siteId() + " stopped");
     append(b, 1);
     FailoverStatus votes = witness.status(Duration.ofSeconds(2)).toCompletableFuture().join();
     assertThat(votes.role()).isEqualTo(Role.WITNESS);
-    assertThat(votes.primary()).isEqualTo("site-b");
+    assertThat(votes.primary()).isEqualTo(b.siteId());
     assertThat(votes.epoch()).isEqualTo(status(b).epoch()).isGreaterThan(0);
+  }
+
+  @Test
+  void aPlannedSwitchoverDrainsThenHandsOverAndLosesNothing() throws Exception {
+    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort(),
+        "site-c", LoopbackSites.freePort());
+    start("site-a");
+    start("site-b");
+    start("site-c");
+    ReplicationNode a = awaitPrimary();
+    ReplicationNode b = other(a);
+    for (long seq = 1; seq <= 200; seq++) append(a, seq);
+    long epochBefore = status(a).epoch();
+
+    SplitBrainResolver.FailoverOutcome refused = b.failover().orElseThrow()
+        .failover(b.siteId(), false, Duration.ofSeconds(2)).toCompletableFuture().join();
+    assertThat(refused.started()).as("a planned switchover runs on the primary").isFalse();
+    SplitBrainResolver.FailoverOutcome started = a.failover().orElseThrow()
+        .failover(b.siteId(), false, Duration.ofSeconds(2)).toCompletableFuture().join();
+    assertThat(started.started()).as(started.message()).isTrue();
+    assertThatThrownBy(() -> append(a, 201)).hasCauseInstanceOf(NotPrimaryException.class);
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).acceptsWrites()).isTrue());
+    assertThat(status(b).epoch()).isGreaterThan(epochBefore);
+    assertThat(b.store().watermark(a.siteId(), 0)).as("everything the old primary acknowledged, on the new one")
+        .isEqualTo(200);
+    append(b, 1);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(a).primary()).isEqualTo(b.siteId()));
+    assertThatThrownBy(() -> append(a, 201)).hasCauseInstanceOf(NotPrimaryException.class);
   }
 }

@@ -172,6 +172,32 @@ class ReplicationRoutesTest {
   }
 
   @Test
+  void failoverRoutesRefuseBadBodiesTokensAndActiveActiveSitesWithAReason() throws Exception {
+    sites = AdminTestSites.of(dir, "fo-a", "fo-b");
+    sites.start("fo-a");
+    assertThat(sites.post("fo-a", "/replication/failover", "{\"to\":\"fo-b\"}", null).statusCode())
+        .isEqualTo(401);
+    Map<String, String> bodies = Map.of(
+        "", "JSON object",
+        "{\"force\":true}", "to must name the site",
+        "{\"to\":\"fo-b\",\"force\":\"yes\"}", "force must be true or false",
+        "{\"to\":\"fo-b\",\"now\":true}", "unknown field \"now\"");
+    for (Map.Entry<String, String> body : bodies.entrySet()) {
+      HttpResponse<String> response = sites.post("fo-a", "/replication/failover", body.getKey(), TOKEN);
+      assertThat(response.statusCode()).as(body.getKey()).isEqualTo(400);
+      assertThat(json(response).path("message").asText()).as(body.getKey()).contains(body.getValue());
+    }
+    HttpResponse<String> activeActive = sites.post("fo-a", "/replication/failover", "{\"to\":\"fo-b\"}", TOKEN);
+    assertThat(activeActive.statusCode()).isEqualTo(409);
+    assertThat(json(activeActive).path("error").asText()).isEqualTo("FAILOVER_NOT_CONFIGURED");
+    JsonNode mode = json(sites.get("fo-a", "/replication/failover"));
+    assertThat(mode.path("mode").asText()).isEqualTo("active-active");
+    JsonNode status = json(sites.get("fo-a", "/replication/status"));
+    assertThat(status.path("role").isNull()).isTrue();
+    assertThat(status.path("epoch").isNull()).isTrue();
+  }
+
+  @Test
   void pauseThenResumeChangesTheLinkAndItsHealth() throws Exception {
     sites = AdminTestSites.of(dir, "pr-a", "pr-b");
     sites.start("pr-a");
