@@ -32,8 +32,7 @@ public final class PermitGate implements WriteGate, EpochView {
   @Override
   public long admit() {
     WritePermit p = permit;
-    long now = clock.getAsLong();
-    if (p != null && p.writable() && now < p.validUntilMillis() && p.epoch() >= observed.get()) return p.epoch();
+    if (admits(p)) return p.epoch();
     String primary = p == null ? null : p.primary();
     String why = p == null ? "site " + site + " has no word from its failover resolver yet"
         : !p.writable() ? "site " + site + " is not the primary of epoch " + current()
@@ -41,6 +40,15 @@ public final class PermitGate implements WriteGate, EpochView {
         : "site " + site + " lost contact with its failover resolver (write permit ran out)";
     throw new NotPrimaryException(primary == null || primary.equals(site) ? null : primary, current(),
         why + (primary == null || primary.equals(site) ? "" : "; the primary is " + primary));
+  }
+
+  /** Whether an append on this node would be admitted now (the resolver's view may be a permit ahead of it). */
+  public boolean admits() {
+    return admits(permit);
+  }
+
+  private boolean admits(WritePermit p) {
+    return p != null && p.writable() && clock.getAsLong() < p.validUntilMillis() && p.epoch() >= observed.get();
   }
 
   @Override

@@ -60,7 +60,12 @@ class SiteFailoverTest {
    */
   private ReplicationNode awaitPrimary() {
     return await().atMost(TIMEOUT).until(() -> nodes.values().stream()
-        .filter(n -> status(n).acceptsWrites()).findFirst().orElse(null), n -> n != null);
+        .filter(SiteFailoverTest::takesWrites).findFirst().orElse(null), n -> n != null);
+  }
+
+  /** The node's own gate, not only its resolver, admits appends: the permit has reached the node. */
+  private static boolean takesWrites(ReplicationNode node) {
+    return node.failover().orElseThrow().gate().admits();
   }
 
   private ReplicationNode other(ReplicationNode node) {
@@ -91,8 +96,7 @@ class SiteFailoverTest {
 
     long killedAt = System.currentTimeMillis();
     nodes.remove(a.siteId()).close();
-    ReplicationNode promoted = await().atMost(TIMEOUT).until(() -> nodes.values().stream()
-        .filter(n -> status(n).acceptsWrites()).findFirst().orElse(null), n -> n != null);
+    ReplicationNode promoted = awaitPrimary();
     long failoverMillis = System.currentTimeMillis() - killedAt;
     System.out.println("[failover] " + promoted.siteId() + " promoted " + failoverMillis + " ms after " + a.siteId()
         + " stopped");
@@ -130,14 +134,17 @@ class SiteFailoverTest {
 
     long stoppedAt = System.currentTimeMillis();
     nodes.remove(a.siteId()).close();
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).acceptsWrites()).isTrue());
+    await().atMost(TIMEOUT).until(() -> takesWrites(b));
     System.out.println("[failover] " + b.siteId() + " promoted with the witness's vote " + (System.currentTimeMillis()
         - stoppedAt) + " ms after " + a.siteId() + " stopped");
     append(b, 1);
-    FailoverStatus votes = witness.status(Duration.ofSeconds(2)).toCompletableFuture().join();
-    assertThat(votes.role()).isEqualTo(Role.WITNESS);
-    assertThat(votes.primary()).isEqualTo(b.siteId());
-    assertThat(votes.epoch()).isEqualTo(status(b).epoch()).isGreaterThan(0);
+    // the witness voted for b, and learns that b won from b's next heartbeat
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      FailoverStatus votes = witness.status(Duration.ofSeconds(2)).toCompletableFuture().join();
+      assertThat(votes.role()).isEqualTo(Role.WITNESS);
+      assertThat(votes.primary()).isEqualTo(b.siteId());
+      assertThat(votes.epoch()).isEqualTo(status(b).epoch()).isGreaterThan(0);
+    });
   }
 
   @Test
@@ -158,9 +165,11 @@ class SiteFailoverTest {
     SplitBrainResolver.FailoverOutcome started = a.failover().orElseThrow()
         .failover(b.siteId(), false, Duration.ofSeconds(2)).toCompletableFuture().join();
     assertThat(started.started()).as(started.message()).isTrue();
+    // the resolver stopped writes; its permit reaches the node's gate a moment later
+    await().atMost(TIMEOUT).until(() -> !takesWrites(a));
     assertThatThrownBy(() -> append(a, 201)).hasCauseInstanceOf(NotPrimaryException.class);
 
-    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status(b).acceptsWrites()).isTrue());
+    await().atMost(TIMEOUT).until(() -> takesWrites(b));
     assertThat(status(b).epoch()).isGreaterThan(epochBefore);
     assertThat(b.store().watermark(a.siteId(), 0)).as("everything the old primary acknowledged, on the new one")
         .isEqualTo(200);
