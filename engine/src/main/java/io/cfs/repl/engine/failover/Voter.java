@@ -64,7 +64,14 @@ final class Voter {
   }
 
   void persist(FailoverEvent event, List<Action> out) {
+    long epochBefore = state.epoch();
     state = state.apply(event);
+    if (state.epoch() > epochBefore) {
+      // What was known of the primary is of the old epoch, this site's own promotion included: a site promoted after
+      // its predecessor stepped down must measure its own step-down afresh, or it runs at once after handing over.
+      primarySteppedDown = false;
+      primaryBeat = -1;
+    }
     out.add(new Persist(event));
   }
 
@@ -73,9 +80,7 @@ final class Voter {
     peers.heard(from, now, out);
     maxSeenVotedEpoch = Math.max(maxSeenVotedEpoch, view.votedEpoch());
     if (view.epoch() > state.epoch()) {
-      persist(new EpochAdopted(view.epoch(), view.primary()), out);
-      primarySteppedDown = false;
-      primaryBeat = -1;
+      persist(new EpochAdopted(view.epoch(), view.primary()), out); // forgets what was known of the old primary
       lastHeardPrimaryAt = now; // give a primary we just learnt of a full down-after before voting against it
     }
     if (view.epoch() == state.epoch() && from.equals(state.primary())) {
