@@ -30,10 +30,6 @@ public final class FailoverConfig {
         c.getInt("degraded-after-missed"), c.getDuration("lease-timeout"), c.getDuration("down-after"),
         c.getDuration("election-backoff.min"), c.getDuration("election-backoff.max"),
         c.getDuration("switchover-timeout"));
-    if (settings.leaseTimeout().plus(settings.heartbeatInterval()).compareTo(settings.downAfter()) >= 0) {
-      throw new IllegalArgumentException(PATH + ": lease-timeout + heartbeat-interval must be < down-after (a node's"
-          + " write permit outlives the lease by up to one heartbeat interval)");
-    }
     return Optional.of(settings);
   }
 

@@ -30,10 +30,20 @@ final class LeaseTracker {
   }
 
   boolean holds(long now) {
-    long timeout = settings.leaseTimeout().toMillis();
-    int backers = 1; // this site
-    for (long sentAt : echoes.values()) if (now - sentAt < timeout) backers++;
-    return backers >= settings.majority();
+    return now < expiry();
+  }
+
+  /**
+   * When the lease runs out if no further echo arrives: the send time of the (majority - 1)-th freshest echo plus
+   * lease-timeout (this site is one of the majority); 0 when too few voters have echoed.
+   */
+  long expiry() {
+    int needed = settings.majority() - 1;
+    if (needed <= 0) return Long.MAX_VALUE;
+    if (echoes.size() < needed) return 0;
+    long kth = echoes.values().stream().sorted(java.util.Comparator.reverseOrder()).skip(needed - 1L).findFirst()
+        .orElse(0L);
+    return kth + settings.leaseTimeout().toMillis();
   }
 
   /** On every change of epoch or role: echoes are for one primary in one epoch. */

@@ -151,6 +151,11 @@ public final class Resolver implements FailoverMember {
     return isPrimary() && switchover == null && lease.holds(now);
   }
 
+  /** Until when writes are allowed if nothing else happens: the lease's expiry; {@code now} when not writable. */
+  public long writableUntil(long now) {
+    return acceptsWrites(now) ? lease.expiry() : now;
+  }
+
   @Override
   public ResolverState state() {
     return voter.state();

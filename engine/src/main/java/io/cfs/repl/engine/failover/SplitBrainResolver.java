@@ -232,14 +232,14 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   }
 
   /**
-   * Writes are allowed for one heartbeat interval past now while the core holds its lease; the settings keep lease
-   * plus that interval below down-after, so a permit never outlives the moment voters may elect someone else.
+   * A permit lasts exactly as long as the lease it stands for (the echo-based expiry, on this clock), never longer: a
+   * late tick only means fewer renewals, and a node's writes stop when the lease would, whoever stops telling it.
    */
   private void publishPermit(long now) {
-    if (core == null || !(core instanceof Resolver)) return;
+    if (!(core instanceof Resolver resolver)) return;
     ResolverState state = core.state();
     boolean writable = core.acceptsWrites(now);
-    long until = writable ? now + wiring.settings().heartbeatInterval().toMillis() : now;
+    long until = resolver.writableUntil(now);
     wiring.permits().accept(new WritePermit(wiring.site(), state.epoch(), state.primary(), writable, until, now));
   }
 }
