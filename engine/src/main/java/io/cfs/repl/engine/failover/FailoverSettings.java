@@ -85,7 +85,8 @@ public record FailoverSettings(
    * Whether a secondary may promote itself when the primary goes quiet. Not with fewer than three voters: with two,
    * a majority is both, so the survivor of a real failure can never win, and from one side a dead peer and a cut
    * link look the same. Automatic failover would then only ever fire when both sites are alive, which is exactly
-   * when it is not wanted. Two sites fail over by an operator's forced failover (both still up), or add a witness.
+   * when it is not wanted. Two sites fail over by an operator's forced failover (which may promote the survivor alone,
+   * see Resolver), or add a witness.
    */
   public boolean autoFailover() {
     return voterCount() >= 3;

@@ -13,10 +13,15 @@ import java.util.Map;
  *
  * <p>An echo counts only if it is for this epoch and its sender had voted in no later epoch when it sent it: a voter
  * that voted beyond our epoch may be backing another candidate, and its stickiness no longer protects us.
+ *
+ * <p>A primary promoted alone (a forced failover in a two-voter mesh, see {@link Resolver}) holds its lease with no
+ * echo until the other site has rejoined and echoed once in its epoch; from then on the usual rule applies, so a later
+ * cut stops its writes again instead of letting both sides write.
  */
 final class LeaseTracker {
   private final FailoverSettings settings;
   private final Map<String, Long> echoes = new HashMap<>();
+  private boolean alone;
 
   LeaseTracker(FailoverSettings settings) {
     this.settings = settings;
@@ -27,6 +32,16 @@ final class LeaseTracker {
     View sender = heartbeat.view();
     if (echo == null || echo.epoch() != epoch || sender.epoch() != epoch || sender.votedEpoch() > epoch) return;
     echoes.merge(from, echo.clockMillis(), Math::max);
+    alone = false;
+  }
+
+  /** Promoted alone on the operator's word that the other voter is down: writable until it rejoins and echoes. */
+  void holdAlone() {
+    alone = true;
+  }
+
+  boolean alone() {
+    return alone;
   }
 
   boolean holds(long now) {
@@ -39,7 +54,7 @@ final class LeaseTracker {
    */
   long expiry() {
     int needed = settings.majority() - 1;
-    if (needed <= 0) return Long.MAX_VALUE;
+    if (needed <= 0 || alone) return Long.MAX_VALUE;
     if (echoes.size() < needed) return 0;
     long kth = echoes.values().stream().sorted(java.util.Comparator.reverseOrder()).skip(needed - 1L).findFirst()
         .orElse(0L);
@@ -49,5 +64,6 @@ final class LeaseTracker {
   /** On every change of epoch or role: echoes are for one primary in one epoch. */
   void reset() {
     echoes.clear();
+    alone = false;
   }
 }

@@ -107,7 +107,7 @@ public final class Resolver implements FailoverMember {
    */
   public List<Action> onManualFailover(String target, boolean force, long now) {
     List<Action> out = new ArrayList<>();
-    String refusal = refusal(target, force);
+    String refusal = refusal(target, force, now);
     if (refusal != null) {
       out.add(new ManualFailoverFailed(target, refusal));
     } else if (force) {
@@ -118,11 +118,12 @@ public final class Resolver implements FailoverMember {
     return out;
   }
 
-  private String refusal(String target, boolean force) {
+  private String refusal(String target, boolean force, long now) {
     if (!settings.isSite(target)) return target + " is not a data site";
     if (force) {
       if (!target.equals(self)) return "a forced failover runs on its target, not on " + self;
-      return isPrimary() ? self + " is already the primary" : null;
+      // A primary that lost its lease (its voters are gone) may be forced too: it runs again, or alone with 2 voters.
+      return acceptsWrites(now) ? self + " is already the primary and takes writes" : null;
     }
     if (!isPrimary()) return "a planned switchover runs on the primary: " + state().primary() + " in epoch " + epoch();
     if (target.equals(self)) return self + " is already the primary";
@@ -220,6 +221,7 @@ public final class Resolver implements FailoverMember {
 
   private void primaryTick(long now, List<Action> out) {
     long downAfter = settings.downAfter().toMillis();
+    if (lease.alone()) return; // the operator vouched that the other voter is down: no quorum to lose until it is back
     if (now - primarySince >= downAfter && 1 + voter.peersHeardWithin(now, downAfter) < settings.majority()) {
       stepDown(Reason.LOST_QUORUM, now, out); // cut off: stop holding the voters that still hear us
     } else if (election == null && switchover == null && !lease.holds(now) && voter.maxSeenVotedEpoch() > epoch()) {
@@ -279,14 +281,27 @@ public final class Resolver implements FailoverMember {
   }
 
   private void promoteOnMajority(long now, List<Action> out) {
-    if (election.grants() < settings.majority()) return;
+    boolean alone = election.grants() < settings.majority();
+    if (alone && !mayWinAlone()) return;
     long won = election.epoch;
     election = null;
     voter.persist(new Promoted(won, self), out); // durable before this site acts, or says it is, primary
     primarySince = now;
     switchover = null;
     lease.reset();
+    if (alone) lease.holdAlone();
     voter.sendHeartbeats(now, out); // announce at once: the others demote and start echoing
+  }
+
+  /**
+   * Two voters and no witness: a majority is both, so the survivor of a dead site could never be promoted. An
+   * operator's forced failover is their word that the other site is down, and counts as its vote once this site's own
+   * vote passed, that is once it has not heard the old primary acting for lease-timeout (so the old primary's lease,
+   * which needs this site's echoes, has run out). The system cannot check that word: forcing both sides of a cut makes
+   * two primaries, which is why two sites never fail over automatically.
+   */
+  private boolean mayWinAlone() {
+    return election.kind == Kind.FORCED && settings.voters().size() == 2 && election.hasGrantFrom(self);
   }
 
   private void stepDown(Reason reason, long now, List<Action> out) {

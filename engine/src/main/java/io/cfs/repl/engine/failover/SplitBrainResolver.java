@@ -151,13 +151,20 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
         System.currentTimeMillis()));
     if (pendingRequest != null) { // not refused
       String what = request.force() ? "forced failover to " + request.target() + ": running for epoch "
-          + (state.epoch() + 1) : "planned switchover to " + request.target() + ": writes stopped, draining";
+          + (state.epoch() + 1) + (wiring.settings().voters().size() == 2 ? alone() : "")
+          : "planned switchover to " + request.target() + ": writes stopped, draining";
       context.getLog().warn("[{}] {}", wiring.site(), what);
       wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), true, what);
       pendingRequest.replyTo().tell(new FailoverOutcome(true, what));
       pendingRequest = null;
     }
     return effect;
+  }
+
+  private String alone() {
+    return "; with two sites and no witness it is promoted alone once it has not heard the primary for "
+        + wiring.settings().leaseTimeout().toMillis() + " ms, on your word that the other site is down (never force both"
+        + " sides of a cut)";
   }
 
   private Effect<FailoverEvent, ResolverState> onGetStatus(ResolverState state, GetStatus get) {

@@ -20,9 +20,9 @@
  *       step-down and hands over; the target runs at once and voters need not wait for the old primary. Forced:
  *       the target runs at once, the primary steps down when asked, voters wait only for the old lease.</li>
  *   <li>Two sites and no witness: no automatic failover (see
- *       {@link io.cfs.repl.engine.failover.FailoverSettings#autoFailover()}). A forced failover still needs both
- *       votes, so it can move the primary between two live sites but cannot promote the survivor of a dead site;
- *       that needs a witness or a change of the voter set (not built here).</li>
+ *       {@link io.cfs.repl.engine.failover.FailoverSettings#autoFailover()}). An operator's forced failover to the
+ *       survivor counts as the dead site's vote once the survivor has not heard the old primary for lease-timeout;
+ *       the survivor then writes alone until the other site rejoins and echoes it (then the usual lease rule).</li>
  * </ul>
  */
 package io.cfs.repl.engine.failover;

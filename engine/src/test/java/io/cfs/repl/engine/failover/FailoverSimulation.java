@@ -136,11 +136,23 @@ final class FailoverSimulation {
     if (random.nextDouble() < 0.004) plannedSwitchover();
     if (random.nextDouble() < 0.004) {
       String target = pick(settings.sites());
-      if (mesh.live.containsKey(target)) {
+      if (mesh.live.containsKey(target) && operatorMayForce(target)) {
         mesh.apply(target, mesh.resolver(target).onManualFailover(target, true, mesh.now));
       }
       stats.manualFailovers++;
     }
+  }
+
+  /**
+   * With two voters a forced failover may promote its target alone, on the operator's word that the other site is
+   * down: the system cannot check that word (see Resolver), so the operator simulated here keeps it, and forces a
+   * site only while the other one is down and the target's status shows the newest epoch. With three voters or more
+   * any forced failover is safe, and random ones are issued.
+   */
+  private boolean operatorMayForce(String target) {
+    if (settings.voters().size() > 2) return true;
+    boolean otherDown = settings.sites().stream().noneMatch(s -> !s.equals(target) && mesh.live.containsKey(s));
+    return otherDown && mesh.live.get(target).state().epoch() == newestEpoch;
   }
 
   /** Either two random groups cut from each other, or random one-way link cuts. */

@@ -14,6 +14,7 @@ import io.cfs.repl.engine.failover.FailoverMessage.View;
 import io.cfs.repl.engine.failover.FailoverMessage.Vote;
 import io.cfs.repl.engine.failover.FailoverMessage.VoteReply;
 import io.cfs.repl.engine.failover.FailoverMessage.VoteRequest;
+import io.cfs.repl.engine.failover.SimMesh.Recorded;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -157,9 +158,10 @@ class ResolverTest {
 
   @Test
   void aForcedFailoverStillNeedsAMajority() {
-    SimMesh mesh = SimMesh.steady(2, false, true);
+    SimMesh mesh = SimMesh.steady(3, false, true);
     mesh.runFor(1000, 10);
     mesh.crash("s1");
+    mesh.crash("s3");
     mesh.apply("s2", mesh.resolver("s2").onManualFailover("s2", true, mesh.now));
     mesh.runFor(3000, 10);
 
@@ -167,6 +169,51 @@ class ResolverTest {
     assertThat(mesh.recorded).anyMatch(s -> s.action() instanceof ManualFailoverFailed f && f.target().equals("s2"));
     assertThat(mesh.resolver("s2").onManualFailover("s1", true, mesh.now))
         .containsExactly(new ManualFailoverFailed("s1", "a forced failover runs on its target, not on s2"));
+  }
+
+  @Test
+  void twoSitesWithoutWitnessForceTheSurvivorAloneAfterTheOldLeaseAndWriteUntilThePeerRejoins() {
+    SimMesh mesh = SimMesh.steady(2, false, true);
+    mesh.runFor(1000, 10);
+    assertThat(mesh.writer()).isEqualTo("s1");
+    mesh.crash("s1");
+    long lastSent = mesh.recorded.stream().filter(r -> r.site().equals("s1") && r.action() instanceof Send)
+        .mapToLong(Recorded::at).max().orElseThrow();
+    mesh.apply("s2", mesh.resolver("s2").onManualFailover("s2", true, mesh.now));
+
+    assertThat(mesh.runUntil(() -> "s2".equals(mesh.writer()), 3000, 10)).isTrue();
+    long promotedAt = mesh.recorded.stream().filter(r -> r.action() instanceof Persist p && p.event() instanceof Promoted)
+        .mapToLong(Recorded::at).findFirst().orElseThrow();
+    // its own vote waited until the old primary's lease (backed by s2's echoes) had run out
+    assertThat(promotedAt - lastSent).isGreaterThanOrEqualTo(mesh.settings.leaseTimeout().toMillis());
+    assertThat(mesh.persisted(Promoted.class)).containsExactly(new Promoted(1, "s2"));
+    mesh.runFor(3 * mesh.settings.downAfter().toMillis(), 10); // alone, it has no quorum to lose
+    assertThat(mesh.writer()).isEqualTo("s2");
+
+    mesh.start("s1"); // back: it adopts epoch 1 and echoes s2, which then needs it again like any two-site primary
+    assertThat(mesh.runUntil(() -> mesh.live.get("s1").state().epoch() == 1, 2000, 10)).isTrue();
+    assertThat(mesh.live.get("s1").state().role()).isEqualTo(Role.SECONDARY);
+    mesh.runFor(500, 10);
+    long cutAt = mesh.now;
+    mesh.isolate("s2");
+    assertThat(mesh.runUntil(() -> mesh.writer() == null, 2000, 10)).isTrue();
+    assertThat(mesh.now - cutAt).isLessThanOrEqualTo(mesh.settings.leaseTimeout().toMillis() + 20);
+  }
+
+  @Test
+  void aTwoSitePrimaryThatLostItsSecondaryWritesAgainWhenForcedAlone() {
+    SimMesh mesh = SimMesh.steady(2, false, true);
+    mesh.runFor(1000, 10);
+    mesh.crash("s2");
+    assertThat(mesh.runUntil(() -> mesh.writer() == null, 2000, 10)).isTrue(); // its lease needs s2
+    mesh.runFor(1000, 10);
+
+    mesh.apply("s1", mesh.resolver("s1").onManualFailover("s1", true, mesh.now));
+
+    assertThat(mesh.runUntil(() -> "s1".equals(mesh.writer()), 3000, 10)).isTrue();
+    assertThat(mesh.live.get("s1").state().epoch()).isGreaterThan(0);
+    assertThat(mesh.resolver("s1").onManualFailover("s1", true, mesh.now))
+        .containsExactly(new ManualFailoverFailed("s1", "s1 is already the primary and takes writes"));
   }
 
   @Test
