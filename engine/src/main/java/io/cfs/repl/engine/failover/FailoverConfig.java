@@ -14,23 +14,21 @@ public final class FailoverConfig {
   private FailoverConfig() {
   }
 
-  /** The settings of an active-passive mesh of {@code sites}; empty in active-active mode. */
-  public static Optional<FailoverSettings> settings(Config root, Collection<String> sites) {
+  /** The settings of a mesh of {@code sites} (this one and its peers), in either mode. */
+  public static FailoverSettings settings(Config root, Collection<String> sites) {
     Config c = root.getConfig(PATH);
     String mode = c.getString("mode");
-    if (mode.equals("active-active")) return Optional.empty();
-    if (!mode.equals("active-passive")) {
-      throw new IllegalArgumentException(PATH + ".mode must be active-active or active-passive, was " + mode);
-    }
+    FailoverMode parsed = java.util.Arrays.stream(FailoverMode.values()).filter(m -> m.configName().equals(mode))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+            PATH + ".mode must be active-active or active-passive, was " + mode));
     List<String> all = new ArrayList<>(sites);
     all.sort(null);
     String initial = c.getString("initial-primary");
-    FailoverSettings settings = new FailoverSettings(all, witness(c).map(w -> w.id()),
+    return new FailoverSettings(parsed, all, witness(c).map(w -> w.id()),
         initial.isBlank() ? Optional.empty() : Optional.of(initial), c.getDuration("heartbeat-interval"),
-        c.getInt("degraded-after-missed"), c.getDuration("lease-timeout"), c.getDuration("down-after"),
-        c.getDuration("election-backoff.min"), c.getDuration("election-backoff.max"),
+        c.getInt("degraded-after-missed"), c.getDuration("degraded-lag"), c.getDuration("lease-timeout"),
+        c.getDuration("down-after"), c.getDuration("election-backoff.min"), c.getDuration("election-backoff.max"),
         c.getDuration("switchover-timeout"));
-    return Optional.of(settings);
   }
 
   /** The configured witness and where it listens, if any. */

@@ -16,6 +16,11 @@ public interface FailoverMember {
   /** Call at least every heartbeat interval: heartbeats, health, timeouts. */
   List<Action> onTick(long now);
 
+  /** How long this site's oldest entry not yet acknowledged by {@code peer} has waited (its link's lag). */
+  default List<Action> onLag(String peer, long lagMillis, long now) {
+    return List.of();
+  }
+
   ResolverState state();
 
   Map<String, PeerHealth> health();

@@ -7,14 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Failover settings of one active-passive mesh, the same on every site. Validated on construction.
+ * Failover settings of one mesh, the same on every site. Validated on construction. In active-active mode only the
+ * health part applies (heartbeats, DEGRADED, DOWN): there is no witness, no primary and no election.
  *
+ * @param mode active-active (health only) or active-passive (roles, epochs, elections)
  * @param sites the data sites, each of which may be promoted
  * @param witness a voter that holds no data and is never promoted, if any
  * @param initialPrimary the primary of epoch 0 if configured; otherwise the first primary is elected (or, with two
  *     voters, chosen by a forced failover)
  * @param heartbeatInterval how often every site sends a heartbeat to every voter
  * @param degradedAfterMissed a peer is DEGRADED after this many heartbeat intervals without a message from it
+ * @param degradedLag a peer heard in time is still DEGRADED while this site's entries wait longer than this for it
  * @param leaseTimeout how long a voter's echo of the primary's heartbeat keeps the primary writable
  * @param downAfter a peer is DOWN after this long without a message from it; a secondary that has not heard the
  *     primary for this long becomes a candidate, and a voter refuses to vote while it has
@@ -23,11 +26,13 @@ import java.util.Optional;
  * @param switchoverTimeout how long a manual failover may take before it gives up and the old state resumes
  */
 public record FailoverSettings(
+    FailoverMode mode,
     List<String> sites,
     Optional<String> witness,
     Optional<String> initialPrimary,
     Duration heartbeatInterval,
     int degradedAfterMissed,
+    Duration degradedLag,
     Duration leaseTimeout,
     Duration downAfter,
     Duration electionBackoffMin,
@@ -40,10 +45,14 @@ public record FailoverSettings(
     require(ids.size() >= 2, "at least two sites are needed for failover");
     require(new HashSet<>(ids).size() == ids.size(), "site ids must be distinct");
     require(ids.stream().noneMatch(String::isBlank), "site ids must not be blank");
+    require(mode != null, "mode must be set");
+    require(mode == FailoverMode.ACTIVE_PASSIVE || (witness.isEmpty() && initialPrimary.isEmpty()),
+        "a witness and an initial-primary need mode = active-passive (active-active has no primary to elect)");
     require(witness.map(w -> !w.isBlank() && !ids.contains(w)).orElse(true), "the witness must not be a data site");
     require(initialPrimary.map(ids::contains).orElse(true), "initial-primary must be one of the sites");
     require(positive(heartbeatInterval), "heartbeat-interval must be > 0");
     require(degradedAfterMissed >= 1, "degraded-after-missed must be >= 1");
+    require(positive(degradedLag), "degraded-lag must be > 0");
     require(heartbeatInterval.multipliedBy(degradedAfterMissed).compareTo(downAfter) < 0,
         "degraded-after-missed heartbeats must be shorter than down-after, or DEGRADED is never seen");
     // A lease is renewed by a round trip: the primary's beat, then the voter's next beat echoing it.
@@ -89,7 +98,11 @@ public record FailoverSettings(
    * see Resolver), or add a witness.
    */
   public boolean autoFailover() {
-    return voterCount() >= 3;
+    return activePassive() && voterCount() >= 3;
+  }
+
+  public boolean activePassive() {
+    return mode == FailoverMode.ACTIVE_PASSIVE;
   }
 
   private static boolean positive(Duration d) {

@@ -13,12 +13,12 @@ import java.util.function.Function;
  * @param links the control links to every other voter
  * @param permits where this site's write permits go (every node's gate); a no-op for the witness
  * @param listener the failover events (health, promotions, demotions), for logs, metrics and the audit trail
- * @param caughtUp whether a peer holds every entry of this site's journal (its link's lag is zero), asked while a
- *     planned switchover drains
+ * @param lag how far a peer is behind this site's journal (its link's lag), asked every second for health and while
+ *     a planned switchover drains
  * @param held how many entries of an origin's journal this site's store holds, read on the storage executor
  */
 public record FailoverWiring(String site, FailoverSettings settings, ControlLinks links,
                              Consumer<WritePermit> permits, FailoverListener listener,
-                             Function<String, CompletionStage<Boolean>> caughtUp,
+                             Function<String, CompletionStage<LinkLag>> lag,
                              Function<String, CompletionStage<Long>> held) {
 }

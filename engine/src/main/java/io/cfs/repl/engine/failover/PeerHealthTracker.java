@@ -10,20 +10,33 @@ import java.util.TreeMap;
 /**
  * Health per peer from the age of the last message heard from it. Any failover message counts, not only
  * heartbeats: each proves the link carries traffic, and heartbeats are the floor that keeps an idle link counted.
- * A peer not heard since this resolver started is DOWN; the first message makes it HEALTHY (an audited transition).
+ * A peer not heard since this resolver started is UNKNOWN, and DOWN once it stays so for {@code down-after}; the first
+ * message makes it HEALTHY. Every change is an action (audited, logged, metered).
+ * A peer heard in time is still DEGRADED while this site's entries wait for it longer than {@code degraded-lag}: it
+ * answers heartbeats but does not keep up (a slow disk, a throttled or stopped link).
  */
 final class PeerHealthTracker {
   private final FailoverSettings settings;
   private final Map<String, Long> lastHeard = new HashMap<>();
+  private final Map<String, Long> lagMillis = new HashMap<>();
   private final Map<String, PeerHealth> health = new TreeMap<>();
+  private final long startedAt;
 
-  PeerHealthTracker(FailoverSettings settings, Collection<String> peers) {
+  PeerHealthTracker(FailoverSettings settings, Collection<String> peers, long now) {
     this.settings = settings;
-    for (String peer : peers) health.put(peer, PeerHealth.DOWN);
+    this.startedAt = now;
+    for (String peer : peers) health.put(peer, PeerHealth.UNKNOWN);
   }
 
   void heard(String peer, long now, List<Action> out) {
     lastHeard.merge(peer, now, Math::max);
+    update(peer, now, out);
+  }
+
+  /** The age of the oldest entry of this site's journal the peer has not acknowledged (0 when caught up). */
+  void lagging(String peer, long lag, long now, List<Action> out) {
+    if (!health.containsKey(peer)) return;
+    lagMillis.put(peer, lag);
     update(peer, now, out);
   }
 
@@ -42,12 +55,15 @@ final class PeerHealthTracker {
 
   private void update(String peer, long now, List<Action> out) {
     PeerHealth next = classify(lastHeard.get(peer), now);
+    if (next == PeerHealth.HEALTHY && lagMillis.getOrDefault(peer, 0L) > settings.degradedLag().toMillis()) {
+      next = PeerHealth.DEGRADED;
+    }
     PeerHealth previous = health.put(peer, next);
     if (previous != next) out.add(new HealthChanged(peer, previous, next));
   }
 
   private PeerHealth classify(Long heardAt, long now) {
-    if (heardAt == null) return PeerHealth.DOWN;
+    if (heardAt == null) return now - startedAt >= settings.downAfter().toMillis() ? PeerHealth.DOWN : PeerHealth.UNKNOWN;
     long age = now - heardAt;
     if (age >= settings.downAfter().toMillis()) return PeerHealth.DOWN;
     long missed = age / settings.heartbeatInterval().toMillis();

@@ -142,6 +142,13 @@ public final class Resolver implements FailoverMember {
     return out;
   }
 
+  @Override
+  public List<Action> onLag(String peer, long lagMillis, long now) {
+    List<Action> out = new ArrayList<>();
+    voter.lagging(peer, lagMillis, now, out);
+    return out;
+  }
+
   /** How much of the journal of the known epoch's primary this site holds (fed by the replication side). */
   public void onJournalProgress(long held) {
     voter.held(held);

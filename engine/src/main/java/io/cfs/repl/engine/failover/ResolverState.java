@@ -23,6 +23,7 @@ import java.util.List;
 public record ResolverState(long epoch, String primary, Role role, long voteEpoch, String votedFor) {
 
   public static ResolverState initial(String self, FailoverSettings settings) {
+    if (!settings.activePassive()) return new ResolverState(0, null, Role.ACTIVE, 0, null);
     String primary = settings.initialPrimary().orElse(null);
     Role role = settings.isSite(self) ? (self.equals(primary) ? Role.PRIMARY : Role.SECONDARY) : Role.WITNESS;
     return new ResolverState(0, primary, role, 0, null);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,8 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A data site's failover on one node: the node's write gate (closed until the site's resolver says otherwise), its
- * control links to the other voters and the handler of theirs, and the SplitBrainResolver as a site singleton. Only in
- * active-passive mode; in active-active no node starts one.
+ * control links to the other voters and the handler of theirs, and the SplitBrainResolver as a site singleton. In
+ * active-active mode there is no gate (every site takes writes) and the resolver only beats and tells peers' health.
  */
 public final class SiteFailover implements AutoCloseable {
   private static final Duration LOOKUP = Duration.ofSeconds(3);
@@ -32,9 +33,12 @@ public final class SiteFailover implements AutoCloseable {
   private final ControlLinks links;
   private final ControlServer control;
   private final PermitGate gate;
+  private final FailoverSettings settings;
 
-  private SiteFailover(ActorSystem<?> system, ControlLinks links, ControlServer control, PermitGate gate) {
+  private SiteFailover(ActorSystem<?> system, ControlLinks links, ControlServer control, PermitGate gate,
+                       FailoverSettings settings) {
     this.system = system;
+    this.settings = settings;
     this.links = links;
     this.control = control;
     this.gate = gate;
@@ -42,18 +46,22 @@ public final class SiteFailover implements AutoCloseable {
 
   /**
    * @param voters every other voter (peer sites, the witness) and where its link listeners are
-   * @param caughtUp whether a peer's link has nothing left to ship (for a planned switchover's drain)
+   * @param lag how far a peer is behind this site's journal (health, and a planned switchover's drain)
    * @param held how many entries of an origin's journal the store holds
    */
   public static SiteFailover start(ActorSystem<?> system, String site, FailoverSettings settings,
                                    Map<String, List<InetSocketAddress>> voters, LinkSettings link, KryoCodec codec,
                                    SiteEpochs epochs, ReplicationMetrics metrics, FailoverListener listener,
-                                   Function<String, CompletionStage<Boolean>> caughtUp,
+                                   Function<String, CompletionStage<LinkLag>> lag,
                                    Function<String, CompletionStage<Long>> held) {
-    PermitGate gate = new PermitGate(site, System::currentTimeMillis);
-    epochs.install(gate, gate);
-    system.systemActorOf(PermitFanout.keeper(gate), "write-gate", Props.empty());
-    ActorRef<Object> fanout = system.systemActorOf(PermitFanout.fanout(), "write-permits", Props.empty());
+    PermitGate gate = null;
+    Consumer<WritePermit> permits = permit -> { };
+    if (settings.activePassive()) {
+      gate = new PermitGate(site, System::currentTimeMillis);
+      epochs.install(gate, gate);
+      system.systemActorOf(PermitFanout.keeper(gate), "write-gate", Props.empty());
+      permits = system.systemActorOf(PermitFanout.fanout(), "write-permits", Props.empty())::tell;
+    }
     ControlLinks links = new ControlLinks(system, link, site, voters, codec, settings.heartbeatInterval(),
         settings.downAfter());
     ActorRef<ResolverInbox.Command> inbox = system.systemActorOf(
@@ -61,10 +69,10 @@ public final class SiteFailover implements AutoCloseable {
     ControlServer control = new ControlServer(site, voters.keySet(), codec, FailoverMessage.class,
         (from, message) -> inbox.tell(new ResolverInbox.Deliver(
             new SplitBrainResolver.Incoming(from, (FailoverMessage) message))));
-    FailoverWiring wiring = new FailoverWiring(site, settings, links, fanout::tell, listener, caughtUp, held);
+    FailoverWiring wiring = new FailoverWiring(site, settings, links, permits, listener, lag, held);
     SiteSingletons.init(system, SplitBrainResolver.singletonName(), metrics,
         fence -> SplitBrainResolver.create(wiring, fence.fence()));
-    return new SiteFailover(system, links, control, gate);
+    return new SiteFailover(system, links, control, gate, settings);
   }
 
   /** The handler of other voters' control links, for the node's link listener. */
@@ -72,9 +80,14 @@ public final class SiteFailover implements AutoCloseable {
     return control;
   }
 
-  /** This node's write gate (its newest permit shows what the node believes of the site). */
+  /** This node's write gate (its newest permit shows what the node believes of the site); null in active-active. */
   public PermitGate gate() {
     return gate;
+  }
+
+  /** Whether the mesh runs active-passive (roles, epochs, failover) rather than active-active (health only). */
+  public boolean activePassive() {
+    return settings.activePassive();
   }
 
   public CompletionStage<FailoverStatus> status(Duration timeout) {

@@ -48,7 +48,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
 
   private enum CheckProgress implements Command { INSTANCE }
 
-  private record CaughtUp(String target, boolean caughtUp) implements Command {
+  private record Lagging(String peer, LinkLag lag, boolean switchoverTarget) implements Command {
   }
 
   private record Held(long entries) implements Command {
@@ -110,14 +110,19 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   private void onRecovered(ResolverState state) {
     long now = System.currentTimeMillis();
     FailoverSettings settings = wiring.settings();
-    core = settings.isSite(wiring.site())
-        ? Resolver.resume(wiring.site(), settings, state, now, new Random())
-        : Witness.resume(wiring.site(), settings, state, now);
-    context.getLog().info("[{}] failover resolver up: {} in epoch {}, primary {}", wiring.site(), state.role(),
-        state.epoch(), state.primary());
+    if (!settings.activePassive()) {
+      core = new HealthMonitor(wiring.site(), settings, now);
+      context.getLog().info("[{}] peer health monitor up (active-active): peers {}", wiring.site(), core.health());
+    } else {
+      core = settings.isSite(wiring.site())
+          ? Resolver.resume(wiring.site(), settings, state, now, new Random())
+          : Witness.resume(wiring.site(), settings, state, now);
+      context.getLog().info("[{}] failover resolver up: {} in epoch {}, primary {}", wiring.site(), state.role(),
+          state.epoch(), state.primary());
+    }
     // half an interval: a heartbeat is never more than half an interval late, nor a timeout noticed later than that
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval().dividedBy(2));
-    if (core instanceof Resolver) timers.startTimerWithFixedDelay(CheckProgress.INSTANCE, Duration.ofSeconds(1));
+    if (!(core instanceof Witness)) timers.startTimerWithFixedDelay(CheckProgress.INSTANCE, Duration.ofSeconds(1));
     publishPermit(now);
   }
 
@@ -130,8 +135,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
         .onCommand(RequestFailover.class, this::onRequestFailover)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(CheckProgress.class, this::onCheckProgress)
-        .onCommand(CaughtUp.class, (state, c) -> c.caughtUp() && core instanceof Resolver r
-            ? run(r.onTargetCaughtUp(c.target(), System.currentTimeMillis())) : Effect().none())
+        .onCommand(Lagging.class, this::onLagging)
         .onCommand(Held.class, (state, held) -> {
           if (core instanceof Resolver r) r.onJournalProgress(held.entries());
           return Effect().none();
@@ -141,7 +145,8 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
 
   private Effect<FailoverEvent, ResolverState> onRequestFailover(ResolverState state, RequestFailover request) {
     if (!(core instanceof Resolver resolver)) {
-      String why = wiring.site() + " is the witness: it is never promoted";
+      String why = core instanceof Witness ? wiring.site() + " is the witness: it is never promoted"
+          : wiring.site() + " runs active-active: every site takes writes, there is nothing to fail over";
       wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), false, why);
       request.replyTo().tell(new FailoverOutcome(false, why));
       return Effect().none();
@@ -170,22 +175,34 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   private Effect<FailoverEvent, ResolverState> onGetStatus(ResolverState state, GetStatus get) {
     long now = System.currentTimeMillis();
     String target = core instanceof Resolver r ? r.switchoverTarget() : null;
-    get.replyTo().tell(new FailoverStatus(wiring.site(), state.role(), state.epoch(), state.primary(),
+    get.replyTo().tell(new FailoverStatus(wiring.site(), wiring.settings().mode().configName(), state.role(), state.epoch(), state.primary(),
         core.acceptsWrites(now), core.health(), target, lastPromotionMillis));
     return Effect().none();
   }
 
   private Effect<FailoverEvent, ResolverState> onCheckProgress(ResolverState state, CheckProgress check) {
-    if (!(core instanceof Resolver resolver)) return Effect().none();
-    String target = resolver.switchoverTarget();
-    if (target != null) {
-      context.pipeToSelf(wiring.caughtUp().apply(target), (ok, failure) -> new CaughtUp(target, ok != null && ok));
+    String target = core instanceof Resolver r ? r.switchoverTarget() : null;
+    for (String peer : wiring.settings().sites()) {
+      if (peer.equals(wiring.site())) continue;
+      boolean draining = peer.equals(target);
+      context.pipeToSelf(wiring.lag().apply(peer),
+          (lag, failure) -> new Lagging(peer, lag == null ? LinkLag.UNKNOWN : lag, draining));
     }
     String primary = state.primary();
-    if (primary != null && !primary.equals(wiring.site())) {
+    if (core instanceof Resolver && primary != null && !primary.equals(wiring.site())) {
       context.pipeToSelf(wiring.held().apply(primary), (held, failure) -> new Held(held == null ? 0 : held));
     }
     return Effect().none();
+  }
+
+  private Effect<FailoverEvent, ResolverState> onLagging(ResolverState state, Lagging lagging) {
+    long now = System.currentTimeMillis();
+    List<Action> actions = new ArrayList<>();
+    if (lagging.lag().entries() >= 0) actions.addAll(core.onLag(lagging.peer(), lagging.lag().millis(), now));
+    if (lagging.switchoverTarget() && lagging.lag().caughtUp() && core instanceof Resolver r) {
+      actions.addAll(r.onTargetCaughtUp(lagging.peer(), now));
+    }
+    return run(actions);
   }
 
   /** Persists the core's events, then carries out the rest of its actions in order, then publishes the permit. */

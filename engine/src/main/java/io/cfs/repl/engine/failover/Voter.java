@@ -50,7 +50,8 @@ final class Voter {
     this.self = self;
     this.settings = settings;
     this.state = state;
-    this.peers = new PeerHealthTracker(settings, settings.voters().stream().filter(v -> !v.equals(self)).toList());
+    this.peers = new PeerHealthTracker(settings, settings.voters().stream().filter(v -> !v.equals(self)).toList(),
+        now);
     this.lastHeardPrimaryAt = now;
     this.nextHeartbeatAt = now;
   }
@@ -176,6 +177,10 @@ final class Voter {
 
   int peersHeardWithin(long now, long windowMillis) {
     return peers.heardWithin(now, windowMillis);
+  }
+
+  void lagging(String peer, long lagMillis, long now, List<Action> out) {
+    peers.lagging(peer, lagMillis, now, out);
   }
 
   Map<String, PeerHealth> health() {

@@ -75,8 +75,10 @@ public final class WitnessNode implements AutoCloseable {
       Config s = siteBlock.getConfig("\"" + site + "\"");
       sites.put(site, List.of(InetSocketAddress.createUnresolved(s.getString("host"), s.getInt("port"))));
     }
-    FailoverSettings settings = FailoverConfig.settings(base, sites.keySet()).orElseThrow(() ->
-        new IllegalArgumentException("a witness needs cfs-repl.failover.mode = active-passive"));
+    FailoverSettings settings = FailoverConfig.settings(base, sites.keySet());
+    if (!settings.activePassive()) {
+      throw new IllegalArgumentException("a witness needs cfs-repl.failover.mode = active-passive");
+    }
     String id = settings.witness().orElseThrow(() ->
         new IllegalArgumentException("cfs-repl.failover.witness.id must name this witness"));
     Path dataDir = Path.of(w.getString("data-dir"));
@@ -90,7 +92,7 @@ public final class WitnessNode implements AutoCloseable {
         settings.downAfter());
     try {
       FailoverWiring wiring = new FailoverWiring(id, settings, links, permit -> { }, FailoverListener.NONE,
-          peer -> CompletableFuture.completedFuture(false), origin -> CompletableFuture.completedFuture(0L));
+          peer -> CompletableFuture.completedFuture(LinkLag.UNKNOWN), origin -> CompletableFuture.completedFuture(0L));
       ActorRef<SplitBrainResolver.Command> resolver = system.systemActorOf(SplitBrainResolver.create(wiring, null),
           "witness", org.apache.pekko.actor.typed.Props.empty());
       LinkHandler noData = hello -> {

@@ -7,6 +7,8 @@ import io.cfs.repl.engine.failover.FailoverConfig;
 import io.cfs.repl.engine.failover.FailoverEvent;
 import io.cfs.repl.engine.failover.FailoverListener;
 import io.cfs.repl.engine.failover.FailoverSettings;
+import io.cfs.repl.engine.failover.LinkLag;
+import io.cfs.repl.engine.failover.Role;
 import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.failover.SiteFailover;
 import io.cfs.repl.engine.lease.SingletonLocator;
@@ -22,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -36,31 +37,35 @@ final class NodeFailover {
   private NodeFailover() {
   }
 
-  /** Control links are refused in active-active mode: a peer that sends them has another failover block. */
+  /** Control links are refused by a site without peers (a mesh of one has no failover and no health). */
   static final LinkHandler NONE = hello -> {
     throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
-        "failover is not configured on this site (cfs-repl.failover.mode = active-active)");
+        "this site has no peers, so no failover or health links");
   };
 
-  /** The site's failover on this node in active-passive mode (null in active-active): gate, links, resolver. */
+  /**
+   * The site's failover on this node (null for a site without peers): in active-passive mode gate, links and
+   * resolver; in active-active links and the resolver's health part only.
+   */
   static SiteFailover start(ActorSystem<?> system, NodeSettings settings, Config config,
                                             LinkSettings link, SiteEpochs epochs, NodeHooks hooks,
                                             MetadataStore store, Executor storageExecutor, AuditSink audit) {
+    if (settings.peers().isEmpty()) return null;
     Set<String> sites = new TreeSet<>(settings.peers().keySet());
     sites.add(settings.siteId());
-    Optional<FailoverSettings> failover = FailoverConfig.settings(config, sites);
-    if (failover.isEmpty()) return null;
+    FailoverSettings failover = FailoverConfig.settings(config, sites);
+    if (!failover.activePassive()) hooks.metrics().onRole(Role.ACTIVE.name(), 0, 0); // for good: nothing changes it
     Map<String, List<InetSocketAddress>> voters = new TreeMap<>();
     settings.peers().values().forEach(peer -> voters.put(peer.site(), peer.addresses()));
     FailoverConfig.witness(config.getConfig(FailoverConfig.PATH))
         .ifPresent(w -> voters.put(w.id(), List.of(w.address())));
     Duration ask = Duration.ofSeconds(2);
-    return SiteFailover.start(system, settings.siteId(), failover.get(), voters, link,
+    return SiteFailover.start(system, settings.siteId(), failover, voters, link,
         KryoRegistrations.fromConfig(config), epochs, hooks.metrics(), FailoverAudit.of(metered(hooks.metrics()), audit),
         peer -> SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), ask)
             .thenCompose(ref -> AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(ref,
                 SiteReplicator.GetStatus::new, ask, system.scheduler()))
-            .thenApply(status -> status.lagEntries() == 0),
+            .thenApply(status -> new LinkLag(status.lagEntries(), status.lagMillis(System.currentTimeMillis()))),
         origin -> CompletableFuture.supplyAsync(
             () -> store.watermarks(origin).values().stream().mapToLong(Long::longValue).sum(), storageExecutor));
   }

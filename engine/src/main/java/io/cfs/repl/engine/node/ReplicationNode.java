@@ -168,7 +168,7 @@ public final class ReplicationNode implements AutoCloseable {
     }
   }
 
-  /** The site's failover on this node, in active-passive mode. */
+  /** The site's failover on this node (health only in active-active mode); empty for a site without peers. */
   public Optional<SiteFailover> failover() {
     return Optional.ofNullable(failover);
   }

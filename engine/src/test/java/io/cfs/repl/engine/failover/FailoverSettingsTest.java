@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class FailoverSettingsTest {
 
   private static FailoverSettings timed(long heartbeat, long lease, long downAfter) {
-    return new FailoverSettings(List.of("a", "b", "c"), Optional.empty(), Optional.empty(),
-        Duration.ofMillis(heartbeat), 3, Duration.ofMillis(lease), Duration.ofMillis(downAfter),
+    return new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b", "c"), Optional.empty(), Optional.empty(),
+        Duration.ofMillis(heartbeat), 3, Duration.ofSeconds(5), Duration.ofMillis(lease), Duration.ofMillis(downAfter),
         Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30));
   }
 
@@ -37,12 +37,12 @@ class FailoverSettingsTest {
 
   @Test
   void theWitnessIsNoDataSiteAndTheInitialPrimaryIsOne() {
-    assertThatThrownBy(() -> new FailoverSettings(List.of("a", "b"), Optional.of("a"), Optional.empty(),
-        Duration.ofMillis(100), 3, Duration.ofMillis(400), Duration.ofMillis(700), Duration.ofMillis(100),
-        Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("witness");
-    assertThatThrownBy(() -> new FailoverSettings(List.of("a", "b"), Optional.empty(), Optional.of("w"),
-        Duration.ofMillis(100), 3, Duration.ofMillis(400), Duration.ofMillis(700), Duration.ofMillis(100),
-        Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("initial-primary");
+    assertThatThrownBy(() -> new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b"), Optional.of("a"), Optional.empty(),
+        Duration.ofMillis(100), 3, Duration.ofSeconds(5), Duration.ofMillis(400), Duration.ofMillis(700),
+        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("witness");
+    assertThatThrownBy(() -> new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b"), Optional.empty(), Optional.of("w"),
+        Duration.ofMillis(100), 3, Duration.ofSeconds(5), Duration.ofMillis(400), Duration.ofMillis(700),
+        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("initial-primary");
   }
 
   @ParameterizedTest(name = "{0} sites, witness {1}: {2} voters, majority {3}, automatic failover {4}")

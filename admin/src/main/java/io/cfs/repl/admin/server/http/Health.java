@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.server.http;
 
+import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /**
  * Health of a peer link and of this site, from link state and lag against the thresholds of
- * {@code cfs-repl.admin.health} (the rules are documented there and in the README). Heartbeats between sites do not
- * exist yet, so missed heartbeats play no part.
+ * {@code cfs-repl.admin.health} (the rules are documented there and in the README), and never better than the peer's
+ * health from heartbeats (the site's resolver: missed heartbeats, lag over its threshold).
  */
 public enum Health {
   HEALTHY, DEGRADED, DOWN;
@@ -21,8 +22,15 @@ public enum Health {
   }
 
   public static Verdict of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
+    return of(s, null, settings, nowMillis);
+  }
+
+  /** As {@link #of(ReplicatorStatus, AdminSettings, long)}, worsened by the resolver's {@code heartbeat} (or null). */
+  public static Verdict of(ReplicatorStatus s, PeerHealth heartbeat, AdminSettings settings, long nowMillis) {
     List<String> down = new ArrayList<>();
     List<String> degraded = new ArrayList<>();
+    if (heartbeat == PeerHealth.DOWN) down.add("no heartbeat from " + s.peer() + " for down-after");
+    if (heartbeat == PeerHealth.DEGRADED) degraded.add("heartbeats missed or lag over the failover degraded-lag");
     long notConnectedMillis = s.disconnectedSinceMillis() == 0 ? 0 : nowMillis - s.disconnectedSinceMillis();
     switch (s.state()) {
       case STOPPED -> down.add("link stopped: " + s.lastError());

@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.http;
 
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /replication/health} body.
@@ -19,9 +20,12 @@ public record HealthView(String site, Health health, List<PeerHealth> peers, Thr
   public record Thresholds(long degradedLagMillis, long degradedLagEntries, long downAfterMillis) {
   }
 
-  public static HealthView of(String site, List<ReplicatorStatus> statuses, AdminSettings settings, long nowMillis) {
+  /** @param heartbeats each peer's health from heartbeats, as the site's resolver sees it (empty if unknown) */
+  public static HealthView of(String site, List<ReplicatorStatus> statuses,
+                              Map<String, io.cfs.repl.engine.failover.PeerHealth> heartbeats, AdminSettings settings,
+                              long nowMillis) {
     List<PeerHealth> peers = statuses.stream().map(s -> {
-      Health.Verdict v = Health.of(s, settings, nowMillis);
+      Health.Verdict v = Health.of(s, heartbeats.get(s.peer()), settings, nowMillis);
       return new PeerHealth(s.peer(), v.health(), s.state().name(), v.reasons());
     }).toList();
     return new HealthView(site, Health.site(peers.stream().map(PeerHealth::health).toList()), peers,

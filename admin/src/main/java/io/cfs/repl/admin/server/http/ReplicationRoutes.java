@@ -12,6 +12,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.cfs.repl.admin.server.auth.BearerToken;
+import io.cfs.repl.engine.failover.FailoverStatus;
+import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.persistence.audit.AuditQuery;
@@ -48,6 +50,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   private final ExtendedActorSystem system;
   private final AdminSettings admin;
   private final BearerToken token;
+  private static final Duration RESOLVER_TIMEOUT = Duration.ofSeconds(1);
 
   public ReplicationRoutes(ExtendedActorSystem system) {
     this.system = system;
@@ -59,10 +62,11 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
         pathPrefix("replication", () -> concat(
-            path("status", () -> get(() -> withNode(node -> answer(node.status(admin.askTimeout()),
-                statuses -> ok(StatusView.of(node, statuses, admin, System.currentTimeMillis())))))),
+            path("status", () -> get(() -> withNode(node -> answer(links(node), links -> ok(StatusView.of(node,
+                links.statuses(), links.failover(), admin, System.currentTimeMillis())))))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
-            path("health", () -> get(() -> withStatuses(HealthView::of))),
+            path("health", () -> get(() -> withNode(node -> answer(links(node), links -> ok(HealthView.of(
+                node.siteId(), links.statuses(), links.heartbeats(), admin, System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
             path("failover", () -> concat(
@@ -117,7 +121,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
     });
   }
 
-  /** The site's role, epoch, primary and peers' health as its resolver sees them; active-active has none. */
+  /** The site's mode, role, epoch, primary and peers' health as its resolver sees them (a site alone has none). */
   private Route failoverStatus(ReplicationNode node) {
     return node.failover().map(failover -> answer(failover.status(admin.askTimeout()), status -> ok(status)))
         .orElseGet(() -> ok(java.util.Map.of("site", node.siteId(), "mode", "active-active")));
@@ -132,7 +136,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
       } catch (IllegalArgumentException e) {
         return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
       }
-      if (node.failover().isEmpty()) {
+      if (node.failover().map(f -> !f.activePassive()).orElse(true)) {
         return refuse(StatusCodes.CONFLICT, "FAILOVER_NOT_CONFIGURED", "site " + node.siteId()
             + " runs active-active (cfs-repl.failover.mode): every site takes writes, there is nothing to fail over");
       }
@@ -156,6 +160,21 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   /** A read body built from the status of every link. */
   private interface StatusBody {
     Object of(String site, List<ReplicatorStatus> statuses, AdminSettings admin, long nowMillis);
+  }
+
+  /** Every link's status and the resolver's view (null when it does not answer soon, or the site has no peers). */
+  private record Links(List<ReplicatorStatus> statuses, FailoverStatus failover) {
+    Map<String, PeerHealth> heartbeats() {
+      return failover == null ? Map.of() : failover.health();
+    }
+  }
+
+  private CompletionStage<Links> links(ReplicationNode node) {
+    Duration quick = admin.askTimeout().compareTo(RESOLVER_TIMEOUT) < 0 ? admin.askTimeout() : RESOLVER_TIMEOUT;
+    CompletionStage<FailoverStatus> failover = node.failover()
+        .map(f -> f.status(quick).exceptionally(e -> null))
+        .orElse(CompletableFuture.completedFuture(null));
+    return node.status(admin.askTimeout()).thenCombine(failover, Links::new);
   }
 
   /** The status of every link, then a body built from it; 503 when the replicators do not answer in time. */

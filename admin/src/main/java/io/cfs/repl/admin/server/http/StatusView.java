@@ -1,22 +1,30 @@
 package io.cfs.repl.admin.server.http;
 
+import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /replication/status} body. Field names are part of the admin API (documented in the README).
  *
  * @param site this site
- * @param role this site's role as this node's write gate knows it: PRIMARY (taking writes), SECONDARY, or null in
- *     active-active mode (every site writable); GET /replication/failover has the resolver's full view
- * @param epoch the epoch this node stamps and checks; null in active-active mode
+ * @param role this site's role as this node's write gate knows it: PRIMARY (taking writes), SECONDARY, or ACTIVE in
+ *     active-active mode (every site writable); null for a site without peers. GET /replication/failover has the
+ *     resolver's full view
+ * @param epoch the epoch this node stamps and checks; 0 in active-active mode
+ * @param primary the primary this site's resolver knows (null in active-active mode, before the first, or when the
+ *     resolver did not answer within a second)
+ * @param lastPromotionMillis when this site was last promoted, as its resolver remembers since it started; null if
+ *     never (or unknown)
  * @param health this site's overall health (see {@link Health#site})
  * @param peers one entry per peer link
  * @param node the node that answered: its cluster address and the site singletons running on it
  */
-public record StatusView(String site, String role, Long epoch, Health health, List<PeerView> peers, NodeView node) {
+public record StatusView(String site, String role, Long epoch, String primary, Long lastPromotionMillis, Health health,
+                         List<PeerView> peers, NodeView node) {
 
   /**
    * The answering node. Every node of a site reports the same links (it asks the singletons wherever they run), but
@@ -57,7 +65,13 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
                          Long disconnectedSinceMillis, Long clockSkewMillis, String connection,
                          String replicatorNode, String peerAddress) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
-      Health.Verdict verdict = Health.of(s, settings, nowMillis);
+      return of(s, null, settings, nowMillis);
+    }
+
+    /** @param heartbeat the peer's health from heartbeats as the site's resolver sees it, null if unknown */
+    public static PeerView of(ReplicatorStatus s, io.cfs.repl.engine.failover.PeerHealth heartbeat,
+                              AdminSettings settings, long nowMillis) {
+      Health.Verdict verdict = Health.of(s, heartbeat, settings, nowMillis);
       return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
           Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
@@ -66,13 +80,19 @@ public record StatusView(String site, String role, Long epoch, Health health, Li
     }
   }
 
-  public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, AdminSettings settings,
-                              long nowMillis) {
-    List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, settings, nowMillis)).toList();
-    String role = node.failover().map(f -> f.gate().permit() != null && f.gate().permit().writable()
-        ? "PRIMARY" : "SECONDARY").orElse(null);
-    Long epoch = node.failover().map(f -> f.gate().current()).orElse(null);
-    return new StatusView(node.siteId(), role, epoch, Health.site(peers.stream().map(PeerView::health).toList()),
+  /** @param failover the site's resolver's view, null if it did not answer */
+  public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, FailoverStatus failover,
+                              AdminSettings settings, long nowMillis) {
+    Map<String, io.cfs.repl.engine.failover.PeerHealth> heartbeats = failover == null ? Map.of() : failover.health();
+    List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, heartbeats.get(s.peer()), settings, nowMillis))
+        .toList();
+    String role = node.failover().map(f -> !f.activePassive() ? "ACTIVE"
+        : f.gate().permit() != null && f.gate().permit().writable() ? "PRIMARY" : "SECONDARY").orElse(null);
+    Long epoch = node.failover().map(f -> f.activePassive() ? f.gate().current() : 0L).orElse(null);
+    String primary = failover == null ? null : failover.primary();
+    Long promoted = failover == null || failover.lastPromotionMillis() == 0 ? null : failover.lastPromotionMillis();
+    return new StatusView(node.siteId(), role, epoch, primary, promoted,
+        Health.site(peers.stream().map(PeerView::health).toList()),
         peers, NodeView.of(node));
   }
 }

@@ -125,14 +125,15 @@ public final class KamonMetrics implements ReplicationMetrics {
     int level = switch (health) {
       case "HEALTHY" -> 0;
       case "DEGRADED" -> 1;
-      default -> 2;
+      case "DOWN" -> 2;
+      default -> -1; // UNKNOWN: not heard yet since the resolver started
     };
     Kamon.gauge(MetricNames.PEER_HEALTH).withTags(siteTags.withTag(MetricNames.PEER, peer)).update(level);
   }
 
   @Override
   public void onRole(String role, long epoch, long atMillis) {
-    for (String r : new String[] {"PRIMARY", "SECONDARY"}) {
+    for (String r : new String[] {"PRIMARY", "SECONDARY", "ACTIVE"}) {
       Kamon.gauge(MetricNames.ROLE).withTags(siteTags.withTag(MetricNames.ROLE_TAG, r)).update(r.equals(role) ? 1 : 0);
     }
     Kamon.gauge(MetricNames.EPOCH).withTags(siteTags).update(epoch);

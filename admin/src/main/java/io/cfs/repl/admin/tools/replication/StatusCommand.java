@@ -22,9 +22,13 @@ final class StatusCommand extends AdminCall {
   }
 
   private void print(JsonNode status) {
-    out().printf("site %s  health %s  role %s  epoch %s%n", status.path("site").asText(),
-        status.path("health").asText(), text(status.path("role")), text(status.path("epoch")));
     long now = System.currentTimeMillis();
+    JsonNode promoted = status.path("lastPromotionMillis");
+    out().printf("site %s  health %s  role %s  epoch %s  primary %s  last promotion %s%n", status.path("site").asText(),
+        status.path("health").asText(), text(status.path("role")), text(status.path("epoch")),
+        text(status.path("primary")), promoted.isNumber()
+            ? java.time.Instant.ofEpochMilli(promoted.asLong()) + " (" + Table.millis(now - promoted.asLong()) + " ago)"
+            : "-");
     Table table = new Table("PEER", "STATE", "FOR", "HEALTH", "LAG", "LAG ENTRIES", "ACKED", "ACKED/S",
         "SKEW", "CONN", "RUNS ON", "DIALS", "LAST ERROR");
     for (JsonNode p : status.path("peers")) {

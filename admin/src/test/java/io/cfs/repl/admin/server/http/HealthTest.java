@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
@@ -31,6 +32,20 @@ class HealthTest {
     Health.Verdict v = health(link(LinkState.CONNECTED, 0, 999, 4_999, List.of()));
     assertThat(v.health()).isEqualTo(Health.HEALTHY);
     assertThat(v.reasons()).isEmpty();
+  }
+
+  @Test
+  void aPeerIsNeverHealthierThanItsHeartbeatsSay() {
+    ReplicatorStatus fine = link(LinkState.CONNECTED, 0, 0, 0, List.of());
+    Health.Verdict silent = Health.of(fine, PeerHealth.DOWN, SETTINGS, NOW);
+    assertThat(silent.health()).isEqualTo(Health.DOWN);
+    assertThat(silent.reasons()).containsExactly("no heartbeat from b for down-after");
+    assertThat(Health.of(fine, PeerHealth.DEGRADED, SETTINGS, NOW).health()).isEqualTo(Health.DEGRADED);
+    assertThat(Health.of(fine, PeerHealth.UNKNOWN, SETTINGS, NOW).health()).isEqualTo(Health.HEALTHY);
+    assertThat(Health.of(fine, PeerHealth.HEALTHY, SETTINGS, NOW).health()).isEqualTo(Health.HEALTHY);
+    // heartbeats do not make a stopped link look better
+    ReplicatorStatus stopped = link(LinkState.STOPPED, 0, 0, 0, List.of());
+    assertThat(Health.of(stopped, PeerHealth.HEALTHY, SETTINGS, NOW).health()).isEqualTo(Health.DOWN);
   }
 
   @Test

@@ -54,8 +54,8 @@ class ReplicationRoutesTest {
     JsonNode status = json(sites.get("rt-a", "/replication/status"));
     assertThat(status.path("site").asText()).isEqualTo("rt-a");
     assertThat(status.path("health").asText()).isEqualTo("HEALTHY");
-    assertThat(status.get("role").isNull()).isTrue();
-    assertThat(status.get("epoch").isNull()).isTrue();
+    assertThat(status.path("role").asText()).isEqualTo("ACTIVE");
+    assertThat(status.path("epoch").asLong()).isZero();
     JsonNode peer = status.path("peers").get(0);
     assertThat(peer.path("peer").asText()).isEqualTo("rt-b");
     assertThat(peer.path("health").asText()).isEqualTo("HEALTHY");
@@ -190,11 +190,17 @@ class ReplicationRoutesTest {
     HttpResponse<String> activeActive = sites.post("fo-a", "/replication/failover", "{\"to\":\"fo-b\"}", TOKEN);
     assertThat(activeActive.statusCode()).isEqualTo(409);
     assertThat(json(activeActive).path("error").asText()).isEqualTo("FAILOVER_NOT_CONFIGURED");
-    JsonNode mode = json(sites.get("fo-a", "/replication/failover"));
-    assertThat(mode.path("mode").asText()).isEqualTo("active-active");
+    // no roles in active-active mode, but heartbeats still tell each peer's health: fo-b never started, so it is
+    // UNKNOWN for down-after, then DOWN
+    JsonNode failover = json(sites.get("fo-a", "/replication/failover"));
+    assertThat(failover.path("mode").asText()).isEqualTo("active-active");
+    assertThat(failover.path("role").asText()).isEqualTo("ACTIVE");
+    assertThat(failover.path("acceptsWrites").asBoolean()).isTrue();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        json(sites.get("fo-a", "/replication/failover")).path("health").path("fo-b").asText()).isEqualTo("DOWN"));
     JsonNode status = json(sites.get("fo-a", "/replication/status"));
-    assertThat(status.path("role").isNull()).isTrue();
-    assertThat(status.path("epoch").isNull()).isTrue();
+    assertThat(status.path("role").asText()).isEqualTo("ACTIVE");
+    assertThat(status.path("epoch").asLong()).isZero();
   }
 
   @Test
