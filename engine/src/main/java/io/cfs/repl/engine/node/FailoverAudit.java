@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.node;
 
 import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.apply.ForwardingApplyListener;
 import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.failover.FailoverEvent;
 import io.cfs.repl.engine.failover.FailoverListener;
@@ -57,20 +58,10 @@ final class FailoverAudit {
   }
 
   static ApplyListener of(ApplyListener next, AuditSink audit, String site) {
-    return new ApplyListener() {
-      @Override
-      public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long atNanos) {
-        next.onBatchApplied(origin, entries, result, atNanos);
-      }
-
-      @Override
-      public void onBatchRejected(String origin, String reason) {
-        next.onBatchRejected(origin, reason);
-      }
-
+    return new ForwardingApplyListener(next) {
       @Override
       public void onStaleEpoch(String origin, long batchEpoch, long localEpoch) {
-        next.onStaleEpoch(origin, batchEpoch, localEpoch);
+        super.onStaleEpoch(origin, batchEpoch, localEpoch);
         audit.record(AuditRecord.of(AuditKind.STALE_EPOCH_REFUSED, System.currentTimeMillis(), site,
                 "batch of epoch " + batchEpoch + " from " + origin + " refused: this site is in epoch " + localEpoch)
             .withPeer(origin).withAttribute("epoch", Long.toString(batchEpoch)));
@@ -78,7 +69,7 @@ final class FailoverAudit {
 
       @Override
       public void onOldEpochEntries(String origin, List<JournalEntry> entries, long localEpoch, ApplyResult result) {
-        next.onOldEpochEntries(origin, entries, localEpoch, result);
+        super.onOldEpochEntries(origin, entries, localEpoch, result);
         long now = System.currentTimeMillis();
         for (JournalEntry e : entries) {
           ApplyResult.Outcome outcome = result.outcome(e);

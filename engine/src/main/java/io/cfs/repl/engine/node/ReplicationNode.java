@@ -9,6 +9,7 @@ import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.apply.ApplyLag;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
 import io.cfs.repl.engine.apply.Applier;
@@ -79,10 +80,12 @@ public final class ReplicationNode implements AutoCloseable {
   private final SiteEpochs epochs;
   private final SiteFailover failover;
   private final AuditTrail audit;
+  private final ApplyLag applyLag;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
-                          SiteEpochs epochs, SiteFailover failover, AuditTrail audit) {
+                          SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag) {
+    this.applyLag = applyLag;
     this.epochs = epochs;
     this.failover = failover;
     this.settings = settings;
@@ -134,7 +137,7 @@ public final class ReplicationNode implements AutoCloseable {
       audit = AuditTrail.start(system, storage.audit(), storageExecutor, AuditSettings.create(config),
           hooks.metrics());
       // stale-epoch refusals and old-epoch entries go to the audit trail besides the node's own listener
-      ApplyListener listener = FailoverAudit.of(hooks.applyListener(), audit, settings.siteId());
+      ApplyLag listener = new ApplyLag(FailoverAudit.of(hooks.applyListener(), audit, settings.siteId()));
       Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics());
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
@@ -158,7 +161,7 @@ public final class ReplicationNode implements AutoCloseable {
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit);
+          epochs, failover, audit, listener);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -206,6 +209,11 @@ public final class ReplicationNode implements AutoCloseable {
   /** Where blocking store work runs (the dispatcher applies run on): callers reading the store off an actor use it. */
   public Executor storageExecutor() {
     return storageExecutor;
+  }
+
+  /** Every applied entry's replication lag on this node, per origin (GET /replication/apply-lag). */
+  public ApplyLag applyLag() {
+    return applyLag;
   }
 
   /** The site's audit trail: producers record into it without blocking; queries run on the storage executor. */

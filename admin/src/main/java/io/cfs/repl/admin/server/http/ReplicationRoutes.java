@@ -12,6 +12,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import io.cfs.repl.admin.server.auth.BearerToken;
+import io.cfs.repl.engine.apply.ApplyLag;
 import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.node.ReplicationNode;
@@ -68,6 +69,12 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path("health", () -> get(() -> withNode(node -> answer(links(node), links -> ok(HealthView.of(
                 node.siteId(), links.statuses(), links.heartbeats(), admin, System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
+            path("apply-lag", () -> get(() -> withNode(node -> ok(applyLag(node, node.applyLag().snapshot()))))),
+            path(PathMatchers.segment("apply-lag").slash("reset"), () -> post(() -> authorized(() -> withNode(node -> {
+              ApplyLag.Snapshot ended = node.applyLag().snapshot();
+              node.applyLag().resetWindow();
+              return ok(applyLag(node, ended));
+            })))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
             path("failover", () -> concat(
                 get(() -> withNode(this::failoverStatus)),
@@ -125,6 +132,11 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   private Route failoverStatus(ReplicationNode node) {
     return node.failover().map(failover -> answer(failover.status(admin.askTimeout()), status -> ok(status)))
         .orElseGet(() -> ok(java.util.Map.of("site", node.siteId(), "mode", "active-active")));
+  }
+
+  private static Map<String, Object> applyLag(ReplicationNode node, ApplyLag.Snapshot snapshot) {
+    return Map.of("site", node.siteId(), "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(),
+        "window", snapshot.window(), "windowSinceMillis", snapshot.windowSinceMillis());
   }
 
   /** An operator's failover, audited by the resolver whether it starts or not. */

@@ -1,7 +1,7 @@
 package io.cfs.repl.admin.tools.bench;
 
 import io.cfs.repl.admin.tools.demo.LocalSites;
-import io.cfs.repl.admin.tools.workload.LatencyHistogram;
+import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.admin.tools.workload.WorkloadDriver;
 import io.cfs.repl.admin.tools.workload.WorkloadSpec;
 import io.cfs.repl.engine.link.LinkState;

@@ -2,7 +2,7 @@ package io.cfs.repl.admin.tools.load;
 
 import io.cfs.repl.admin.tools.workload.EntryFactory;
 import io.cfs.repl.admin.tools.workload.HistoryFile;
-import io.cfs.repl.admin.tools.workload.LatencyHistogram;
+import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.admin.tools.workload.WorkloadSpec;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.net.URI;

@@ -204,6 +204,30 @@ class ReplicationRoutesTest {
   }
 
   @Test
+  void applyLagCountsEveryAppliedEntryPerOriginAndResetsItsWindowWithTheToken() throws Exception {
+    sites = AdminTestSites.of(dir, "al-a", "al-b");
+    sites.start("al-a");
+    sites.start("al-b");
+    sites.append("al-a", 100);
+    awaitCaughtUp("al-a", "al-b", 100);
+
+    JsonNode lag = json(sites.get("al-b", "/replication/apply-lag"));
+    assertThat(lag.path("sinceStart").path("al-a").path("count").asLong()).isEqualTo(100);
+    assertThat(lag.path("sinceStart").path("al-a").path("p99Micros").asLong()).isPositive()
+        .isLessThanOrEqualTo(lag.path("sinceStart").path("al-a").path("maxMicros").asLong());
+    assertThat(lag.path("window").path("al-a").path("count").asLong()).isEqualTo(100);
+
+    assertThat(sites.post("al-b", "/replication/apply-lag/reset", "", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> reset = sites.post("al-b", "/replication/apply-lag/reset", "", TOKEN);
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(json(reset).path("window").path("al-a").path("count").asLong()).as("the window that ended")
+        .isEqualTo(100);
+    JsonNode after = json(sites.get("al-b", "/replication/apply-lag"));
+    assertThat(after.path("window").path("al-a").isMissingNode()).isTrue();
+    assertThat(after.path("sinceStart").path("al-a").path("count").asLong()).isEqualTo(100);
+  }
+
+  @Test
   void pauseThenResumeChangesTheLinkAndItsHealth() throws Exception {
     sites = AdminTestSites.of(dir, "pr-a", "pr-b");
     sites.start("pr-a");

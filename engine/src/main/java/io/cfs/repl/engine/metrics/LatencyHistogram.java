@@ -1,4 +1,4 @@
-package io.cfs.repl.admin.tools.workload;
+package io.cfs.repl.engine.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
