@@ -43,13 +43,18 @@ class ReplicationRoutesTest {
     });
   }
 
+  /** Two sites up, and 100 entries of {@code a} acknowledged by {@code b}. */
+  private void replicated100(String a, String b) throws Exception {
+    sites = AdminTestSites.of(dir, a, b);
+    sites.start(a);
+    sites.start(b);
+    sites.append(a, 100);
+    awaitCaughtUp(a, b, 100);
+  }
+
   @Test
   void statusShowsEachLinkWithHealthLagAndThroughput() throws Exception {
-    sites = AdminTestSites.of(dir, "rt-a", "rt-b");
-    sites.start("rt-a");
-    sites.start("rt-b");
-    sites.append("rt-a", 100);
-    awaitCaughtUp("rt-a", "rt-b", 100);
+    replicated100("rt-a", "rt-b");
 
     JsonNode status = json(sites.get("rt-a", "/replication/status"));
     assertThat(status.path("site").asText()).isEqualTo("rt-a");
@@ -205,11 +210,7 @@ class ReplicationRoutesTest {
 
   @Test
   void applyLagCountsEveryAppliedEntryPerOriginAndResetsItsWindowWithTheToken() throws Exception {
-    sites = AdminTestSites.of(dir, "al-a", "al-b");
-    sites.start("al-a");
-    sites.start("al-b");
-    sites.append("al-a", 100);
-    awaitCaughtUp("al-a", "al-b", 100);
+    replicated100("al-a", "al-b");
 
     JsonNode lag = json(sites.get("al-b", "/replication/apply-lag"));
     assertThat(lag.path("sinceStart").path("al-a").path("count").asLong()).isEqualTo(100);
