@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * Replicates N entries from site A to site B over loopback TCP on embedded storage (fsync on) and prints
  * throughput, replication lag (apply time at B minus the entry's hlc at A, per entry), append latency, CPU time and
- * peak memory. Both sites run in this JVM, so CPU and memory are for the pair.
+ * peak memory. Both sites run in this JVM, so CPU and memory are for the pair; with {@code --processes} every site is
+ * a node JVM and the load a process of its own ({@link ProcessBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark A->B replication: throughput, lag percentiles, CPU and memory.")
@@ -66,9 +67,30 @@ public final class BenchCommand implements Callable<Integer> {
       description = "with --storage postgres: a database on the server to use (user postgres, trust auth)")
   String postgresUrl;
 
+  @Option(names = "--processes", description = "each site a node JVM, the load a third process through the ingest")
+  boolean processes;
+
+  @Option(names = "--peers", defaultValue = "1", description = "with --processes: sites replicating from site-a")
+  int peers;
+
+  @Option(names = "--node-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
+      description = "with --processes: JVM flags of the node processes")
+  String nodeJvm;
+
+  @Option(names = "--keep", description = "keep the scratch data dir (default: removed at the end)")
+  boolean keep;
+
   @Override
   public Integer call() throws Exception {
     Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
+    try {
+      return processes ? new ProcessBench(this).run(base) : inProcess(base);
+    } finally {
+      if (!keep && dataDir == null) ScratchDirs.delete(base);
+    }
+  }
+
+  private Integer inProcess(Path base) throws Exception {
     LatencyHistogram lag = new LatencyHistogram();
     LatencyHistogram steadyLag = new LatencyHistogram();
     AtomicLong steadyFromHlc = new AtomicLong(Long.MAX_VALUE);

@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.tools.load;
 
+import io.cfs.repl.admin.tools.bench.ProcessStats;
 import io.cfs.repl.admin.tools.workload.EntryFactory;
 import io.cfs.repl.admin.tools.workload.HistoryFile;
 import io.cfs.repl.engine.metrics.LatencyHistogram;
@@ -114,6 +115,8 @@ public final class LoadCommand implements Callable<Integer> {
     System.out.printf("acknowledged  %,d entries in %.2f s: %,.0f entries/s (%s)%n", acknowledged.get(), seconds,
         acknowledged.get() / seconds, mode);
     System.out.printf("ack latency   %s per batch of %d%n", latency.summaryMillis(), batch);
+    // for a benchmark driving this process: what the load itself cost (it has exited when the bench reads it)
+    System.out.printf("LOAD-STATS cpuNanos=%d peakRssBytes=%d%n", ProcessStats.cpuNanos(), ProcessStats.peakRssBytes());
     return 0;
   }
 
