@@ -32,6 +32,7 @@ final class ProcessBench {
   }
 
   int run(Path base) throws Exception {
+    Files.createDirectories(base);
     List<String> sites = new ArrayList<>();
     for (int i = 0; i <= options.peers; i++) sites.add("site-" + (char) ('a' + i));
     Map<String, NodeLauncher.Ports> ports = new LinkedHashMap<>();
