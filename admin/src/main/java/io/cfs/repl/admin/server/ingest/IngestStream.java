@@ -85,11 +85,13 @@ final class IngestStream {
     // read to the end of the message even past max (see the class comment): never cancel its data
     return binary.getStreamedData()
         .runWith(Sink.fold(Collected.NONE, (collected, chunk) -> collected.add(chunk, max)), materializer)
-        .handle((collected, failure) -> {
+        // inline on the completing stream thread: Pekko's CompletableFuture runs a plain handle() on the default
+        // executor, a new thread per call on two cores
+        .handleAsync((collected, failure) -> {
           if (failure != null) return new Received(null, Ingestor.rejection(failure));
           return collected.tooLarge() ? new Received(null, IngestRejection.requestTooLarge(max))
               : new Received(collected.bytes(), null);
-        });
+        }, Runnable::run);
   }
 
   private Received bounded(ByteString batch) {
