@@ -1,0 +1,75 @@
+package io.cfs.repl.microbench;
+
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.journal.JournalSettings;
+import io.cfs.repl.persistence.journal.RocksDbJournal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The tail's read: one batch of up to 500 entries across 64 shards from a RocksDB journal of 200,000 entries, from
+ * positions that move through the journal as a link's cursors would.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class JournalReadBench {
+  private static final int BATCHES = 400;
+  private Path dir;
+  private RocksDbJournal journal;
+  private final Map<Integer, Long> positions = new HashMap<>();
+
+  @Setup(Level.Trial)
+  public void fill() throws Exception {
+    dir = Files.createTempDirectory("cfs-jmh-journal");
+    journal = RocksDbJournal.open(dir, "site-a", JournalSettings.create(ConfigFactory.load()));
+    long[] seqs = new long[Batches.SHARDS];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < BATCHES; i++) {
+      journal.append(Batches.next("site-a", seqs, random)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Benchmark
+  public int readBatch() {
+    List<JournalEntry> batch = journal.readBatch(positions, Batches.SIZE, 1L << 20);
+    if (batch.isEmpty()) {
+      positions.clear(); // wrapped: read the journal again from the start
+      return 0;
+    }
+    for (JournalEntry e : batch) positions.merge(e.shard(), e.seq(), Math::max);
+    return batch.size();
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws IOException {
+    journal.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
