@@ -8,29 +8,17 @@ import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-entry codecs: the journal's entry format (every append and every journal read) and the wire's Kryo batch
  * (every shipped batch, both ends). Times are per 500-entry batch.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class CodecBench {
+public class CodecBench extends HotPathBench {
   private List<JournalEntry> batch;
   private byte[][] encoded;
   private KryoCodec kryo;

@@ -1,35 +1,24 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.microbench.Batches;
+import io.cfs.repl.microbench.HotPathBench;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Version;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The apply's decision for one 500-entry batch (in the store's package: the plan is internal to it): watermark and gap
  * checks per shard, then LWW against held values, half the inodes held by another site's older writes.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class ApplyPlanBench {
+public class ApplyPlanBench extends HotPathBench {
   private List<JournalEntry> batch;
   private Map<Long, StoredValue> held;
   private final Map<Integer, Long> watermarks = new HashMap<>();
