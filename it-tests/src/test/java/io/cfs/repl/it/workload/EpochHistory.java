@@ -1,5 +1,6 @@
 package io.cfs.repl.it.workload;
 
+import io.cfs.repl.it.client.IngestEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,9 +33,18 @@ public final class EpochHistory {
    * @param epochAfter the site's epoch read just after it was acknowledged ({@link Long#MAX_VALUE}: could not be read)
    * @param sentMillis when it was sent (wall clock; nodes and test share the machine)
    * @param ackedMillis when its ack arrived
+   * @param batch its entries
    */
   public record Ack(String writer, String site, long epochBefore, long epochAfter, long sentMillis, long ackedMillis,
-                    int entries) {
+                    List<IngestEntry> batch) {
+    public Ack {
+      batch = List.copyOf(batch);
+    }
+
+    public int entries() {
+      return batch.size();
+    }
+
     public boolean exact() {
       return epochBefore == epochAfter;
     }
@@ -42,7 +52,7 @@ public final class EpochHistory {
     @Override
     public String toString() {
       return writer + "@" + site + " epoch " + (exact() ? epochBefore : epochBefore + ".." + epochAfter) + " sent "
-          + sentMillis + " acked " + ackedMillis + " (" + entries + " entries)";
+          + sentMillis + " acked " + ackedMillis + " (" + batch.size() + " entries)";
     }
   }
 

@@ -243,7 +243,7 @@ public final class PrimaryWriter implements AutoCloseable {
     long[] seqs = seqs(site);
     entries.forEach(e -> seqs[e.shard()] = e.seq() + 1);
     history.recordAcked(site, entries, result);
-    epochs.recordAck(new EpochHistory.Ack(name, site, epochBefore, epochAfter, sent, ackedAt, entries.size()));
+    epochs.recordAck(new EpochHistory.Ack(name, site, epochBefore, epochAfter, sent, ackedAt, entries));
     acked.addAndGet(entries.size());
     target = site;
     return true;
