@@ -78,4 +78,10 @@ final class Failovers {
         cluster.admin(site).audit(sinceMillis, "PROMOTED").stream().mapToLong(AuditEntry::atMillis).min()
             .orElse(-1), t -> t >= 0);
   }
+
+  /** Waits until {@code site}'s resolver sees {@code peer} (a site or the witness) as {@code health}. */
+  static void awaitHealth(SiteCluster cluster, String site, String peer, String health) {
+    await(site + " sees " + peer + " " + health).atMost(TIMEOUT).ignoreExceptions()
+        .until(() -> health.equals(cluster.admin(site).failover().health().get(peer)));
+  }
 }
