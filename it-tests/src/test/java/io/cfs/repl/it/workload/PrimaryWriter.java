@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +55,8 @@ public final class PrimaryWriter implements AutoCloseable {
   private final HybridClock clock = new HybridClock();
   private final Map<String, long[]> nextSeq = new HashMap<>();
   private final Map<String, List<IngestEntry>> pending = new HashMap<>();
+  /** Sites whose pending batch may be durable already (its answer was lost): its ack is a retry's. */
+  private final Set<String> uncertain = new HashSet<>();
   private final Map<String, Long> downUntil = new HashMap<>();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -229,7 +232,8 @@ public final class PrimaryWriter implements AutoCloseable {
       if (!goThere) Thread.sleep(REFUSED_PAUSE_MILLIS); // no better site known yet: an election may be running
       return false;
     } catch (IngestClient.IngestUnavailableException e) {
-      markDown(site); // the batch stays pending: it may be durable there
+      uncertain.add(site); // the batch stays pending: it may be durable there
+      markDown(site);
       return false;
     }
     long ackedAt = System.currentTimeMillis();
@@ -240,6 +244,7 @@ public final class PrimaryWriter implements AutoCloseable {
       epochAfter = Long.MAX_VALUE; // the site died right after the ack: the write's epoch has no upper bound
     }
     pending.remove(site);
+    if (uncertain.remove(site)) result = result.withAttempts(result.attempts() + 1);
     long[] seqs = seqs(site);
     entries.forEach(e -> seqs[e.shard()] = e.seq() + 1);
     history.recordAcked(site, entries, result);

@@ -1,0 +1,94 @@
+package io.cfs.repl.it;
+
+import static io.cfs.repl.it.Failovers.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cfs.repl.admin.tools.check.Checker;
+import io.cfs.repl.it.harness.ItContext;
+import io.cfs.repl.it.harness.ItExtension;
+import io.cfs.repl.it.harness.SiteCluster;
+import io.cfs.repl.it.workload.EpochHistory;
+import io.cfs.repl.it.workload.History;
+import io.cfs.repl.it.workload.PrimaryWriter;
+import io.cfs.repl.it.workload.Workload;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three sites active-passive: the primary's store is filled, then a client writes at a steady rate while the operator
+ * switches over to another site (POST /replication/failover to the primary) and, a moment later, back. Proves: each
+ * switch hands over to the target in a higher epoch and the client's writes follow; no epoch had two writers; after
+ * both switches every site holds every acknowledged write (the checker, identical digests); the failback shipped far
+ * less than a full copy of the store (it catches up from the cursors). Prints the write pause of each switch (the
+ * longest time without an ack around it) and the bytes the failback moved between sites against a full copy's.
+ */
+@ExtendWith(ItExtension.class)
+@Timeout(240)
+class FailoverSwitchoverTest {
+  private static final int PRELOAD = 30_000;
+
+  @Test
+  void aPlannedSwitchoverAndTheFailbackLoseNothing(ItContext it) {
+    SiteCluster cluster = it.topology("site-a", "site-b", "site-c").config(Failovers.activePassive("site-a")).start();
+    cluster.awaitAllConnected(TIMEOUT);
+    String original = Failovers.awaitPrimary(cluster);
+    String target = cluster.peersOf(original).get(0);
+    History history = new History();
+    long copyBefore = cluster.proxy(original, target).bytesUpstream();
+    Workload preload = it.register(Workload.on(cluster, history, it.seed()).site(original, 0).limitPerSite(PRELOAD)
+        .payloadBytes(256).binaryIngest(true).start());
+    preload.awaitLimit(Duration.ofSeconds(90));
+    cluster.peersOf(original).forEach(peer -> cluster.awaitLink(original, peer, Duration.ofSeconds(60), "caught up",
+        p -> p.lagEntries() == 0));
+    long fullCopy = cluster.proxy(original, target).bytesUpstream() - copyBefore;
+
+    EpochHistory epochs = new EpochHistory();
+    PrimaryWriter writer = it.register(PrimaryWriter.on(cluster, history, epochs).startAt(original).rate(200, 5)
+        .seed(it.seed()).start());
+    awaitAcks(writer, epochs, original, 0, 200);
+
+    long switchAt = switchTo(cluster, writer, epochs, original, target);
+    awaitAcks(writer, epochs, target, switchAt, 200);
+
+    long bytesBefore = cluster.proxiedBytes();
+    long failbackAt = switchTo(cluster, writer, epochs, target, original);
+    long failbackBytes = cluster.proxiedBytes() - bytesBefore;
+    System.out.printf("[failover] failback to %s shipped %d bytes between all sites until it took writes; a full"
+        + " copy of the store (%d entries) to one site was %d bytes%n", original, failbackBytes, PRELOAD, fullCopy);
+    awaitAcks(writer, epochs, original, failbackAt, 200);
+    writer.stop(TIMEOUT);
+    System.out.println("[failover] " + epochs + "; " + history);
+
+    epochs.assertOneWriterPerEpoch();
+    Checker.of(cluster, history).assertConverged();
+    assertThat(failbackBytes).as("bytes of the failback against a full copy (" + fullCopy + ")")
+        .isLessThan(fullCopy / 10);
+  }
+
+  /**
+   * Asks {@code from} (the primary) to hand over to {@code to}, waits for the client's first write there, prints the
+   * write pause and returns when the switch was asked.
+   */
+  private static long switchTo(SiteCluster cluster, PrimaryWriter writer, EpochHistory epochs, String from,
+                               String to) {
+    long epochBefore = Failovers.status(cluster, from).epoch();
+    long at = System.currentTimeMillis();
+    cluster.admin(from).requestFailover(to, false, Failovers.TOKEN);
+    awaitAcks(writer, epochs, to, at, 1);
+    long first = epochs.firstAckMillis(to, at).orElseThrow();
+    System.out.printf("[failover] switchover %s -> %s: first write on %s %d ms after the request; write pause %d ms%n",
+        from, to, to, first - at, epochs.longestAckGapMillis(at, first));
+    assertThat(Failovers.status(cluster, to).epoch()).as("the switch raised the epoch").isGreaterThan(epochBefore);
+    return at;
+  }
+
+  private static void awaitAcks(PrimaryWriter writer, EpochHistory epochs, String site, long sinceMillis, long n) {
+    await(n + " entries acknowledged by " + site).atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+      writer.rethrow();
+      return epochs.acknowledged(site, sinceMillis) >= n;
+    });
+  }
+}
