@@ -74,8 +74,13 @@ final class Failovers {
 
   /** When {@code site} recorded its promotion since {@code sinceMillis}; waits for the record. */
   static long promotedMillis(SiteCluster cluster, String site, long sinceMillis) {
-    return await(site + " PROMOTED in the trail").atMost(TIMEOUT).ignoreExceptions().until(() ->
-        cluster.admin(site).audit(sinceMillis, "PROMOTED").stream().mapToLong(AuditEntry::atMillis).min()
+    return auditedMillis(cluster, site, "PROMOTED", sinceMillis);
+  }
+
+  /** When {@code site} first recorded a {@code kind} since {@code sinceMillis}; waits for the record. */
+  static long auditedMillis(SiteCluster cluster, String site, String kind, long sinceMillis) {
+    return await(site + " " + kind + " in the trail").atMost(TIMEOUT).ignoreExceptions().until(() ->
+        cluster.admin(site).audit(sinceMillis, kind).stream().mapToLong(AuditEntry::atMillis).min()
             .orElse(-1), t -> t >= 0);
   }
 

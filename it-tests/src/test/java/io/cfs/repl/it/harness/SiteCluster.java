@@ -81,10 +81,11 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
     return both;
   }
 
-  /** Bytes every proxy has forwarded so far, both directions: what crossed the network between sites. */
-  public long proxiedBytes() {
-    return proxies.values().stream().flatMap(List::stream)
-        .mapToLong(p -> p.bytesUpstream() + p.bytesDownstream()).sum();
+  /** Bytes forwarded so far, both directions, by the proxies of the links to and from {@code site}. */
+  public long proxiedBytes(String site) {
+    return proxies.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(site + "->") || e.getKey().endsWith("->" + site))
+        .flatMap(e -> e.getValue().stream()).mapToLong(p -> p.bytesUpstream() + p.bytesDownstream()).sum();
   }
 
   /** The database the sites of several nodes share (null when every site has one node). */
