@@ -37,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FailoverWitnessTest {
   /** Past down-after (1.5 s) plus the election backoff and the lease (1 s): anything that would happen has. */
   private static final long HOLD_MILLIS = 3_500;
+  /** A lease (1 s) and an election of the primary's own, with room for a loaded machine. */
+  private static final long MAX_PAUSE_MILLIS = 3_000;
 
   @Test
   void twoSitesAndAWitness(ItContext it) {
@@ -98,23 +100,28 @@ class FailoverWitnessTest {
   }
 
   /**
-   * Holds a fault for {@link #HOLD_MILLIS} and checks that {@code primary} took writes throughout (the client's
-   * writes sent after the hold went there), never refused one, and stayed in its epoch, nobody else promoted.
+   * Holds a fault for {@link #HOLD_MILLIS} and checks that {@code primary} kept taking writes: the client's writes sent
+   * after the hold went there, no other site took one or was promoted, and writes never stopped for long. The primary
+   * may have run again in a higher epoch of its own: its lease may have rested on the voter the fault took away, when
+   * the other one had voted beyond its epoch (a secondary that ran at start-up before it heard the primary), and then
+   * it renews it by an election (see ResolverLivenessTest); that costs about a lease, never the writes.
    */
   private static void assertKeepsWriting(SiteCluster cluster, PrimaryWriter writer, EpochHistory epochs,
                                          String primary, long faultAt, String fault) {
     long epoch = Failovers.status(cluster, primary).epoch();
     awaitWriteSentAfter(writer, epochs, primary, faultAt + HOLD_MILLIS);
-    assertThat(epochs.fenced()).as(primary + " refused no write with " + fault)
-        .noneMatch(f -> f.site().equals(primary) && f.atMillis() >= faultAt);
     assertThat(epochs.acks()).as("only " + primary + " took writes with " + fault)
-        .filteredOn(a -> a.sentMillis() >= faultAt).allMatch(a -> a.site().equals(primary) && a.exact()
-            && a.epochBefore() == epoch);
-    assertThat(Failovers.status(cluster, primary).epoch()).as(primary + "'s epoch with " + fault).isEqualTo(epoch);
-    cluster.peersOf(primary).stream().filter(cluster::isUp).forEach(s ->
-        assertThat(Failovers.status(cluster, s).role()).as(s + "'s role with " + fault).isEqualTo("SECONDARY"));
-    System.out.printf("[failover] %s: %s kept writing, %d entries in %d ms, epoch %d%n", fault, primary,
-        epochs.acknowledged(primary, faultAt), HOLD_MILLIS, epoch);
+        .filteredOn(a -> a.sentMillis() >= faultAt).allMatch(a -> a.site().equals(primary));
+    for (String other : cluster.peersOf(primary)) {
+      if (!cluster.isUp(other)) continue;
+      assertThat(Failovers.status(cluster, other).role()).as(other + "'s role with " + fault).isEqualTo("SECONDARY");
+      assertThat(cluster.admin(other).audit(faultAt, "PROMOTED")).as(other + " promoted with " + fault).isEmpty();
+    }
+    long gap = epochs.longestAckGapMillis(faultAt, faultAt + HOLD_MILLIS);
+    long epochNow = Failovers.status(cluster, primary).epoch();
+    System.out.printf("[failover] %s: %s kept writing, %d entries in %d ms, longest pause %d ms, epoch %d -> %d%n",
+        fault, primary, epochs.acknowledged(primary, faultAt), HOLD_MILLIS, gap, epoch, epochNow);
+    assertThat(gap).as("longest pause of the writes with " + fault + ", ms").isLessThan(MAX_PAUSE_MILLIS);
   }
 
   /** Waits for an ack of a write sent at or after {@code sinceMillis} (by {@code site}, or any if null); its site. */
