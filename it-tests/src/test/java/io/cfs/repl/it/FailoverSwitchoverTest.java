@@ -101,8 +101,8 @@ class FailoverSwitchoverTest {
     long handedOver = Failovers.auditedMillis(cluster, from, "DEMOTED", at);
     long promoted = Failovers.promotedMillis(cluster, to, at);
     System.out.printf("[failover] switchover %s -> %s: drained and handed over after %d ms, %s promoted %d ms later,"
-            + " its first write %d ms later (%d ms after the request); write pause %d ms%n", from, to,
-        handedOver - at, to, promoted - handedOver, first - promoted, first - at, epochs.longestAckGapMillis(at, first));
+            + " its first write %d ms later (%d ms after the request); write pause %d ms%n", from, to, handedOver - at,
+        to, promoted - handedOver, first - promoted, first - at, epochs.longestAckGapMillis(at, first));
     assertThat(Failovers.status(cluster, to).epoch()).as("the switch raised the epoch").isGreaterThan(epochBefore);
     return at;
   }

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Two sites and a witness ({@code cfs witness}, its own JVM, behind proxies like the sites), a client writing wherever
  * the FENCED answers send it, through four faults one after the other:
  * <ol>
- *   <li>the witness is killed: the primary keeps taking writes (itself and the other site are a majority), nobody is
- *       promoted;</li>
- *   <li>(witness restarted) the primary is cut from the secondary only, the witness still reaching both: the witness
- *       refuses its vote while it hears the primary, so there is no split brain and writes go on at one site;</li>
- *   <li>(healed) the secondary is cut from both the primary and the witness: it lacks a majority and is not promoted;
+ *   <li>the primary is cut from the secondary only, the witness still reaching both: the secondary runs for election
+ *       round after round, the witness refuses its vote while it hears the primary, so there is no split brain and
  *       the primary keeps writing;</li>
+ *   <li>(healed) the witness is killed: the primary keeps taking writes (itself and the other site are a majority),
+ *       nobody else is promoted. Its lease rested on the witness alone (the secondary voted beyond its epoch in 1), so
+ *       it runs again and must win the secondary's vote;</li>
+ *   <li>(witness restarted) the secondary is cut from both the primary and the witness: it lacks a majority and is
+ *       not promoted; the primary keeps writing;</li>
  *   <li>(healed) the primary is killed: the secondary is promoted with the witness's vote and takes the writes.</li>
  * </ol>
  * Throughout, the acknowledged history shows no epoch with two writers and no write taken in an old epoch after a
@@ -52,15 +54,8 @@ class FailoverWitnessTest {
         .seed(it.seed()).start());
     awaitWriteSentAfter(writer, epochs, primary, 0);
 
-    // 1. the witness dies: the two sites are still a majority of the three voters
-    long killedAt = System.currentTimeMillis();
-    cluster.witness().kill();
-    assertKeepsWriting(cluster, writer, epochs, primary, killedAt, "the witness killed");
-    Failovers.awaitHealth(cluster, primary, WITNESS, "DOWN");
-    cluster.witness().startAndAwaitReady();
-    cluster.sites().forEach(s -> Failovers.awaitHealth(cluster, s, WITNESS, "HEALTHY"));
-
-    // 2. primary and secondary cannot talk, both still reach the witness
+    // 1. primary and secondary cannot talk, both still reach the witness: the secondary runs, round after round, and
+    // the witness refuses it while it hears the primary
     String secondary = cluster.peersOf(primary).get(0);
     long cutAt = System.currentTimeMillis();
     cluster.cutBetween(primary, secondary);
@@ -68,9 +63,19 @@ class FailoverWitnessTest {
     String writing = awaitWriteSentAfter(writer, epochs, null, cutAt + HOLD_MILLIS);
     System.out.println("[failover] primary cut from the secondary only: writes go on at " + writing + "; "
         + epochs.writersByEpoch());
+    assertThat(writing).as("the site writing while the primary is cut from the secondary only").isEqualTo(primary);
     epochs.assertOneWriterPerEpoch();
     cluster.healBetween(primary, secondary);
     cluster.sites().forEach(s -> Failovers.awaitHealth(cluster, s, cluster.peersOf(s).get(0), "HEALTHY"));
+
+    // 2. the witness dies: the two sites are still a majority of the three voters. The secondary voted beyond the
+    // primary's epoch in 1, so the primary's lease rested on the witness alone: it must run again, and win
+    long killedAt = System.currentTimeMillis();
+    cluster.witness().kill();
+    assertKeepsWriting(cluster, writer, epochs, primary, killedAt, "the witness killed");
+    Failovers.awaitHealth(cluster, primary, WITNESS, "DOWN");
+    cluster.witness().startAndAwaitReady();
+    cluster.sites().forEach(s -> Failovers.awaitHealth(cluster, s, WITNESS, "HEALTHY"));
 
     // 3. the secondary alone on its side: one vote of three
     primary = Failovers.awaitPrimary(cluster);

@@ -91,7 +91,7 @@ public final class EpochHistory {
         .mapToLong(Ack::entries).sum();
   }
 
-  /** The longest time without an ack (of any site) between the first ack before {@code from} and one after {@code to}. */
+  /** The longest time without any ack, from the last ack before {@code from} to the first after {@code to}. */
   public synchronized long longestAckGapMillis(long from, long to) {
     List<Long> times = acks.stream().map(Ack::ackedMillis).sorted().toList();
     long gap = 0;
