@@ -23,7 +23,7 @@ import java.util.Map;
  * duplicate request, granted again whatever follows), (4) the voter has not heard its primary acting as primary
  * within {@code down-after} ({@code lease-timeout} for a forced failover) unless C is that primary, and (5) unless
  * forced, C holds at least as much as the voter of the journal of their common primary, compared as (epoch, held)
- * like Raft's up-to-date check. (5) only limits what a failover loses; safety never depends on it. A grant is
+ * like Raft's up-to-date check; that primary itself holds all of it. (5) only limits what a failover loses; safety never depends on it. A grant is
  * persisted before the reply.
  *
  * <p>Why (4) fences: a voter echoes the primary's heartbeat only after it heard it, and the primary counts the echo
@@ -139,7 +139,11 @@ final class Voter {
     }
     long window = (r.forced() ? settings.leaseTimeout() : settings.downAfter()).toMillis();
     if (!candidate.equals(state.primary()) && quietFor(now) < window) return Vote.PRIMARY_ALIVE;
-    boolean behind = r.view().epoch() < state.epoch() || (r.view().epoch() == state.epoch() && r.held() < held);
+    // That primary itself holds all of its journal, whatever it reports (held counts what a site received of another
+    // site's journal): refusing it would leave a primary that runs again to renew its lease without a vote.
+    boolean ownJournal = candidate.equals(state.primary()) && r.view().epoch() == state.epoch();
+    boolean behind = r.view().epoch() < state.epoch()
+        || (r.view().epoch() == state.epoch() && r.held() < held && !ownJournal);
     if (!r.forced() && behind) return Vote.LESS_CAUGHT_UP;
     return Vote.GRANTED;
   }

@@ -41,6 +41,30 @@ class ResolverLivenessTest {
     assertThat(mesh.persisted(Promoted.class)).extracting(Promoted::site).containsOnly("s1");
   }
 
+  /**
+   * As above, with the secondaries holding the primary's journal (as the replication side tells them): the primary's
+   * own re-election must not be refused as less caught up than a voter holding its journal, or, with the third voter
+   * gone, no site takes writes for as long as it stays gone (seen in FailoverWitnessTest: a secondary that ran once at
+   * start-up, then the witness killed).
+   */
+  @Test
+  void aPrimaryRunningAgainIsNotLessCaughtUpThanTheHoldersOfItsOwnJournal() {
+    SimMesh mesh = SimMesh.steady(3, false, true);
+    mesh.runFor(1000, 10);
+    mesh.cut("s1", "s2");
+    mesh.cut("s2", "s1");
+    mesh.runFor(3000, 10);
+    assertThat(mesh.live.get("s2").state().voteEpoch()).isPositive();
+    mesh.healLinks();
+    mesh.runFor(500, 10);
+    mesh.resolver("s2").onJournalProgress(100); // s2 holds 100 entries of s1's journal; s1 wrote them
+    mesh.crash("s3");
+
+    assertThat(mesh.runUntil(() -> "s1".equals(mesh.writer()) && mesh.live.get("s1").state().epoch() > 0, 2000, 10))
+        .isTrue();
+    assertThat(mesh.persisted(Promoted.class)).extracting(Promoted::site).containsOnly("s1");
+  }
+
   @Test
   void aLostHandoverIsSentAgain() {
     SimMesh mesh = SimMesh.steady(2, false, true);

@@ -5,9 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +57,49 @@ public final class AdminClient {
           if (r.statusCode() != 200) throw unexpected("/replication/status", r);
           return Json.read(r.body(), Status.class);
         });
+  }
+
+  /** {@code GET /replication/failover}: the resolver's role, epoch, primary and peers' health (active-passive). */
+  public FailoverView failover() {
+    return Json.read(getOk("/replication/failover"), FailoverView.class);
+  }
+
+  /**
+   * {@code POST /replication/failover} with the bearer token: a planned switchover to {@code to} (sent to the
+   * primary) or, with {@code force}, a forced failover (sent to {@code to}). Fails unless the node answers 200.
+   */
+  public void requestFailover(String to, boolean force, String token) {
+    String path = "/replication/failover";
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("to", to, "force", force)))).build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(node + ": POST " + path + " answered " + r.statusCode() + ": "
+            + Json.abbreviate(r.body()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(node + ": POST " + base.resolve(path) + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Every record of the site's audit trail of these kinds since {@code sinceMillis}, following the pages. */
+  public List<AuditEntry> audit(long sinceMillis, String... kinds) {
+    List<AuditEntry> out = new ArrayList<>();
+    String query = "/replication/audit?limit=1000&since=" + sinceMillis + "&kind="
+        + URLEncoder.encode(String.join(",", kinds), StandardCharsets.UTF_8);
+    String after = null;
+    do {
+      AuditEntry.Page page = Json.read(getOk(query + (after == null ? "" : "&after="
+          + URLEncoder.encode(after, StandardCharsets.UTF_8))), AuditEntry.Page.class);
+      out.addAll(page.records());
+      after = page.next();
+    } while (after != null);
+    return out;
   }
 
   /** Pekko Management's {@code GET /cluster/members}: this node's view of its site cluster. */

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * timeouts and on connection errors (the node being down or restarting). This is safe because the endpoint is
  * idempotent for an accepted batch (its entries come back as duplicates), and it is required for a correct history:
  * a batch whose answer was lost may be durable, so giving up on it would leave entries in the journal that the test
- * never recorded. Only a 400 (refused, nothing written) or the retry deadline ends the loop with an exception.
+ * never recorded. Only a 400 (refused, nothing written), a 409 {@code FENCED} (this site does not take writes now:
+ * {@link FencedException}, naming the primary) or the retry deadline ends the loop with an exception.
  */
 public final class IngestClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -79,6 +80,10 @@ public final class IngestClient {
             // the message carries the raw body
           }
           throw new IngestRejectedException(node, error, r.body());
+        }
+        if (r.statusCode() == 409) {
+          // not the primary (active-passive): the same batch would be refused again; the caller picks a site
+          throw new FencedException(node, Json.read(r.body(), FencedException.Body.class));
         }
         last = "HTTP " + r.statusCode() + " " + Json.abbreviate(r.body());
         wait = r.statusCode() == 503 ? retryAfterMillis(r) : backoff;

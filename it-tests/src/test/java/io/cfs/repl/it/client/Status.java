@@ -7,10 +7,12 @@ import java.util.Optional;
  * {@code GET /replication/status}: this site's outgoing links, one per peer.
  *
  * @param site the answering site
+ * @param role PRIMARY or SECONDARY as the answering node's write gate knows it; null in active-active mode
+ * @param epoch the epoch the answering node stamps on the entries it admits; null in active-active mode
  * @param peers one entry per peer link
  * @param node the answering node and the site singletons running on it
  */
-public record Status(String site, List<Peer> peers, Node node) {
+public record Status(String site, String role, Long epoch, List<Peer> peers, Node node) {
   public Status {
     peers = peers == null ? List.of() : List.copyOf(peers);
   }

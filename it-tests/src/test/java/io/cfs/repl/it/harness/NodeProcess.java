@@ -103,20 +103,7 @@ public final class NodeProcess implements AutoCloseable {
       Files.createDirectories(spec.dataDir());
       Files.writeString(spec.configFile(), spec.hocon());
       incarnation++;
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(spec.jvmFlags());
-      if (StorageThreads.checking()) {
-        // the nodes check the storage-thread rule as the tests' own JVM does
-        command.add("-D" + StorageThreads.PROPERTY + "=true");
-      }
-      command.add("-Dit.node=" + name());
-      command.add("-cp");
-      command.add(NodeClasspath.get());
-      command.add(Cfs.class.getName());
-      command.add("node");
-      command.add("--config");
-      command.add(spec.configFile().toString());
+      List<String> command = cfsCommand(spec.jvmFlags(), name(), "node", "--config", spec.configFile().toString());
       note("start #" + incarnation + ": link " + spec.linkPort() + ", admin " + spec.adminPort() + ", ingest "
           + spec.ingestPort() + ", peers " + spec.peers());
       logOffset = Files.size(spec.logFile());
@@ -130,6 +117,32 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name(), e);
     }
+  }
+
+  /** The command line of a JVM running {@code cfs ARGS} on the nodes' classpath (a node, a witness). */
+  static List<String> cfsCommand(List<String> jvmFlags, String name, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    if (StorageThreads.checking()) {
+      // the nodes check the storage-thread rule as the tests' own JVM does
+      command.add("-D" + StorageThreads.PROPERTY + "=true");
+    }
+    command.add("-Dit.node=" + name);
+    command.add("-cp");
+    command.add(NodeClasspath.get());
+    command.add(Cfs.class.getName());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** Kills {@code p} at the latest when the test JVM exits. */
+  static void track(Process p) {
+    LIVE.add(p);
+  }
+
+  static void untrack(Process p) {
+    LIVE.remove(p);
   }
 
   /** Waits for this incarnation's READY line and the readiness endpoints; fails fast if the JVM exits. */
@@ -280,9 +293,13 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Appends a harness line to the node's log, and to the test output (lifecycle events are few). */
   public void note(String what) {
-    System.out.println("[it] " + LocalTime.now() + " " + name() + ": " + what);
+    note(name(), spec.logFile(), what);
+  }
+
+  static void note(String name, Path logFile, String what) {
+    System.out.println("[it] " + LocalTime.now() + " " + name + ": " + what);
     try {
-      Files.writeString(spec.logFile(), "==== [it-harness " + LocalTime.now() + "] " + name() + ": " + what
+      Files.writeString(logFile, "==== [it-harness " + LocalTime.now() + "] " + name + ": " + what
           + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       // the log is a debugging aid; a failing note must not fail the test

@@ -35,6 +35,7 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
   private final Map<String, List<NodeProcess>> nodes = new LinkedHashMap<>();
   private final Map<String, List<FaultProxy>> proxies = new LinkedHashMap<>();
   private TestDatabase database;
+  private WitnessProcess witness;
 
   SiteCluster(List<String> sites) {
     this.sites = List.copyOf(sites);
@@ -52,6 +53,39 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
   TestDatabase useDatabase(TestDatabase db) {
     this.database = db;
     return db;
+  }
+
+  void useWitness(WitnessProcess w) {
+    this.witness = w;
+  }
+
+  /** The failover witness ({@link Topology#witness}); fails when the topology has none. */
+  public WitnessProcess witness() {
+    if (witness == null) throw new IllegalStateException("this topology has no witness");
+    return witness;
+  }
+
+  /** Cuts every link between {@code x} and {@code y} (sites or the witness), both directions: data and control. */
+  public void cutBetween(String x, String y) {
+    proxiesBetween(x, y).forEach(FaultProxy::cut);
+  }
+
+  /** Heals what {@link #cutBetween} cut. */
+  public void healBetween(String x, String y) {
+    proxiesBetween(x, y).forEach(FaultProxy::heal);
+  }
+
+  private List<FaultProxy> proxiesBetween(String x, String y) {
+    List<FaultProxy> both = new ArrayList<>(proxies(x, y));
+    both.addAll(proxies(y, x));
+    return both;
+  }
+
+  /** Bytes forwarded so far, both directions, by the proxies of the links to and from {@code site}. */
+  public long proxiedBytes(String site) {
+    return proxies.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(site + "->") || e.getKey().endsWith("->" + site))
+        .flatMap(e -> e.getValue().stream()).mapToLong(p -> p.bytesUpstream() + p.bytesDownstream()).sum();
   }
 
   /** The database the sites of several nodes share (null when every site has one node). */
@@ -177,8 +211,11 @@ public final class SiteCluster implements AutoCloseable, Checker.Sites {
             + n.logFile()));
       }
     }
-    proxies.forEach((link, list) -> list.forEach(p ->
-        nodes(link.substring(0, link.indexOf("->"))).get(0).note("at teardown: " + p)));
+    if (witness != null) witness.close();
+    proxies.forEach((link, list) -> list.forEach(p -> {
+      String from = link.substring(0, link.indexOf("->"));
+      if (sites.contains(from)) nodes(from).get(0).note("at teardown: " + p);
+    }));
     proxies.values().forEach(list -> list.forEach(FaultProxy::close));
     if (database != null) {
       try {
