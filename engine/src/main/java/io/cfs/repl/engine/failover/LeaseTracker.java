@@ -22,6 +22,7 @@ final class LeaseTracker {
   private final FailoverSettings settings;
   private final Map<String, Long> echoes = new HashMap<>();
   private boolean alone;
+  private long aloneUntil;
 
   LeaseTracker(FailoverSettings settings) {
     this.settings = settings;
@@ -35,9 +36,18 @@ final class LeaseTracker {
     alone = false;
   }
 
-  /** Promoted alone on the operator's word that the other voter is down: writable until it rejoins and echoes. */
-  void holdAlone() {
+  /**
+   * Promoted alone on the operator's word that the other voter is down: writable until it rejoins and echoes, the
+   * lease renewed by this site itself (each tick, {@link #renewAlone}) so that its nodes' permits still end when
+   * the resolver stops.
+   */
+  void holdAlone(long now) {
     alone = true;
+    renewAlone(now);
+  }
+
+  void renewAlone(long now) {
+    aloneUntil = now + settings.leaseTimeout().toMillis();
   }
 
   boolean alone() {
@@ -54,7 +64,8 @@ final class LeaseTracker {
    */
   long expiry() {
     int needed = settings.majority() - 1;
-    if (needed <= 0 || alone) return Long.MAX_VALUE;
+    if (alone) return aloneUntil;
+    if (needed <= 0) return Long.MAX_VALUE;
     if (echoes.size() < needed) return 0;
     long kth = echoes.values().stream().sorted(java.util.Comparator.reverseOrder()).skip(needed - 1L).findFirst()
         .orElse(0L);

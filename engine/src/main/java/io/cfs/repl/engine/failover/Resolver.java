@@ -113,7 +113,7 @@ public final class Resolver implements FailoverMember {
     } else if (force) {
       startRound(Kind.FORCED, now + settings.switchoverTimeout().toMillis(), now, out);
     } else {
-      switchover = new Switchover(target, now + settings.switchoverTimeout().toMillis());
+      switchover = new Switchover(target, now + settings.switchoverTimeout().toMillis(), writableUntil(now));
     }
     return out;
   }
@@ -134,7 +134,10 @@ public final class Resolver implements FailoverMember {
   public List<Action> onTargetCaughtUp(String target, long now) {
     List<Action> out = new ArrayList<>();
     Switchover running = switchover;
-    if (running == null || !running.draining() || !running.target.equals(target) || !isPrimary()) return out;
+    if (running == null || !running.draining() || !running.target.equals(target) || !isPrimary()
+        || now < running.permitsEndAt) {
+      return out; // asked again: the drain is checked until the target holds everything after the last permit
+    }
     stepDown(Reason.HANDOVER, now, out); // persisted first: once Handover leaves, this epoch takes no more writes
     out.add(new Send(target, new Handover(voter.view(), target)));
     running.handedOver(epoch(), now);
@@ -228,7 +231,10 @@ public final class Resolver implements FailoverMember {
 
   private void primaryTick(long now, List<Action> out) {
     long downAfter = settings.downAfter().toMillis();
-    if (lease.alone()) return; // the operator vouched that the other voter is down: no quorum to lose until it is back
+    if (lease.alone()) { // the operator vouched that the other voter is down: no quorum to lose until it is back
+      if (switchover == null) lease.renewAlone(now);
+      return;
+    }
     if (now - primarySince >= downAfter && 1 + voter.peersHeardWithin(now, downAfter) < settings.majority()) {
       stepDown(Reason.LOST_QUORUM, now, out); // cut off: stop holding the voters that still hear us
     } else if (election == null && switchover == null && !lease.holds(now) && voter.maxSeenVotedEpoch() > epoch()) {
@@ -296,7 +302,7 @@ public final class Resolver implements FailoverMember {
     primarySince = now;
     switchover = null;
     lease.reset();
-    if (alone) lease.holdAlone();
+    if (alone) lease.holdAlone(now);
     voter.sendHeartbeats(now, out); // announce at once: the others demote and start echoing
   }
 

@@ -65,6 +65,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   private FailoverMember core; // from recovery on
   private RequestFailover pendingRequest; // between an operator's request and the core's answer to it
   private long lastPromotionMillis;
+  private boolean drainCheckInFlight;
 
   public static String singletonName() {
     return "split-brain-resolver";
@@ -129,7 +130,10 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   @Override
   public CommandHandler<Command, FailoverEvent, ResolverState> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Tick.class, (state, tick) -> run(core.onTick(System.currentTimeMillis())))
+        .onCommand(Tick.class, (state, tick) -> {
+          checkDrain();
+          return run(core.onTick(System.currentTimeMillis()));
+        })
         .onCommand(Incoming.class, (state, in) -> run(core.onMessage(in.from(), in.message(),
             System.currentTimeMillis())))
         .onCommand(RequestFailover.class, this::onRequestFailover)
@@ -180,13 +184,25 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
     return Effect().none();
   }
 
-  private Effect<FailoverEvent, ResolverState> onCheckProgress(ResolverState state, CheckProgress check) {
+  /**
+   * While a planned switchover drains, the target's lag is asked every tick (one ask at a time), not only with the
+   * once-a-second health check: writes are stopped until the target has everything, so each check shortens the pause.
+   */
+  private void checkDrain() {
     String target = core instanceof Resolver r ? r.switchoverTarget() : null;
+    if (target == null || drainCheckInFlight) return;
+    drainCheckInFlight = true;
+    askLag(target, true);
+  }
+
+  private void askLag(String peer, boolean draining) {
+    context.pipeToSelf(wiring.lag().apply(peer),
+        (lag, failure) -> new Lagging(peer, lag == null ? LinkLag.UNKNOWN : lag, draining));
+  }
+
+  private Effect<FailoverEvent, ResolverState> onCheckProgress(ResolverState state, CheckProgress check) {
     for (String peer : wiring.settings().sites()) {
-      if (peer.equals(wiring.site())) continue;
-      boolean draining = peer.equals(target);
-      context.pipeToSelf(wiring.lag().apply(peer),
-          (lag, failure) -> new Lagging(peer, lag == null ? LinkLag.UNKNOWN : lag, draining));
+      if (!peer.equals(wiring.site())) askLag(peer, false);
     }
     String primary = state.primary();
     if (core instanceof Resolver && primary != null && !primary.equals(wiring.site())) {
@@ -199,8 +215,10 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
     long now = System.currentTimeMillis();
     List<Action> actions = new ArrayList<>();
     if (lagging.lag().entries() >= 0) actions.addAll(core.onLag(lagging.peer(), lagging.lag().millis(), now));
-    if (lagging.switchoverTarget() && lagging.lag().caughtUp() && core instanceof Resolver r) {
-      actions.addAll(r.onTargetCaughtUp(lagging.peer(), now));
+    if (lagging.switchoverTarget()) drainCheckInFlight = false;
+    String target = core instanceof Resolver r ? r.switchoverTarget() : null;
+    if (lagging.peer().equals(target) && lagging.lag().caughtUp()) {
+      actions.addAll(((Resolver) core).onTargetCaughtUp(lagging.peer(), now));
     }
     return run(actions);
   }

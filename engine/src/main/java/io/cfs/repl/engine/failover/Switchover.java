@@ -9,12 +9,19 @@ package io.cfs.repl.engine.failover;
 final class Switchover {
   final String target;
   final long giveUpAt;
+  /**
+   * The drain ends no earlier than this: when every write permit this site handed its nodes before it stopped writes
+   * has run out (the lease's expiry then). A node that has not yet heard that writes stopped may append until its
+   * permit ends, and such an entry must reach the target before the handover, or it is not "everything".
+   */
+  final long permitsEndAt;
   private long handedOverIn = -1; // the epoch this site stepped down from, once it handed over
   private long lastSentAt;
 
-  Switchover(String target, long giveUpAt) {
+  Switchover(String target, long giveUpAt, long permitsEndAt) {
     this.target = target;
     this.giveUpAt = giveUpAt;
+    this.permitsEndAt = permitsEndAt;
   }
 
   boolean draining() {

@@ -71,6 +71,7 @@ class ResolverLivenessTest {
     mesh.runFor(1000, 10);
     Resolver s1 = mesh.resolver("s1");
     s1.onManualFailover("s2", false, mesh.now);
+    mesh.runFor(mesh.settings.leaseTimeout().toMillis(), 10); // the drain outlasts the permits handed out before it
     List<Action> handover = s1.onTargetCaughtUp("s2", mesh.now);
     mesh.apply("s1", handover.stream().filter(a -> !(a instanceof Send s && s.message() instanceof Handover)).toList());
 

@@ -243,19 +243,38 @@ class ResolverTest {
   }
 
   @Test
+  void aPlannedSwitchoverDrainsUntilEveryPermitHandedOutBeforeItHasRunOut() {
+    SimMesh mesh = SimMesh.steady(3, false, true);
+    mesh.runFor(1000, 10);
+    Resolver s1 = mesh.resolver("s1");
+    long permitsEnd = s1.writableUntil(mesh.now);
+    assertThat(permitsEnd).isGreaterThan(mesh.now);
+
+    mesh.apply("s1", s1.onManualFailover("s2", false, mesh.now));
+    // the target already holds everything, but a node may still append under a permit issued before the stop
+    assertThat(s1.onTargetCaughtUp("s2", mesh.now)).isEmpty();
+    assertThat(s1.onTargetCaughtUp("s2", permitsEnd - 1)).isEmpty();
+    assertThat(s1.switchoverTarget()).isEqualTo("s2");
+    assertThat(indexOf(s1.onTargetCaughtUp("s2", permitsEnd), FailoverMessage.Handover.class)).isPositive();
+  }
+
+  @Test
   void aSwitchoverBackToTheFormerPrimaryHandsOverToo() {
     // s2 became primary by a handover (it saw s1 step down); when it hands back, it must wait like any site that
     // stepped down, not run at once on the quiet time it measured from s1's step-down (seen in FailoverITSwitchoverTest:
     // s2 re-promoted itself 80 ms after handing over, and the switchover back never happened).
     SimMesh mesh = SimMesh.steady(3, false, true);
     mesh.runFor(1000, 10);
+    long drain = mesh.settings.leaseTimeout().toMillis(); // the drain outlasts the permits handed out before it
     mesh.apply("s1", mesh.resolver("s1").onManualFailover("s2", false, mesh.now));
+    mesh.runFor(drain, 10);
     mesh.apply("s1", mesh.resolver("s1").onTargetCaughtUp("s2", mesh.now));
     assertThat(mesh.runUntil(() -> "s2".equals(mesh.writer()), 2000, 10)).isTrue();
     mesh.runFor(2000, 10);
 
     Resolver s2 = mesh.resolver("s2");
     mesh.apply("s2", s2.onManualFailover("s1", false, mesh.now));
+    mesh.runFor(drain, 10);
     mesh.apply("s2", s2.onTargetCaughtUp("s1", mesh.now));
 
     assertThat(mesh.runUntil(() -> "s1".equals(mesh.writer()), 2000, 10)).isTrue();
