@@ -77,6 +77,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;
 
+  @Option(names = "--thread-cpu", description = "with --processes: print where each node's CPU went, by thread")
+  boolean threadCpu;
+
   @Option(names = "--keep", description = "keep the scratch data dir (default: removed at the end)")
   boolean keep;
 

@@ -57,7 +57,11 @@ final class ProcessBench {
       List<Node> receivers = nodes.subList(1, nodes.size());
 
       Map<Long, Long> cpuBefore = new LinkedHashMap<>();
-      for (Node n : nodes) cpuBefore.put(n.process().pid(), ProcessStats.cpuNanos(n.process().pid()));
+      Map<Long, Map<String, Long>> threadsBefore = new LinkedHashMap<>();
+      for (Node n : nodes) {
+        cpuBefore.put(n.process().pid(), ProcessStats.cpuNanos(n.process().pid()));
+        threadsBefore.put(n.process().pid(), ProcessStats.threadCpuNanos(n.process().pid()));
+      }
       Path loadLog = base.resolve("load.log");
       long t0 = System.nanoTime();
       Process load = launcher.start(List.of("-Xmx1g"), loadLog, "load",
@@ -128,8 +132,30 @@ final class ProcessBench {
       }
       System.out.printf("peak RSS        %sload %s%n", rss, ProcessStats.mib(loadRss));
       result.append(String.format(" rss_load_mib=%.0f", loadRss / 1048576.0));
+      if (options.threadCpu) {
+        for (Node n : nodes) printThreadCpu(n, threadsBefore.get(n.process().pid()), options.entries);
+      }
       System.out.println(result);
       return 0;
+    }
+  }
+
+  /** Where a node's CPU went during the run, by thread (threads that ended meanwhile are not counted). */
+  private static void printThreadCpu(Node node, Map<String, Long> before, long entries) {
+    Map<String, Long> after = ProcessStats.threadCpuNanos(node.process().pid());
+    long total = 0;
+    List<Map.Entry<String, Long>> spent = new ArrayList<>();
+    for (Map.Entry<String, Long> t : after.entrySet()) {
+      long d = t.getValue() - before.getOrDefault(t.getKey(), 0L);
+      if (d > 0) spent.add(Map.entry(t.getKey(), d));
+      total += Math.max(0, d);
+    }
+    spent.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+    System.out.printf("cpu of %s by thread (%.1f s, %.1f us per entry):%n", node.site(), total / 1e9,
+        total / 1e3 / entries);
+    for (Map.Entry<String, Long> t : spent.subList(0, Math.min(12, spent.size()))) {
+      System.out.printf("  %5.1f%%  %-16s %6.2f us per entry%n", 100.0 * t.getValue() / total, t.getKey(),
+          t.getValue() / 1e3 / entries);
     }
   }
 
