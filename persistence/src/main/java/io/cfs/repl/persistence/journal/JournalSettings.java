@@ -14,7 +14,8 @@ import io.cfs.repl.persistence.RocksDbSettings;
  * @param sync whether each group commit is fsync'd before its appends complete
  * @param rocksdb storage engine tuning
  */
-public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean sync, RocksDbSettings rocksdb) {
+public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean sync, long tailCacheBytes,
+                              RocksDbSettings rocksdb) {
   public static final String PATH = "cfs-repl.persistence.journal";
 
   /** Payloads are metadata records; anything near this bound is a client bug, not a filesystem need. */
@@ -25,6 +26,7 @@ public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean
         PATH + ".max-payload-bytes must be within 0 and 16 MiB, was " + maxPayloadBytes);
     require(maxAppendEntries >= 1 && maxAppendEntries <= 1_000_000,
         PATH + ".max-append-entries must be within 1 and 1000000, was " + maxAppendEntries);
+    require(tailCacheBytes >= 0, PATH + ".tail-cache-bytes must be >= 0, was " + tailCacheBytes);
     require(rocksdb != null, PATH + ".rocksdb is required");
   }
 
@@ -34,7 +36,7 @@ public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean
     long payload = c.getBytes("max-payload-bytes");
     require(payload <= PAYLOAD_LIMIT, PATH + ".max-payload-bytes must be at most 16 MiB, was " + payload);
     return new JournalSettings((int) payload, c.getInt("max-append-entries"), c.getBoolean("sync"),
-        RocksDbSettings.create(config, PATH + ".rocksdb"));
+        c.getBytes("tail-cache-bytes"), RocksDbSettings.create(config, PATH + ".rocksdb"));
   }
 
   /** The defaults of reference.conf. */

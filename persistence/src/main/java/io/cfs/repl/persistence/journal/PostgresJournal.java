@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ public final class PostgresJournal implements LocalJournal {
   private final Lifecycle lifecycle;
   private final PostgresJournalReads reads;
   private final FairBatchReader batchReader = new FairBatchReader();
+  private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
 
   private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings) {
@@ -65,6 +67,7 @@ public final class PostgresJournal implements LocalJournal {
     this.writer = new GroupCommitWriter(localSite, settings, this::commit);
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.reads = new PostgresJournalReads(db, localSite, lifecycle);
+    this.tailCache = new TailCache(settings.tailCacheBytes());
     this.listener = new AppendListener(db, channel(localSite), db.settings().tailPollInterval(), this::wakeTails);
   }
 
@@ -98,15 +101,21 @@ public final class PostgresJournal implements LocalJournal {
 
   /** One transaction for the whole group; promises complete after the commit (or fail with it). */
   private void commit(List<GroupCommitWriter.Call> group) {
+    List<List<JournalEntry>> written = new ArrayList<>(1); // the last attempt's, if the transaction is retried
     PendingGroup.Admission admission = db.inTransaction(c -> {
       Map<Integer, Long> committed = lockHeads(c, group);
       PendingGroup pending = new PendingGroup(shard -> committed.getOrDefault(shard, 0L),
           (shard, seq) -> lookup(c, shard, seq));
       PendingGroup.Admission admitted = pending.admitAll(group);
       if (admitted.writesEntries()) write(c, pending);
+      written.clear();
+      written.add(pending.entries());
       return admitted;
     });
-    if (admission.writesEntries()) wakeTails();
+    if (admission.writesEntries()) {
+      tailCache.added(written.get(0)); // committed: this node's tails take them from memory
+      wakeTails();
+    }
     admission.complete();
   }
 
@@ -217,7 +226,7 @@ public final class PostgresJournal implements LocalJournal {
   /** At most three queries whatever the number of shards: the heads, then one per pass of the reader. */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    return batchReader.read(heads(), positions, maxEntries, maxBytes, reads);
+    return batchReader.read(heads(), positions, maxEntries, maxBytes, tailCache.over(reads));
   }
 
   @Override

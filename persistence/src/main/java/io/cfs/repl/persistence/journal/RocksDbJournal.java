@@ -57,6 +57,7 @@ public final class RocksDbJournal implements LocalJournal {
   private final GroupCommitWriter writer;
   private final Lifecycle lifecycle;
   private final FairBatchReader batchReader = new FairBatchReader();
+  private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile Throwable writeFailure; // set by the writer thread only
 
@@ -71,6 +72,7 @@ public final class RocksDbJournal implements LocalJournal {
     this.settings = settings;
     this.rocks = rocks;
     this.heads = heads;
+    this.tailCache = new TailCache(settings.tailCacheBytes());
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.writer = new GroupCommitWriter(localSite, settings, new GroupCommitWriter.Committer() {
@@ -140,6 +142,7 @@ public final class RocksDbJournal implements LocalJournal {
     PendingGroup.Admission admission = pending.admitAll(group);
     if (pending.size() > 0) {
       write(pending.entries());
+      tailCache.added(pending.entries()); // before the heads move: a reader that sees a head finds its entry
       heads.putAll(pending.heads());
       CompletableFuture<Void> fired = nextAppend;
       nextAppend = new CompletableFuture<>();
@@ -196,7 +199,8 @@ public final class RocksDbJournal implements LocalJournal {
   /** Reads only up to the heads, which the writer advances after the write returned: durable entries only. */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    return withDb(db -> batchReader.read(heads, positions, maxEntries, maxBytes, new RocksDbShardScan(db)));
+    return withDb(db -> batchReader.read(heads, positions, maxEntries, maxBytes,
+        tailCache.over(new RocksDbShardScan(db))));
   }
 
   @Override

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 abstract class LocalJournalContract {
   /** Small limits, so that refusals are cheap to provoke. */
-  static final JournalSettings LIMITS = new JournalSettings(100, 100, true, JournalSettings.defaults().rocksdb());
+  static final JournalSettings LIMITS = new JournalSettings(100, 100, true,
+      JournalSettings.defaults().tailCacheBytes(), JournalSettings.defaults().rocksdb());
   static final Duration WAIT = Duration.ofSeconds(10);
   static final Duration QUIET = Duration.ofMillis(300);
 

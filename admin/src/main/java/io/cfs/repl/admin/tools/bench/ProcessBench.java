@@ -71,12 +71,18 @@ final class ProcessBench {
           "--payload", Integer.toString(options.payload), "--batch", Integer.toString(options.appendBatch),
           "--in-flight", Integer.toString(options.inFlight));
       boolean warm = options.warmupSeconds == 0;
+      long warmCpu = -1; // all nodes' CPU, and the load's, when the warm-up ended
+      long warmLoadCpu = -1;
       long lastReport = t0;
       long done;
       while (true) {
         long now = System.nanoTime();
         if (!warm && now - t0 >= TimeUnit.SECONDS.toNanos(options.warmupSeconds)) {
           for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
+          warmCpu = 0;
+          for (Node n : nodes) warmCpu += ProcessStats.cpuNanos(n.process().pid());
+          warmLoadCpu = ProcessStats.cpuNanos(load.pid());
+          for (Node n : nodes) threadsBefore.put(n.process().pid(), ProcessStats.threadCpuNanos(n.process().pid()));
           warm = true;
         }
         long applied = Long.MAX_VALUE;
@@ -97,7 +103,12 @@ final class ProcessBench {
       if (!load.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the load process did not end");
       double seconds = (done - t0) / 1e9;
       long nodeCpu = 0;
-      for (Node n : nodes) nodeCpu += ProcessStats.cpuNanos(n.process().pid()) - cpuBefore.get(n.process().pid());
+      long nodeCpuNow = 0;
+      for (Node n : nodes) {
+        long now = ProcessStats.cpuNanos(n.process().pid());
+        nodeCpu += now - cpuBefore.get(n.process().pid());
+        nodeCpuNow += now;
+      }
       Matcher stats = LOAD_STATS.matcher(Files.readString(loadLog));
       long loadCpu = stats.find() ? Long.parseLong(stats.group(1)) : -1;
       long loadRss = stats.find(0) ? Long.parseLong(stats.group(2)) : -1;
@@ -119,11 +130,27 @@ final class ProcessBench {
             r.site(), ms(all, "p99Micros"), r.site(), ms(all, "maxMicros"), r.site(), ms(steady, "p50Micros"),
             r.site(), ms(steady, "p99Micros"), r.site(), ms(steady, "maxMicros")));
       }
+      for (JsonNode link : launcher.get(origin.ports().admin(), "/replication/status").path("peers")) {
+        long batches = link.path("ackedBatches").asLong();
+        double perBatch = batches == 0 ? 0 : link.path("ackedEntries").asDouble() / batches;
+        System.out.printf("batches to %s  %,d acknowledged, %.1f entries per batch%n", link.path("peer").asText(),
+            batches, perBatch);
+        result.append(String.format(" %s_entries_per_batch=%.1f", link.path("peer").asText(), perBatch));
+      }
       double cpuPerEntry = (nodeCpu + Math.max(0, loadCpu)) / 1e3 / options.entries;
       System.out.printf("cpu             %.1f s nodes + %.1f s load = %.1f us per entry (%.0f%% of %d cores)%n",
           nodeCpu / 1e9, loadCpu / 1e9, cpuPerEntry, 100 * (nodeCpu + Math.max(0, loadCpu)) / 1e9 / seconds
               / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
       result.append(String.format(" cpu_us_per_entry=%.1f", cpuPerEntry));
+      long steadyEntries = receivers.isEmpty() ? 0 : launcher.get(receivers.get(0).ports().admin(),
+          "/replication/apply-lag").path("window").path(origin.site()).path("count").asLong();
+      if (warmCpu >= 0 && warmLoadCpu >= 0 && loadCpu >= 0 && steadyEntries > 0) {
+        // JIT compilation of freshly started JVMs is most of the first seconds' CPU: steady state leaves it out
+        double steady = (nodeCpuNow - warmCpu + loadCpu - warmLoadCpu) / 1e3 / steadyEntries;
+        System.out.printf("                %.1f us per entry after %d s warm-up (%,d entries)%n", steady,
+            options.warmupSeconds, steadyEntries);
+        result.append(String.format(" cpu_us_per_entry_steady=%.1f", steady));
+      }
       StringBuilder rss = new StringBuilder();
       for (Node n : nodes) {
         long peak = ProcessStats.peakRssBytes(n.process().pid());
@@ -132,8 +159,9 @@ final class ProcessBench {
       }
       System.out.printf("peak RSS        %sload %s%n", rss, ProcessStats.mib(loadRss));
       result.append(String.format(" rss_load_mib=%.0f", loadRss / 1048576.0));
-      if (options.threadCpu) {
-        for (Node n : nodes) printThreadCpu(n, threadsBefore.get(n.process().pid()), options.entries);
+      if (options.threadCpu) { // after the warm-up, if any
+        long counted = steadyEntries > 0 ? steadyEntries : options.entries;
+        for (Node n : nodes) printThreadCpu(n, threadsBefore.get(n.process().pid()), counted);
       }
       System.out.println(result);
       return 0;
