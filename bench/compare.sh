@@ -12,7 +12,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
-N="${N:-1000000}"; PACED_N="${PACED_N:-300000}"; RATE="${RATE:-10000}"; WARMUP="${WARMUP:-10}"
+N="${N:-1000000}"; PACED_N="${PACED_N:-600000}"; RATE="${RATE:-10000}"; WARMUP="${WARMUP:-30}"
 OUT="$(mktemp -d /tmp/cfs-compare.XXXX)"
 trap 'rm -rf "$OUT"' EXIT
 [[ -d "$PEERS" ]] || { echo "no peer baselines at $PEERS (set PEERS)"; exit 2; }
@@ -20,8 +20,9 @@ date -u +"compare run of %Y-%m-%d %H:%M UTC on $(nproc) cores"
 
 echo "== cfs-repl flat out: $N entries"
 "$ROOT/bin/cfs" bench --processes --entries "$N" --warmup 5 | tee "$OUT/cfs-flat"
-echo "== cfs-repl paced: $PACED_N entries at $RATE/s, ${WARMUP} s warm-up"
-"$ROOT/bin/cfs" bench --processes --entries "$PACED_N" --rate "$RATE" --warmup "$WARMUP" | tee "$OUT/cfs-paced"
+echo "== cfs-repl paced: $PACED_N entries at $RATE/s in batches of 100 (as PostgreSQL's), ${WARMUP} s warm-up"
+"$ROOT/bin/cfs" bench --processes --entries "$PACED_N" --rate "$RATE" --pacing-ms $((100 * 1000 / RATE)) \
+  --warmup "$WARMUP" | tee "$OUT/cfs-paced"
 echo "== PostgreSQL logical replication flat out"
 bash "$PEERS/pg-logical/run.sh" 500000 1000 50000 | tee "$OUT/pg-flat"
 echo "== PostgreSQL logical replication paced at $RATE/s"

@@ -77,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;
 
+  @Option(names = "--pacing-ms", defaultValue = "2",
+      description = "with --processes and --rate: the load sends what is due every this many ms, as one batch")
+  long pacingMillis;
+
   @Option(names = "--thread-cpu", description = "with --processes: print where each node's CPU went, by thread")
   boolean threadCpu;
 

@@ -69,7 +69,7 @@ final class ProcessBench {
           "--count", Long.toString(options.entries), "--rate", Long.toString(options.rate),
           "--shards", Integer.toString(options.shards), "--inodes", Long.toString(options.inodes),
           "--payload", Integer.toString(options.payload), "--batch", Integer.toString(options.appendBatch),
-          "--in-flight", Integer.toString(options.inFlight));
+          "--in-flight", Integer.toString(options.inFlight), "--pacing-ms", Long.toString(options.pacingMillis));
       boolean warm = options.warmupSeconds == 0;
       long warmCpu = -1; // all nodes' CPU, and the load's, when the warm-up ended
       long warmLoadCpu = -1;

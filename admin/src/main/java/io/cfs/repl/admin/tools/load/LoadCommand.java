@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Write entries through a node's ingest listener (binary WebSocket stream, or JSON POST).")
 public final class LoadCommand implements Callable<Integer> {
-  private static final long PACING_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   @Option(names = "--node", defaultValue = "http://127.0.0.1:9600", description = "the node's ingest URL")
   URI node;
@@ -69,6 +68,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--token", defaultValue = "${env:CFS_INGEST_TOKEN:-}",
       description = "bearer token of the ingest listener (default: $CFS_INGEST_TOKEN)")
   String token;
+
+  @Option(names = "--pacing-ms", defaultValue = "2",
+      description = "with --rate: how often the entries due are sent, as one batch (up to --batch) per tick")
+  long pacingMillis;
 
   @Option(names = "--seed", defaultValue = "42", description = "seed of the random choices")
   long seed;
@@ -127,7 +130,7 @@ public final class LoadCommand implements Callable<Integer> {
     while (issued < count && failure.get() == null) {
       long due = rate == 0 ? count : Math.min(count, (System.nanoTime() - start) * rate / 1_000_000_000L);
       if (due <= issued) {
-        TimeUnit.NANOSECONDS.sleep(PACING_TICK_NANOS); // pacing a rate, not waiting for a result
+        TimeUnit.MILLISECONDS.sleep(pacingMillis); // pacing a rate, not waiting for a result
         continue;
       }
       List<JournalEntry> entries = factory.next((int) Math.min(batch, due - issued));
