@@ -152,6 +152,11 @@ public final class Resolver implements FailoverMember {
     return out;
   }
 
+  /** How much of the journal of the known epoch's primary this site held at the last progress check. */
+  public long heldOfPrimary() {
+    return voter.held();
+  }
+
   /** How much of the journal of the known epoch's primary this site holds (fed by the replication side). */
   public void onJournalProgress(long held) {
     voter.held(held);

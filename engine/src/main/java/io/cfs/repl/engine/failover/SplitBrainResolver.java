@@ -160,7 +160,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
         System.currentTimeMillis()));
     if (pendingRequest != null) { // not refused
       String what = request.force() ? "forced failover to " + request.target() + ": running for epoch "
-          + (state.epoch() + 1) + (wiring.settings().voters().size() == 2 ? alone() : "")
+          + (state.epoch() + 1) + (wiring.settings().voters().size() == 2 ? alone() : "") + mayBeMissing(state, resolver)
           : "planned switchover to " + request.target() + ": writes stopped, draining";
       context.getLog().warn("[{}] {}", wiring.site(), what);
       wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), true, what);
@@ -168,6 +168,15 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
       pendingRequest = null;
     }
     return effect;
+  }
+
+  /** What a forced failover cannot vouch for: the old primary's entries that never reached this site. */
+  private String mayBeMissing(ResolverState state, Resolver resolver) {
+    String primary = state.primary();
+    if (primary == null || primary.equals(wiring.site())) return "";
+    return "; " + wiring.site() + " holds " + resolver.heldOfPrimary() + " entries of " + primary + "'s journal: what "
+        + primary + " acknowledged beyond them is not here; when it returns, each such entry is reconciled by LWW"
+        + " and recorded in the audit trail (OLD_EPOCH_RECONCILED)";
   }
 
   private String alone() {

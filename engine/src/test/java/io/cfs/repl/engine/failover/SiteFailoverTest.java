@@ -115,6 +115,32 @@ class SiteFailoverTest {
   }
 
   @Test
+  void withoutAWitnessTheSurvivorOfTwoSitesIsPromotedOnlyWhenForcedAndSaysWhatMayBeMissing() throws Exception {
+    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
+    start("site-a");
+    start("site-b");
+    ReplicationNode a = awaitPrimary();
+    ReplicationNode b = other(a);
+    for (long seq = 1; seq <= 50; seq++) append(a, seq);
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(b.store().watermark(a.siteId(), 0)).isEqualTo(50));
+    await().atMost(TIMEOUT).until(() -> status(b).epoch() == status(a).epoch());
+
+    nodes.remove(a.siteId()).close();
+    // two voters: no automatic promotion, however long the primary stays away
+    await().atMost(TIMEOUT).until(() -> status(b).health().get(a.siteId()) == PeerHealth.DOWN);
+    assertThat(takesWrites(b)).isFalse();
+    assertThat(status(b).role()).isEqualTo(Role.SECONDARY);
+
+    SplitBrainResolver.FailoverOutcome forced = b.failover().orElseThrow()
+        .failover(b.siteId(), true, Duration.ofSeconds(5)).toCompletableFuture().join();
+    assertThat(forced.started()).isTrue();
+    assertThat(forced.message()).contains("promoted alone").contains("holds 50 entries of " + a.siteId());
+    await().atMost(TIMEOUT).until(() -> takesWrites(b));
+    append(b, 1);
+    assertThat(status(b).role()).isEqualTo(Role.PRIMARY);
+  }
+
+  @Test
   void withAWitnessTheSurvivorOfTwoSitesIsPromotedAlone() throws Exception {
     ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
     int witnessPort = LoopbackSites.freePort();
