@@ -63,7 +63,9 @@ final class PeerHealthTracker {
   }
 
   private PeerHealth classify(Long heardAt, long now) {
-    if (heardAt == null) return now - startedAt >= settings.downAfter().toMillis() ? PeerHealth.DOWN : PeerHealth.UNKNOWN;
+    if (heardAt == null) {
+      return now - startedAt >= settings.downAfter().toMillis() ? PeerHealth.DOWN : PeerHealth.UNKNOWN;
+    }
     long age = now - heardAt;
     if (age >= settings.downAfter().toMillis()) return PeerHealth.DOWN;
     long missed = age / settings.heartbeatInterval().toMillis();

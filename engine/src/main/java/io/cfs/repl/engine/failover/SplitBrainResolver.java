@@ -48,7 +48,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
 
   private enum CheckProgress implements Command { INSTANCE }
 
-  private record Lagging(String peer, LinkLag lag, boolean switchoverTarget) implements Command {
+  private record Lagging(String peer, LinkLag lag, boolean drainCheck) implements Command {
   }
 
   private record Held(long entries) implements Command {
@@ -160,7 +160,8 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
         System.currentTimeMillis()));
     if (pendingRequest != null) { // not refused
       String what = request.force() ? "forced failover to " + request.target() + ": running for epoch "
-          + (state.epoch() + 1) + (wiring.settings().voters().size() == 2 ? alone() : "") + mayBeMissing(state, resolver)
+          + (state.epoch() + 1) + (wiring.settings().voters().size() == 2 ? alone() : "")
+          + mayBeMissing(state, resolver)
           : "planned switchover to " + request.target() + ": writes stopped, draining";
       context.getLog().warn("[{}] {}", wiring.site(), what);
       wiring.listener().onFailoverRequested(wiring.site(), request.target(), request.force(), true, what);
@@ -181,15 +182,15 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
 
   private String alone() {
     return "; with two sites and no witness it is promoted alone once it has not heard the primary for "
-        + wiring.settings().leaseTimeout().toMillis() + " ms, on your word that the other site is down (never force both"
-        + " sides of a cut)";
+        + wiring.settings().leaseTimeout().toMillis() + " ms, on your word that the other site is down (never force"
+        + " both sides of a cut)";
   }
 
   private Effect<FailoverEvent, ResolverState> onGetStatus(ResolverState state, GetStatus get) {
     long now = System.currentTimeMillis();
     String target = core instanceof Resolver r ? r.switchoverTarget() : null;
-    get.replyTo().tell(new FailoverStatus(wiring.site(), wiring.settings().mode().configName(), state.role(), state.epoch(), state.primary(),
-        core.acceptsWrites(now), core.health(), target, lastPromotionMillis));
+    get.replyTo().tell(new FailoverStatus(wiring.site(), wiring.settings().mode().configName(), state.role(),
+        state.epoch(), state.primary(), core.acceptsWrites(now), core.health(), target, lastPromotionMillis));
     return Effect().none();
   }
 
@@ -204,9 +205,9 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
     askLag(target, true);
   }
 
-  private void askLag(String peer, boolean draining) {
+  private void askLag(String peer, boolean drainCheck) {
     context.pipeToSelf(wiring.lag().apply(peer),
-        (lag, failure) -> new Lagging(peer, lag == null ? LinkLag.UNKNOWN : lag, draining));
+        (lag, failure) -> new Lagging(peer, lag == null ? LinkLag.UNKNOWN : lag, drainCheck));
   }
 
   private Effect<FailoverEvent, ResolverState> onCheckProgress(ResolverState state, CheckProgress check) {
@@ -224,7 +225,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
     long now = System.currentTimeMillis();
     List<Action> actions = new ArrayList<>();
     if (lagging.lag().entries() >= 0) actions.addAll(core.onLag(lagging.peer(), lagging.lag().millis(), now));
-    if (lagging.switchoverTarget()) drainCheckInFlight = false;
+    if (lagging.drainCheck()) drainCheckInFlight = false;
     String target = core instanceof Resolver r ? r.switchoverTarget() : null;
     if (lagging.peer().equals(target) && lagging.lag().caughtUp()) {
       actions.addAll(((Resolver) core).onTargetCaughtUp(lagging.peer(), now));

@@ -23,8 +23,8 @@ import java.util.Map;
  * duplicate request, granted again whatever follows), (4) the voter has not heard its primary acting as primary
  * within {@code down-after} ({@code lease-timeout} for a forced failover) unless C is that primary, and (5) unless
  * forced, C holds at least as much as the voter of the journal of their common primary, compared as (epoch, held)
- * like Raft's up-to-date check; that primary itself holds all of it. (5) only limits what a failover loses; safety never depends on it. A grant is
- * persisted before the reply.
+ * like Raft's up-to-date check; that primary itself holds all of it. (5) only limits what a failover loses; safety
+ * never depends on it. A grant is persisted before the reply.
  *
  * <p>Why (4) fences: a voter echoes the primary's heartbeat only after it heard it, and the primary counts the echo
  * for {@code lease-timeout} from the heartbeat's own send time. Such a voter votes for no other candidate for

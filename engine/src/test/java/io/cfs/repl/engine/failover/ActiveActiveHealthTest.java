@@ -51,7 +51,8 @@ class ActiveActiveHealthTest {
   }
 
   private static List<String> healthChanges(ReplicationNode node, String peer) throws Exception {
-    List<String> newestFirst = node.audit().query(AuditQuery.newest(100).withKinds(Set.of(AuditKind.HEALTH_CHANGED)).withSite(peer))
+    List<String> newestFirst = node.audit()
+        .query(AuditQuery.newest(100).withKinds(Set.of(AuditKind.HEALTH_CHANGED)).withSite(peer))
         .toCompletableFuture().get(10, TimeUnit.SECONDS).records().stream()
         .map(r -> r.attributes().get("health")).collect(Collectors.toCollection(ArrayList::new));
     Collections.reverse(newestFirst);

@@ -37,12 +37,14 @@ class FailoverSettingsTest {
 
   @Test
   void theWitnessIsNoDataSiteAndTheInitialPrimaryIsOne() {
-    assertThatThrownBy(() -> new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b"), Optional.of("a"), Optional.empty(),
+    assertThatThrownBy(() -> sitesAB(Optional.of("a"), Optional.empty())).hasMessageContaining("witness");
+    assertThatThrownBy(() -> sitesAB(Optional.empty(), Optional.of("w"))).hasMessageContaining("initial-primary");
+  }
+
+  private static FailoverSettings sitesAB(Optional<String> witness, Optional<String> initialPrimary) {
+    return new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b"), witness, initialPrimary,
         Duration.ofMillis(100), 3, Duration.ofSeconds(5), Duration.ofMillis(400), Duration.ofMillis(700),
-        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("witness");
-    assertThatThrownBy(() -> new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, List.of("a", "b"), Optional.empty(), Optional.of("w"),
-        Duration.ofMillis(100), 3, Duration.ofSeconds(5), Duration.ofMillis(400), Duration.ofMillis(700),
-        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30))).hasMessageContaining("initial-primary");
+        Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(30));
   }
 
   @ParameterizedTest(name = "{0} sites, witness {1}: {2} voters, majority {3}, automatic failover {4}")

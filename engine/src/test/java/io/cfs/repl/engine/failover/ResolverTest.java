@@ -182,7 +182,8 @@ class ResolverTest {
     mesh.apply("s2", mesh.resolver("s2").onManualFailover("s2", true, mesh.now));
 
     assertThat(mesh.runUntil(() -> "s2".equals(mesh.writer()), 3000, 10)).isTrue();
-    long promotedAt = mesh.recorded.stream().filter(r -> r.action() instanceof Persist p && p.event() instanceof Promoted)
+    long promotedAt = mesh.recorded.stream()
+        .filter(r -> r.action() instanceof Persist p && p.event() instanceof Promoted)
         .mapToLong(Recorded::at).findFirst().orElseThrow();
     // its own vote waited until the old primary's lease (backed by s2's echoes) had run out
     assertThat(promotedAt - lastSent).isGreaterThanOrEqualTo(mesh.settings.leaseTimeout().toMillis());

@@ -60,10 +60,11 @@ final class SimMesh {
   /** The timings of every test: heartbeat 100 ms, DEGRADED after 3 missed, lease 400 ms, DOWN after 700 ms. */
   static FailoverSettings settings(int sites, boolean witness, boolean initialPrimary) {
     List<String> ids = java.util.stream.IntStream.rangeClosed(1, sites).mapToObj(i -> "s" + i).toList();
-    return new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, ids, witness ? java.util.Optional.of("w") : java.util.Optional.empty(),
+    return new FailoverSettings(FailoverMode.ACTIVE_PASSIVE, ids,
+        witness ? java.util.Optional.of("w") : java.util.Optional.empty(),
         initialPrimary ? java.util.Optional.of("s1") : java.util.Optional.empty(), java.time.Duration.ofMillis(100), 3,
-        java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(400), java.time.Duration.ofMillis(700), java.time.Duration.ofMillis(100),
-        java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(2000));
+        java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(400), java.time.Duration.ofMillis(700),
+        java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(2000));
   }
 
   /** A mesh with 5 ms links that records every action and fails at once if two sites accept writes. */

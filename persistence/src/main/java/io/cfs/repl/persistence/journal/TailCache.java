@@ -3,9 +3,11 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
@@ -63,18 +65,20 @@ final class TailCache {
   private final class CachedPass implements ShardScan.Pass {
     private final ShardScan storage;
     private final int limit;
-    private final List<ShardScan.Range> uncached = new ArrayList<>();
+    private final Set<ShardScan.Range> uncached = new HashSet<>();
     private ShardScan.Pass storagePass;
     private final List<ShardScan.Pass> extra = new ArrayList<>();
 
     CachedPass(ShardScan storage, List<ShardScan.Range> ranges, int limit) {
       this.storage = storage;
       this.limit = limit;
+      List<ShardScan.Range> fromStorage = new ArrayList<>();
       for (ShardScan.Range r : ranges) {
         ConcurrentSkipListMap<Long, JournalEntry> held = shards.get(r.shard());
-        if (held == null || held.isEmpty() || held.firstKey() > r.from()) uncached.add(r);
+        if (held == null || held.isEmpty() || held.firstKey() > r.from()) fromStorage.add(r);
       }
-      if (!uncached.isEmpty()) storagePass = storage.open(uncached, limit);
+      uncached.addAll(fromStorage);
+      if (!fromStorage.isEmpty()) storagePass = storage.open(fromStorage, limit);
     }
 
     @Override

@@ -68,8 +68,8 @@ final class NodeLauncher implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(Cfs.class.getName());
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()))
-        .start();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(Redirect.appendTo(log.toFile())).start();
     started.add(process);
     return process;
   }
@@ -104,7 +104,9 @@ final class NodeLauncher implements AutoCloseable {
       } catch (IOException notYet) {
         // not listening yet
       }
-      if (System.nanoTime() > deadline) throw new IllegalStateException("links not up within " + timeout + ", see " + log);
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("links not up within " + timeout + ", see " + log);
+      }
       TimeUnit.MILLISECONDS.sleep(100); // polling a condition with a deadline
     }
   }

@@ -39,14 +39,17 @@ public final class ProcessStats {
   /** CPU time (user + system) of process {@code pid} so far, or -1 where /proc does not tell. */
   public static long cpuNanos(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+      return statCpuNanos(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** User plus system time of a /proc stat line (process or thread). */
+  private static long statCpuNanos(String stat) {
+    // fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
   }
 
   /**
@@ -61,9 +64,7 @@ public final class ProcessStats {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-          byName.merge(name, nanos, Long::sum);
+          byName.merge(name, statCpuNanos(stat), Long::sum);
         } catch (IOException | RuntimeException threadEnded) {
           // a thread that ended meanwhile: its time is gone from /proc with it
         }
