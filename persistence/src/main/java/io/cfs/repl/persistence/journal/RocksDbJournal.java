@@ -7,6 +7,7 @@ import io.cfs.repl.model.entry.EntryCodec;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -151,9 +152,16 @@ public final class RocksDbJournal implements LocalJournal {
     admission.complete();
   }
 
+  private static final Comparator<JournalEntry> KEY_ORDER =
+      Comparator.comparingInt(JournalEntry::shard).thenComparingLong(JournalEntry::seq);
+
   private void write(List<JournalEntry> entries) {
+    // In key order each memtable insert starts its search where the previous one ended: a group holds runs of
+    // consecutive seqs per shard, interleaved as written.
+    List<JournalEntry> inKeyOrder = new ArrayList<>(entries);
+    inKeyOrder.sort(KEY_ORDER);
     try (WriteBatch batch = new WriteBatch()) {
-      for (JournalEntry e : entries) {
+      for (JournalEntry e : inKeyOrder) {
         batch.put(JournalKeys.key(e.shard(), e.seq()), EntryCodec.encode(e));
       }
       rocks.db().write(writeOptions, batch);

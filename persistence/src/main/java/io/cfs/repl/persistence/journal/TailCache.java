@@ -3,13 +3,12 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
 
 /**
@@ -18,17 +17,19 @@ import java.util.function.Predicate;
  * of seeking, reading and decoding every shard in storage for every batch. On a quiet link that per-shard read was
  * most of the CPU of a batch of a few entries.
  *
- * <p>Only the writer thread adds (after the write returned, before the heads move, so a reader that sees a head finds
- * its entry here or in storage) and evicts (oldest first, beyond {@code maxBytes}). Readers check that what they take
- * is dense from the range's start: an entry evicted or never held (a site of several nodes writes one journal)
- * sends the rest of the range to storage, so the cache can only save reads, never lose or reorder an entry.
+ * <p>Each shard keeps its run of consecutive seqs in a ring: a lookup is an index, not a search (a sorted map here
+ * cost more CPU than the reads it saved). Only the writer thread adds (after the write returned, before the heads
+ * move, so a reader that sees a head finds its entry here or in storage) and evicts (oldest first, beyond
+ * {@code maxBytes}). Readers take only what is dense from the range's start: an entry evicted or never held (a site of
+ * several nodes writes one journal) sends the rest of the range to storage, so the cache can only save reads, never
+ * lose or reorder an entry.
  */
 final class TailCache {
-  /** Per entry, besides its payload and site: the object, its key and the skip list node. */
-  private static final long OVERHEAD_BYTES = 160;
+  /** Per entry, besides its payload and site: the object and its slot. */
+  private static final long OVERHEAD_BYTES = 120;
 
   private final long maxBytes;
-  private final Map<Integer, ConcurrentSkipListMap<Long, JournalEntry>> shards = new ConcurrentHashMap<>();
+  private final Map<Integer, ShardRing> shards = new ConcurrentHashMap<>();
   private final ArrayDeque<JournalEntry> order = new ArrayDeque<>(); // writer thread only
   private long bytes; // writer thread only
 
@@ -40,13 +41,13 @@ final class TailCache {
   void added(List<JournalEntry> written) {
     if (maxBytes <= 0) return;
     for (JournalEntry e : written) {
-      shards.computeIfAbsent(e.shard(), s -> new ConcurrentSkipListMap<>()).put(e.seq(), e);
+      shards.computeIfAbsent(e.shard(), s -> new ShardRing()).add(e);
       order.addLast(e);
       bytes += size(e);
     }
     while (bytes > maxBytes && !order.isEmpty()) {
       JournalEntry oldest = order.pollFirst();
-      shards.get(oldest.shard()).remove(oldest.seq());
+      shards.get(oldest.shard()).evict(oldest.seq());
       bytes -= size(oldest);
     }
   }
@@ -59,6 +60,62 @@ final class TailCache {
 
   private static long size(JournalEntry e) {
     return OVERHEAD_BYTES + e.sizeEstimate();
+  }
+
+  /**
+   * The held entries of one shard: consecutive seqs from {@code first}, oldest at {@code start} of a circular array.
+   * An entry that does not follow the last one (another node wrote the seqs between) starts a new run.
+   */
+  private static final class ShardRing {
+    private JournalEntry[] slots = new JournalEntry[64];
+    private int start;
+    private int count;
+    private long first;
+
+    synchronized void add(JournalEntry e) {
+      if (count > 0 && e.seq() != first + count) clear();
+      if (count == 0) first = e.seq();
+      if (count == slots.length) grow();
+      slots[(start + count) % slots.length] = e;
+      count++;
+    }
+
+    /** Drops the oldest entry if it is {@code seq} (it is not if a newer run replaced it). */
+    synchronized void evict(long seq) {
+      if (count == 0 || first != seq) return;
+      slots[start] = null;
+      start = (start + 1) % slots.length;
+      count--;
+      first++;
+    }
+
+    /** Whether the ring holds {@code seq}, or nothing older than it. */
+    synchronized boolean startsAtOrBefore(long seq) {
+      return count > 0 && first <= seq;
+    }
+
+    /** The held entries from {@code from} on, at most {@code max} and none past {@code head}; empty if none held. */
+    synchronized List<JournalEntry> copy(long from, long head, int max) {
+      if (count == 0 || from < first || from >= first + count) return List.of();
+      int n = (int) Math.min(Math.min(max, first + count - from), head - from + 1);
+      List<JournalEntry> out = new ArrayList<>(n);
+      int offset = (int) (from - first);
+      for (int i = 0; i < n; i++) out.add(slots[(start + offset + i) % slots.length]);
+      return out;
+    }
+
+    private void clear() {
+      Arrays.fill(slots, null);
+      start = 0;
+      count = 0;
+    }
+
+    private void grow() {
+      JournalEntry[] bigger = new JournalEntry[slots.length * 2];
+      for (int i = 0; i < count; i++) bigger[i] = slots[(start + i) % slots.length];
+      slots = bigger;
+      start = 0;
+    }
   }
 
   /** One pass: storage is opened once, for the ranges memory does not start, or later for one that fell through. */
@@ -74,8 +131,8 @@ final class TailCache {
       this.limit = limit;
       List<ShardScan.Range> fromStorage = new ArrayList<>();
       for (ShardScan.Range r : ranges) {
-        ConcurrentSkipListMap<Long, JournalEntry> held = shards.get(r.shard());
-        if (held == null || held.isEmpty() || held.firstKey() > r.from()) fromStorage.add(r);
+        ShardRing held = shards.get(r.shard());
+        if (held == null || !held.startsAtOrBefore(r.from())) fromStorage.add(r);
       }
       uncached.addAll(fromStorage);
       if (!fromStorage.isEmpty()) storagePass = storage.open(fromStorage, limit);
@@ -87,17 +144,13 @@ final class TailCache {
         storagePass.scan(range, max, taker);
         return;
       }
-      long expected = range.from();
-      int offered = 0;
-      ConcurrentSkipListMap<Long, JournalEntry> held = shards.get(range.shard());
-      Iterator<JournalEntry> it = held.subMap(range.from(), true, range.head(), true).values().iterator();
-      while (offered < max && expected <= range.head()) {
-        JournalEntry e = it.hasNext() ? it.next() : null;
-        if (e == null || e.seq() != expected) break; // evicted meanwhile, or written by another node: storage
-        offered++;
-        expected++;
+      // evicted meanwhile, or written by another node: what memory does not hold densely comes from storage
+      List<JournalEntry> held = shards.get(range.shard()).copy(range.from(), range.head(), max);
+      for (JournalEntry e : held) {
         if (!taker.test(e)) return;
       }
+      long expected = range.from() + held.size();
+      int offered = held.size();
       if (offered < max && expected <= range.head()) {
         ShardScan.Range rest = new ShardScan.Range(range.shard(), expected, range.head());
         ShardScan.Pass fallback = storage.open(List.of(rest), limit);

@@ -81,22 +81,25 @@ final class ApplyPlan {
     return ids;
   }
 
-  /** Decides last-write-wins for every accepted entry, in order. {@code held} holds the stored values (absent: none). */
-  void resolve(Map<Long, StoredValue> held, long nowMillis) {
-    Map<Long, StoredValue> current = new HashMap<>(held);
+  /**
+   * Decides last-write-wins for every accepted entry, in order. {@code held} holds the versions stored (absent: no
+   * value stored).
+   */
+  void resolve(Map<Long, Version> held, long nowMillis) {
+    Map<Long, Version> current = new HashMap<>(held);
     for (JournalEntry e : accepted) {
-      StoredValue before = current.get(e.inodeId());
+      Version before = current.get(e.inodeId());
       Version incoming = e.version();
-      if (before == null || incoming.isNewerThan(before.version())) {
-        if (before != null && !before.version().originSite().equals(incoming.originSite())) {
-          losers.add(new LwwLoser(e.inodeId(), e.shard(), before.version(), incoming, nowMillis));
+      if (before == null || incoming.isNewerThan(before)) {
+        if (before != null && !before.originSite().equals(incoming.originSite())) {
+          losers.add(new LwwLoser(e.inodeId(), e.shard(), before, incoming, nowMillis));
         }
         StoredValue after = new StoredValue(e.inodeId(), e.shard(), incoming, e.op(), e.op().isDelete(),
             e.schemaVersion(), e.payload());
-        current.put(e.inodeId(), after);
+        current.put(e.inodeId(), incoming);
         winners.put(e.inodeId(), after);
-      } else if (before.version().isNewerThan(incoming)) {
-        losers.add(new LwwLoser(e.inodeId(), e.shard(), incoming, before.version(), nowMillis));
+      } else if (before.isNewerThan(incoming)) {
+        losers.add(new LwwLoser(e.inodeId(), e.shard(), incoming, before, nowMillis));
         lostEntries.add(new ShardPosition(e.shard(), e.seq()));
         lost++;
       }

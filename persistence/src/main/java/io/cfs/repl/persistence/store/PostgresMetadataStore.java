@@ -2,6 +2,7 @@ package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.PostgresLeaseStore;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
@@ -179,17 +180,17 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
-  /** The stored values of the given inodes, in one query. */
-  private Map<Long, StoredValue> held(Connection c, Set<Long> ids) throws SQLException {
+  /** The stored versions of the given inodes, in one query. */
+  private Map<Long, Version> held(Connection c, Set<Long> ids) throws SQLException {
     Array idArray = c.createArrayOf("bigint", ids.toArray(Long[]::new));
     try (PreparedStatement st = c.prepareStatement(SELECT_HELD)) {
       st.setString(1, site);
       st.setArray(2, idArray);
-      Map<Long, StoredValue> held = new HashMap<>();
+      Map<Long, Version> held = new HashMap<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           long id = rs.getLong(1);
-          held.put(id, StoreCodec.decodeValue(id, rs.getBytes(2)));
+          held.put(id, StoreCodec.decodeValue(id, rs.getBytes(2)).version());
         }
       }
       return held;

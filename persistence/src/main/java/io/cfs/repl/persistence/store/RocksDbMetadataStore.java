@@ -4,6 +4,7 @@ import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.ColumnFamilyHandle;
@@ -53,6 +55,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final ReentrantLock applyLock = new ReentrantLock();
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
   private final FenceGuard fences;
+  private final VersionCache versions; // guarded by applyLock
   private long nextLoserKey; // guarded by applyLock
 
   @FunctionalInterface
@@ -68,6 +71,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.loserColumn = rocks.column(LOSERS);
     this.watermarks = loadWatermarks();
     this.nextLoserKey = lastLoserKey() + 1;
+    this.versions = new VersionCache(settings.versionCacheSlots());
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.asyncWriteOptions = new WriteOptions().setSync(false);
   }
@@ -133,10 +137,13 @@ public final class RocksDbMetadataStore implements MetadataStore {
       throws RocksDBException {
     ApplyPlan plan = new ApplyPlan(watermarks.getOrDefault(origin, Map.of()), entries);
     if (plan.writesNothing()) return plan.result();
-    plan.resolve(held(db, new ArrayList<>(plan.inodes())), System.currentTimeMillis());
+    plan.resolve(held(db, plan.inodes()), System.currentTimeMillis());
     long loserKey = nextLoserKey;
     try (WriteBatch batch = new WriteBatch()) {
-      for (StoredValue v : plan.winners().values()) {
+      // in key order (inode ids, big-endian): each memtable insert starts from where the previous one ended
+      List<StoredValue> inKeyOrder = new ArrayList<>(plan.winners().values());
+      inKeyOrder.sort((a, b) -> Long.compareUnsigned(a.inodeId(), b.inodeId()));
+      for (StoredValue v : inKeyOrder) {
         batch.put(inodes, StoreCodec.longKey(v.inodeId()), StoreCodec.encodeValue(v));
       }
       for (LwwLoser loser : plan.losers()) {
@@ -145,21 +152,40 @@ public final class RocksDbMetadataStore implements MetadataStore {
       for (Map.Entry<Integer, Long> w : plan.advanced().entrySet()) {
         batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
       }
-      db.write(options, batch);
+      try {
+        db.write(options, batch);
+      } catch (RocksDBException | RuntimeException e) {
+        versions.clear();
+        throw e;
+      }
+      inKeyOrder.forEach(v -> versions.put(v.inodeId(), v.version()));
     }
     nextLoserKey = loserKey;
     watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(plan.advanced());
     return plan.result();
   }
 
-  /** The stored values of the given inodes, in one multi-get. */
-  private Map<Long, StoredValue> held(RocksDB db, List<Long> ids) throws RocksDBException {
-    List<byte[]> keys = new ArrayList<>(ids.size());
-    ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
-    List<byte[]> values = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
-    Map<Long, StoredValue> held = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      if (values.get(i) != null) held.put(ids.get(i), StoreCodec.decodeValue(ids.get(i), values.get(i)));
+  /** The stored versions of the given inodes: from the version cache, the rest in one multi-get. */
+  private Map<Long, Version> held(RocksDB db, Set<Long> ids) throws RocksDBException {
+    Map<Long, Version> held = new HashMap<>();
+    List<Long> misses = new ArrayList<>();
+    for (Long id : ids) {
+      Version cached = versions.get(id);
+      if (cached != null) {
+        held.put(id, cached);
+      } else {
+        misses.add(id);
+      }
+    }
+    if (misses.isEmpty()) return held;
+    List<byte[]> keys = new ArrayList<>(misses.size());
+    misses.forEach(id -> keys.add(StoreCodec.longKey(id)));
+    List<byte[]> values = db.multiGetAsList(Collections.nCopies(misses.size(), inodes), keys);
+    for (int i = 0; i < misses.size(); i++) {
+      if (values.get(i) == null) continue;
+      Version stored = StoreCodec.decodeValue(misses.get(i), values.get(i)).version();
+      held.put(misses.get(i), stored);
+      versions.put(misses.get(i), stored);
     }
     return held;
   }

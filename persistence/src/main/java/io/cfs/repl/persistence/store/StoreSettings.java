@@ -11,18 +11,22 @@ import io.cfs.repl.persistence.RocksDbSettings;
  *
  * @param sync whether each apply is fsync'd before it returns
  * @param rocksdb storage engine tuning
+ * @param versionCacheSlots slots of the embedded store's cache of inode versions (a power of two; 0: off)
  */
-public record StoreSettings(boolean sync, RocksDbSettings rocksdb) {
+public record StoreSettings(boolean sync, RocksDbSettings rocksdb, int versionCacheSlots) {
   public static final String PATH = "cfs-repl.persistence.store";
 
   public StoreSettings {
     require(rocksdb != null, PATH + ".rocksdb is required");
+    require(versionCacheSlots >= 0 && Integer.bitCount(versionCacheSlots) <= 1,
+        PATH + ".version-cache-slots must be 0 or a power of two, was " + versionCacheSlots);
   }
 
   /** Reads {@value #PATH} from the application config (reference.conf holds the defaults). */
   public static StoreSettings create(Config config) {
     Config c = config.getConfig(PATH);
-    return new StoreSettings(c.getBoolean("sync"), RocksDbSettings.create(config, PATH + ".rocksdb"));
+    return new StoreSettings(c.getBoolean("sync"), RocksDbSettings.create(config, PATH + ".rocksdb"),
+        c.getInt("version-cache-slots"));
   }
 
   /** The defaults of reference.conf. */

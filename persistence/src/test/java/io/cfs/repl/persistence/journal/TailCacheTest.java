@@ -88,18 +88,20 @@ class TailCacheTest {
   }
 
   @Test
-  void aHoleInMemoryIsFilledFromStorageInOrder() {
-    // a site of several nodes writes one journal: this node holds only what it wrote, 11-20 and 31-40
+  void aNodeThatDidNotWriteTheSeqsBetweenKeepsItsNewestRunAndReadsTheRestFromStorage() {
+    // a site of several nodes writes one journal: this node wrote 11-20 and 31-40, another node 21-30
     Storage storage = new Storage(1, 40);
     TailCache cache = new TailCache(1 << 20);
     cache.added(TestEntries.range("a", 0, 11, 20));
     cache.added(TestEntries.range("a", 0, 31, 40));
 
     assertThat(read(cache.over(storage), new ShardScan.Range(0, 11, 40), 100)).isEqualTo(seqs(11, 40));
-    assertThat(storage.asked).containsExactly(new ShardScan.Range(0, 21, 40));
+    assertThat(storage.asked).containsExactly(new ShardScan.Range(0, 11, 40));
     storage.asked.clear();
-    assertThat(read(cache.over(storage), new ShardScan.Range(0, 15, 40), 8)).isEqualTo(seqs(15, 22));
-    assertThat(storage.asked).containsExactly(new ShardScan.Range(0, 21, 40));
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 33, 40), 100)).isEqualTo(seqs(33, 40));
+    assertThat(storage.asked).isEmpty();
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 35, 40), 3)).isEqualTo(seqs(35, 37));
+    assertThat(storage.asked).isEmpty();
   }
 
   @Test
