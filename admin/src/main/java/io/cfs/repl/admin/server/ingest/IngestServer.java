@@ -48,7 +48,7 @@ public final class IngestServer implements AutoCloseable {
                                                     ReplicationMetrics metrics) {
     Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
     Materializer materializer = Materializer.matFromSystem(system);
-    IngestStream stream = new IngestStream(ingestor, settings, materializer);
+    IngestStream stream = new IngestStream(ingestor, settings);
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, settings, system).route()
         .flow(system);
     ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);

@@ -10,9 +10,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -37,12 +37,10 @@ final class IngestStream {
 
   private final Ingestor ingestor;
   private final IngestSettings settings;
-  private final Materializer materializer;
 
-  IngestStream(Ingestor ingestor, IngestSettings settings, Materializer materializer) {
+  IngestStream(Ingestor ingestor, IngestSettings settings) {
     this.ingestor = ingestor;
     this.settings = settings;
-    this.materializer = materializer;
   }
 
   /** A received message: the bytes of a batch, or why it cannot be one. */
@@ -66,32 +64,33 @@ final class IngestStream {
 
   Flow<Message, Message, NotUsed> flow() {
     return Flow.<Message>create()
-        .mapAsync(1, this::receive)
+        // flatMapConcat runs each message's data inside this stream: a stream of its own per message cost an actor
+        // and several thread hops per batch
+        .flatMapConcat(this::receive)
         .zipWithIndex()
         .mapAsync(settings.streamParallelism(), indexed -> answer(indexed.first(), indexed.second()))
         .takeWhile(reply -> reply.refused() == null, true)
         .map(this::message);
   }
 
-  private CompletionStage<Received> receive(Message message) {
+  private Source<Received, ?> receive(Message message) {
     if (message.isText()) {
-      message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer);
-      return CompletableFuture.completedFuture(new Received(null, IngestRejection.malformed(
-          "text message: batches are binary messages (" + BinaryBatch.MEDIA_TYPE + " layout)", null, null)));
+      return message.asTextMessage().getStreamedText()
+          .fold(0, (ignored, chunk) -> 0)
+          .map(ignored -> new Received(null, IngestRejection.malformed(
+              "text message: batches are binary messages (" + BinaryBatch.MEDIA_TYPE + " layout)", null, null)));
     }
     BinaryMessage binary = message.asBinaryMessage();
-    if (binary.isStrict()) return CompletableFuture.completedFuture(bounded(binary.getStrictData()));
+    if (binary.isStrict()) return Source.single(bounded(binary.getStrictData()));
     int max = settings.maxRequestBytes();
     // read to the end of the message even past max (see the class comment): never cancel its data
     return binary.getStreamedData()
-        .runWith(Sink.fold(Collected.NONE, (collected, chunk) -> collected.add(chunk, max)), materializer)
-        // inline on the completing stream thread: Pekko's CompletableFuture runs a plain handle() on the default
-        // executor, a new thread per call on two cores
-        .handleAsync((collected, failure) -> {
-          if (failure != null) return new Received(null, Ingestor.rejection(failure));
-          return collected.tooLarge() ? new Received(null, IngestRejection.requestTooLarge(max))
-              : new Received(collected.bytes(), null);
-        }, Runnable::run);
+        .fold(Collected.NONE, (collected, chunk) -> collected.add(chunk, max))
+        .map(collected -> collected.tooLarge() ? new Received(null, IngestRejection.requestTooLarge(max))
+            : new Received(collected.bytes(), null))
+        .recover(new PFBuilder<Throwable, Received>()
+            .match(Throwable.class, failure -> new Received(null, Ingestor.rejection(failure)))
+            .build());
   }
 
   private Received bounded(ByteString batch) {
