@@ -19,6 +19,7 @@ public final class ApplyLag extends ForwardingApplyListener {
   private final ConcurrentMap<String, LatencyHistogram> sinceStart = new ConcurrentHashMap<>();
   private volatile ConcurrentMap<String, LatencyHistogram> window = new ConcurrentHashMap<>();
   private volatile long windowSinceMillis = System.currentTimeMillis();
+  private final ConcurrentMap<String, Long> lastAppliedMillis = new ConcurrentHashMap<>();
 
   public ApplyLag(ApplyListener next) {
     super(next);
@@ -32,8 +33,12 @@ public final class ApplyLag extends ForwardingApplyListener {
     }
   }
 
-  /** Per origin: since the node started, and since {@code windowSinceMillis}. */
-  public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis) {
+  /**
+   * Per origin: since the node started, since {@code windowSinceMillis}, and when its last batch was applied (wall
+   * clock), which tells a poller when a workload ended however seldom it polls.
+   */
+  public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis,
+                         Map<String, Long> lastAppliedMillis) {
   }
 
   @Override
@@ -45,6 +50,7 @@ public final class ApplyLag extends ForwardingApplyListener {
       all.recordNanos(lag);
       recent.recordNanos(lag);
     }
+    lastAppliedMillis.put(origin, System.currentTimeMillis());
     super.onBatchApplied(origin, entries, result, appliedAtNanos);
   }
 
@@ -59,6 +65,6 @@ public final class ApplyLag extends ForwardingApplyListener {
     sinceStart.forEach((origin, h) -> all.put(origin, Summary.of(h)));
     Map<String, Summary> recent = new TreeMap<>();
     window.forEach((origin, h) -> recent.put(origin, Summary.of(h)));
-    return new Snapshot(all, recent, windowSinceMillis);
+    return new Snapshot(all, recent, windowSinceMillis, new TreeMap<>(lastAppliedMillis));
   }
 }

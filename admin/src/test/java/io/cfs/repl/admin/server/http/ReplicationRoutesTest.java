@@ -210,6 +210,7 @@ class ReplicationRoutesTest {
 
   @Test
   void applyLagCountsEveryAppliedEntryPerOriginAndResetsItsWindowWithTheToken() throws Exception {
+    long before = System.currentTimeMillis();
     replicated100("al-a", "al-b");
 
     JsonNode lag = json(sites.get("al-b", "/replication/apply-lag"));
@@ -217,6 +218,8 @@ class ReplicationRoutesTest {
     assertThat(lag.path("sinceStart").path("al-a").path("p99Micros").asLong()).isPositive()
         .isLessThanOrEqualTo(lag.path("sinceStart").path("al-a").path("maxMicros").asLong());
     assertThat(lag.path("window").path("al-a").path("count").asLong()).isEqualTo(100);
+    assertThat(lag.path("lastAppliedMillis").path("al-a").asLong()).as("when the last batch was applied")
+        .isBetween(before, System.currentTimeMillis());
 
     assertThat(sites.post("al-b", "/replication/apply-lag/reset", "", null).statusCode()).isEqualTo(401);
     HttpResponse<String> reset = sites.post("al-b", "/replication/apply-lag/reset", "", TOKEN);
