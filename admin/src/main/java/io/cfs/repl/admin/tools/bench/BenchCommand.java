@@ -73,6 +73,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peers", defaultValue = "1", description = "with --processes: sites replicating from site-a")
   int peers;
 
+  @Option(names = "--peer-delay-ms", defaultValue = "0",
+      description = "with --processes: each peer's link listener behind a proxy (in this JVM) delaying every byte"
+          + " this many ms each way, so a round trip from site-a takes twice it")
+  long peerDelayMillis;
+
   @Option(names = "--node-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;

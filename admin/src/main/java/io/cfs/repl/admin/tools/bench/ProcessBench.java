@@ -37,17 +37,21 @@ final class ProcessBench {
     for (int i = 0; i <= options.peers; i++) sites.add("site-" + (char) ('a' + i));
     Map<String, NodeLauncher.Ports> ports = new LinkedHashMap<>();
     for (String site : sites) ports.put(site, NodeLauncher.Ports.free());
-    System.out.printf("bench (processes): %,d entries from site-a to %d peer(s), rate %s, %d shards, %d-byte"
+    long delay = options.peerDelayMillis;
+    if (delay < 0) throw new IllegalArgumentException("--peer-delay-ms must be >= 0, was " + delay);
+    System.out.printf("bench (processes): %,d entries from site-a to %d peer(s)%s, rate %s, %d shards, %d-byte"
         + " payloads, batches of %d x %d in flight over the binary ingest, node JVMs %s, data and logs in %s%n",
-        options.entries, options.peers, options.rate == 0 ? "flat out" : options.rate + "/s", options.shards,
+        options.entries, options.peers, delay == 0 ? "" : String.format(", each %d ms away (a proxy in front of its"
+            + " link listener delays each direction by %d ms: round trip %d ms)", delay, delay, 2 * delay),
+        options.rate == 0 ? "flat out" : options.rate + "/s", options.shards,
         options.payload, options.appendBatch, options.inFlight, options.nodeJvm, base);
-    try (NodeLauncher launcher = new NodeLauncher()) {
+    try (DelayedPeers delayed = DelayedPeers.start(ports, sites.subList(1, sites.size()), Duration.ofMillis(delay));
+         NodeLauncher launcher = new NodeLauncher()) {
       List<Node> nodes = new ArrayList<>();
       for (String site : sites) {
-        Map<String, NodeLauncher.Ports> peers = new LinkedHashMap<>(ports);
-        peers.remove(site);
         Path config = base.resolve(site + ".conf");
-        Files.writeString(config, NodeLauncher.nodeConfig(site, base.resolve(site), ports.get(site), peers, ""));
+        Files.writeString(config, NodeLauncher.nodeConfig(site, base.resolve(site), ports.get(site),
+            delayed.peersOf(site), ""));
         Path log = base.resolve(site + ".log");
         Process p = launcher.start(List.of(options.nodeJvm.split(" ")), log, "node", "--config", config.toString());
         nodes.add(new Node(site, ports.get(site), p, log));
@@ -117,8 +121,8 @@ final class ProcessBench {
       System.out.printf("throughput      %,.0f entries/s end to end (%,d entries in %.2f s, load start to applied at"
           + " every peer)%n", options.entries / seconds, options.entries, seconds);
       StringBuilder result = new StringBuilder(String.format("RESULT mode=processes peers=%d rate=%d entries=%d"
-          + " shards=%d payload=%d throughput=%.0f", options.peers, options.rate, options.entries, options.shards,
-          options.payload, options.entries / seconds));
+          + " shards=%d payload=%d peer_delay_ms=%d throughput=%.0f", options.peers, options.rate, options.entries,
+          options.shards, options.payload, delay, options.entries / seconds));
       for (Node r : receivers) {
         JsonNode lag = launcher.get(r.ports().admin(), "/replication/apply-lag");
         JsonNode all = lag.path("sinceStart").path(origin.site());
