@@ -78,6 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
           + " this many ms each way, so a round trip from site-a takes twice it")
   long peerDelayMillis;
 
+  @Option(names = "--backlog", description = "with --processes: the peers start only once site-a has taken every"
+      + " entry; measures their catch-up, each node's heap (GC logs) and site-a's journal on disk")
+  boolean backlog;
+
   @Option(names = "--node-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;
@@ -96,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
     try {
-      return processes ? new ProcessBench(this).run(base) : inProcess(base);
+      return processes ? ProcessBench.run(this, base) : inProcess(base);
     } finally {
       if (!keep && dataDir == null) ScratchDirs.delete(base);
     }
