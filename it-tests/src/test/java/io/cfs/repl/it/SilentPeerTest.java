@@ -1,7 +1,7 @@
 package io.cfs.repl.it;
 
 import io.cfs.repl.admin.tools.check.Checker;
-import io.cfs.repl.it.fault.FaultProxy;
+import io.cfs.repl.admin.tools.proxy.FaultProxy;
 import io.cfs.repl.it.harness.ItContext;
 import io.cfs.repl.it.harness.ItExtension;
 import io.cfs.repl.it.harness.SiteCluster;

@@ -28,8 +28,9 @@
  *       through a fault proxy per ordered pair), {@code ItExtension} (closes everything after each test, keeps
  *       target/it-logs/&lt;Test.method&gt;/ only when the test failed and prints its paths), lag and resource
  *       sampling for benchmarks.</li>
- *   <li>{@link io.cfs.repl.it.fault.FaultProxy}: a TCP proxy with switchable faults (cut with reset or blackhole,
- *       heal, delay, throttle, dropped connections).</li>
+ *   <li>{@link io.cfs.repl.admin.tools.proxy.FaultProxy} (from the admin tools, which use it in {@code cfs bench}):
+ *       a TCP proxy with switchable faults (cut with reset or blackhole, heal, delay, throttle, dropped
+ *       connections).</li>
  *   <li>{@link io.cfs.repl.it.client}: the admin API and the ingest API as a metadata service uses them.</li>
  *   <li>{@link io.cfs.repl.it.workload}: the workload driver (its entries from the admin tools' generator) and the
  *       history of acknowledged entries, which the admin tools' convergence checker

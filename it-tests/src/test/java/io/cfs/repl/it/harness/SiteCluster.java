@@ -6,7 +6,7 @@ import io.cfs.repl.admin.tools.check.Checker;
 import io.cfs.repl.it.client.AdminClient;
 import io.cfs.repl.it.client.IngestClient;
 import io.cfs.repl.it.client.Status;
-import io.cfs.repl.it.fault.FaultProxy;
+import io.cfs.repl.admin.tools.proxy.FaultProxy;
 import io.cfs.repl.persistence.guard.StorageThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;

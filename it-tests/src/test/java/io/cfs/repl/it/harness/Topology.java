@@ -1,6 +1,6 @@
 package io.cfs.repl.it.harness;
 
-import io.cfs.repl.it.fault.FaultProxy;
+import io.cfs.repl.admin.tools.proxy.FaultProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -73,6 +73,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peers", defaultValue = "1", description = "with --processes: sites replicating from site-a")
   int peers;
 
+  @Option(names = "--peer-delay-ms", defaultValue = "0",
+      description = "with --processes: each peer's link listener behind a proxy (in this JVM) delaying every byte"
+          + " this many ms each way, so a round trip from site-a takes twice it")
+  long peerDelayMillis;
+
+  @Option(names = "--backlog", description = "with --processes: the peers start only once site-a has taken every"
+      + " entry; measures their catch-up, each node's heap (GC logs) and site-a's journal on disk")
+  boolean backlog;
+
   @Option(names = "--node-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;
@@ -91,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
     try {
-      return processes ? new ProcessBench(this).run(base) : inProcess(base);
+      return processes ? ProcessBench.run(this, base) : inProcess(base);
     } finally {
       if (!keep && dataDir == null) ScratchDirs.delete(base);
     }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cfs.repl.admin.cli.Cfs;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,20 +96,42 @@ final class NodeLauncher implements AutoCloseable {
 
   /** Until every link of the node on {@code adminPort} is CONNECTED (the bench measures replication, not startup). */
   void awaitConnected(Process node, int adminPort, Path log, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (!node.isAlive()) throw new IllegalStateException("node exited with " + node.exitValue() + ", see " + log);
-      try {
-        JsonNode peers = get(adminPort, "/replication/status").path("peers");
-        boolean connected = peers.size() > 0;
-        for (JsonNode p : peers) connected &= p.path("state").asText().equals("CONNECTED");
-        if (connected) return;
+    await(node, log, timeout, "links not up", () -> connected(adminPort));
+  }
+
+  /** Until the node's ingest listener on {@code port} takes connections, whether its peers are up or not. */
+  void awaitListening(Process node, int port, Path log, Duration timeout) throws Exception {
+    await(node, log, timeout, "ingest not listening", () -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+        return true;
       } catch (IOException notYet) {
-        // not listening yet
+        return false;
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("links not up within " + timeout + ", see " + log);
-      }
+    });
+  }
+
+  /** True when every link of the node on {@code adminPort} is CONNECTED; false while it does not answer. */
+  boolean connected(int adminPort) throws InterruptedException {
+    try {
+      JsonNode peers = get(adminPort, "/replication/status").path("peers");
+      boolean connected = peers.size() > 0;
+      for (JsonNode p : peers) connected &= p.path("state").asText().equals("CONNECTED");
+      return connected;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(Process node, Path log, Duration timeout, String what, Condition done) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.holds()) {
+      if (!node.isAlive()) throw new IllegalStateException("node exited with " + node.exitValue() + ", see " + log);
+      if (System.nanoTime() > deadline) throw new IllegalStateException(what + " within " + timeout + ", see " + log);
       TimeUnit.MILLISECONDS.sleep(100); // polling a condition with a deadline
     }
   }

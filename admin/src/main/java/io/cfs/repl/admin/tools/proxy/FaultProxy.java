@@ -1,4 +1,4 @@
-package io.cfs.repl.it.fault;
+package io.cfs.repl.admin.tools.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,16 +11,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback in front of one listener, with faults that can be switched while connections run. The
- * harness puts one between every ordered pair of sites (A's link to B dials proxy A->B, which forwards to B's
- * listener), so a fault hits one direction of replication only.
+ * it-tests harness puts one between every ordered pair of sites (A's link to B dials proxy A->B, which forwards to
+ * B's listener), so a fault hits one direction of replication only; {@code cfs bench --peer-delay-ms} puts one in
+ * front of each peer's link listener to move it away.
  *
  * <p>Faults:
  * <ul>
@@ -35,12 +37,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Each connection runs two pipes (client to server, server to client), each a reader thread and a writer thread
- * with a small bounded queue between them: the queue carries the delay, the writer paces the throttle, and a full
- * queue stops the reader, so backpressure reaches the sender as in a real network.
+ * with a queue between them bounded by bytes: the queue carries the delay, the writer paces the throttle, and a full
+ * queue stops the reader, so backpressure reaches the sender as in a real network. The bound is the bytes in flight
+ * of one direction, so at a one-way delay d a direction carries at most {@value #MAX_QUEUED_BYTES} bytes per d:
+ * 160 MiB/s at 50 ms, far above a replication link's 12.5 MB/s at 50K entries/s of 250 bytes (625 KB in flight).
+ * A bound by chunks would not do: a read returns anything from one byte to {@value #CHUNK}, so 32 chunks capped a
+ * direction at 10 MiB/s at 50 ms with full reads, and at much less with small ones.
  */
 public final class FaultProxy implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
-  private static final int QUEUE_CHUNKS = 32;
+  private static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
   /** How a cut treats connections. */
   public enum CutMode { REFUSE, BLACKHOLE }
@@ -266,6 +272,25 @@ public final class FaultProxy implements AutoCloseable {
   private record Chunk(byte[] bytes, long dueNanos) {
   }
 
+  /** The chunks of one pipe in order, at most {@link #MAX_QUEUED_BYTES} of them; one reader and one writer. */
+  private static final class ChunkQueue {
+    private final BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
+    private final Semaphore room = new Semaphore(MAX_QUEUED_BYTES);
+
+    /** False when there was no room for the chunk within the timeout. */
+    boolean offer(Chunk chunk, long timeout, TimeUnit unit) throws InterruptedException {
+      if (!room.tryAcquire(chunk.bytes().length, timeout, unit)) return false;
+      chunks.add(chunk);
+      return true;
+    }
+
+    Chunk poll(long timeout, TimeUnit unit) throws InterruptedException {
+      Chunk chunk = chunks.poll(timeout, unit);
+      if (chunk != null) room.release(chunk.bytes().length);
+      return chunk;
+    }
+  }
+
   /** One proxied connection: two pipes, aborted as a whole. */
   private final class Connection {
     private final Socket client;
@@ -284,7 +309,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void pipe(String direction, Socket from, Socket to, RateLimiter rate, AtomicLong counter) {
-      BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+      ChunkQueue queue = new ChunkQueue();
       Thread reader = new Thread(() -> read(from, queue), "proxy-" + name + "-" + direction + "-read");
       Thread writer = new Thread(() -> write(queue, to, rate, counter), "proxy-" + name + "-" + direction + "-write");
       reader.setDaemon(true);
@@ -293,7 +318,7 @@ public final class FaultProxy implements AutoCloseable {
       writer.start();
     }
 
-    private void read(Socket from, BlockingQueue<Chunk> queue) {
+    private void read(Socket from, ChunkQueue queue) {
       byte[] buffer = new byte[CHUNK];
       try {
         InputStream in = from.getInputStream();
@@ -316,14 +341,14 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Blocks while the queue is full (backpressure); false once the connection is aborted. */
-    private boolean enqueue(BlockingQueue<Chunk> queue, Chunk chunk) throws InterruptedException {
+    private boolean enqueue(ChunkQueue queue, Chunk chunk) throws InterruptedException {
       while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
         if (aborted) return false;
       }
       return true;
     }
 
-    private void write(BlockingQueue<Chunk> queue, Socket to, RateLimiter rate, AtomicLong counter) {
+    private void write(ChunkQueue queue, Socket to, RateLimiter rate, AtomicLong counter) {
       try {
         OutputStream out = to.getOutputStream();
         while (!aborted) {

@@ -1,4 +1,4 @@
-package io.cfs.repl.it.fault;
+package io.cfs.repl.admin.tools.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -180,6 +180,31 @@ class FaultProxyTest {
       t0 = System.nanoTime();
       roundTrip(s, new byte[] {2});
       assertThat((System.nanoTime() - t0) / 1_000_000).as("round trip once the delay is lifted").isLessThan(ms);
+    }
+  }
+
+  /** A link 50 ms away at 50K entries/s of 250 bytes carries 12.5 MB/s: the delay queue must hold 625 KB. */
+  @Test
+  void delayDoesNotCapThroughput() throws Exception {
+    proxy.delay(Duration.ofMillis(50));
+    byte[] data = new byte[25_000_000]; // two seconds' worth at 12.5 MB/s
+    new Random(3).nextBytes(data);
+    try (Socket s = connect()) {
+      long t0 = System.nanoTime();
+      Thread writer = new Thread(() -> {
+        try {
+          s.getOutputStream().write(data);
+        } catch (IOException e) {
+          // the read below fails too
+        }
+      }, "bulk-writer");
+      writer.start();
+      byte[] back = new byte[data.length];
+      new DataInputStream(s.getInputStream()).readFully(back);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      writer.join();
+      assertThat(back).isEqualTo(data);
+      assertThat(ms).as("25 MB each way at 50 ms one-way delay, faster than 12.5 MB/s").isLessThan(2_000);
     }
   }
 
