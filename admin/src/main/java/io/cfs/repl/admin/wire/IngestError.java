@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The body of every refused ingest request, and of the last message on a stream that ends in error.
  *
- * @param error what went wrong: MALFORMED, BAD_CRC, WRONG_ORIGIN, GAP, REGRESSION, CONFLICTING_DUPLICATE,
+ * @param error what went wrong: MALFORMED, BAD_CRC, WRONG_ORIGIN, GAP, REGRESSION, CONFLICTING_DUPLICATE, CLOCK_AHEAD,
  *     PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE (400), UNAUTHORIZED (401), REQUEST_TIMEOUT (408), FENCED (409),
  *     REQUEST_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), INTERNAL (500), BUSY, TOO_MANY_CONNECTIONS or CLOSED (503)
  * @param shard the shard of the entry the error is about; null when no entry is to blame

@@ -74,6 +74,10 @@ public interface ReplicationMetrics {
   }
 
   /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
+  /** The latest estimate of a peer's clock minus ours. */
+  default void onClockSkew(String peer, long offsetMillis) {
+  }
+
   default void onLag(String peer, long entries, long millis) {
   }
 

@@ -3,6 +3,7 @@ package io.cfs.repl.engine.node;
 import com.typesafe.config.Config;
 import io.cfs.repl.engine.epoch.EpochGatedJournal;
 import io.cfs.repl.engine.epoch.WriteGate;
+import io.cfs.repl.engine.clock.SiteClock;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.RocksDbSettings;
@@ -26,22 +27,24 @@ import io.cfs.repl.persistence.store.StoreSettings;
 
 /**
  * A node's journal, metadata store and audit log, on the backend {@code cfs-repl.node.storage} names (the cursors
- * follow the same choice through {@link NodeConfig}). The journal every writer sees is metered, then gated: an append
- * the site's {@link WriteGate} refuses writes nothing, an admitted one is stamped with the admitted epoch.
+ * follow the same choice through {@link NodeConfig}). The journal every writer sees is metered, clocked, then gated:
+ * an append the site's {@link WriteGate} refuses writes nothing, an admitted one is stamped with the admitted epoch,
+ * and a durable one moves the site's clock and answers with it.
  */
 record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases, AuditLog audit,
                    PostgresDatabase shared) implements AutoCloseable {
   private static final String AUDIT_ROCKSDB = "cfs-repl.persistence.audit.rocksdb";
 
-  static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics, WriteGate gate) {
+  static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics, WriteGate gate,
+                          SiteClock clock) {
     JournalSettings journalSettings = JournalSettings.create(config);
     StoreSettings storeSettings = StoreSettings.create(config);
     String site = settings.siteId();
     if (settings.storage() == NodeSettings.Storage.POSTGRES) {
       PostgresDatabase db = PostgresDatabase.open(PostgresSettings.create(config), "cfs-repl-" + site);
       try {
-        LocalJournal journal = StorageThreads.checked(new MeteredJournal(
-            new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate), metrics));
+        LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(
+            new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate)), metrics));
         return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
             new PostgresLeaseStore(db, site, leaseLockTimeout(config)),
             StorageThreads.checked(PostgresAuditLog.open(db, site)), db);
@@ -50,8 +53,8 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
         throw e;
       }
     }
-    LocalJournal journal = StorageThreads.checked(new MeteredJournal(new EpochGatedJournal(
-        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate), metrics));
+    LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(new EpochGatedJournal(
+        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate)), metrics));
     AuditLog audit = null;
     try {
       audit = StorageThreads.checked(RocksDbAuditLog.open(settings.dataDir().resolve("audit"), site,

@@ -10,6 +10,7 @@ import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.apply.ApplyLag;
+import io.cfs.repl.engine.clock.SiteClock;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
 import io.cfs.repl.engine.apply.Applier;
@@ -81,11 +82,14 @@ public final class ReplicationNode implements AutoCloseable {
   private final SiteFailover failover;
   private final AuditTrail audit;
   private final ApplyLag applyLag;
+  private final SiteClock clock;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
-                          SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag) {
+                          SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
+                          SiteClock clock) {
     this.applyLag = applyLag;
+    this.clock = clock;
     this.epochs = epochs;
     this.failover = failover;
     this.settings = settings;
@@ -116,7 +120,8 @@ public final class ReplicationNode implements AutoCloseable {
 
     // no failover configured: every append admitted at epoch 0; the SplitBrainResolver installs its own
     SiteEpochs epochs = SiteEpochs.noFailover();
-    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics(), epochs);
+    SiteClock clock = new SiteClock();
+    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics(), epochs, clock);
     LocalJournal journal = storage.journal();
     MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
@@ -136,8 +141,10 @@ public final class ReplicationNode implements AutoCloseable {
           DispatcherSelector.fromConfig(receiverSettings.applyDispatcher()));
       audit = AuditTrail.start(system, storage.audit(), storageExecutor, AuditSettings.create(config),
           hooks.metrics());
-      // stale-epoch refusals and old-epoch entries go to the audit trail besides the node's own listener
-      ApplyLag listener = new ApplyLag(FailoverAudit.of(hooks.applyListener(), audit, settings.siteId()));
+      // stale-epoch refusals and old-epoch entries go to the audit trail besides the node's own listener; every
+      // applied batch moves the site's clock
+      ApplyLag listener = new ApplyLag(clock.listener(FailoverAudit.of(hooks.applyListener(), audit,
+          settings.siteId())));
       Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics());
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
@@ -161,7 +168,7 @@ public final class ReplicationNode implements AutoCloseable {
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener);
+          epochs, failover, audit, listener, clock);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -212,6 +219,11 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /** Every applied entry's replication lag on this node, per origin (GET /replication/apply-lag). */
+  /** The site's hybrid logical clock as this node keeps it. */
+  public SiteClock clock() {
+    return clock;
+  }
+
   public ApplyLag applyLag() {
     return applyLag;
   }

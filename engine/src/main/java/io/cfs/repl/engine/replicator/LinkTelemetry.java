@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.link.ClockOffset;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,11 @@ final class LinkTelemetry {
         clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress());
   }
 
+  private void auditSkew(String detail, ClockOffset offset, long nowMillis) {
+    wiring.audit().record(AuditRecord.of(AuditKind.CLOCK_SKEW, nowMillis, wiring.localSite(), detail)
+        .withPeer(wiring.peer()).withAttribute("offsetMillis", Long.toString(offset.offsetMillis())));
+  }
+
   /**
    * Keeps the sample with the smallest round trip, re-baselined every clock-skew window (so a changed skew shows
    * within one window); warns when the skew crosses the threshold, once per crossing.
@@ -102,11 +109,15 @@ final class LinkTelemetry {
     boolean wasOver = clockSample != null && Math.abs(clockSample.offsetMillis()) > threshold;
     boolean isOver = Math.abs(next.offsetMillis()) > threshold;
     if (isOver && !wasOver) {
-      log.warn("[{}] clock skew {} ms (round trip {} ms) to the peer exceeds {} ms: check NTP", wiring.link(),
+      String detail = String.format("clock skew %d ms (round trip %d ms) to the peer exceeds %d ms: check NTP",
           next.offsetMillis(), next.roundTripMillis(), threshold);
+      log.warn("[{}] {}", wiring.link(), detail);
+      auditSkew(detail, next, nowMillis);
     } else if (wasOver && !isOver) {
       log.info("[{}] clock skew back to {} ms", wiring.link(), next.offsetMillis());
+      auditSkew("clock skew back to " + next.offsetMillis() + " ms, within " + threshold + " ms", next, nowMillis);
     }
+    wiring.metrics().onClockSkew(wiring.peer(), next.offsetMillis());
     clockSample = next;
     clockSampleAtMillis = nowMillis;
   }

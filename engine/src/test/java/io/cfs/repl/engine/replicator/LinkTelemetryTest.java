@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.ClockOffset;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import java.net.InetSocketAddress;
@@ -78,6 +81,34 @@ class LinkTelemetryTest {
     assertThat(status().clockSkewMillis()).isEqualTo(650);
     telemetry.acked(acks(1, new ClockOffset(-20, 60)), T0 + 1_000 + 30_001); // the window passed
     assertThat(status().clockSkewMillis()).isEqualTo(-20);
+  }
+
+  @Test
+  void crossingTheSkewThresholdIsAuditedEachWayAndEverySampleIsPublished() {
+    List<AuditRecord> audited = new ArrayList<>();
+    List<Long> skews = new ArrayList<>();
+    ReplicatorWiring base = wiring(ReplicationMetrics.NONE);
+    ReplicatorWiring wiring = new ReplicatorWiring(base.localSite(), base.peer(), base.peerAddresses(), null,
+        base.settings(), base.linkSettings(), base.codec(), new ReplicationMetrics() {
+          @Override
+          public void onClockSkew(String peer, long offsetMillis) {
+            skews.add(offsetMillis);
+          }
+        }, LinkMetrics.NONE, BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
+    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), Runnable::run, "node",
+        LoggerFactory.getLogger(getClass()), T0);
+
+    skewed.acked(acks(1, new ClockOffset(100, 4)), T0);
+    skewed.acked(acks(1, new ClockOffset(2_000, 3)), T0 + 31_000); // over 500 ms: audited once
+    skewed.acked(acks(1, new ClockOffset(1_900, 2)), T0 + 32_000); // still over: not again
+    skewed.acked(acks(1, new ClockOffset(10, 1)), T0 + 64_000); // back under
+
+    assertThat(skews).containsExactly(100L, 2_000L, 1_900L, 10L);
+    assertThat(audited).extracting(AuditRecord::kind).containsExactly(AuditKind.CLOCK_SKEW, AuditKind.CLOCK_SKEW);
+    assertThat(audited.get(0).peer()).isEqualTo("site-b");
+    assertThat(audited.get(0).detail()).contains("2000 ms").contains("exceeds 500 ms");
+    assertThat(audited.get(0).attributes()).containsEntry("offsetMillis", "2000");
+    assertThat(audited.get(1).detail()).contains("back to 10 ms");
   }
 
   @Test

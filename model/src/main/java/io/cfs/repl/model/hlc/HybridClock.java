@@ -16,6 +16,14 @@ public final class HybridClock {
     return last.updateAndGet(prev -> Math.max(prev + 1, wall));
   }
 
+  /**
+   * The clock's reading without issuing a timestamp: at least every timestamp issued or observed, and the wall clock.
+   * A writer that observes it and then ticks its own clock stamps a greater hlc than anything this clock has seen.
+   */
+  public long current() {
+    return Math.max(last.get(), Clocks.epochNanos());
+  }
+
   /** Moves the clock past a timestamp received from elsewhere. */
   public void observe(long remote) {
     last.accumulateAndGet(remote, Math::max);

@@ -16,6 +16,8 @@ public enum AuditKind {
   SHARD_STOPPED,
   /** An operator paused a link. */
   LINK_PAUSED,
+  /** The clock skew to a peer crossed {@code clock-skew-warn}, or came back under it. */
+  CLOCK_SKEW,
   /** An operator resumed a link (or a forced sync retried it): stopped shards are retried from their cursors. */
   LINK_RESUMED,
   /** A peer's health changed (HEALTHY, DEGRADED, DOWN). */

@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.util.List;
 
@@ -15,7 +16,14 @@ final class AppendChecks {
       return rejected(Reason.BATCH_TOO_LARGE, call.get(0),
           call.size() + " entries, at most " + settings.maxAppendEntries() + " per append");
     }
+    long now = Clocks.epochNanos();
+    long maxAhead = settings.maxClockOffset().toNanos();
     for (JournalEntry e : call) {
+      if (e.hlc() - now > maxAhead) {
+        return rejected(Reason.CLOCK_AHEAD, e, String.format("hlc %d is %.1f ms ahead of this node's clock, more than"
+            + " max-clock-offset (%d ms): the writer's clock is wrong", e.hlc(), (e.hlc() - now) / 1e6,
+            settings.maxClockOffset().toMillis()));
+      }
       if (!e.originSite().equals(localSite)) {
         return rejected(Reason.WRONG_ORIGIN, e, "origin " + e.originSite() + ", this journal holds " + localSite);
       }

@@ -6,7 +6,7 @@ public final class AppendRejectedException extends RuntimeException {
 
   /** Why an append was refused. */
   public enum Reason { WRONG_ORIGIN, GAP, REGRESSION, CONFLICTING_DUPLICATE, BAD_CRC, PAYLOAD_TOO_LARGE,
-    BATCH_TOO_LARGE, CLOSED }
+    BATCH_TOO_LARGE, CLOCK_AHEAD, CLOSED }
 
   private final Reason reason;
   private final int shard;

@@ -4,6 +4,7 @@ import static io.cfs.repl.persistence.Settings.require;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import io.cfs.repl.persistence.RocksDbSettings;
 
 /**
@@ -12,10 +13,13 @@ import io.cfs.repl.persistence.RocksDbSettings;
  * @param maxPayloadBytes largest payload of one entry; bigger ones refuse their append with PAYLOAD_TOO_LARGE
  * @param maxAppendEntries most entries in one append call; more refuse it with BATCH_TOO_LARGE
  * @param sync whether each group commit is fsync'd before its appends complete
+ * @param tailCacheBytes bytes of recently written entries the tails read from memory
+ * @param maxClockOffset how far ahead of this node's wall clock an entry's hlc may be; further refuses its append
+ *     with CLOCK_AHEAD
  * @param rocksdb storage engine tuning
  */
 public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean sync, long tailCacheBytes,
-                              RocksDbSettings rocksdb) {
+                              Duration maxClockOffset, RocksDbSettings rocksdb) {
   public static final String PATH = "cfs-repl.persistence.journal";
 
   /** Payloads are metadata records; anything near this bound is a client bug, not a filesystem need. */
@@ -27,6 +31,8 @@ public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean
     require(maxAppendEntries >= 1 && maxAppendEntries <= 1_000_000,
         PATH + ".max-append-entries must be within 1 and 1000000, was " + maxAppendEntries);
     require(tailCacheBytes >= 0, PATH + ".tail-cache-bytes must be >= 0, was " + tailCacheBytes);
+    require(maxClockOffset != null && !maxClockOffset.isNegative() && !maxClockOffset.isZero(),
+        PATH + ".max-clock-offset must be positive, was " + maxClockOffset);
     require(rocksdb != null, PATH + ".rocksdb is required");
   }
 
@@ -36,7 +42,8 @@ public record JournalSettings(int maxPayloadBytes, int maxAppendEntries, boolean
     long payload = c.getBytes("max-payload-bytes");
     require(payload <= PAYLOAD_LIMIT, PATH + ".max-payload-bytes must be at most 16 MiB, was " + payload);
     return new JournalSettings((int) payload, c.getInt("max-append-entries"), c.getBoolean("sync"),
-        c.getBytes("tail-cache-bytes"), RocksDbSettings.create(config, PATH + ".rocksdb"));
+        c.getBytes("tail-cache-bytes"), c.getDuration("max-clock-offset"),
+        RocksDbSettings.create(config, PATH + ".rocksdb"));
   }
 
   /** The defaults of reference.conf. */

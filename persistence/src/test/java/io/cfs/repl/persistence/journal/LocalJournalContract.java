@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.ClosedAfterTest;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import java.time.Duration;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 abstract class LocalJournalContract {
   /** Small limits, so that refusals are cheap to provoke. */
   static final JournalSettings LIMITS = new JournalSettings(100, 100, true,
-      JournalSettings.defaults().tailCacheBytes(), JournalSettings.defaults().rocksdb());
+      JournalSettings.defaults().tailCacheBytes(), Duration.ofMillis(500), JournalSettings.defaults().rocksdb());
   static final Duration WAIT = Duration.ofSeconds(10);
   static final Duration QUIET = Duration.ofMillis(300);
 
@@ -139,6 +141,18 @@ abstract class LocalJournalContract {
   void oversizedPayloadWritesNothing() {
     JournalEntry big = JournalEntry.of(site, 2, 1, 1, entry(site, 2, 1).op(), 9, 1, new byte[101]);
     assertRefusedWritingNothing(List.of(entry(site, 1, 1), big), Reason.PAYLOAD_TOO_LARGE, 2, 1);
+  }
+
+  @Test
+  void anEntryStampedFurtherAheadThanTheMaxClockOffsetWritesNothing() throws Exception {
+    long now = Clocks.epochNanos();
+    JournalEntry ahead = JournalEntry.of(site, 2, 1, now + Duration.ofSeconds(2).toNanos(), Op.WRITE, 9, 1,
+        new byte[] {1});
+    assertRefusedWritingNothing(List.of(entry(site, 1, 1), ahead), Reason.CLOCK_AHEAD, 2, 1);
+
+    JournalEntry slightlyAhead = JournalEntry.of(site, 2, 1, Clocks.epochNanos() + Duration.ofMillis(100).toNanos(),
+        Op.WRITE, 9, 1, new byte[] {1});
+    assertEquals(1, await(journal.append(List.of(slightlyAhead))).written(), "within max-clock-offset");
   }
 
   @Test

@@ -53,7 +53,7 @@ final class Ingestor {
     // Completed on the journal's writer thread: only map here, anything longer belongs to the caller's stage.
     return journal.append(entries).handle((result, failure) -> {
       if (failure != null) throw rejection(failure);
-      return new IngestResponse(result.written(), result.duplicates(), result.heads(), null);
+      return new IngestResponse(result.written(), result.duplicates(), result.heads(), result.hlc(), null);
     });
   }
 

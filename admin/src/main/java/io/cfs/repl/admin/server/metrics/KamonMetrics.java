@@ -155,6 +155,12 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onClockSkew(String peer, long offsetMillis) {
+    Kamon.gauge(MetricNames.CLOCK_SKEW, MeasurementUnit.time().milliseconds())
+        .withTags(siteTags.withTag(MetricNames.PEER, peer)).update(offsetMillis);
+  }
+
+  @Override
   public LinkMetrics link(String peer) {
     return peer(peer).frames;
   }

@@ -30,6 +30,7 @@ final class MetricNames {
   static final String BACKPRESSURE = "cfs_repl_backpressure";
   static final String LAG_ENTRIES = "cfs_repl_lag_entries";
   static final String LAG = "cfs_repl_lag";
+  static final String CLOCK_SKEW = "cfs_repl_clock_skew";
   static final String LINK_STATE = "cfs_repl_link_state";
 
   // link frames (both sides)

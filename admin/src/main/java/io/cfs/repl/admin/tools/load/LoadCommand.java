@@ -144,6 +144,7 @@ public final class LoadCommand implements Callable<Integer> {
         } else {
           long now = System.nanoTime();
           latency.recordNanos(now - sentAt);
+          factory.observe(answer.hlc()); // as a metadata service must: its next writes follow what the site saw
           if (file != null) file.record(entries);
           acknowledged.addAndGet(entries.size());
           lastAckNanos.set(now);

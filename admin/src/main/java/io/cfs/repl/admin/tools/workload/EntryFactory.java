@@ -32,6 +32,11 @@ public final class EntryFactory {
     this.random = new SplittableRandom(shape.seed());
   }
 
+  /** Moves this writer's clock past the site's, as answered with an append: what it stamps next is later. */
+  public void observe(long siteHlc) {
+    clock.observe(siteHlc);
+  }
+
   public List<JournalEntry> next(int n) {
     List<JournalEntry> batch = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -11,10 +11,12 @@ import io.cfs.repl.admin.wire.BinaryBatch;
 import io.cfs.repl.admin.wire.JsonBatch;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.hlc.Clocks;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,23 @@ class IngestRoutesTest {
     backwards.addAll(entries(6, 3, 3));
     assertRefused(node.postBinary(ingest, backwards), 400, "REGRESSION", 6, 3L);
     assertThat(node.heads().get(6)).isEqualTo(2);
+  }
+
+  @Test
+  void anEntryStampedTooFarAheadIsRefusedByNameAndTheAnswerCarriesTheSiteClock() throws Exception {
+    long now = Clocks.epochNanos();
+    List<JournalEntry> batch = new ArrayList<>(entries(8, 1, 1));
+    batch.add(JournalEntry.of(SITE, 8, 2, now + Duration.ofSeconds(2).toNanos(), Op.WRITE, 8002, 1, new byte[] {1}));
+    assertRefused(node.postBinary(ingest, batch), 400, "CLOCK_AHEAD", 8, 2L);
+    assertThat(node.heads().get(8)).as("nothing of the batch written").isNull();
+
+    long slightlyAhead = Clocks.epochNanos() + Duration.ofMillis(200).toNanos();
+    batch = new ArrayList<>(entries(8, 1, 1));
+    batch.add(JournalEntry.of(SITE, 8, 2, slightlyAhead, Op.WRITE, 8002, 1, new byte[] {1}));
+    HttpResponse<String> accepted = node.postJson(ingest, batch);
+    assertAccepted(accepted, 2, 0, Map.of(8, 2L));
+    assertThat(json(accepted.body()).path("hlc").asLong()).as("the site's clock, past every hlc it took in")
+        .isGreaterThanOrEqualTo(slightlyAhead);
   }
 
   @Test

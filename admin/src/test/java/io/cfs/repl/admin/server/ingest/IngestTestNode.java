@@ -135,12 +135,13 @@ public final class IngestTestNode implements AutoCloseable {
     return IngestJson.MAPPER.readTree(body);
   }
 
-  /** A durable answer: written, duplicates, and the heads of the touched shards. */
+  /** A durable answer: written, duplicates, the heads of the touched shards, and the site's clock. */
   static void assertAccepted(HttpResponse<String> response, int written, int duplicates, Map<Integer, Long> heads)
       throws IOException {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     IngestResponse answer = IngestJson.MAPPER.readValue(response.body(), IngestResponse.class);
-    assertThat(answer).isEqualTo(new IngestResponse(written, duplicates, heads, null));
+    assertThat(answer.hlc()).as("the site's hlc").isPositive();
+    assertThat(answer).isEqualTo(new IngestResponse(written, duplicates, heads, answer.hlc(), null));
   }
 
   /** A typed refusal naming the entry (or null) it is about. */
