@@ -51,11 +51,11 @@ for config in "${CONFIGS[@]}"; do
 done
 
 echo
-echo "| shape | entries/s flat out | MB/s of payload | CPU us/entry flat out | offered | lag p50 / p99 ms after warm-up (worst peer) |"
+echo "| shape | entries/s flat out | MB/s of payload | CPU us/entry flat out (all processes, warm-up included) | offered | lag p50 / p99 ms after warm-up (worst peer) |"
 echo "|---|---|---|---|---|---|"
 for config in "${CONFIGS[@]}"; do
   read -r label shards payload peers delay <<<"$config"
-  t="$(field "$OUT/$label.flat" throughput)"; cpu="$(field "$OUT/$label.flat" cpu_us_per_entry_steady)"
+  t="$(field "$OUT/$label.flat" throughput)"; cpu="$(field "$OUT/$label.flat" cpu_us_per_entry)"
   rate=$(( RATE * 200 / payload )); (( rate < 200 )) && rate=200
   p50="$(worst "$OUT/$label.paced" lag_p50_ms)"; p99="$(worst "$OUT/$label.paced" lag_p99_ms)"
   mbs="$(awk -v t="$t" -v p="$payload" 'BEGIN { printf "%.1f", t * p / 1e6 }')"

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The tail's read: one batch of up to 500 entries across 64 shards from a RocksDB journal of 200,000 entries, from
- * positions that move through the journal as a link's cursors would.
+ * positions that move through the journal as a link's cursors would; from storage (no tail cache) or from a tail
+ * cache that holds them all (a link that keeps up).
  */
 @State(Scope.Thread)
 public class JournalReadBench extends HotPathBench {
@@ -32,10 +34,15 @@ public class JournalReadBench extends HotPathBench {
   private RocksDbJournal journal;
   private final Map<Integer, Long> positions = new HashMap<>();
 
+  /** The journal's tail-cache-bytes: 0 reads every batch from RocksDB. */
+  @Param({"0", "256MiB"})
+  public String tailCache;
+
   @Setup(Level.Trial)
   public void fill() throws Exception {
     dir = Files.createTempDirectory("cfs-jmh-journal");
-    journal = RocksDbJournal.open(dir, "site-a", JournalSettings.create(ConfigFactory.load()));
+    journal = RocksDbJournal.open(dir, "site-a", JournalSettings.create(ConfigFactory.parseString(
+        "cfs-repl.persistence.journal.tail-cache-bytes = " + tailCache).withFallback(ConfigFactory.load())));
     long[] seqs = new long[Batches.SHARDS];
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < BATCHES; i++) {

@@ -16,8 +16,6 @@ public enum AuditKind {
   SHARD_STOPPED,
   /** An operator paused a link. */
   LINK_PAUSED,
-  /** The clock skew to a peer crossed {@code clock-skew-warn}, or came back under it. */
-  CLOCK_SKEW,
   /** An operator resumed a link (or a forced sync retried it): stopped shards are retried from their cursors. */
   LINK_RESUMED,
   /** A peer's health changed (HEALTHY, DEGRADED, DOWN). */
@@ -33,7 +31,9 @@ public enum AuditKind {
   /** Entries stamped with a stale epoch were refused. */
   STALE_EPOCH_REFUSED,
   /** An entry of an old epoch that never replicated was reconciled by last-write-wins. */
-  OLD_EPOCH_RECONCILED;
+  OLD_EPOCH_RECONCILED,
+  /** The clock skew to a peer crossed {@code clock-skew-warn}, or came back under it. */
+  CLOCK_SKEW;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {
