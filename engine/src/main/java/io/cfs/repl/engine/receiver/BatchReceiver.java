@@ -13,6 +13,7 @@ import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.transport.link.Handshake;
@@ -125,7 +126,7 @@ public final class BatchReceiver implements LinkHandler {
     /** Round-trip timestamps of the last batch, the one the ack names. */
     BatchAck.Timestamps clock() {
       return new BatchAck.Timestamps(batches.get(batches.size() - 1).sentAtMillis(), lastReceivedAtMillis,
-          System.currentTimeMillis());
+          Clocks.epochMillis());
     }
 
     List<JournalEntry> entries() {
@@ -158,7 +159,7 @@ public final class BatchReceiver implements LinkHandler {
       return reject(origin, -1, Reason.MALFORMED, "undecodable frame: " + e.getMessage());
     }
     Checked refused = check(origin, batch);
-    return refused != null ? refused : new Checked(batch, null, System.currentTimeMillis());
+    return refused != null ? refused : new Checked(batch, null, Clocks.epochMillis());
   }
 
   /** The refusal of a decoded batch, or null if it may be applied. */
@@ -243,6 +244,6 @@ public final class BatchReceiver implements LinkHandler {
     listener.onBatchRejected(origin, message);
     metrics.onBatchRejected(origin, message);
     return new Checked(null, new BatchRejected(batchId, reason, message, epochs.current()),
-        System.currentTimeMillis());
+        Clocks.epochMillis());
   }
 }

@@ -6,6 +6,7 @@ import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.SiteLinkClient;
 import java.net.InetSocketAddress;
@@ -77,12 +78,12 @@ final class LinkStream {
                                  List<JournalEntry> entries) {
     if (entries.isEmpty()) {
       // keep-alive; its ack still carries the round trip, so an idle link keeps measuring clock skew
-      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, System.currentTimeMillis(),
+      return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, Clocks.epochMillis(),
           w.epochs().current()));
     }
     BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
-        System.currentTimeMillis(), w.epochs().current()));
+        Clocks.epochMillis(), w.epochs().current()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
     inFlight.shipped(batchId, System.nanoTime(), span);
     return bytes;
@@ -99,7 +100,7 @@ final class LinkStream {
     } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
       w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch
     }
-    AckSummary summary = AckSummary.of(message, System.currentTimeMillis());
+    AckSummary summary = AckSummary.of(message, Clocks.epochMillis());
     acked.advance(summary.watermarks());
     return summary;
   }

@@ -32,6 +32,7 @@ public final class Topology {
   private final Map<String, String> siteConfig = new HashMap<>();
   private String commonConfig = "";
   private List<String> jvmFlags = NodeSpec.DEFAULT_JVM_FLAGS;
+  private final Map<String, List<String>> siteJvmFlags = new HashMap<>();
   private boolean witness;
 
   Topology(ItContext it, List<String> sites) {
@@ -77,6 +78,13 @@ public final class Topology {
 
   public Topology jvmFlags(List<String> flags) {
     jvmFlags = List.copyOf(flags);
+    return this;
+  }
+
+  /** Flags added to the JVMs of one site's nodes (after those of {@link #jvmFlags(List)}). */
+  public Topology jvmFlags(String site, List<String> flags) {
+    requireSite(site);
+    siteJvmFlags.put(site, List.copyOf(flags));
     return this;
   }
 
@@ -126,6 +134,7 @@ public final class Topology {
             + (witness ? "\n" + witnessAddress(cluster.proxy(site, WITNESS).port()) : "")
             + (sitePorts.size() > 1 ? "\n" + multiNodeConfig(database, p[3], sitePorts) : "");
         List<String> flags = new ArrayList<>(jvmFlags);
+        flags.addAll(siteJvmFlags.getOrDefault(site, List.of()));
         flags.add(GcLog.flag(it.logDir(), name));
         NodeSpec spec = new NodeSpec(site, name, it.dataDir().resolve(name), it.logDir().resolve(name + ".conf"),
             it.logDir().resolve(name + ".log"), p[0], p[1], p[2], peers, extra.strip(), flags);
