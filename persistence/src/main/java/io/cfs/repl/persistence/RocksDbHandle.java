@@ -36,7 +36,7 @@ public final class RocksDbHandle implements AutoCloseable {
 
   /** Opens (creating if missing) the database in {@code dir} with the given extra column families. */
   public static RocksDbHandle open(Path dir, RocksDbSettings settings, List<String> columnFamilies) {
-    RocksDB.loadLibrary();
+    RocksDbLibrary.load();
     List<AutoCloseable> natives = new ArrayList<>();
     try {
       Files.createDirectories(dir);

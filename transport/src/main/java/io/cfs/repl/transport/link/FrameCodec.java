@@ -40,7 +40,9 @@ final class FrameCodec {
   private static final byte LZ4 = 0x01;
   private static final ByteString PLAIN_FLAGS = ByteString.fromArrayUnsafe(new byte[] {PLAIN});
 
-  private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+  // The Java implementation: the JNI one is extracted by every JVM into a temp file of its own, which a killed JVM
+  // leaves behind (dozens of them after one test run)
+  private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestJavaInstance().fastCompressor();
   // Bodies come from the network: the pure-Java safe decompressor is the one lz4-java implementation that cannot
   // read or write out of bounds on hostile input (CVE-2025-12183), and each frame gets a fresh, zeroed buffer.
   private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
