@@ -3,7 +3,7 @@
 # baseline shape (64 shards, 200-byte payloads, 1 peer, peers on loopback), with real processes (`cfs bench
 # --processes`). Prints one markdown table and mermaid charts (GitHub renders them) to paste in docs/benchmarks.md.
 #
-#   bench/scaling.sh                 # about 15 minutes on the 2-core box
+#   bench/scaling.sh                 # about 20 minutes on the 2-core box
 #   N=600000 RATE=10000 bench/scaling.sh
 #
 # Larger payloads write fewer entries (N scaled to keep about the same bytes per run, at least 20,000 entries), and are
