@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.tools.demo;
 
+import io.cfs.repl.admin.tools.bench.ScratchDirs;
 import io.cfs.repl.admin.tools.workload.WorkloadDriver;
 import io.cfs.repl.admin.tools.workload.WorkloadSpec;
 import io.cfs.repl.engine.node.ReplicationNode;
@@ -50,6 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quiesce-timeout", defaultValue = "120", description = "seconds to wait for catch-up")
   long quiesceSeconds;
 
+  @Option(names = "--keep", description = "keep the scratch data dir and its node log (default: removed when the"
+      + " sites converged; kept when they did not)")
+  boolean keep;
+
+  private int progressLines; // lines of the last progress view, rewritten in place on a terminal
+
   @Override
   public Integer call() throws Exception {
     if (sites < 2 || sites > 6) throw new IllegalArgumentException("--sites must be 2..6");
@@ -59,6 +66,21 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.printf("cfs-repl demo: %d sites %s, %,d entries per site at %s, %d shards, %,d shared inodes,"
         + " seed %d, data in %s%n", sites, names, entries, rate == 0 ? "full speed" : rate + "/s per site", shards,
         inodes, runSeed, base);
+    Path log = base.resolve("demo.log");
+    System.out.println("node logs: " + log);
+    int exit;
+    try (DemoLog ignored = DemoLog.toFile(log)) {
+      exit = run(names, base, runSeed);
+    }
+    if (exit == 0 && !keep && dataDir == null) {
+      ScratchDirs.delete(base);
+    } else if (exit != 0) {
+      System.out.println("data and node logs kept in " + base);
+    }
+    return exit;
+  }
+
+  private int run(List<String> names, Path base, long runSeed) throws Exception {
     try (LocalSites local = LocalSites.start(names, base, Map.of())) {
       List<WorkloadDriver> drivers = new ArrayList<>();
       long start = System.nanoTime();
@@ -76,11 +98,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (d.failure() != null) throw new IllegalStateException("workload failed", d.failure());
       }
       long writtenAt = System.nanoTime();
+      endProgress();
       System.out.println("all writes acknowledged; waiting for every link to catch up...");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(quiesceSeconds);
       while (!SiteProgress.caughtUp(local.nodes())) {
         if (System.nanoTime() > deadline) {
           printProgress(local, start);
+          endProgress();
           System.out.println("FAILED: links did not catch up within " + quiesceSeconds + " s");
           return 2;
         }
@@ -88,16 +112,34 @@ public final class DemoCommand implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       printProgress(local, start);
+      endProgress();
       System.out.printf("caught up %.2f s after the last write%n", (System.nanoTime() - writtenAt) / 1e9);
       return summary(local, seconds);
     }
   }
 
+  /**
+   * One line per site. On a terminal the view is rewritten in place (cursor up, clear line); otherwise, as in a log or
+   * a pipe, each view is printed after the previous one.
+   */
   private void printProgress(LocalSites local, long start) throws Exception {
-    System.out.printf("[%5.1fs]%n", (System.nanoTime() - start) / 1e9);
-    for (ReplicationNode node : local.nodes()) {
-      System.out.println(SiteProgress.line(node, local.nodes()));
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format("[%5.1fs]", (System.nanoTime() - start) / 1e9));
+    for (ReplicationNode node : local.nodes()) lines.add(SiteProgress.line(node, local.nodes()));
+    StringBuilder view = new StringBuilder();
+    if (System.console() != null && progressLines > 0) view.append("\033[").append(progressLines).append('A');
+    for (String line : lines) {
+      if (System.console() != null) view.append("\033[2K");
+      view.append(line).append('\n');
     }
+    System.out.print(view);
+    System.out.flush();
+    progressLines = lines.size();
+  }
+
+  /** What follows is printed below the last view. */
+  private void endProgress() {
+    progressLines = 0;
   }
 
   private int summary(LocalSites local, double seconds) {
