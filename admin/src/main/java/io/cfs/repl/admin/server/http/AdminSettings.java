@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.http;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.admin.server.auth.TokenConfig;
 import java.time.Duration;
 
 /**
@@ -26,7 +27,7 @@ public record AdminSettings(String token, Duration askTimeout, Duration degraded
 
   public static AdminSettings create(Config root) {
     Config c = root.getConfig(PATH);
-    return new AdminSettings(c.getString("token"), c.getDuration("ask-timeout"),
+    return new AdminSettings(TokenConfig.read(c, PATH), c.getDuration("ask-timeout"),
         c.getDuration("health.degraded-lag"), c.getLong("health.degraded-lag-entries"),
         c.getDuration("health.down-after"));
   }

@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.ingest;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.admin.server.auth.TokenConfig;
 
 /**
  * Typed view of {@code cfs-repl.ingest} (documented in the admin module's reference.conf).
@@ -45,7 +46,7 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     long maxRequestBytes = c.getBytes("max-request-bytes");
     require(maxRequestBytes <= MAX_REQUEST_BYTES_LIMIT, "max-request-bytes must be at most 1 GiB, was "
         + maxRequestBytes);
-    return new IngestSettings(c.getString("host"), c.getInt("port"), c.getString("token"),
+    return new IngestSettings(c.getString("host"), c.getInt("port"), TokenConfig.read(c, PATH),
         c.getInt("max-entries-per-request"), (int) maxRequestBytes, c.getInt("max-in-flight-appends"),
         c.getInt("stream-parallelism"), c.getDuration("body-read-timeout"), c.getInt("max-connections"),
         c.getDuration("append-queue-timeout"));

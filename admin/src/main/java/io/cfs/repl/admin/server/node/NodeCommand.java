@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.server.http.AdminSettings;
 import io.cfs.repl.admin.server.http.NodeExtension;
 import io.cfs.repl.admin.server.ingest.IngestServer;
 import io.cfs.repl.admin.server.ingest.IngestSettings;
@@ -33,6 +34,14 @@ public final class NodeCommand implements Callable<Integer> {
     }
     Config user = ConfigFactory.parseFile(configFile.toFile());
     Config config = NodeConfig.load(user);
+    try {
+      // the listeners' settings (their tokens among them) are checked before anything starts
+      AdminSettings.create(config);
+      IngestSettings.create(config);
+    } catch (IllegalArgumentException bad) {
+      System.err.println("bad config: " + bad.getMessage());
+      return 2;
+    }
     NodeHooks hooks = Observability.hooks(config);
     ReplicationNode node = ReplicationNode.start(config, hooks);
     try {
