@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -13,8 +11,6 @@ import java.util.stream.Stream;
  * before a collection, which is the most the heap held. Free to measure, unlike attaching to the JVM.
  */
 public final class GcLog {
-  private static final Pattern PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
-
   private GcLog() {
   }
 
@@ -25,17 +21,14 @@ public final class GcLog {
 
   /** Largest pre-collection heap occupancy over every incarnation of the node, in bytes; -1 if none logged. */
   public static long peakHeapBytes(Path logDir, String node) {
-    long peakMib = -1;
+    long peak = -1;
     try (Stream<Path> files = Files.list(logDir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith(node + "-gc-")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          Matcher m = PAUSE.matcher(line);
-          if (m.find()) peakMib = Math.max(peakMib, Long.parseLong(m.group(1)));
-        }
+        peak = Math.max(peak, io.cfs.repl.admin.tools.bench.GcLog.peaks(Files.readString(f)).beforeGc());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return peakMib < 0 ? -1 : peakMib << 20;
+    return peak;
   }
 }

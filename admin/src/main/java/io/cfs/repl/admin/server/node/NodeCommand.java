@@ -34,10 +34,11 @@ public final class NodeCommand implements Callable<Integer> {
     }
     Config user = ConfigFactory.parseFile(configFile.toFile());
     Config config = NodeConfig.load(user);
+    IngestSettings ingestSettings;
     try {
       // the listeners' settings (their tokens among them) are checked before anything starts
       AdminSettings.create(config);
-      IngestSettings.create(config);
+      ingestSettings = IngestSettings.create(config);
     } catch (IllegalArgumentException bad) {
       System.err.println("bad config: " + bad.getMessage());
       return 2;
@@ -53,7 +54,7 @@ public final class NodeCommand implements Callable<Integer> {
       }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
       IngestServer ingest = IngestServer.start(node.system(), node.journal(), node.storageExecutor(),
-          IngestSettings.create(node.system().settings().config()), hooks.metrics()).toCompletableFuture().get();
+          ingestSettings, hooks.metrics()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
       System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
       System.out.printf("INGEST port=%d%n", ingest.port());

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Heap peaks of a node JVM from its unified GC log, read from the heap sizes ({@code 120M->40M(256M)}) of its pause
  * lines: the peak after GC is the most the heap held once collected (live data plus what the collector left), the
- * peak before GC the most it reached between collections.
+ * peak before GC the most it reached between collections. The it-tests harness reads its nodes' logs with it too.
  */
-final class GcLog {
+public final class GcLog {
   private static final Pattern PAUSE = Pattern.compile("\\bPause\\b.*\\s(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
 
   /** A node's flag for its log: one file, never rotated, so a byte offset in it marks a point of the run. */
@@ -22,7 +22,7 @@ final class GcLog {
   }
 
   /** Peaks in bytes over {@code pauses} pause lines; -1 when there were none. */
-  record Peaks(long afterGc, long beforeGc, int pauses) {
+  public record Peaks(long afterGc, long beforeGc, int pauses) {
     String describe() {
       return pauses == 0 ? "no GC pause" : String.format("peak after GC %s, before GC %s (%d pauses)",
           ProcessStats.mib(afterGc), ProcessStats.mib(beforeGc), pauses);
@@ -40,7 +40,8 @@ final class GcLog {
         StandardCharsets.UTF_8));
   }
 
-  static Peaks peaks(String text) {
+  /** The peaks of the pause lines in {@code text}. */
+  public static Peaks peaks(String text) {
     long after = -1;
     long before = -1;
     int pauses = 0;

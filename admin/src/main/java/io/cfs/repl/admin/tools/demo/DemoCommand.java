@@ -126,10 +126,11 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("[%5.1fs]", (System.nanoTime() - start) / 1e9));
     for (ReplicationNode node : local.nodes()) lines.add(SiteProgress.line(node, local.nodes()));
+    boolean terminal = System.console() != null;
     StringBuilder view = new StringBuilder();
-    if (System.console() != null && progressLines > 0) view.append("\033[").append(progressLines).append('A');
+    if (terminal && progressLines > 0) view.append("\033[").append(progressLines).append('A');
     for (String line : lines) {
-      if (System.console() != null) view.append("\033[2K");
+      if (terminal) view.append("\033[2K");
       view.append(line).append('\n');
     }
     System.out.print(view);
