@@ -10,12 +10,15 @@ import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.LwwLoser;
 import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.RepairResult;
 import io.cfs.repl.persistence.store.StoreDigest;
 import io.cfs.repl.persistence.store.StoredValue;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -136,6 +139,24 @@ public final class StorageThreads {
     public Optional<StoredValue> get(long inodeId) {
       check("store.get");
       return store.get(inodeId);
+    }
+
+    @Override
+    public Map<Long, StoredValue> getAll(Collection<Long> inodeIds) {
+      check("store.getAll");
+      return store.getAll(inodeIds);
+    }
+
+    @Override
+    public void scan(Consumer<StoredValue> visitor) {
+      check("store.scan");
+      store.scan(visitor);
+    }
+
+    @Override
+    public RepairResult repair(List<StoredValue> values, Durability durability) {
+      check("store.repair");
+      return store.repair(values, durability);
     }
 
     @Override

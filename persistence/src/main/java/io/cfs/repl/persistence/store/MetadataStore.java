@@ -3,9 +3,11 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FencedException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The site's inode key-value store, as replication sees it.
@@ -48,8 +50,30 @@ public interface MetadataStore extends AutoCloseable {
   /** The value held for an inode (live or tombstone). */
   Optional<StoredValue> get(long inodeId);
 
+  /** The values held for {@code inodeIds} (live or tombstone), by inode; inodes with no value are left out. */
+  Map<Long, StoredValue> getAll(Collection<Long> inodeIds);
+
+  /**
+   * Feeds every value held (live and tombstones) to {@code visitor} in inode key order (ids as unsigned), all from
+   * one point-in-time view: an apply running meanwhile is wholly in the scan or not at all. Cost linear in the store
+   * size: for checks, verification and admin, never on the apply path. The visitor runs on the calling thread.
+   */
+  void scan(Consumer<StoredValue> visitor);
+
+  /**
+   * Writes, in one atomic write, each of {@code values} (another site's values, shipped by a verify-and-repair) that
+   * wins last-write-wins against the value held here, as an apply would; older or equal values are not written.
+   * Watermarks do not move and no loser is recorded: a repair is not a journal entry, and the entry that carried the
+   * value, if it arrives later, meets an equal version and changes nothing.
+   */
+  RepairResult repair(List<StoredValue> values, Durability durability);
+
   /** Per-shard and overall digest of (inode id, version, tombstone, payload crc) in inode order. */
-  StoreDigest digest();
+  default StoreDigest digest() {
+    DigestBuilder digest = new DigestBuilder();
+    scan(digest::add);
+    return digest.build();
+  }
 
   /** LWW losers recorded by apply (the audit trail), oldest first, at most {@code limit}. */
   List<LwwLoser> losers(int limit);

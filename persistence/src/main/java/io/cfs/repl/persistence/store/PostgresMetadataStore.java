@@ -19,10 +19,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,18 +184,25 @@ public final class PostgresMetadataStore implements MetadataStore {
 
   /** The stored versions of the given inodes, in one query. */
   private Map<Long, Version> held(Connection c, Set<Long> ids) throws SQLException {
+    Map<Long, Version> held = new HashMap<>();
+    values(c, ids).forEach((id, v) -> held.put(id, v.version()));
+    return held;
+  }
+
+  /** The stored values of the given inodes, in one query. */
+  private Map<Long, StoredValue> values(Connection c, Set<Long> ids) throws SQLException {
     Array idArray = c.createArrayOf("bigint", ids.toArray(Long[]::new));
     try (PreparedStatement st = c.prepareStatement(SELECT_HELD)) {
       st.setString(1, site);
       st.setArray(2, idArray);
-      Map<Long, Version> held = new HashMap<>();
+      Map<Long, StoredValue> values = new HashMap<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           long id = rs.getLong(1);
-          held.put(id, StoreCodec.decodeValue(id, rs.getBytes(2)).version());
+          values.put(id, StoreCodec.decodeValue(id, rs.getBytes(2)));
         }
       }
-      return held;
+      return values;
     } finally {
       idArray.free();
     }
@@ -270,10 +279,34 @@ public final class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
-  /** See {@link PostgresStoreDigest}: a full scan, for checks and admin, never on the apply path. */
   @Override
-  public StoreDigest digest() {
-    return guarded(() -> db.inTransaction(c -> PostgresStoreDigest.scan(c, site)));
+  public Map<Long, StoredValue> getAll(Collection<Long> inodeIds) {
+    return guarded(() -> db.withConnection(c -> values(c, new LinkedHashSet<>(inodeIds))));
+  }
+
+  /** See {@link PostgresStoreScan}. */
+  @Override
+  public void scan(Consumer<StoredValue> visitor) {
+    guarded(() -> db.inTransaction(c -> {
+      PostgresStoreScan.scan(c, site, visitor);
+      return null;
+    }));
+  }
+
+  /** Under the site's apply lock, like an apply: no apply of any node writes between the read and the commit. */
+  @Override
+  public RepairResult repair(List<StoredValue> values, Durability durability) {
+    RepairPlan plan = new RepairPlan(values);
+    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    return guarded(() -> db.inTransaction(c -> {
+      lockApplies(c, null);
+      if (!synchronous) commitAsynchronously(c);
+      Map<Long, Version> held = new HashMap<>();
+      values(c, plan.inodes()).forEach((id, v) -> held.put(id, v.version()));
+      plan.resolve(held);
+      writeWinners(c, plan.writes().stream().map(RepairResult.Repaired::value).toList());
+      return plan.result();
+    }));
   }
 
   @Override

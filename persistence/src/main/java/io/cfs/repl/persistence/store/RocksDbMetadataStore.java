@@ -9,14 +9,18 @@ import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -152,12 +156,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       for (Map.Entry<Integer, Long> w : plan.advanced().entrySet()) {
         batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
       }
-      try {
-        db.write(options, batch);
-      } catch (RocksDBException | RuntimeException e) {
-        versions.clear();
-        throw e;
-      }
+      write(db, options, batch);
       inKeyOrder.forEach(v -> versions.put(v.inodeId(), v.version()));
     }
     nextLoserKey = loserKey;
@@ -206,24 +205,71 @@ public final class RocksDbMetadataStore implements MetadataStore {
     return value == null ? Optional.empty() : Optional.of(StoreCodec.decodeValue(inodeId, value));
   }
 
+  @Override
+  public Map<Long, StoredValue> getAll(Collection<Long> inodeIds) {
+    return withDb(db -> values(db, List.copyOf(new LinkedHashSet<>(inodeIds))));
+  }
+
+  private Map<Long, StoredValue> values(RocksDB db, List<Long> ids) throws RocksDBException {
+    List<byte[]> keys = new ArrayList<>(ids.size());
+    ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
+    List<byte[]> found = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
+    Map<Long, StoredValue> values = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (found.get(i) != null) values.put(ids.get(i), StoreCodec.decodeValue(ids.get(i), found.get(i)));
+    }
+    return values;
+  }
+
   /**
-   * Full scan of the inodes (cost linear in the store size; meant for checks and admin, not the apply path). The scan
-   * reads one point-in-time view: RocksDB pins a snapshot for the life of the iterator, so applies running meanwhile
-   * are either wholly in the digest or not at all. Blocks read are not kept in the cache.
+   * RocksDB pins a snapshot for the life of the iterator, so applies running meanwhile are either wholly in the scan
+   * or not at all. Blocks read are not kept in the cache: a scan must not evict what the applies use.
    */
   @Override
-  public StoreDigest digest() {
-    return withDb(db -> {
-      DigestBuilder digest = new DigestBuilder();
+  public void scan(Consumer<StoredValue> visitor) {
+    withDb(db -> {
       try (ReadOptions scan = new ReadOptions().setFillCache(false);
            RocksIterator it = db.newIterator(inodes, scan)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          digest.add(StoreCodec.decodeValue(StoreCodec.longOf(it.key()), it.value()));
+          visitor.accept(StoreCodec.decodeValue(StoreCodec.longOf(it.key()), it.value()));
         }
         status(it);
       }
-      return digest.build();
+      return null;
     });
+  }
+
+  /** Under the apply lock, like an apply: nothing writes between reading the held versions and the write batch. */
+  @Override
+  public RepairResult repair(List<StoredValue> values, Durability durability) {
+    RepairPlan plan = new RepairPlan(values);
+    applyLock.lock();
+    try {
+      return withDb(db -> {
+        plan.resolve(held(db, plan.inodes()));
+        if (plan.writes().isEmpty()) return plan.result();
+        try (WriteBatch batch = new WriteBatch()) {
+          for (RepairResult.Repaired w : plan.writes()) {
+            batch.put(inodes, StoreCodec.longKey(w.value().inodeId()), StoreCodec.encodeValue(w.value()));
+          }
+          write(db, durability == Durability.SYNC ? writeOptions : asyncWriteOptions, batch);
+        }
+        plan.writes().forEach(w -> versions.put(w.value().inodeId(), w.value().version()));
+        return plan.result();
+      });
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  /** A failed write may have left the version cache ahead of the store: it starts over empty. */
+  private void write(RocksDB db, WriteOptions options, WriteBatch batch) throws RocksDBException {
+    try {
+      db.write(options, batch);
+    } catch (RocksDBException | RuntimeException e) {
+      versions.clear();
+      throw e;
+    }
   }
 
   @Override

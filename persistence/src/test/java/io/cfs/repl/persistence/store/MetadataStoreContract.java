@@ -305,6 +305,63 @@ abstract class MetadataStoreContract {
     assertEquals(digest.shards().get(1), diverged.shards().get(1), "the other shards still agree");
   }
 
+  @Test
+  void aScanFeedsEveryValueInUnsignedKeyOrderAndGetAllReadsMany() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, 5, "five"), change(A, 1, 2, 11, Op.CREATE, -3, "minus"),
+        change(A, 1, 3, 12, Op.CREATE, 0, "zero"), change(A, 1, 4, 13, Op.UNLINK, 5, "")));
+
+    List<StoredValue> scanned = new ArrayList<>();
+    store.scan(scanned::add);
+
+    assertEquals(List.of(0L, 5L, -3L), scanned.stream().map(StoredValue::inodeId).toList(),
+        "ids ascending as unsigned, as RocksDB orders its big-endian keys");
+    assertTrue(scanned.get(1).tombstone());
+    Map<Long, StoredValue> some = store.getAll(List.of(-3L, 5L, 77L, 5L));
+    assertEquals(List.of(-3L, 5L), some.keySet().stream().sorted().toList(), "77 holds nothing");
+    assertEquals("minus", new String(some.get(-3L).payload(), StandardCharsets.UTF_8));
+    assertEquals(new Version(13, A), some.get(5L).version());
+  }
+
+  /** A repair writes another site's values only where they win, atomically, and moves no watermark. */
+  @Test
+  void aRepairWritesOnlyTheValuesThatWinAndIsIdempotent() {
+    store.apply(A, List.of(change(A, 1, 1, 50, Op.CREATE, 1, "held-1"), change(A, 1, 2, 50, Op.CREATE, 2, "held-2"),
+        change(A, 1, 3, 50, Op.CREATE, 3, "held-3")));
+    StoredValue newer = value(1, 60, B, false, "newer");
+    StoredValue older = value(2, 40, B, false, "older");
+    StoredValue equal = store.get(3).orElseThrow();
+    StoredValue missingHere = value(4, 10, B, true, "");
+    StoredValue olderTwin = value(1, 55, B, false, "superseded in the same repair");
+
+    RepairResult result = store.repair(List.of(newer, older, equal, missingHere, olderTwin), Durability.SYNC);
+
+    assertEquals(List.of(1L, 4L), result.written().stream().map(w -> w.value().inodeId()).sorted().toList());
+    assertEquals(2, result.kept(), "the older and the equal value");
+    assertEquals(new Version(50, A), result.written().stream().filter(w -> w.value().inodeId() == 1)
+        .findFirst().orElseThrow().replaced());
+    assertEquals("newer", new String(store.get(1).orElseThrow().payload(), StandardCharsets.UTF_8));
+    assertEquals("held-2", new String(store.get(2).orElseThrow().payload(), StandardCharsets.UTF_8));
+    assertTrue(store.get(4).orElseThrow().tombstone());
+    assertEquals(Map.of(1, 3L), store.watermarks(A), "a repair is not a journal entry");
+    assertEquals(Map.of(), store.watermarks(B));
+    assertEquals(List.of(), store.losers(10));
+
+    StoreDigest repaired = store.digest();
+    assertEquals(0, store.repair(List.of(newer, missingHere), Durability.ASYNC).written().size());
+    assertEquals(repaired, store.digest());
+    // the entry that carried the repaired value arrives later: an equal version, nothing changes and nothing is lost
+    ApplyResult late = store.apply(B, List.of(change(B, 1, 1, 60, Op.WRITE, 1, "newer")));
+    assertEquals(0, late.lost());
+    assertEquals(repaired, store.digest());
+    reopen();
+    assertEquals(repaired, store.digest(), "a repair is durable");
+  }
+
+  private static StoredValue value(long inode, long hlc, String site, boolean tombstone, String payload) {
+    return new StoredValue(inode, 1, new Version(hlc, site), tombstone ? Op.UNLINK : Op.WRITE, tombstone, 1,
+        payload.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * {@code count} entries of one origin over shared inodes (each in shard id mod {@value #HISTORY_SHARDS}) with random
    * hlcs, one in ten a delete, so that origins overwrite, delete and lose against each other.
