@@ -1,15 +1,27 @@
 package io.cfs.repl.engine.control;
 
 import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
-/** One link port, two conversations: each accepted link goes to the handler of the channel its hello names. */
-public record ChannelRouter(LinkHandler data, LinkHandler control) implements LinkHandler {
+/** One link port, several conversations: each accepted link goes to the handler of the channel its hello names. */
+public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler verify) implements LinkHandler {
+  /** A handler for a channel this server does not serve: every hello on it is refused, saying why. */
+  public static LinkHandler refusing(String why) {
+    return hello -> {
+      throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE, why);
+    };
+  }
+
   @Override
   public Flow<ByteString, ByteString, NotUsed> accept(Handshake hello) {
-    return hello.channel() == Handshake.Channel.CONTROL ? control.accept(hello) : data.accept(hello);
+    return switch (hello.channel()) {
+      case DATA -> data.accept(hello);
+      case CONTROL -> control.accept(hello);
+      case VERIFY -> verify.accept(hello);
+    };
   }
 }

@@ -9,7 +9,6 @@ import io.cfs.repl.engine.node.CursorSchema;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
-import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
@@ -95,14 +94,11 @@ public final class WitnessNode implements AutoCloseable {
           peer -> CompletableFuture.completedFuture(LinkLag.UNKNOWN), origin -> CompletableFuture.completedFuture(0L));
       ActorRef<SplitBrainResolver.Command> resolver = system.systemActorOf(SplitBrainResolver.create(wiring, null),
           "witness", org.apache.pekko.actor.typed.Props.empty());
-      LinkHandler noData = hello -> {
-        throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
-            id + " is a failover witness: it holds no data");
-      };
+      LinkHandler noData = ChannelRouter.refusing(id + " is a failover witness: it holds no data");
       ControlServer control = new ControlServer(id, sites.keySet(), codec, FailoverMessage.class,
           (from, message) -> resolver.tell(new SplitBrainResolver.Incoming(from, (FailoverMessage) message)));
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, link, id, w.getString("link.host"),
-          w.getInt("link.port"), new ChannelRouter(noData, control), LinkMetrics.NONE)
+          w.getInt("link.port"), new ChannelRouter(noData, control, noData), LinkMetrics.NONE)
           .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       log.info("[{}] witness up: votes in {}, control links from {} on {}", id, dataDir, sites.keySet(),
           binding.localAddress());

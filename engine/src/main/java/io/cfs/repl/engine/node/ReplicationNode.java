@@ -22,7 +22,11 @@ import java.util.Optional;
 import java.net.InetSocketAddress;
 import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
+import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
+import io.cfs.repl.engine.verify.SiteVerifier;
+import io.cfs.repl.engine.verify.VerifyServer;
+import io.cfs.repl.engine.verify.VerifySettings;
 import io.cfs.repl.engine.failover.SiteFailover;
 import io.cfs.repl.engine.failover.FailoverSettings;
 import io.cfs.repl.engine.failover.FailoverConfig;
@@ -83,11 +87,13 @@ public final class ReplicationNode implements AutoCloseable {
   private final AuditTrail audit;
   private final ApplyLag applyLag;
   private final SiteClock clock;
+  private final SiteVerifier verifier;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
-                          SiteClock clock) {
+                          SiteClock clock, SiteVerifier verifier) {
+    this.verifier = verifier;
     this.applyLag = applyLag;
     this.clock = clock;
     this.epochs = epochs;
@@ -154,7 +160,11 @@ public final class ReplicationNode implements AutoCloseable {
           receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs);
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, epochs, hooks, store,
           storageExecutor, audit);
-      LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE);
+      KryoCodec kryo = KryoRegistrations.fromConfig(config);
+      VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
+          storageExecutor, audit, kryo);
+      LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
+          verifyServer);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
               settings.linkPort(), links, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -167,8 +177,10 @@ public final class ReplicationNode implements AutoCloseable {
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
+      SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, kryo, store, storageExecutor,
+          audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock);
+          epochs, failover, audit, listener, clock, verifier);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -292,6 +304,11 @@ public final class ReplicationNode implements AutoCloseable {
           asks.forEach((peer, ask) -> outcomes.put(peer, ask.join()));
           return outcomes;
         });
+  }
+
+  /** Verify-and-repair of this site's store against a peer's (one verification at a time on this node). */
+  public SiteVerifier verifier() {
+    return verifier;
   }
 
   /** The peer sites this node ships to. */

@@ -33,7 +33,11 @@ public enum AuditKind {
   /** An entry of an old epoch that never replicated was reconciled by last-write-wins. */
   OLD_EPOCH_RECONCILED,
   /** The clock skew to a peer crossed {@code clock-skew-warn}, or came back under it. */
-  CLOCK_SKEW;
+  CLOCK_SKEW,
+  /** A verify-and-repair wrote another site's newer value of an inode into this site's store. */
+  REPAIRED,
+  /** An operator's verification against a peer finished: how many inodes differed, how many were repaired. */
+  VERIFIED;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

@@ -12,14 +12,16 @@ import java.nio.charset.StandardCharsets;
  */
 public record Handshake(int protocolVersion, String fromSite, String toSite, Channel channel) {
   /**
-   * The two conversations between sites. Each has connections of its own, so that failover messages never wait behind
-   * a batch and a slow apply never delays a heartbeat; both go to the same port, so a cut between two sites cuts both.
+   * The conversations between sites. Each has connections of its own, so that failover messages never wait behind
+   * a batch and a slow apply never delays a heartbeat; all go to the same port, so a cut between two sites cuts all.
    */
   public enum Channel {
     /** Journal batches one way, acknowledgements the other. */
     DATA,
     /** Failover messages (heartbeats, votes), one way: each side has its own connection to the other. */
-    CONTROL
+    CONTROL,
+    /** An operator's verify-and-repair: the dialling site's requests, the other site's answers. */
+    VERIFY
   }
 
   /** Site ids are short names; the bound keeps every handshake frame far below the smallest allowed frame size. */

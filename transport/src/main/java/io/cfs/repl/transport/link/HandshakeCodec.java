@@ -17,7 +17,7 @@ import org.apache.pekko.util.ByteStringBuilder;
  * bytes 0..3   magic "CFSR" (0x43 0x46 0x53 0x52)
  * byte  4      kind: 0x01 HELLO (client to server, data channel), 0x02 ACK (server to client), 0x03 REJECT (server
  *              to client), 0x04 CONTROL_HELLO (client to server, control channel; a server older than the control
- *              channel refuses it as MALFORMED)
+ *              channel refuses it as MALFORMED), 0x05 VERIFY_HELLO (client to server, verify channel; likewise)
  * bytes 5..8   the sender's protocol version, int32
  * string       fromSite, the sender's site
  * string       toSite, the site the sender is talking to (in a REJECT of an unreadable hello: empty)
@@ -36,11 +36,16 @@ final class HandshakeCodec {
   private static final byte ACK = 0x02;
   private static final byte REJECT = 0x03;
   private static final byte CONTROL_HELLO = 0x04;
+  private static final byte VERIFY_HELLO = 0x05;
 
   private HandshakeCodec() {}
 
   static ByteString hello(Handshake hello) {
-    byte kind = hello.channel() == Handshake.Channel.CONTROL ? CONTROL_HELLO : HELLO;
+    byte kind = switch (hello.channel()) {
+      case DATA -> HELLO;
+      case CONTROL -> CONTROL_HELLO;
+      case VERIFY -> VERIFY_HELLO;
+    };
     return header(kind, hello.protocolVersion(), hello.fromSite(), hello.toSite()).result();
   }
 
@@ -62,10 +67,12 @@ final class HandshakeCodec {
     ByteBuffer in = frame.asByteBuffer();
     try {
       byte kind = readKind(in);
-      if (kind != HELLO && kind != CONTROL_HELLO) {
-        throw new IllegalArgumentException("kind " + kind + " is not a hello");
-      }
-      Handshake.Channel channel = kind == CONTROL_HELLO ? Handshake.Channel.CONTROL : Handshake.Channel.DATA;
+      Handshake.Channel channel = switch (kind) {
+        case HELLO -> Handshake.Channel.DATA;
+        case CONTROL_HELLO -> Handshake.Channel.CONTROL;
+        case VERIFY_HELLO -> Handshake.Channel.VERIFY;
+        default -> throw new IllegalArgumentException("kind " + kind + " is not a hello");
+      };
       Handshake hello = new Handshake(in.getInt(), getString(in), getString(in), channel);
       expectEnd(in);
       return hello;
