@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,9 @@ public final class SiteVerifier {
   private final VerifySettings settings;
   private final Map<String, PeerAddress> peers;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicLong runs = new AtomicLong();
+  private volatile VerifyProgress progress;
+  private volatile VerifyProgress last;
 
   public SiteVerifier(String site, ActorSystem<?> system, LinkSettings linkSettings, KryoCodec codec,
                       MetadataStore store, Executor storage, AuditSink audit, VerifySettings settings,
@@ -91,13 +96,18 @@ public final class SiteVerifier {
           "a verification is already running on this node; try again when it has finished"));
     }
     CompletableFuture<VerifyReport> result = new CompletableFuture<>();
+    progress = VerifyProgress.started(runs.incrementAndGet(), peer, repair);
     Thread thread = new Thread(() -> {
       try {
-        result.complete(run(address, repair));
+        VerifyReport report = run(address, repair);
+        last = progress.finished(report);
+        result.complete(report);
       } catch (Throwable failure) {
         log.warn("[{}] verify against {} failed: {}", site, peer, failure.toString());
+        last = progress.failed(failure.getMessage() == null ? failure.toString() : failure.getMessage());
         result.completeExceptionally(failure);
       } finally {
+        progress = null;
         running.set(false);
       }
     }, "cfs-verify-" + peer);
@@ -106,13 +116,29 @@ public final class SiteVerifier {
     return result;
   }
 
+  /** The verification running on this node, if any. */
+  public Optional<VerifyProgress> running() {
+    return Optional.ofNullable(progress);
+  }
+
+  /** The last verification this node finished (or that failed) since it started, if any. */
+  public Optional<VerifyProgress> last() {
+    return Optional.ofNullable(last);
+  }
+
+  private void phase(String phase) {
+    VerifyProgress now = progress;
+    if (now != null) progress = now.at(phase);
+    log.info("[{}] verify against {}: {}", site, now == null ? "?" : now.peer(), phase);
+  }
+
   private VerifyReport run(PeerAddress peer, boolean repair) throws Exception {
     long start = System.nanoTime();
     VerifyResponder local = new VerifyResponder(site, peer.site(), store, storage, audit);
     Side here = request -> local.answer(request).toCompletableFuture()
         .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     try (LinkSide there = connect(peer)) {
-      log.info("[{}] verify against {}: building both digest trees", site, peer.site());
+      phase("building both digest trees (a scan of each store)");
       CompletionStage<VerifyMessage> ownTree = local.answer(new VerifyMessage.OpenTree());
       NodeDigest peerRoot = expect(there.ask(new VerifyMessage.OpenTree()), VerifyMessage.TreeOpened.class).root();
       NodeDigest localRoot = expect(ownTree.toCompletableFuture()
@@ -121,6 +147,8 @@ public final class SiteVerifier {
       if (!localRoot.equals(peerRoot)) {
         Map<Integer, Map<Integer, Long>> leaves = differingLeaves(localRoot, peerRoot, here, there::ask);
         for (Map.Entry<Integer, Map<Integer, Long>> level : leaves.entrySet()) {
+          phase("comparing the values under " + level.getValue().size() + " differing nodes of level "
+              + level.getKey() + (repair ? ", repairing" : ""));
           comparison.compare(level.getKey(), level.getValue());
         }
       }
@@ -161,6 +189,7 @@ public final class SiteVerifier {
       frontier.add(0);
     }
     for (int level = 0; level < DigestTree.LEVELS && !frontier.isEmpty(); level++) {
+      phase("comparing " + frontier.size() + " differing nodes of level " + level + " by their children");
       List<Integer> next = new ArrayList<>();
       for (int from = 0; from < frontier.size(); from += MAX_PARENTS_PER_REQUEST) {
         int[] parents = frontier.subList(from, Math.min(frontier.size(), from + MAX_PARENTS_PER_REQUEST))

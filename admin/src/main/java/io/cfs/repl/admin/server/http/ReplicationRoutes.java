@@ -76,6 +76,9 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
               return ok(applyLag(node, ended));
             })))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
+            path("verify", () -> concat(
+                get(() -> withNode(node -> ok(verifyView(node)))),
+                post(() -> authorized(() -> withNode(this::verify))))),
             path("failover", () -> concat(
                 get(() -> withNode(this::failoverStatus)),
                 post(() -> authorized(() -> withNode(this::failover))))),
@@ -126,6 +129,38 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
       return answer(node.sync(request.force(), admin.askTimeout()),
           outcomes -> ok(SyncView.of(node.siteId(), request.force(), outcomes)));
     });
+  }
+
+  /**
+   * Starts a verification (and repair) against a peer and answers at once, 202: it reads both stores whole, which may
+   * take longer than an HTTP request should; GET /replication/verify shows its progress and then its report.
+   */
+  private Route verify(ReplicationNode node) {
+    return entity(Unmarshaller.entityToString(), body -> {
+      VerifyRequest request;
+      try {
+        request = VerifyRequest.parse(body);
+      } catch (IllegalArgumentException e) {
+        return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+      }
+      if (!node.peers().contains(request.peer())) {
+        return refuse(StatusCodes.NOT_FOUND, "UNKNOWN_PEER", "site " + request.peer() + " is not a peer of "
+            + node.siteId() + " (peers: " + node.peers() + ")");
+      }
+      var started = node.verifier().verify(request.peer(), request.repair()).toCompletableFuture();
+      if (started.isCompletedExceptionally()) {
+        return refuse(StatusCodes.CONFLICT, "VERIFY_RUNNING", started.handle((r, e) -> e.getMessage()).join());
+      }
+      return complete(StatusCodes.ACCEPTED, verifyView(node), Json.marshaller());
+    });
+  }
+
+  private static Map<String, Object> verifyView(ReplicationNode node) {
+    Map<String, Object> view = new java.util.LinkedHashMap<>();
+    view.put("site", node.siteId());
+    view.put("running", node.verifier().running().orElse(null));
+    view.put("last", node.verifier().last().orElse(null));
+    return view;
   }
 
   /** The site's mode, role, epoch, primary and peers' health as its resolver sees them (a site alone has none). */

@@ -18,7 +18,7 @@ final class AdminClient {
   /** An answer: its status and body (parsed when it is JSON, else null). */
   record Answer(int status, String body, JsonNode json) {
     boolean ok() {
-      return status == 200;
+      return status >= 200 && status < 300;
     }
 
     /** The refusal's message, or the raw body. */

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cfs.repl.admin.AdminTestSites;
 import io.cfs.repl.admin.cli.Cfs;
 import io.cfs.repl.admin.server.http.Json;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
+import io.cfs.repl.persistence.store.Durability;
+import io.cfs.repl.persistence.store.StoredValue;
+import java.util.concurrent.CompletableFuture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -110,6 +116,42 @@ class ReplicationCliTest {
     Run once = admin("cli-a", "lag");
     assertThat(once.out()).doesNotContain("\u001b[");
     assertThat(once.out().lines().filter(l -> l.startsWith("cli-b")).findFirst().orElseThrow()).endsWith("no");
+  }
+
+  /**
+   * A value planted in cli-b's store only (as a damaged or diverged store would hold it): verify lists it with its
+   * winner and exits 1, a repair ships it to cli-a (audited there) and exits 0, and a second verify finds nothing.
+   */
+  @Test
+  void verifyListsADifferenceAndRepairShipsTheWinner() throws Exception {
+    long inode = 9_000_001;
+    ReplicationNode b = sites.node("cli-b");
+    StoredValue planted = new StoredValue(inode, 0, new Version(Long.MAX_VALUE / 2, "cli-b"), Op.CREATE, false, 1,
+        "planted".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    CompletableFuture.supplyAsync(() -> b.store().repair(List.of(planted), Durability.SYNC), b.storageExecutor())
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    Run noToken = admin("cli-a", "verify", "--peer", "cli-b");
+    assertThat(noToken.code()).isEqualTo(3);
+    Run unknown = admin("cli-a", "verify", "--peer", "cli-x", "--token-file", tokenFile.toString());
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("404").contains("not a peer");
+
+    Run found = admin("cli-a", "verify", "--peer", "cli-b", "--token-file", tokenFile.toString(), "--poll", "50ms");
+    assertThat(found.code()).as(found.out() + found.err()).isEqualTo(1);
+    assertThat(found.out()).contains("1 differ");
+    assertThat(found.out().lines().filter(l -> l.startsWith(Long.toString(inode))).findFirst().orElseThrow())
+        .contains("-").endsWith("cli-b");
+
+    Run repaired = admin("cli-a", "verify", "--peer", "cli-b", "--repair", "--json", "--token-file",
+        tokenFile.toString(), "--poll", "50ms");
+    assertThat(repaired.code()).as(repaired.out() + repaired.err()).isZero();
+    assertThat(repaired.json().path("repairedHere").asLong()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> AdminTestSites.json(sites.get("cli-a",
+        "/replication/audit?kind=REPAIRED&inode=" + inode)).path("records").size() == 1);
+    Run again = admin("cli-a", "verify", "--peer", "cli-b", "--token-file", tokenFile.toString(), "--poll", "50ms");
+    assertThat(again.code()).as(again.out()).isZero();
+    assertThat(again.out()).contains(", 0 differ");
   }
 
   @Test
