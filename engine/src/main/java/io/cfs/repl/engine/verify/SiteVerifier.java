@@ -97,18 +97,25 @@ public final class SiteVerifier {
     }
     CompletableFuture<VerifyReport> result = new CompletableFuture<>();
     progress = VerifyProgress.started(runs.incrementAndGet(), peer, repair);
+    // the node is free again before anyone learns the outcome: a caller may start the next verification at once
     Thread thread = new Thread(() -> {
+      VerifyReport report = null;
+      Throwable failure = null;
       try {
-        VerifyReport report = run(address, repair);
+        report = run(address, repair);
         last = progress.finished(report);
-        result.complete(report);
-      } catch (Throwable failure) {
-        log.warn("[{}] verify against {} failed: {}", site, peer, failure.toString());
-        last = progress.failed(failure.getMessage() == null ? failure.toString() : failure.getMessage());
-        result.completeExceptionally(failure);
+      } catch (Throwable e) {
+        log.warn("[{}] verify against {} failed: {}", site, peer, e.toString());
+        failure = e;
+        last = progress.failed(e.getMessage() == null ? e.toString() : e.getMessage());
       } finally {
         progress = null;
         running.set(false);
+      }
+      if (failure == null) {
+        result.complete(report);
+      } else {
+        result.completeExceptionally(failure);
       }
     }, "cfs-verify-" + peer);
     thread.setDaemon(true);

@@ -97,10 +97,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "keep the scratch data dir (default: removed at the end)")
   boolean keep;
 
+  @Option(names = "--verify", description = "verify-and-repair between two stores of --inodes inodes (one JVM, a"
+      + " real verify link): bytes exchanged and time, equal and with --differences planted")
+  boolean verify;
+
+  @Option(names = "--differences", defaultValue = "10", description = "with --verify: differences planted")
+  int differences;
+
   @Override
   public Integer call() throws Exception {
     Path base = dataDir != null ? dataDir : Files.createTempDirectory("cfs-bench");
     try {
+      if (verify) return VerifyBench.run(inodes, differences, payload, base);
       return processes ? ProcessBench.run(this, base) : inProcess(base);
     } finally {
       if (!keep && dataDir == null) ScratchDirs.delete(base);
