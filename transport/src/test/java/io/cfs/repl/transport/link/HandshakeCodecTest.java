@@ -28,6 +28,14 @@ class HandshakeCodecTest {
   }
 
   @Test
+  void aVerifyHelloIsItsOwnKindAndKeepsItsChannel() {
+    Handshake verify = new Handshake(1, "site-a", "site-b", Handshake.Channel.VERIFY);
+    ByteString frame = HandshakeCodec.hello(verify);
+    assertEquals(0x05, frame.apply(4));
+    assertEquals(verify, HandshakeCodec.readHello(frame));
+  }
+
+  @Test
   void helloStartsWithTheFixedHeader() {
     ByteString frame = HandshakeCodec.hello(hello);
     assertEquals("CFSR", frame.take(4).utf8String());
