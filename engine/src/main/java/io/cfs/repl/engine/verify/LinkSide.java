@@ -55,6 +55,10 @@ final class LinkSide implements AutoCloseable {
     LinkSide side = new LinkSide(codec, timeout, running.first().first(), running.second());
     try {
       running.first().second().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      side.close();
+      // the peer's refusal (HandshakeRejectedException) or the connection's failure, as it is
+      throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (Exception e) {
       side.close();
       throw e;

@@ -21,6 +21,7 @@ import io.cfs.repl.persistence.store.StoreDigest;
 import io.cfs.repl.persistence.store.StoreSettings;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
@@ -191,6 +192,22 @@ class SiteVerifierTest {
     for (int i = 0; i < 5; i++) {
       assertEquals(0, verify(false).differing());
     }
+  }
+
+  @Test
+  void aSiteThePeerDoesNotKnowIsRefusedAtTheHandshake() {
+    SiteVerifier stranger = new SiteVerifier("site-x", kit.system(), LinkSettings.create(CONFIG),
+        KryoRegistrations.fromConfig(CONFIG), storeA, storage, auditA::add,
+        new VerifySettings(Duration.ofSeconds(30), 10),
+        Map.of(B, PeerAddress.of(B, "127.0.0.1", serverB.localAddress().getPort())));
+
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> stranger.verify(B, true).toCompletableFuture().get(30, TimeUnit.SECONDS));
+
+    Throwable cause = refused.getCause().getCause();
+    assertInstanceOf(HandshakeRejectedException.class, cause);
+    assertTrue(cause.getMessage().contains("not a peer of site-b"), cause.getMessage());
+    assertEquals(List.of(), auditB);
   }
 
   /** Five differences: 10 newer on A; 20 newer on B; one inode only on B, one only on A; 50 deleted on B. */
