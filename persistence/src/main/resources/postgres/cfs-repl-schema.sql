@@ -50,6 +50,24 @@ CREATE TABLE IF NOT EXISTS cfs_watermarks (
   PRIMARY KEY (site, origin, shard)
 );
 
+-- Per (site, origin) the incarnation of the origin's journal that the site's watermarks of that origin belong to.
+-- Written under the site's apply lock as a link of the origin opens; removed, with the origin's watermarks, only by
+-- an operator's forget-incarnation.
+CREATE TABLE IF NOT EXISTS cfs_incarnations (
+  site        text NOT NULL,
+  origin      text NOT NULL,
+  incarnation uuid NOT NULL,
+  PRIMARY KEY (site, origin)
+);
+
+-- The incarnation of each site's journal: created once, by whichever node of the site opens the journal first, and
+-- the same for every node after (a new id means a new journal whose seqs start over).
+CREATE TABLE IF NOT EXISTS cfs_journal_incarnation (
+  site        text   NOT NULL PRIMARY KEY,
+  incarnation uuid   NOT NULL,
+  created_ms  bigint NOT NULL
+);
+
 -- The audit trail of LWW losers, in recording order.
 CREATE TABLE IF NOT EXISTS cfs_lww_losers (
   site  text      NOT NULL,

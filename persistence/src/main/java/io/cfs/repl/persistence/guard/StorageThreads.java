@@ -8,6 +8,8 @@ import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
+import io.cfs.repl.persistence.store.ForgottenOrigin;
+import io.cfs.repl.persistence.store.IncarnationCheck;
 import io.cfs.repl.persistence.store.LwwLoser;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RepairResult;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -157,6 +160,24 @@ public final class StorageThreads {
     public RepairResult repair(List<StoredValue> values, Durability durability) {
       check("store.repair");
       return store.repair(values, durability);
+    }
+
+    @Override
+    public Optional<UUID> incarnation(String originSite) {
+      check("store.incarnation");
+      return store.incarnation(originSite);
+    }
+
+    @Override
+    public IncarnationCheck adoptIncarnation(String originSite, UUID incarnation) {
+      check("store.adoptIncarnation");
+      return store.adoptIncarnation(originSite, incarnation);
+    }
+
+    @Override
+    public ForgottenOrigin forgetIncarnation(String originSite) {
+      check("store.forgetIncarnation");
+      return store.forgetIncarnation(originSite);
     }
 
     @Override

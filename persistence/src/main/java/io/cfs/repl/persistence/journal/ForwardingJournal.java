@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -32,6 +33,11 @@ public abstract class ForwardingJournal implements LocalJournal {
   @Override
   public String localSite() {
     return journal.localSite();
+  }
+
+  @Override
+  public UUID incarnation() {
+    return journal.incarnation();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -26,6 +27,14 @@ public interface LocalJournal extends AutoCloseable {
 
   /** The site whose entries this journal holds. */
   String localSite();
+
+  /**
+   * The id of this journal's history, created once when the journal was created and the same on every open after
+   * (and, on a journal shared by the nodes of a site, on every node). A journal created anew, on a wiped data dir or
+   * an emptied database, gets a new id: its seqs start over with other content, and peers that applied the old
+   * history tell the two apart by this id. Known from open on, so reading it does no I/O.
+   */
+  UUID incarnation();
 
   /**
    * Appends entries durably. Entries may span shards; per shard they must continue that shard's head without gap.

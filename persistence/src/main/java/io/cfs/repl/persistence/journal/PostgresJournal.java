@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.zip.CRC32C;
@@ -51,6 +52,7 @@ public final class PostgresJournal implements LocalJournal {
 
   private final PostgresDatabase db;
   private final String localSite;
+  private final UUID incarnation;
   private final JournalSettings settings;
   private final GroupCommitWriter writer;
   private final AppendListener listener;
@@ -60,9 +62,10 @@ public final class PostgresJournal implements LocalJournal {
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
 
-  private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings) {
+  private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings, UUID incarnation) {
     this.db = db;
     this.localSite = localSite;
+    this.incarnation = incarnation;
     this.settings = settings;
     this.writer = new GroupCommitWriter(localSite, settings, this::commit);
     this.lifecycle = new Lifecycle("journal of " + localSite);
@@ -74,12 +77,36 @@ public final class PostgresJournal implements LocalJournal {
   /** Opens the journal of {@code localSite} in the shared database; the caller keeps ownership of {@code db}. */
   public static PostgresJournal open(PostgresDatabase db, String localSite, JournalSettings settings) {
     JournalEntry.validateSiteId(localSite);
-    PostgresJournal journal = new PostgresJournal(db, localSite, settings);
+    PostgresJournal journal = new PostgresJournal(db, localSite, settings, incarnation(db, localSite));
     journal.writer.start();
     journal.listener.start();
-    log.info("Journal of {} opened on PostgreSQL {} with {} shards", localSite, db.settings().url(),
-        journal.heads().size());
+    log.info("Journal of {} opened on PostgreSQL {} with {} shards, incarnation {}", localSite, db.settings().url(),
+        journal.heads().size(), journal.incarnation);
     return journal;
+  }
+
+  /**
+   * The site's incarnation: the row another node (or an earlier open) created, or one created now. Nodes opening
+   * together race on the insert; the primary key lets one win and every node reads the winner's id.
+   */
+  private static UUID incarnation(PostgresDatabase db, String site) {
+    return db.inTransaction(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO cfs_journal_incarnation (site, incarnation,"
+          + " created_ms) VALUES (?, ?, ?) ON CONFLICT (site) DO NOTHING")) {
+        st.setString(1, site);
+        st.setObject(2, UUID.randomUUID());
+        st.setLong(3, System.currentTimeMillis());
+        st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT incarnation FROM cfs_journal_incarnation WHERE site = ?")) {
+        st.setString(1, site);
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          return rs.getObject(1, UUID.class);
+        }
+      }
+    });
   }
 
   /** The NOTIFY channel of a site: a short identifier whatever characters the site id holds. */
@@ -92,6 +119,11 @@ public final class PostgresJournal implements LocalJournal {
   @Override
   public String localSite() {
     return localSite;
+  }
+
+  @Override
+  public UUID incarnation() {
+    return incarnation;
   }
 
   @Override

@@ -5,12 +5,15 @@ import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.EntryCodec;
 import io.cfs.repl.model.entry.JournalEntry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link LocalJournal} on an embedded RocksDB, with group commit.
  *
  * <p>Layout: one key per entry, (shard, seq) as in {@link JournalKeys}; the value is the {@link EntryCodec} encoding.
+ * The column family {@code meta} holds the journal's {@link #incarnation()} (16 bytes under the key
+ * {@code incarnation}), written once, fsync'd, by the open that finds none.
  *
  * <p>Write path: {@link #append} checks what needs no state (origin, payload size, call size) on the caller's thread
  * and queues the call. One writer thread ({@code cfs-journal-writer-<site>}) takes every queued call, validates them in
@@ -50,7 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class RocksDbJournal implements LocalJournal {
   private static final Logger log = LoggerFactory.getLogger(RocksDbJournal.class);
 
+  private static final String META = "meta";
+  private static final byte[] INCARNATION_KEY = "incarnation".getBytes(StandardCharsets.UTF_8);
+
   private final String localSite;
+  private final UUID incarnation;
   private final JournalSettings settings;
   private final RocksDbHandle rocks;
   private final WriteOptions writeOptions;
@@ -68,8 +77,9 @@ public final class RocksDbJournal implements LocalJournal {
   }
 
   private RocksDbJournal(String localSite, JournalSettings settings, RocksDbHandle rocks,
-                         ConcurrentSkipListMap<Integer, Long> heads) {
+                         ConcurrentSkipListMap<Integer, Long> heads, UUID incarnation) {
     this.localSite = localSite;
+    this.incarnation = incarnation;
     this.settings = settings;
     this.rocks = rocks;
     this.heads = heads;
@@ -93,15 +103,37 @@ public final class RocksDbJournal implements LocalJournal {
   /** Opens (creating if missing) the journal of {@code localSite} in {@code dir} and recovers its heads. */
   public static RocksDbJournal open(Path dir, String localSite, JournalSettings settings) {
     JournalEntry.validateSiteId(localSite);
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of());
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(META));
     try {
-      RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recoverHeads(rocks.db()));
+      RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recoverHeads(rocks.db()),
+          incarnation(rocks));
       journal.writer.start();
-      log.info("Journal of {} opened in {} with {} shards", localSite, dir, journal.heads.size());
+      log.info("Journal of {} opened in {} with {} shards, incarnation {}", localSite, dir, journal.heads.size(),
+          journal.incarnation);
       return journal;
     } catch (RuntimeException e) {
       rocks.close();
       throw e;
+    }
+  }
+
+  /** The stored incarnation, or a new one written (fsync'd) before the journal takes its first append. */
+  private static UUID incarnation(RocksDbHandle rocks) {
+    try {
+      byte[] held = rocks.db().get(rocks.column(META), INCARNATION_KEY);
+      if (held != null) {
+        ByteBuffer in = ByteBuffer.wrap(held);
+        return new UUID(in.getLong(), in.getLong());
+      }
+      UUID created = UUID.randomUUID();
+      try (WriteOptions sync = new WriteOptions().setSync(true)) {
+        rocks.db().put(rocks.column(META), sync, INCARNATION_KEY, ByteBuffer.allocate(16)
+            .putLong(created.getMostSignificantBits()).putLong(created.getLeastSignificantBits()).array());
+      }
+      log.info("Journal created with incarnation {}", created);
+      return created;
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read or create the journal's incarnation", e);
     }
   }
 
@@ -178,6 +210,11 @@ public final class RocksDbJournal implements LocalJournal {
     } catch (RocksDBException e) {
       throw new StorageException("journal read of " + shard + "/" + seq + " failed", e);
     }
+  }
+
+  @Override
+  public UUID incarnation() {
+    return incarnation;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -67,6 +68,27 @@ public interface MetadataStore extends AutoCloseable {
    * value, if it arrives later, meets an equal version and changes nothing.
    */
   RepairResult repair(List<StoredValue> values, Durability durability);
+
+  /**
+   * The incarnation of {@code originSite}'s journal that its watermarks here belong to; empty when no link of that
+   * origin offered one yet (a store written before incarnations existed, or an origin never heard from).
+   */
+  Optional<UUID> incarnation(String originSite);
+
+  /**
+   * Offers {@code incarnation} for {@code originSite}, as a link of that origin opens, before any of its batches is
+   * applied; adopts it or refuses it by the rule of {@link IncarnationCheck}. Runs under the apply lock, so no apply
+   * of any node of the site writes between the read of what is held and the write of the adopted id. An adoption is
+   * durable when this returns; a refusal writes nothing.
+   */
+  IncarnationCheck adoptIncarnation(String originSite, UUID incarnation);
+
+  /**
+   * An operator's deliberate reset: removes, in one atomic write under the apply lock, the incarnation held for
+   * {@code originSite} and all its watermarks, so that the next incarnation to link is adopted and its history is
+   * applied from seq 1. Values its entries wrote are kept (last-write-wins keeps deciding against them).
+   */
+  ForgottenOrigin forgetIncarnation(String originSite);
 
   /** Per-shard and overall digest of (inode id, version, tombstone, payload crc) in inode order. */
   default StoreDigest digest() {

@@ -24,14 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks} and
- * {@code cfs_lww_losers} ({@code postgres/cfs-repl-schema.sql}), values and loser records in {@link StoreCodec}'s
+ * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks},
+ * {@code cfs_lww_losers} and {@code cfs_incarnations} ({@code postgres/cfs-repl-schema.sql}), values and loser records in {@link StoreCodec}'s
  * layouts. Every node of the site opens one on the database they share; several sites may share the database.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
@@ -306,6 +307,27 @@ public final class PostgresMetadataStore implements MetadataStore {
       plan.resolve(held);
       writeWinners(c, plan.writes().stream().map(RepairResult.Repaired::value).toList());
       return plan.result();
+    }));
+  }
+
+  @Override
+  public Optional<UUID> incarnation(String originSite) {
+    return guarded(() -> db.withConnection(c -> PostgresIncarnations.held(c, site, originSite)));
+  }
+
+  @Override
+  public IncarnationCheck adoptIncarnation(String originSite, UUID incarnation) {
+    return guarded(() -> db.inTransaction(c -> {
+      lockApplies(c, null);
+      return PostgresIncarnations.adopt(c, site, originSite, incarnation, readWatermarks(c, originSite));
+    }));
+  }
+
+  @Override
+  public ForgottenOrigin forgetIncarnation(String originSite) {
+    return guarded(() -> db.inTransaction(c -> {
+      lockApplies(c, null);
+      return PostgresIncarnations.forget(c, site, originSite, readWatermarks(c, originSite));
     }));
   }
 

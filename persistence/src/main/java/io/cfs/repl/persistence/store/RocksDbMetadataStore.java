@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -32,14 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MetadataStore} on an embedded RocksDB with three column families: {@code inodes}, {@code watermarks} and
- * {@code lww-losers} (layouts in {@link StoreCodec}).
+ * {@link MetadataStore} on an embedded RocksDB with four column families: {@code inodes}, {@code watermarks},
+ * {@code lww-losers} and {@code incarnations} (layouts in {@link StoreCodec}).
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
  *   <li>applies run one at a time (one lock): an apply reads the watermarks and held values it decides on, and
  *       nothing else writes between that read and its write batch;</li>
- *   <li>the in-memory watermarks equal the stored ones: loaded on open, updated only after a successful write;</li>
+ *   <li>the in-memory watermarks and incarnations equal the stored ones: loaded on open, updated only after a
+ *       successful write;</li>
  *   <li>loser record keys strictly increase, so the audit trail reads back in recording order.</li>
  * </ul>
  */
@@ -48,14 +50,17 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private static final String INODES = "inodes";
   private static final String WATERMARKS = "watermarks";
   private static final String LOSERS = "lww-losers";
+  private static final String INCARNATIONS = "incarnations";
 
   private final RocksDbHandle rocks;
   private final ColumnFamilyHandle inodes;
   private final ColumnFamilyHandle watermarkColumn;
   private final ColumnFamilyHandle loserColumn;
+  private final ColumnFamilyHandle incarnationColumn;
   private final WriteOptions writeOptions;
   private final WriteOptions asyncWriteOptions;
   private final Map<String, Map<Integer, Long>> watermarks;
+  private final Map<String, UUID> incarnations;
   private final ReentrantLock applyLock = new ReentrantLock();
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
   private final FenceGuard fences;
@@ -73,7 +78,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.inodes = rocks.column(INODES);
     this.watermarkColumn = rocks.column(WATERMARKS);
     this.loserColumn = rocks.column(LOSERS);
+    this.incarnationColumn = rocks.column(INCARNATIONS);
     this.watermarks = loadWatermarks();
+    this.incarnations = loadIncarnations();
     this.nextLoserKey = lastLoserKey() + 1;
     this.versions = new VersionCache(settings.versionCacheSlots());
     this.writeOptions = new WriteOptions().setSync(settings.sync());
@@ -87,7 +94,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, LOSERS));
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, LOSERS, INCARNATIONS));
     try {
       RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
@@ -105,6 +112,17 @@ public final class RocksDbMetadataStore implements MetadataStore {
         byte[] key = it.key();
         loaded.computeIfAbsent(StoreCodec.watermarkSite(key), s -> new ConcurrentHashMap<>())
             .put(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()));
+      }
+      status(it);
+    }
+    return loaded;
+  }
+
+  private Map<String, UUID> loadIncarnations() {
+    Map<String, UUID> loaded = new ConcurrentHashMap<>();
+    try (RocksIterator it = rocks.db().newIterator(incarnationColumn)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        loaded.put(StoreCodec.watermarkSite(it.key()), StoreCodec.decodeIncarnation(it.value()));
       }
       status(it);
     }
@@ -257,6 +275,56 @@ public final class RocksDbMetadataStore implements MetadataStore {
         plan.writes().forEach(w -> versions.put(w.value().inodeId(), w.value().version()));
         return plan.result();
       });
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<UUID> incarnation(String originSite) {
+    return Optional.ofNullable(incarnations.get(originSite));
+  }
+
+  @Override
+  public IncarnationCheck adoptIncarnation(String originSite, UUID incarnation) {
+    applyLock.lock();
+    try {
+      IncarnationCheck check = IncarnationCheck.decide(incarnation(originSite), incarnation, watermarks(originSite));
+      if (check instanceof IncarnationCheck.Adopted && !incarnation.equals(incarnations.get(originSite))) {
+        withDb(db -> {
+          try (WriteBatch batch = new WriteBatch()) {
+            batch.put(incarnationColumn, StoreCodec.incarnationKey(originSite),
+                StoreCodec.encodeIncarnation(incarnation));
+            db.write(writeOptions, batch);
+          }
+          return null;
+        });
+        incarnations.put(originSite, incarnation);
+      }
+      return check;
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  @Override
+  public ForgottenOrigin forgetIncarnation(String originSite) {
+    applyLock.lock();
+    try {
+      ForgottenOrigin forgotten = new ForgottenOrigin(originSite, incarnation(originSite), watermarks(originSite));
+      withDb(db -> {
+        try (WriteBatch batch = new WriteBatch()) {
+          batch.delete(incarnationColumn, StoreCodec.incarnationKey(originSite));
+          for (Integer shard : forgotten.watermarks().keySet()) {
+            batch.delete(watermarkColumn, StoreCodec.watermarkKey(originSite, shard));
+          }
+          db.write(writeOptions, batch);
+        }
+        return null;
+      });
+      incarnations.remove(originSite);
+      watermarks.remove(originSite);
+      return forgotten;
     } finally {
       applyLock.unlock();
     }

@@ -77,6 +77,21 @@ final class StoreCodec {
     return ByteBuffer.wrap(key).getInt(key.length - 4);
   }
 
+  /** The key of an origin's incarnation: the origin as in a watermark key, without a shard. */
+  static byte[] incarnationKey(String origin) {
+    return watermarkPrefix(origin);
+  }
+
+  static byte[] encodeIncarnation(java.util.UUID id) {
+    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+  }
+
+  static java.util.UUID decodeIncarnation(byte[] value) {
+    if (value.length != 16) throw new StorageException("corrupt incarnation: " + value.length + " bytes, not 16");
+    ByteBuffer in = ByteBuffer.wrap(value);
+    return new java.util.UUID(in.getLong(), in.getLong());
+  }
+
   static byte[] encodeLoser(LwwLoser l) {
     byte[] loserSite = utf8(l.loser().originSite());
     byte[] winnerSite = utf8(l.winner().originSite());

@@ -5,6 +5,7 @@ import static io.cfs.repl.model.entry.TestEntries.range;
 import static io.cfs.repl.persistence.journal.JournalTesting.await;
 import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -73,6 +74,15 @@ abstract class LocalJournalContract {
   private void reopen() {
     journal.close();
     journal = opened.add(open(LIMITS));
+  }
+
+  @Test
+  void theIncarnationIsCreatedOnceAndStaysAcrossReopens() {
+    UUID created = journal.incarnation();
+    assertNotNull(created);
+    await(journal.append(range(site, 0, 1, 3)));
+    reopen();
+    assertEquals(created, journal.incarnation(), "a reopened journal is the same history");
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,26 @@ class PostgresJournalTest extends LocalJournalContract {
   /** One node: its own pool (closed after the test) and its own journal of the shared site. */
   private PostgresJournal node(PostgresSettings pg, JournalSettings settings) {
     return PostgresJournal.open(opened.add(PostgresDatabase.open(pg, "test-" + site)), site, settings);
+  }
+
+  @Test
+  void everyNodeOfASiteSharesOneIncarnationAndANewSiteGetsAnother() throws Exception {
+    // nodes opening together race to create the id: one wins, all read the winner's
+    List<CompletionStage<UUID>> opening = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      opening.add(java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> opened.add(node(PostgresSettings.defaults(), JournalSettings.defaults())).incarnation()));
+    }
+    Set<UUID> seen = new HashSet<>();
+    for (CompletionStage<UUID> id : opening) seen.add(id.toCompletableFuture().get(30, TimeUnit.SECONDS));
+    seen.add(journal.incarnation());
+    assertEquals(1, seen.size(), "one incarnation for every node of the site: " + seen);
+
+    String other = site + "-x";
+    PostgresJournal otherSite = opened.add(PostgresJournal.open(
+        opened.add(PostgresDatabase.open(PostgresSettings.defaults(), "test-" + other)), other,
+        JournalSettings.defaults()));
+    assertTrue(!seen.contains(otherSite.incarnation()), "another site's journal is another history");
   }
 
   @Test

@@ -1,6 +1,14 @@
 package io.cfs.repl.persistence.journal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal rules on RocksDB (group commit and its writer: {@link GroupCommitTest}). */
@@ -11,5 +19,18 @@ class RocksDbJournalTest extends LocalJournalContract {
   @Override
   LocalJournal open(JournalSettings settings) {
     return RocksDbJournal.open(dir, site, settings);
+  }
+
+  @Test
+  void aJournalCreatedOnAWipedDirIsANewIncarnation() throws Exception {
+    UUID before = journal.incarnation();
+    journal.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+    }
+    try (RocksDbJournal fresh = RocksDbJournal.open(dir, site, LIMITS)) {
+      assertEquals(0, fresh.heads().size());
+      assertNotEquals(before, fresh.incarnation());
+    }
   }
 }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +75,47 @@ abstract class MetadataStoreContract {
     assertEquals(0, store.watermark(B, 1));
     assertEquals(Map.of(1, 2L, 2, 1L), store.watermarks(A));
     assertEquals(Map.of(), store.watermarks(B));
+  }
+
+  @Test
+  void anIncarnationIsAdoptedUntilItsEntriesAreAppliedThenAnotherIsRefused() {
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    UUID third = UUID.randomUUID();
+    assertEquals(Optional.empty(), store.incarnation(A));
+    assertEquals(new IncarnationCheck.Adopted(first, Optional.empty()), store.adoptIncarnation(A, first));
+    // nothing of the first applied yet: no history to mix with, so a second is adopted in its place
+    assertEquals(new IncarnationCheck.Adopted(second, Optional.of(first)), store.adoptIncarnation(A, second));
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "second's")));
+    assertEquals(new IncarnationCheck.Adopted(second, Optional.empty()), store.adoptIncarnation(A, second));
+
+    assertEquals(new IncarnationCheck.Refused(second, third, Map.of(1, 1L)), store.adoptIncarnation(A, third));
+    reopen();
+    assertEquals(Optional.of(second), store.incarnation(A), "a refusal writes nothing; the adoption is durable");
+    assertEquals(Map.of(1, 1L), store.watermarks(A));
+    assertEquals(Optional.empty(), store.incarnation(B), "incarnations are per origin");
+  }
+
+  @Test
+  void forgettingAnIncarnationDropsItsWatermarksKeepsItsValuesAndLetsTheNextOneIn() {
+    UUID old = UUID.randomUUID();
+    UUID fresh = UUID.randomUUID();
+    store.adoptIncarnation(A, old);
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "old"), change(A, 2, 1, 11, Op.CREATE, 7, "x")));
+    store.adoptIncarnation(B, UUID.randomUUID());
+    store.apply(B, List.of(change(B, 1, 1, 12, Op.CREATE, 9, "b")));
+
+    assertEquals(new ForgottenOrigin(A, Optional.of(old), Map.of(1, 1L, 2, 1L)), store.forgetIncarnation(A));
+    reopen();
+    assertEquals(Optional.empty(), store.incarnation(A));
+    assertEquals(Map.of(), store.watermarks(A));
+    assertEquals(Map.of(1, 1L), store.watermarks(B), "other origins keep theirs");
+    assertEquals("old", new String(store.get(INODE).orElseThrow().payload(), StandardCharsets.UTF_8));
+
+    assertEquals(new IncarnationCheck.Adopted(fresh, Optional.empty()), store.adoptIncarnation(A, fresh));
+    ApplyResult fromSeqOne = store.apply(A, List.of(change(A, 1, 1, 30, Op.SETATTR, INODE, "fresh")));
+    assertEquals(1, fromSeqOne.applied(), "the new history is applied from seq 1");
+    assertEquals("fresh", new String(store.get(INODE).orElseThrow().payload(), StandardCharsets.UTF_8));
   }
 
   @Test

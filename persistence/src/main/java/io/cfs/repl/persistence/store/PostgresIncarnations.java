@@ -1,0 +1,63 @@
+package io.cfs.repl.persistence.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The statements on {@code cfs_incarnations} and an origin's watermarks that {@link PostgresMetadataStore} runs for
+ * incarnations. The callers hold the site's apply lock (adopt, forget), so the read of what is held and the write
+ * commit with no apply of any node between them.
+ */
+final class PostgresIncarnations {
+  private static final String SELECT = "SELECT incarnation FROM cfs_incarnations WHERE site = ? AND origin = ?";
+  private static final String UPSERT = "INSERT INTO cfs_incarnations (site, origin, incarnation) VALUES (?, ?, ?)"
+      + " ON CONFLICT (site, origin) DO UPDATE SET incarnation = EXCLUDED.incarnation";
+  private static final String DELETE = "DELETE FROM cfs_incarnations WHERE site = ? AND origin = ?";
+  private static final String DELETE_WATERMARKS = "DELETE FROM cfs_watermarks WHERE site = ? AND origin = ?";
+
+  private PostgresIncarnations() {
+  }
+
+  static Optional<UUID> held(Connection c, String site, String origin) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(SELECT)) {
+      st.setString(1, site);
+      st.setString(2, origin);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+      }
+    }
+  }
+
+  static IncarnationCheck adopt(Connection c, String site, String origin, UUID offered,
+                                Map<Integer, Long> watermarks) throws SQLException {
+    Optional<UUID> held = held(c, site, origin);
+    IncarnationCheck check = IncarnationCheck.decide(held, offered, watermarks);
+    if (check instanceof IncarnationCheck.Adopted && !held.equals(Optional.of(offered))) {
+      try (PreparedStatement st = c.prepareStatement(UPSERT)) {
+        st.setString(1, site);
+        st.setString(2, origin);
+        st.setObject(3, offered);
+        st.executeUpdate();
+      }
+    }
+    return check;
+  }
+
+  static ForgottenOrigin forget(Connection c, String site, String origin, Map<Integer, Long> watermarks)
+      throws SQLException {
+    ForgottenOrigin forgotten = new ForgottenOrigin(origin, held(c, site, origin), watermarks);
+    for (String sql : new String[] {DELETE, DELETE_WATERMARKS}) {
+      try (PreparedStatement st = c.prepareStatement(sql)) {
+        st.setString(1, site);
+        st.setString(2, origin);
+        st.executeUpdate();
+      }
+    }
+    return forgotten;
+  }
+}
