@@ -1,6 +1,8 @@
 package io.cfs.repl.transport.link;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What one end of a site link says about itself when the link opens: the hello of a client, or the ack of a server.
@@ -9,8 +11,12 @@ import java.nio.charset.StandardCharsets;
  * @param fromSite the sending site
  * @param toSite the site the sender believes it is talking to
  * @param channel what the link carries: a client says it in its hello; a server's ack is of the hello's channel
+ * @param incarnation the incarnation of the sender's journal, in a data hello (from protocol v2 on): the receiver
+ *     tells by it whether the seqs it applied from this site are of the history the sender ships now; empty in
+ *     acks, in hellos of other channels and in hellos of the old layout
  */
-public record Handshake(int protocolVersion, String fromSite, String toSite, Channel channel) {
+public record Handshake(int protocolVersion, String fromSite, String toSite, Channel channel,
+                        Optional<UUID> incarnation) {
   /**
    * The conversations between sites. Each has connections of its own, so that failover messages never wait behind
    * a batch and a slow apply never delays a heartbeat; all go to the same port, so a cut between two sites cuts all.
@@ -29,11 +35,17 @@ public record Handshake(int protocolVersion, String fromSite, String toSite, Cha
 
   public Handshake {
     if (channel == null) throw new IllegalArgumentException("channel must not be null");
+    if (incarnation == null) throw new IllegalArgumentException("incarnation must not be null (empty for none)");
     requireSite(fromSite, "fromSite");
     requireSite(toSite, "toSite");
   }
 
-  /** A handshake of the data channel. */
+  /** A handshake of {@code channel} that names no journal incarnation. */
+  public Handshake(int protocolVersion, String fromSite, String toSite, Channel channel) {
+    this(protocolVersion, fromSite, toSite, channel, Optional.empty());
+  }
+
+  /** A handshake of the data channel that names no journal incarnation. */
   public Handshake(int protocolVersion, String fromSite, String toSite) {
     this(protocolVersion, fromSite, toSite, Channel.DATA);
   }
@@ -49,6 +61,7 @@ public record Handshake(int protocolVersion, String fromSite, String toSite, Cha
 
   @Override
   public String toString() {
-    return "Handshake{" + fromSite + " -> " + toSite + ", " + channel + ", protocol v" + protocolVersion + "}";
+    return "Handshake{" + fromSite + " -> " + toSite + ", " + channel + ", protocol v" + protocolVersion
+        + incarnation.map(id -> ", incarnation " + id).orElse("") + "}";
   }
 }

@@ -5,24 +5,33 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * The first frame in each direction of a site link: a fixed binary layout, not Kryo and not compressed, so that two
  * ends of any versions can always tell each other why they cannot talk. The layout never changes across protocol
- * versions. All integers are big-endian; a string is a uint16 byte count followed by that many bytes of UTF-8.
+ * versions; protocol v2 added a kind, not a field to an old kind, so a v2 server still reads a v1 hello and refuses it
+ * as {@code PROTOCOL_VERSION}. All integers are big-endian; a string is a uint16 byte count followed by that many
+ * bytes of UTF-8.
  *
  * <pre>
  * bytes 0..3   magic "CFSR" (0x43 0x46 0x53 0x52)
  * byte  4      kind: 0x01 HELLO (client to server, data channel), 0x02 ACK (server to client), 0x03 REJECT (server
  *              to client), 0x04 CONTROL_HELLO (client to server, control channel; a server older than the control
- *              channel refuses it as MALFORMED), 0x05 VERIFY_HELLO (client to server, verify channel; likewise)
+ *              channel refuses it as MALFORMED), 0x05 VERIFY_HELLO (client to server, verify channel; likewise),
+ *              0x06 JOURNAL_HELLO (client to server, data channel, naming the client's journal incarnation; the
+ *              data hello of protocol v2)
  * bytes 5..8   the sender's protocol version, int32
  * string       fromSite, the sender's site
  * string       toSite, the site the sender is talking to (in a REJECT of an unreadable hello: empty)
+ * JOURNAL_HELLO only:
+ *   16 bytes   the incarnation (a UUID: most significant int64, then least significant int64)
  * REJECT only:
- *   byte       reason code (see {@link Reason}): 1 UNKNOWN_SITE, 2 WRONG_TARGET_SITE, 3 PROTOCOL_VERSION, 4 MALFORMED
+ *   byte       reason code (see {@link Reason}): 1 UNKNOWN_SITE, 2 WRONG_TARGET_SITE, 3 PROTOCOL_VERSION, 4 MALFORMED,
+ *              5 INCARNATION_MISMATCH
  *   string     human-readable explanation, at most {@value #MAX_DETAIL_CHARS} characters
  * </pre>
  *
@@ -37,16 +46,25 @@ final class HandshakeCodec {
   private static final byte REJECT = 0x03;
   private static final byte CONTROL_HELLO = 0x04;
   private static final byte VERIFY_HELLO = 0x05;
+  private static final byte JOURNAL_HELLO = 0x06;
 
   private HandshakeCodec() {}
 
   static ByteString hello(Handshake hello) {
+    if (hello.incarnation().isPresent() && hello.channel() != Handshake.Channel.DATA) {
+      throw new IllegalArgumentException("only a data hello names a journal incarnation: " + hello);
+    }
     byte kind = switch (hello.channel()) {
-      case DATA -> HELLO;
+      case DATA -> hello.incarnation().isPresent() ? JOURNAL_HELLO : HELLO;
       case CONTROL -> CONTROL_HELLO;
       case VERIFY -> VERIFY_HELLO;
     };
-    return header(kind, hello.protocolVersion(), hello.fromSite(), hello.toSite()).result();
+    ByteStringBuilder b = header(kind, hello.protocolVersion(), hello.fromSite(), hello.toSite());
+    hello.incarnation().ifPresent(id -> {
+      b.putLong(id.getMostSignificantBits(), ByteOrder.BIG_ENDIAN);
+      b.putLong(id.getLeastSignificantBits(), ByteOrder.BIG_ENDIAN);
+    });
+    return b.result();
   }
 
   static ByteString ack(Handshake ack) {
@@ -68,12 +86,17 @@ final class HandshakeCodec {
     try {
       byte kind = readKind(in);
       Handshake.Channel channel = switch (kind) {
-        case HELLO -> Handshake.Channel.DATA;
+        case HELLO, JOURNAL_HELLO -> Handshake.Channel.DATA;
         case CONTROL_HELLO -> Handshake.Channel.CONTROL;
         case VERIFY_HELLO -> Handshake.Channel.VERIFY;
         default -> throw new IllegalArgumentException("kind " + kind + " is not a hello");
       };
-      Handshake hello = new Handshake(in.getInt(), getString(in), getString(in), channel);
+      int version = in.getInt();
+      String fromSite = getString(in);
+      String toSite = getString(in);
+      Optional<UUID> incarnation = kind == JOURNAL_HELLO ? Optional.of(new UUID(in.getLong(), in.getLong()))
+          : Optional.empty();
+      Handshake hello = new Handshake(version, fromSite, toSite, channel, incarnation);
       expectEnd(in);
       return hello;
     } catch (BufferUnderflowException | IllegalArgumentException e) {

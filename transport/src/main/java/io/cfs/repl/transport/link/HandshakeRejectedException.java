@@ -17,7 +17,12 @@ public final class HandshakeRejectedException extends RuntimeException {
     /** The two ends speak different link protocol versions. */
     PROTOCOL_VERSION(3),
     /** The hello (or the server's reply) could not be read. */
-    MALFORMED(4);
+    MALFORMED(4),
+    /**
+     * The server applied entries of another incarnation of the client's journal: the client's seqs start over with
+     * other content, and the two histories must not mix (protocol v2).
+     */
+    INCARNATION_MISMATCH(5);
 
     private final int code;
 

@@ -1,5 +1,7 @@
 package io.cfs.repl.transport.link;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -17,4 +19,17 @@ public interface LinkHandler {
    *     are sent to it and the connection is closed
    */
   Flow<ByteString, ByteString, NotUsed> accept(Handshake hello) throws HandshakeRejectedException;
+
+  /**
+   * As {@link #accept}, for a decision that needs I/O (a store read or write), which must not block the stream
+   * thread the hello arrived on. The server answers once the stage completes: with the ack and the conversation, or,
+   * if it failed with {@link HandshakeRejectedException}, with that refusal. By default, {@link #accept}.
+   */
+  default CompletionStage<Flow<ByteString, ByteString, NotUsed>> acceptAsync(Handshake hello) {
+    try {
+      return CompletableFuture.completedFuture(accept(hello));
+    } catch (HandshakeRejectedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 }

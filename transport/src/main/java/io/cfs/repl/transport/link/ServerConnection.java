@@ -3,6 +3,8 @@ package io.cfs.repl.transport.link;
 import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.InitialTimeoutException;
@@ -57,26 +59,43 @@ final class ServerConnection {
       // The client closed before saying hello: the input is already complete, so identity just completes.
       return Flow.create();
     }
-    Handshake hello = null;
+    Handshake hello;
     try {
       hello = HandshakeCodec.readHello(first.get(0));
       peerSite = hello.fromSite();
       check(hello);
-      Flow<ByteString, ByteString, NotUsed> conversation = handler.accept(hello);
-      log.info("Link from {} at {} to {} accepted", hello.fromSite(), remote, localSite);
-      ByteString ack = HandshakeCodec.ack(new Handshake(settings.protocolVersion(), localSite, hello.fromSite(),
-          hello.channel()));
-      return LinkStages.decoder(codec, metrics)
-          .via(conversation)
-          .via(LinkStages.encoder(codec, metrics))
-          .prepend(Source.single(ack));
     } catch (HandshakeRejectedException e) {
-      log.info("Link from {} at {} to {} rejected: {}", peerSite, remote, localSite, e.getMessage());
-      metrics.onHandshakeRejected(hello, e.reason());
-      ByteString reject = HandshakeCodec.reject(settings.protocolVersion(), localSite,
-          hello == null ? "" : hello.fromSite(), e);
-      return Flow.fromSinkAndSource(Sink.cancelled(), Source.single(reject));
+      return rejected(null, e);
     }
+    // the handler may decide off this thread; the client's frames wait (backpressured) until it has
+    CompletionStage<Flow<ByteString, ByteString, NotUsed>> decided = handler.acceptAsync(hello)
+        .handle((conversation, failure) -> {
+          Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+          if (cause instanceof HandshakeRejectedException e) return rejected(hello, e);
+          if (cause != null) throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+          return accepted(hello, conversation);
+        });
+    return Flow.completionStageFlow(decided).mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> accepted(Handshake hello,
+                                                         Flow<ByteString, ByteString, NotUsed> conversation) {
+    log.info("Link from {} at {} to {} accepted", hello.fromSite(), remote, localSite);
+    ByteString ack = HandshakeCodec.ack(new Handshake(settings.protocolVersion(), localSite, hello.fromSite(),
+        hello.channel()));
+    return LinkStages.decoder(codec, metrics)
+        .via(conversation)
+        .via(LinkStages.encoder(codec, metrics))
+        .prepend(Source.single(ack));
+  }
+
+  /** The refusal frame, then the end of the connection; {@code hello} is null when it could not be read. */
+  private Flow<ByteString, ByteString, NotUsed> rejected(Handshake hello, HandshakeRejectedException e) {
+    log.info("Link from {} at {} to {} rejected: {}", peerSite, remote, localSite, e.getMessage());
+    metrics.onHandshakeRejected(hello, e.reason());
+    ByteString reject = HandshakeCodec.reject(settings.protocolVersion(), localSite,
+        hello == null ? "" : hello.fromSite(), e);
+    return Flow.fromSinkAndSource(Sink.cancelled(), Source.single(reject));
   }
 
   private void check(Handshake hello) {

@@ -1,6 +1,8 @@
 package io.cfs.repl.transport.link;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,7 +37,23 @@ public final class SiteLinkClient {
   public static Flow<ByteString, ByteString, CompletionStage<Handshake>> connect(ActorSystem<?> system,
       LinkSettings settings, String localSite, String peerSite, InetSocketAddress peer, LinkMetrics metrics,
       Handshake.Channel channel) {
-    Handshake hello = new Handshake(settings.protocolVersion(), localSite, peerSite, channel);
+    return open(system, settings, new Handshake(settings.protocolVersion(), localSite, peerSite, channel), peer,
+        metrics);
+  }
+
+  /**
+   * A data link that names {@code incarnation}, the incarnation of {@code localSite}'s journal, in its hello: a peer
+   * that applied another incarnation's entries refuses it ({@code INCARNATION_MISMATCH}).
+   */
+  public static Flow<ByteString, ByteString, CompletionStage<Handshake>> connect(ActorSystem<?> system,
+      LinkSettings settings, String localSite, String peerSite, InetSocketAddress peer, LinkMetrics metrics,
+      UUID incarnation) {
+    return open(system, settings, new Handshake(settings.protocolVersion(), localSite, peerSite,
+        Handshake.Channel.DATA, Optional.of(incarnation)), peer, metrics);
+  }
+
+  private static Flow<ByteString, ByteString, CompletionStage<Handshake>> open(ActorSystem<?> system,
+      LinkSettings settings, Handshake hello, InetSocketAddress peer, LinkMetrics metrics) {
     return Flow.fromMaterializer((materializer, attributes) ->
             new ClientConnection(system, settings, hello, peer, metrics).flow())
         .mapMaterializedValue(handshake -> handshake.thenCompose(Function.identity()));

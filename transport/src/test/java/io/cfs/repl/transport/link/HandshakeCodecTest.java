@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,45 @@ class HandshakeCodecTest {
     ByteString frame = HandshakeCodec.hello(verify);
     assertEquals(0x05, frame.apply(4));
     assertEquals(verify, HandshakeCodec.readHello(frame));
+  }
+
+  @Test
+  void aDataHelloNamingAnIncarnationIsKindSixAndRoundTrips() {
+    UUID id = UUID.fromString("01234567-89ab-cdef-0123-456789abcdef");
+    Handshake journal = new Handshake(2, "site-a", "site-b", Handshake.Channel.DATA, Optional.of(id));
+    ByteString frame = HandshakeCodec.hello(journal);
+    assertEquals(0x06, frame.apply(4));
+    assertEquals(frame.size() - 16, HandshakeCodec.hello(new Handshake(2, "site-a", "site-b")).size());
+    assertEquals(ByteString.fromArrayUnsafe(new byte[] {1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd,
+        (byte) 0xef, 1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef}), frame.takeRight(16));
+    assertEquals(journal, HandshakeCodec.readHello(frame));
+    assertMalformed(frame.dropRight(1));
+  }
+
+  @Test
+  void aHelloOfTheOldLayoutStillReadsWithoutAnIncarnation() {
+    // what a v1 node sends: kind 0x01, nothing after the sites; a v2 server reads it to refuse it by its version
+    ByteString v1 = HandshakeCodec.hello(new Handshake(1, "site-a", "site-b"));
+    assertEquals(0x01, v1.apply(4));
+    Handshake read = HandshakeCodec.readHello(v1);
+    assertEquals(1, read.protocolVersion());
+    assertEquals(Optional.empty(), read.incarnation());
+  }
+
+  @Test
+  void onlyADataHelloNamesAnIncarnation() {
+    Handshake control =
+        new Handshake(2, "site-a", "site-b", Handshake.Channel.CONTROL, Optional.of(UUID.randomUUID()));
+    assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(control));
+  }
+
+  @Test
+  void anIncarnationMismatchRefusalCarriesItsReason() {
+    ByteString frame = HandshakeCodec.reject(2, "site-b", "site-a",
+        new HandshakeRejectedException(Reason.INCARNATION_MISMATCH, "other history"));
+    assertEquals(Reason.INCARNATION_MISMATCH,
+        assertThrows(HandshakeRejectedException.class, () -> HandshakeCodec.readReply(frame)).reason());
+    assertEquals(5, Reason.INCARNATION_MISMATCH.code());
   }
 
   @Test
