@@ -3,6 +3,7 @@ package io.cfs.repl.engine.control;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
@@ -13,6 +14,15 @@ public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler v
   public static LinkHandler refusing(String why) {
     return hello -> {
       throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE, why);
+    };
+  }
+
+  @Override
+  public CompletionStage<Flow<ByteString, ByteString, NotUsed>> acceptAsync(Handshake hello) {
+    return switch (hello.channel()) {
+      case DATA -> data.acceptAsync(hello);
+      case CONTROL -> control.acceptAsync(hello);
+      case VERIFY -> verify.acceptAsync(hello);
     };
   }
 

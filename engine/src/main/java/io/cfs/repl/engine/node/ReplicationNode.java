@@ -13,6 +13,11 @@ import io.cfs.repl.engine.apply.ApplyLag;
 import io.cfs.repl.engine.clock.SiteClock;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.receiver.BatchReceiver;
+import io.cfs.repl.engine.receiver.IncarnationGuard;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.persistence.store.ForgottenOrigin;
+import java.util.UUID;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.failover.PeerHealth;
@@ -88,12 +93,14 @@ public final class ReplicationNode implements AutoCloseable {
   private final ApplyLag applyLag;
   private final SiteClock clock;
   private final SiteVerifier verifier;
+  private final IncarnationGuard incarnations;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
-                          SiteClock clock, SiteVerifier verifier) {
+                          SiteClock clock, SiteVerifier verifier, IncarnationGuard incarnations) {
     this.verifier = verifier;
+    this.incarnations = incarnations;
     this.applyLag = applyLag;
     this.clock = clock;
     this.epochs = epochs;
@@ -156,8 +163,9 @@ public final class ReplicationNode implements AutoCloseable {
       LocalApplySettings localApply = LocalApplySettings.create(config);
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
+      IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
-          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs);
+          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, epochs, hooks, store,
           storageExecutor, audit);
       KryoCodec kryo = KryoRegistrations.fromConfig(config);
@@ -180,7 +188,7 @@ public final class ReplicationNode implements AutoCloseable {
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, kryo, store, storageExecutor,
           audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock, verifier);
+          epochs, failover, audit, listener, clock, verifier, incarnations);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -309,6 +317,33 @@ public final class ReplicationNode implements AutoCloseable {
   /** Verify-and-repair of this site's store against a peer's (one verification at a time on this node). */
   public SiteVerifier verifier() {
     return verifier;
+  }
+
+  /**
+   * An operator's deliberate reset after {@code peer} lost its data dir: forgets, on the storage executor, the
+   * incarnation of {@code peer}'s journal held here and its watermarks ({@link MetadataStore#forgetIncarnation}), so
+   * that the peer's new history is adopted at its next link and applied from seq 1. Audited
+   * ({@link AuditKind#INCARNATION_FORGOTTEN}). Values the old history wrote stay; automatic bootstrap of the peer
+   * from a snapshot is not part of this.
+   *
+   * @throws IllegalArgumentException if {@code peer} is not a configured peer
+   */
+  public CompletionStage<ForgottenOrigin> forgetIncarnation(String peer) {
+    requirePeer(peer);
+    return CompletableFuture.supplyAsync(() -> store().forgetIncarnation(peer), storageExecutor)
+        .thenApply(forgotten -> {
+          incarnations.forgotten(peer);
+          long entries = forgotten.watermarks().values().stream().mapToLong(Long::longValue).sum();
+          String detail = "forgot incarnation " + forgotten.incarnation().map(UUID::toString).orElse("(none held)")
+              + " of " + peer + " and its watermarks (" + entries + " entries over " + forgotten.watermarks().size()
+              + " shards); the next incarnation of " + peer + " to link is adopted and applied from seq 1";
+          log.warn("[{}] {}", siteId(), detail);
+          AuditRecord record = AuditRecord.of(AuditKind.INCARNATION_FORGOTTEN, System.currentTimeMillis(), siteId(),
+              detail).withPeer(peer);
+          audit.record(forgotten.incarnation().map(id -> record.withAttribute("incarnation", id.toString()))
+              .orElse(record));
+          return forgotten;
+        });
   }
 
   /** The peer sites this node ships to. */

@@ -57,6 +57,7 @@ public final class BatchReceiver implements LinkHandler {
   private final ReplicationMetrics metrics;
   private final BatchTracer tracer;
   private final EpochView epochs;
+  private final IncarnationGuard incarnations;
 
   /**
    * {@code listener} and {@code metrics} hear of refused batches, {@code listener} of old-epoch entries too; applied
@@ -64,8 +65,9 @@ public final class BatchReceiver implements LinkHandler {
    */
   public BatchReceiver(String localSite, Set<String> knownPeers, Applier applier, WireCodec codec,
                        ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
-                       BatchTracer tracer, EpochView epochs) {
+                       BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations) {
     this.epochs = epochs;
+    this.incarnations = incarnations;
     this.localSite = localSite;
     this.knownPeers = Set.copyOf(knownPeers);
     this.applier = applier;
@@ -76,13 +78,34 @@ public final class BatchReceiver implements LinkHandler {
     this.tracer = tracer;
   }
 
+  /** Not the server's way in: a link is accepted on the store's answer, which {@link #acceptAsync} waits for. */
   @Override
   public Flow<ByteString, ByteString, NotUsed> accept(Handshake hello) {
+    throw new UnsupportedOperationException("a data link is accepted by acceptAsync, after its incarnation check");
+  }
+
+  /**
+   * Accepts a known peer's link once the journal incarnation its hello names is the one its watermarks here belong
+   * to, or was adopted ({@link IncarnationGuard}); refuses an unknown site, a hello naming no incarnation and an
+   * incarnation mismatch.
+   */
+  @Override
+  public CompletionStage<Flow<ByteString, ByteString, NotUsed>> acceptAsync(Handshake hello) {
     if (!knownPeers.contains(hello.fromSite())) {
-      throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
-          "site " + hello.fromSite() + " is not a configured peer of " + localSite);
+      return CompletableFuture.failedFuture(new HandshakeRejectedException(
+          HandshakeRejectedException.Reason.UNKNOWN_SITE,
+          "site " + hello.fromSite() + " is not a configured peer of " + localSite));
+    }
+    if (hello.incarnation().isEmpty()) {
+      return CompletableFuture.failedFuture(new HandshakeRejectedException(
+          HandshakeRejectedException.Reason.MALFORMED, "a data hello of protocol v" + hello.protocolVersion()
+          + " must name the sender's journal incarnation"));
     }
     String origin = hello.fromSite();
+    return incarnations.admit(origin, hello.incarnation().get()).thenApply(admitted -> conversation(origin));
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> conversation(String origin) {
     // Batches that queue up while one is being applied are merged into the next apply: one atomic write and
     // one fsync for all of them, so throughput follows the fsync rate times the backlog, not the batch size.
     return Flow.<ByteString>create()

@@ -57,7 +57,7 @@ final class LinkStream {
             .zipWithIndex()
             .map(p -> ship(w, inFlight, p.second(), p.first()))
             .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), address,
-                w.linkMetrics()), Keep.both())
+                w.linkMetrics(), w.journal().incarnation()), Keep.both())
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())

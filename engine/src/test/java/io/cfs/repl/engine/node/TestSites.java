@@ -6,6 +6,7 @@ import io.cfs.repl.model.hlc.HybridClock;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Test helpers: site configs on loopback ports, and a deterministic entry generator that continues a journal. */
 public final class TestSites {
@@ -68,6 +70,22 @@ public final class TestSites {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** A listener that adds to {@code applied} the entries applied from {@code origin}. */
+  public static ApplyListener countApplied(String origin, AtomicLong applied) {
+    return new ApplyListener() {
+      @Override
+      public void onBatchApplied(String from, List<JournalEntry> entries,
+                                 ApplyResult result, long at) {
+        if (from.equals(origin)) applied.addAndGet(result.applied());
+      }
+    };
+  }
+
+  /** A free loopback link port for each of site-a and site-b. */
+  public static Map<String, Integer> twoSitePorts() {
+    return Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
   }
 
   public static long sum(Map<Integer, Long> perShard) {

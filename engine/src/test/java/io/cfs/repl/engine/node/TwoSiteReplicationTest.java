@@ -6,13 +6,24 @@ import static org.awaitility.Awaitility.await;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.epoch.WriteGate;
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditQuery;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.ForgottenOrigin;
+import io.cfs.repl.persistence.store.StoredValue;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,16 +46,11 @@ class TwoSiteReplicationTest {
 
   /** Counts what B applied from A across restarts: more than the entries written would be a duplicate effect. */
   private final AtomicLong appliedFromA = new AtomicLong();
-  private final ApplyListener countFromA = new ApplyListener() {
-    @Override
-    public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long at) {
-      if (origin.equals("site-a")) appliedFromA.addAndGet(result.applied());
-    }
-  };
+  private final ApplyListener countFromA = TestSites.countApplied("site-a", appliedFromA);
 
   @BeforeEach
   void ports() throws Exception {
-    ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
+    ports = TestSites.twoSitePorts();
   }
 
   private ReplicationNode startA() throws Exception {
@@ -183,6 +189,77 @@ class TwoSiteReplicationTest {
         assertThat(b.store().digest().hash()).isEqualTo(a.store().digest().hash());
       }
     }
+  }
+
+  @Test
+  void aWipedSiteIsRefusedUntilTheOperatorForgetsItsOldHistoryThenConverges() throws Exception {
+    try (ReplicationNode b = startB()) {
+      UUID first;
+      try (ReplicationNode a = startA()) {
+        first = a.journal().incarnation();
+        TestSites.append(a.journal(), 4, 2_000, 500, 1);
+        await().atMost(CONVERGE).until(() -> TestSites.sum(b.store().watermarks("site-a")) == 2_000);
+        assertThat(b.store().incarnation("site-a")).contains(first);
+      }
+      deleteRecursively(dir.resolve("a"));
+      assertThat(Files.exists(dir.resolve("a"))).isFalse();
+
+      try (ReplicationNode a = startA()) {
+        UUID second = a.journal().incarnation();
+        assertThat(second).isNotEqualTo(first);
+        long appliedBefore = appliedFromA.get();
+        TestSites.append(a.journal(), 4, 500, 100, 2); // seqs 1..125 per shard again, other content
+
+        await().atMost(CONVERGE).untilAsserted(() -> {
+          ReplicatorStatus link = statusOf(a, "site-b");
+          assertThat(link.state()).isNotEqualTo(LinkState.CONNECTED);
+          assertThat(link.lastError()).contains("INCARNATION_MISMATCH", first.toString(), second.toString());
+          assertThat(audit(b, AuditKind.INCARNATION_REFUSED)).singleElement().satisfies(r -> {
+            assertThat(r.peer()).isEqualTo("site-a");
+            assertThat(r.attributes()).containsEntry("held", first.toString())
+                .containsEntry("offered", second.toString());
+          });
+        });
+        assertThat(appliedFromA.get()).as("nothing of the new history applied").isEqualTo(appliedBefore);
+        assertThat(TestSites.sum(b.store().watermarks("site-a"))).isEqualTo(2_000);
+        assertThat(b.store().incarnation("site-a")).contains(first);
+
+        ForgottenOrigin forgotten = b.forgetIncarnation("site-a").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(forgotten.incarnation()).contains(first);
+        assertThat(TestSites.sum(forgotten.watermarks())).isEqualTo(2_000);
+        await().atMost(CONVERGE).untilAsserted(() ->
+            assertThat(audit(b, AuditKind.INCARNATION_FORGOTTEN)).singleElement()
+                .satisfies(r -> assertThat(r.attributes()).containsEntry("incarnation", first.toString())));
+
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          assertThat(b.store().watermarks("site-a")).isEqualTo(a.journal().heads());
+          assertThat(a.store().watermarks("site-a")).isEqualTo(a.journal().heads());
+          ReplicatorStatus link = statusOf(a, "site-b");
+          assertThat(link.state()).isEqualTo(LinkState.CONNECTED);
+          assertThat(link.lagEntries()).isZero();
+        });
+        assertThat(b.store().incarnation("site-a")).contains(second);
+        assertThat(appliedFromA.get() - appliedBefore).isEqualTo(500);
+        List<StoredValue> written = new ArrayList<>();
+        a.store().scan(written::add);
+        assertThat(written).isNotEmpty();
+        List<Long> inodes = written.stream().map(StoredValue::inodeId).toList();
+        // b also holds values only the old history wrote; on every inode the new history wrote both agree
+        assertThat(digestOf(b.store().getAll(inodes))).isEqualTo(digestOf(a.store().getAll(inodes)));
+      }
+    }
+  }
+
+  private static List<AuditRecord> audit(ReplicationNode node, AuditKind kind) throws Exception {
+    return node.audit().query(AuditQuery.newest(100)).toCompletableFuture().get(10, TimeUnit.SECONDS).records()
+        .stream().filter(r -> r.kind() == kind).toList();
+  }
+
+  private static List<String> digestOf(Map<Long, StoredValue> values) {
+    return values.values().stream().sorted(Comparator.comparingLong(StoredValue::inodeId))
+        .map(v -> v.inodeId() + "@" + v.version() + (v.tombstone() ? " deleted" : " " + new String(v.payload(),
+            StandardCharsets.UTF_8)))
+        .toList();
   }
 
   static ReplicatorStatus statusOf(ReplicationNode node, String peer) throws Exception {

@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -19,7 +21,17 @@ import io.cfs.repl.model.entry.TestEntries;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +59,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchReceiverEpochTest {
   private static final String LOCAL = "site-b";
   private static final String PEER = "site-a";
+  private static final UUID INCARNATION = UUID.randomUUID();
   private static final Config CONFIG = ConfigFactory.load();
   private static ActorTestKit testKit;
 
   @TempDir
   Path dir;
 
+  private final List<AuditRecord> audited = new CopyOnWriteArrayList<>();
   private final ExecutorService storage = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-storage"));
   private final WireCodec codec = WireCodec.create(CONFIG);
   private final ConcurrentLinkedQueue<String> heard = new ConcurrentLinkedQueue<>();
@@ -110,13 +124,36 @@ class BatchReceiverEpochTest {
     };
     Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
     receiver = new BatchReceiver(LOCAL, Set.of(PEER), applier, codec, ReceiverSettings.create(CONFIG), listener,
-        ReplicationMetrics.NONE, BatchTracer.NONE, epochs);
+        ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
+        new IncarnationGuard(LOCAL, store, storage, audited::add));
+  }
+
+  @Test
+  void aLinkOfAnotherIncarnationIsRefusedOnceThisOnesEntriesWereAppliedAndAuditedOnce() throws Exception {
+    receiverAt(0);
+    exchange(batch(1, 0, stamped(0, 1, 3, 0)));
+    UUID wiped = UUID.randomUUID();
+    for (int attempt = 0; attempt < 2; attempt++) {
+      ExecutionException refused = assertThrows(ExecutionException.class, () -> receiver.acceptAsync(
+              new Handshake(2, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(wiped)))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS));
+      HandshakeRejectedException e = assertInstanceOf(HandshakeRejectedException.class, refused.getCause());
+      assertThat(e.reason()).isEqualTo(HandshakeRejectedException.Reason.INCARNATION_MISMATCH);
+      assertThat(e.detail()).contains(INCARNATION.toString(), wiped.toString(), PEER, LOCAL, "forget-incarnation");
+    }
+    assertThat(audited).hasSize(1); // a sender in backoff retries; the audit says it once
+    assertThat(audited.get(0).kind()).isEqualTo(AuditKind.INCARNATION_REFUSED);
+    assertThat(audited.get(0).peer()).isEqualTo(PEER);
+    assertThat(store.incarnation(PEER)).contains(INCARNATION);
+    assertThat(store.watermarks(PEER)).isEqualTo(Map.of(0, 3L));
   }
 
   /** Sends the batches on one connection and returns the receiver's answers. */
   private List<WireMessage> exchange(ShipBatch... batches) throws Exception {
+    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(2, PEER, LOCAL,
+        Handshake.Channel.DATA, Optional.of(INCARNATION))).toCompletableFuture().get(30, TimeUnit.SECONDS);
     return Source.from(List.of(batches)).map(codec::encode)
-        .via(receiver.accept(new Handshake(1, PEER, LOCAL)))
+        .via(link)
         .map(codec::decode)
         .runWith(Sink.seq(), testKit.system())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);

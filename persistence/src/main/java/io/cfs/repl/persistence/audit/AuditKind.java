@@ -37,7 +37,14 @@ public enum AuditKind {
   /** A verify-and-repair wrote another site's newer value of an inode into this site's store. */
   REPAIRED,
   /** An operator's verification against a peer finished: how many inodes differed, how many were repaired. */
-  VERIFIED;
+  VERIFIED,
+  /**
+   * A peer's data link was refused: it offered another incarnation of its journal than the one whose entries this
+   * site applied (its data dir was lost and its seqs start over). Recorded once per offered incarnation.
+   */
+  INCARNATION_REFUSED,
+  /** An operator made this site forget a peer's incarnation and watermarks, so that a new history is taken. */
+  INCARNATION_FORGOTTEN;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

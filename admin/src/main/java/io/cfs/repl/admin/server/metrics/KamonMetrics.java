@@ -188,7 +188,13 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   private void handshakeRejected(Handshake hello, HandshakeRejectedException.Reason reason) {
-    error(hello == null ? null : hello.fromSite(), MetricNames.ERROR_HANDSHAKE_REJECTED);
+    error(hello == null ? null : hello.fromSite(), rejectionKind(reason));
+  }
+
+  /** An incarnation mismatch needs an operator, unlike most refusals: it gets a kind of its own to alert on. */
+  private static String rejectionKind(HandshakeRejectedException.Reason reason) {
+    return reason == HandshakeRejectedException.Reason.INCARNATION_MISMATCH
+        ? MetricNames.ERROR_INCARNATION_MISMATCH : MetricNames.ERROR_HANDSHAKE_REJECTED;
   }
 
   private void error(String peer, String kind) {
@@ -204,7 +210,7 @@ public final class KamonMetrics implements ReplicationMetrics {
 
   private PeerInstruments peer(String peer) {
     return byPeer.computeIfAbsent(label(peer), p -> new PeerInstruments(siteTags.withTag(MetricNames.PEER, p),
-        (hello, reason) -> error(p, MetricNames.ERROR_HANDSHAKE_REJECTED)));
+        (hello, reason) -> error(p, rejectionKind(reason))));
   }
 
   private OriginInstruments origin(String origin) {

@@ -70,6 +70,8 @@ final class MetricNames {
   static final String ERROR_GAP = "gap";
   static final String ERROR_BATCH_REJECTED = "batch_rejected";
   static final String ERROR_HANDSHAKE_REJECTED = "handshake_rejected";
+  /** A data link refused because the sender's journal is another incarnation than the one applied here. */
+  static final String ERROR_INCARNATION_MISMATCH = "incarnation_mismatch";
 
   private MetricNames() {
   }
