@@ -320,30 +320,34 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /**
-   * An operator's deliberate reset after {@code peer} lost its data dir: forgets, on the storage executor, the
-   * incarnation of {@code peer}'s journal held here and its watermarks ({@link MetadataStore#forgetIncarnation}), so
-   * that the peer's new history is adopted at its next link and applied from seq 1. Audited
-   * ({@link AuditKind#INCARNATION_FORGOTTEN}). Values the old history wrote stay; automatic bootstrap of the peer
-   * from a snapshot is not part of this.
+   * An operator's deliberate reset after {@code peer} lost its data dir: if the incarnation of {@code peer}'s journal
+   * held here is {@code expected} (the one a refusal named as held), forgets it and this site's watermarks of
+   * {@code peer} on the storage executor ({@link MetadataStore#forgetIncarnation}), so that the peer's new history
+   * is adopted at its next link and applied from seq 1; audited ({@link AuditKind#INCARNATION_FORGOTTEN}). Empty when
+   * another incarnation (or none) is held. Values the old history wrote stay; bootstrapping the peer from a snapshot
+   * is not part of this.
    *
    * @throws IllegalArgumentException if {@code peer} is not a configured peer
    */
-  public CompletionStage<ForgottenOrigin> forgetIncarnation(String peer) {
+  public CompletionStage<Optional<ForgottenOrigin>> forgetIncarnation(String peer, UUID expected) {
     requirePeer(peer);
-    return CompletableFuture.supplyAsync(() -> store().forgetIncarnation(peer), storageExecutor)
+    return CompletableFuture.supplyAsync(() -> store().forgetIncarnation(peer, expected), storageExecutor)
         .thenApply(forgotten -> {
-          incarnations.forgotten(peer);
-          long entries = forgotten.watermarks().values().stream().mapToLong(Long::longValue).sum();
-          String detail = "forgot incarnation " + forgotten.incarnation().map(UUID::toString).orElse("(none held)")
-              + " of " + peer + " and its watermarks (" + entries + " entries over " + forgotten.watermarks().size()
-              + " shards); the next incarnation of " + peer + " to link is adopted and applied from seq 1";
-          log.warn("[{}] {}", siteId(), detail);
-          AuditRecord record = AuditRecord.of(AuditKind.INCARNATION_FORGOTTEN, System.currentTimeMillis(), siteId(),
-              detail).withPeer(peer);
-          audit.record(forgotten.incarnation().map(id -> record.withAttribute("incarnation", id.toString()))
-              .orElse(record));
+          forgotten.ifPresent(this::recordForgotten);
           return forgotten;
         });
+  }
+
+  private void recordForgotten(ForgottenOrigin forgotten) {
+    String peer = forgotten.origin();
+    incarnations.forgotten(peer);
+    long entries = forgotten.watermarks().values().stream().mapToLong(Long::longValue).sum();
+    String detail = "forgot incarnation " + forgotten.incarnation() + " of " + peer + " and its watermarks ("
+        + entries + " entries over " + forgotten.watermarks().size() + " shards); the next incarnation of " + peer
+        + " to link is adopted and applied from seq 1";
+    log.warn("[{}] {}", siteId(), detail);
+    audit.record(AuditRecord.of(AuditKind.INCARNATION_FORGOTTEN, System.currentTimeMillis(), siteId(), detail)
+        .withPeer(peer).withAttribute("incarnation", forgotten.incarnation().toString()));
   }
 
   /** The peer sites this node ships to. */

@@ -175,9 +175,9 @@ public final class StorageThreads {
     }
 
     @Override
-    public ForgottenOrigin forgetIncarnation(String originSite) {
+    public Optional<ForgottenOrigin> forgetIncarnation(String originSite, UUID expected) {
       check("store.forgetIncarnation");
-      return store.forgetIncarnation(originSite);
+      return store.forgetIncarnation(originSite, expected);
     }
 
     @Override

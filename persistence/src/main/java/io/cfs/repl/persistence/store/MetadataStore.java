@@ -84,11 +84,13 @@ public interface MetadataStore extends AutoCloseable {
   IncarnationCheck adoptIncarnation(String originSite, UUID incarnation);
 
   /**
-   * An operator's deliberate reset: removes, in one atomic write under the apply lock, the incarnation held for
-   * {@code originSite} and all its watermarks, so that the next incarnation to link is adopted and its history is
-   * applied from seq 1. Values its entries wrote are kept (last-write-wins keeps deciding against them).
+   * An operator's deliberate reset: if the incarnation held for {@code originSite} is {@code expected}, removes it
+   * and all the origin's watermarks in one atomic write under the apply lock, so that the next incarnation to link
+   * is adopted and its history is applied from seq 1. Values its entries wrote are kept (last-write-wins keeps
+   * deciding against them). Empty, with nothing written, when another incarnation (or none) is held: the operator
+   * named a history that is not the one here.
    */
-  ForgottenOrigin forgetIncarnation(String originSite);
+  Optional<ForgottenOrigin> forgetIncarnation(String originSite, UUID expected);
 
   /** Per-shard and overall digest of (inode id, version, tombstone, payload crc) in inode order. */
   default StoreDigest digest() {

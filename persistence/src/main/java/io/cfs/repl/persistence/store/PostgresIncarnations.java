@@ -48,9 +48,17 @@ final class PostgresIncarnations {
     return check;
   }
 
-  static ForgottenOrigin forget(Connection c, String site, String origin, Map<Integer, Long> watermarks)
-      throws SQLException {
-    ForgottenOrigin forgotten = new ForgottenOrigin(origin, held(c, site, origin), watermarks);
+  /** A read of the origin's watermarks in the caller's transaction. */
+  @FunctionalInterface
+  interface WatermarkRead {
+    Map<Integer, Long> read() throws SQLException;
+  }
+
+  static Optional<ForgottenOrigin> forget(Connection c, String site, String origin, UUID expected,
+                                          WatermarkRead watermarks) throws SQLException {
+    Optional<UUID> held = held(c, site, origin);
+    if (!held.equals(Optional.of(expected))) return Optional.empty();
+    ForgottenOrigin forgotten = new ForgottenOrigin(origin, expected, watermarks.read());
     for (String sql : new String[] {DELETE, DELETE_WATERMARKS}) {
       try (PreparedStatement st = c.prepareStatement(sql)) {
         st.setString(1, site);
@@ -58,6 +66,6 @@ final class PostgresIncarnations {
         st.executeUpdate();
       }
     }
-    return forgotten;
+    return Optional.of(forgotten);
   }
 }

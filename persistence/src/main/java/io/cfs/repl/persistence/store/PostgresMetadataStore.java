@@ -324,10 +324,10 @@ public final class PostgresMetadataStore implements MetadataStore {
   }
 
   @Override
-  public ForgottenOrigin forgetIncarnation(String originSite) {
+  public Optional<ForgottenOrigin> forgetIncarnation(String originSite, UUID expected) {
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
-      return PostgresIncarnations.forget(c, site, originSite, readWatermarks(c, originSite));
+      return PostgresIncarnations.forget(c, site, originSite, expected, () -> readWatermarks(c, originSite));
     }));
   }
 

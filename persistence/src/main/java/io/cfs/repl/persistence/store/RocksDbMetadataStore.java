@@ -308,10 +308,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   @Override
-  public ForgottenOrigin forgetIncarnation(String originSite) {
+  public Optional<ForgottenOrigin> forgetIncarnation(String originSite, UUID expected) {
     applyLock.lock();
     try {
-      ForgottenOrigin forgotten = new ForgottenOrigin(originSite, incarnation(originSite), watermarks(originSite));
+      if (!expected.equals(incarnations.get(originSite))) return Optional.empty();
+      ForgottenOrigin forgotten = new ForgottenOrigin(originSite, expected, watermarks(originSite));
       withDb(db -> {
         try (WriteBatch batch = new WriteBatch()) {
           batch.delete(incarnationColumn, StoreCodec.incarnationKey(originSite));
@@ -324,7 +325,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       });
       incarnations.remove(originSite);
       watermarks.remove(originSite);
-      return forgotten;
+      return Optional.of(forgotten);
     } finally {
       applyLock.unlock();
     }

@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -21,6 +22,7 @@ import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -85,7 +87,10 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
-                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))))),
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("forget-incarnation"), peer ->
+                post(() -> authorized(() -> withNode(node -> parameterOptional("incarnation",
+                    incarnation -> forgetIncarnation(node, peer, incarnation.orElse(null))))))))),
         pathPrefix("store", () -> concat(
             path("digest", () -> get(() -> withNode(node ->
                 onSuccess(storeRead(node, () -> node.store().digest()),
@@ -197,12 +202,40 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
 
   private Route onPeer(ReplicationNode node, String peer,
                        BiFunction<String, Duration, CompletionStage<ReplicatorStatus>> action) {
-    if (!node.peers().contains(peer)) {
-      return refuse(StatusCodes.NOT_FOUND, "UNKNOWN_PEER", "site " + peer + " is not a peer of " + node.siteId()
-          + " (peers: " + node.peers() + ")");
-    }
+    if (!node.peers().contains(peer)) return unknownPeer(node, peer);
     long now = System.currentTimeMillis();
     return answer(action.apply(peer, admin.askTimeout()), status -> ok(StatusView.PeerView.of(status, admin, now)));
+  }
+
+  private Route unknownPeer(ReplicationNode node, String peer) {
+    return refuse(StatusCodes.NOT_FOUND, "UNKNOWN_PEER", "site " + peer + " is not a peer of " + node.siteId()
+        + " (peers: " + node.peers() + ")");
+  }
+
+  /**
+   * The operator's reset of a peer's history after that peer lost its data dir (README: "A site lost its data dir"):
+   * {@code ?incarnation=} names the held incarnation to forget, as the refusal and its audit record name it; 409 if
+   * another one (or none) is held.
+   */
+  private Route forgetIncarnation(ReplicationNode node, String peer, String incarnation) {
+    if (!node.peers().contains(peer)) return unknownPeer(node, peer);
+    UUID expected;
+    try {
+      expected = UUID.fromString(incarnation == null ? "" : incarnation);
+    } catch (IllegalArgumentException e) {
+      return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", "?incarnation= must name the incarnation of " + peer
+          + "'s journal held here, as the INCARNATION_MISMATCH refusal names it; was " + incarnation);
+    }
+    return onComplete(node.forgetIncarnation(peer, expected), result -> {
+      if (result.isFailure()) {
+        return refuse(StatusCodes.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the store could not forget " + peer + ": "
+            + result.failed().get());
+      }
+      return result.get().map(forgotten -> ok(ForgottenView.of(node.siteId(), forgotten)))
+          .orElseGet(() -> refuse(StatusCodes.CONFLICT, "NOT_HELD", node.siteId() + " does not hold incarnation "
+              + expected + " of " + peer + ": nothing forgotten (the held one is named by the INCARNATION_REFUSED"
+              + " audit record)"));
+    });
   }
 
   /** A read body built from the status of every link. */

@@ -6,7 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Option;
 
-/** Pause or resume of one peer link. */
+/** An operator's action on one peer: pause or resume of its link, forgetting its journal's incarnation. */
 abstract class PeerAction extends AdminCall {
   @Option(names = "--peer", required = true, paramLabel = "SITE", description = "the peer site of the link")
   String peer;
@@ -21,10 +21,14 @@ abstract class PeerAction extends AdminCall {
     if (options.json) {
       out().println(answer.body());
     } else {
-      JsonNode p = answer.json();
-      out().printf("%s: %s (health %s)%n", p.path("peer").asText(), p.path("state").asText(),
-          p.path("health").asText());
+      print(answer.json());
     }
     return ExitCodes.OK;
+  }
+
+  /** The answer for a person: by default, the link's state after the action. */
+  void print(JsonNode p) {
+    out().printf("%s: %s (health %s)%n", p.path("peer").asText(), p.path("state").asText(),
+        p.path("health").asText());
   }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     description = "Replication status, lag and health; pause, resume and sync of peer links; the audit trail.",
     footer = {"", "Exit codes: 0 ok, 1 unhealthy or lagging, 2 usage/connection/request error, 3 authentication."},
     subcommands = {StatusCommand.class, LagCommand.class, HealthCommand.class, PauseCommand.class,
-        ResumeCommand.class, SyncCommand.class, AuditCommand.class, FailoverCommand.class, VerifyCommand.class})
+        ResumeCommand.class, SyncCommand.class, AuditCommand.class, FailoverCommand.class, VerifyCommand.class,
+        ForgetIncarnationCommand.class})
 public final class ReplicationCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -211,6 +211,27 @@ class ReplicationCliTest {
   }
 
   @Test
+  void forgetIncarnationForgetsOnlyTheHistoryHeldAndNeedsItsId() {
+    // the live link's history is held: forgetting another id is refused and changes nothing
+    String other = java.util.UUID.randomUUID().toString();
+    Run notHeld = admin("cli-b", "forget-incarnation", "--peer", "cli-a", "--incarnation", other, "--token-file",
+        tokenFile.toString());
+    assertThat(notHeld.code()).isEqualTo(2);
+    assertThat(notHeld.err()).contains("409").contains("does not hold incarnation " + other + " of cli-a");
+    Run badId = admin("cli-b", "forget-incarnation", "--peer", "cli-a", "--incarnation", "yesterday",
+        "--token-file", tokenFile.toString());
+    assertThat(badId.code()).isEqualTo(2);
+    assertThat(badId.err()).contains("400").contains("?incarnation=");
+    Run noId = admin("cli-b", "forget-incarnation", "--peer", "cli-a", "--token-file", tokenFile.toString());
+    assertThat(noId.code()).isEqualTo(2);
+    assertThat(noId.err()).contains("--incarnation");
+    Run stranger = admin("cli-b", "forget-incarnation", "--peer", "site-z", "--incarnation", other,
+        "--token-file", tokenFile.toString());
+    assertThat(stranger.err()).contains("404").contains("site-z");
+    assertThat(admin("cli-b", "health").code()).isZero();
+  }
+
+  @Test
   void requestAndConnectionErrorsExitTwo() {
     Run unknownPeer = admin("cli-a", "pause", "--peer", "site-z", "--token-file", tokenFile.toString());
     assertThat(unknownPeer.code()).isEqualTo(2);
