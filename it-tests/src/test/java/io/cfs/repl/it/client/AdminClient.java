@@ -69,10 +69,22 @@ public final class AdminClient {
    * primary) or, with {@code force}, a forced failover (sent to {@code to}). Fails unless the node answers 200.
    */
   public void requestFailover(String to, boolean force, String token) {
-    String path = "/replication/failover";
+    postOk("/replication/failover", Json.write(Map.of("to", to, "force", force)), token);
+  }
+
+  /**
+   * {@code POST /replication/peers/{peer}/forget-incarnation?incarnation=} with the bearer token: this site forgets
+   * its watermarks of {@code peer} if {@code incarnation} is the one held. Fails unless the node answers 200.
+   */
+  public void forgetIncarnation(String peer, String incarnation, String token) {
+    postOk("/replication/peers/" + URLEncoder.encode(peer, StandardCharsets.UTF_8) + "/forget-incarnation?incarnation="
+        + URLEncoder.encode(incarnation, StandardCharsets.UTF_8), "", token);
+  }
+
+  private void postOk(String path, String json, String token) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("to", to, "force", force)))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
