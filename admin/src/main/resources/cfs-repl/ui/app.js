@@ -110,7 +110,9 @@
   function draw(svg, samples, now, link) {
     const maxMillis = Math.max(1, ...samples.map((s) => s.millis));
     const maxEntries = Math.max(1, ...samples.map((s) => s.entries || 0));
-    const x = (t) => ((t - (now - WINDOW_MS)) / WINDOW_MS * W).toFixed(1);
+    // the chart spans the history it has (at least 10 s), up to WINDOW_MS: a fresh page is not a line at the edge
+    const span = Math.max(10000, now - samples[0].t);
+    const x = (t) => ((t - (now - span)) / span * W).toFixed(1);
     const path = (value, max) => {
       let d = '', gap = true;
       for (const s of samples) {
@@ -129,11 +131,12 @@
     const fig = svg.parentElement;
     text(fig.querySelector('.max-millis'), duration(maxMillis === 1 ? 0 : maxMillis));
     text(fig.querySelector('.max-entries'), count(maxEntries === 1 ? 0 : maxEntries));
+    text(fig.querySelector('.window'), 'last ' + duration(Math.round(span / 1000) * 1000));
   }
 
   function duration(ms) {
     if (ms < 1000) return ms + ' ms';
-    if (ms < 120000) return (ms / 1000).toFixed(1) + ' s';
+    if (ms < 120000) return (ms % 1000 ? (ms / 1000).toFixed(1) : ms / 1000) + ' s';
     return (ms / 60000).toFixed(1) + ' min';
   }
 

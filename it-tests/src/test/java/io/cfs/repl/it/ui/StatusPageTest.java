@@ -85,6 +85,7 @@ class StatusPageTest {
     awaitPage("lag in entries of the paused link climbing on the chart", () -> lastLagEntries(page, B)
         >= lagAtPause + 500);
     assertThat(link(page, C).getDomAttribute("data-state")).as("A->C while A->B is paused").isEqualTo("CONNECTED");
+    browser.screenshot(it.logDir().resolve("status-page-paused.png")); // kept with the logs when the test fails
 
     link(page, B).findElement(By.cssSelector("button.resume")).click(); // the token is kept: no prompt
     cluster.awaitLink(A, B, WAIT, "resumed", p -> p.state().equals("CONNECTED"));
