@@ -56,7 +56,9 @@
     text($('node'), ev.node);
     $('site-health').dataset.health = ev.health;
     text($('site-health'), ev.health);
-    for (const link of ev.links) update(panel(link.peer), link, ev.atMillis);
+    // panels are placed as first seen: in peer order, whatever order the node lists its links in
+    const sorted = ev.links.slice().sort((x, y) => x.peer.localeCompare(y.peer));
+    for (const link of sorted) update(panel(link.peer), link, ev.atMillis);
   }
 
   function panel(peer) {

@@ -24,9 +24,9 @@ import org.openqa.selenium.WebElement;
  * The live status page ({@code /ui}) of site A in a real headless Chromium, against real node JVMs of three sites
  * while a workload writes on A. Proves: the page shows each of A's links and its chart moves; pause without a token
  * or with a wrong one is refused by the route, the page shows the refusal and the link stays up; with the token the
- * link pauses (the status route says so, the page shows it and its lag in entries climbs), and resumes; a cut of
- * A's link to B shows on the page within 2 s; the page says "disconnected" while A's node is down and picks the
- * stream up again once the node is back.
+ * link pauses (the status route says so, the page shows it and its lag in entries climbs), and resumes, and sync
+ * goes through with the token the page kept; a cut of A's link to B shows on the page within 2 s; the page says
+ * "disconnected" while A's node is down and picks the stream up again once the node is back.
  */
 @ExtendWith(ItExtension.class)
 @Timeout(300)
@@ -53,6 +53,8 @@ class StatusPageTest {
       awaitPage("link to " + peer + " shown CONNECTED", () -> "CONNECTED".equals(link(page, peer)
           .getDomAttribute("data-state")));
     }
+    assertThat(page.findElements(By.cssSelector("section.link")).stream().map(e -> e.getDomAttribute("data-peer")))
+        .as("panels, in peer order").containsExactly(B, C);
     assertThat(page.findElement(By.id("site")).getText()).isEqualTo(A);
     assertThat(page.findElement(By.id("role")).getText()).isEqualTo("ACTIVE");
     assertThat(page.findElement(By.id("epoch")).getText()).isEqualTo("0");
@@ -91,6 +93,8 @@ class StatusPageTest {
     cluster.awaitLink(A, B, WAIT, "resumed", p -> p.state().equals("CONNECTED"));
     awaitPage("link to " + B + " shown up again", () -> "up".equals(link(page, B).getDomAttribute("data-link")));
     assertThat(message(page).getText()).contains("resume " + B + ": done");
+    page.findElement(By.id("sync")).click(); // with the kept token too
+    awaitPage("sync answered", () -> message(page).getText().equals("sync: done"));
 
     // (3) a cut shows within 2 s
     long cutAt = System.nanoTime();
