@@ -85,22 +85,24 @@ final class LinkStream {
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
         Clocks.epochMillis(), w.epochs().current()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
-    inFlight.shipped(batchId, System.nanoTime(), span);
+    inFlight.shipped(batchId, System.nanoTime(), bytes.size(), span);
     return bytes;
   }
 
   private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, AckedPositions acked,
                                      WireMessage message) {
+    long ackedBytes = 0;
     if (message instanceof BatchAck ack) {
-      long latency = inFlight.acked(ack.batchId(), System.nanoTime());
-      if (latency >= 0) {
-        w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
+      InFlightBatches.Acked covered = inFlight.acked(ack.batchId(), System.nanoTime());
+      if (covered.latencyNanos() >= 0) {
+        w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), covered.latencyNanos());
       }
+      ackedBytes = covered.bytes();
       w.peerShowed(ack.epoch());
     } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
       w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch
     }
-    AckSummary summary = AckSummary.of(message, Clocks.epochMillis());
+    AckSummary summary = AckSummary.of(message, ackedBytes, Clocks.epochMillis());
     acked.advance(summary.watermarks());
     return summary;
   }

@@ -11,9 +11,10 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 
 /**
- * What the replicator measures about its link, for status and metrics: entries and batches the peer acknowledged and
- * their rate between lag ticks, the latest lag, and the peer's clock offset. Runtime only: it starts from zero with
- * the actor. Called only from the replicator's handlers; the time is passed in, so tests need no clock.
+ * What the replicator measures about its link, for status and metrics: entries, batches and bytes the peer
+ * acknowledged and their rates between lag ticks, the latest lag, and the peer's clock offset. Runtime only: it
+ * starts from zero with the actor. Called only from the replicator's handlers; the time is passed in, so tests need
+ * no clock.
  */
 final class LinkTelemetry {
   private final ReplicatorWiring wiring;
@@ -24,9 +25,12 @@ final class LinkTelemetry {
 
   private long ackedEntries;
   private long ackedBatches;
+  private long ackedBytes;
   private long lastTickMillis;
   private long ackedAtLastTick;
+  private long bytesAtLastTick;
   private double ackedPerSecond;
+  private double bytesPerSecond;
   private Lag lastLag = Lag.UNMEASURED;
   private ClockOffset clockSample;
   private long clockSampleAtMillis;
@@ -49,16 +53,19 @@ final class LinkTelemetry {
   void acked(AckSummary acks, long nowMillis) {
     ackedEntries += acks.entries();
     ackedBatches += acks.batches();
+    ackedBytes += acks.bytes();
     observeClockSkew(acks.clock(), nowMillis);
   }
 
-  /** The lag timer's tick: the acknowledged-entries rate since the previous tick. */
+  /** The lag timer's tick: the acknowledged entries and bytes rates since the previous tick. */
   void tick(long nowMillis) {
     if (nowMillis > lastTickMillis) {
       ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
+      bytesPerSecond = (ackedBytes - bytesAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
     }
     lastTickMillis = nowMillis;
     ackedAtLastTick = ackedEntries;
+    bytesAtLastTick = ackedBytes;
   }
 
   /** Runs off the actor, against the positions the peer acknowledged, which the cursors trail by a persist interval. */
@@ -87,7 +94,8 @@ final class LinkTelemetry {
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
         lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
-        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress());
+        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), ackedBytes,
+        bytesPerSecond);
   }
 
   private void auditSkew(String detail, ClockOffset offset, long nowMillis) {

@@ -71,7 +71,7 @@ class ActorMessageSerializationTest {
         new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, 5, "refused", 3, 9, 100, 2,
             List.of(new StoppedShard(4, 1, 7, 8))),
         new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTING, 5, "refused", 3, 9, 100, 2,
-            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500"),
+            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500", 4096, 512.5),
         new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
         new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
         new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),

@@ -51,7 +51,7 @@ class LinkTelemetryTest {
   }
 
   private static AckSummary acks(long entries, ClockOffset clock) {
-    return new AckSummary(Map.of(0, entries), List.of(), entries, 1, clock);
+    return new AckSummary(Map.of(0, entries), List.of(), entries, 1, entries * 10, clock);
   }
 
   private ReplicatorStatus status() {
@@ -66,6 +66,8 @@ class LinkTelemetryTest {
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     assertThat(status().ackedEntries()).isEqualTo(500);
     assertThat(status().ackedBatches()).isEqualTo(2);
+    assertThat(status().ackedBytes()).isEqualTo(5_000);
+    assertThat(status().ackedBytesPerSecond()).isEqualTo(2_500.0);
     telemetry.tick(T0 + 2_000); // no time passed: the rate stands
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     telemetry.tick(T0 + 3_000);
@@ -132,6 +134,6 @@ class LinkTelemetryTest {
         List.of(new StoppedShard(3, 1, 9, T0)));
     assertThat(status).isEqualTo(new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, T0 + 5,
         "ConnectException: refused", 0, 0, 0, 0, List.of(new StoppedShard(3, 1, 9, T0)), T0 + 1, 0, 0, null,
-        "cfs-repl@127.0.0.1:25520", "peer-2:9500"));
+        "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0));
   }
 }

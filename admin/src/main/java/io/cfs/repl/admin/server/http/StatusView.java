@@ -51,7 +51,9 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    *
    * @param lagMillis now minus the hlc of the oldest entry the peer has not acknowledged: the age of the oldest entry
    *     not yet applied there; 0 when caught up
+   * @param ackedBytes the encoded size of the batches acknowledged since the link's replicator started
    * @param ackedEntriesPerSecond throughput: entries acknowledged per second over the last lag-refresh window
+   * @param ackedBytesPerSecond throughput: bytes of acknowledged batches (as shipped) per second over that window
    * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
    * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
    * @param connection "plain" (site links are not encrypted yet)
@@ -61,9 +63,9 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
-                         double ackedEntriesPerSecond, String lastError, List<StoppedShard> stoppedShards,
-                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection,
-                         String replicatorNode, String peerAddress) {
+                         long ackedBytes, double ackedEntriesPerSecond, double ackedBytesPerSecond, String lastError,
+                         List<StoppedShard> stoppedShards, Long disconnectedSinceMillis, Long clockSkewMillis,
+                         String connection, String replicatorNode, String peerAddress) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       return of(s, null, settings, nowMillis);
     }
@@ -74,7 +76,8 @@ public record StatusView(String site, String role, Long epoch, String primary, L
       Health.Verdict verdict = Health.of(s, heartbeat, settings, nowMillis);
       return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
-          Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
+          s.ackedBytes(), Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, Math.round(s.ackedBytesPerSecond()),
+          s.lastError(), s.stoppedShards(),
           s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain",
           s.replicatorNode(), s.peerAddress());
     }
