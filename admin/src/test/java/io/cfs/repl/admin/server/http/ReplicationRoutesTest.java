@@ -40,6 +40,8 @@ class ReplicationRoutesTest {
       assertThat(p.path("state").asText()).isEqualTo("CONNECTED");
       assertThat(p.path("lagEntries").asLong()).isZero();
       assertThat(p.path("ackedEntries").asLong()).isGreaterThanOrEqualTo(acked);
+      // the control link's first heartbeat may come after the data link caught up: health waits for it
+      assertThat(p.path("health").asText()).isEqualTo("HEALTHY");
     });
   }
 
