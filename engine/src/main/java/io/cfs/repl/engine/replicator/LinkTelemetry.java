@@ -87,7 +87,8 @@ final class LinkTelemetry {
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
         lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
-        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress());
+        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), link.connection(),
+        link.peerCertificate());
   }
 
   private void auditSkew(String detail, ClockOffset offset, long nowMillis) {

@@ -9,7 +9,10 @@ import io.cfs.repl.admin.server.ingest.IngestSettings;
 import io.cfs.repl.admin.server.metrics.Observability;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.NodeHooks;
+import io.cfs.repl.engine.node.NodeSettings;
 import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,6 +42,8 @@ public final class NodeCommand implements Callable<Integer> {
       // the listeners' settings (their tokens among them) are checked before anything starts
       AdminSettings.create(config);
       ingestSettings = IngestSettings.create(config);
+      // site links: TLS files that this site can use, or insecure = true (one of the two)
+      LinkSecurity.check(LinkSettings.create(config).tls(), NodeSettings.create(config).siteId());
     } catch (IllegalArgumentException bad) {
       System.err.println("bad config: " + bad.getMessage());
       return 2;
