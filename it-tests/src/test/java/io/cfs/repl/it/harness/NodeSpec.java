@@ -39,12 +39,22 @@ public record NodeSpec(String site, String name, Path dataDir, Path configFile, 
   /** One throwaway CA for every node this JVM starts: the sites' links run mutual TLS, as in production. */
   private static final DevPki PKI = DevPki.create("cfs-repl it-tests");
 
+  /** The cfs-repl.transport.tls block of a new certificate of {@code site} (a site or the witness) in {@code dir}. */
+  public static String tlsConfig(Path dir, String site) {
+    DevPki.SiteFiles tls = PKI.issue(dir, site);
+    return "cfs-repl.transport.tls {\n"
+        + "  certificate = \"" + tls.certificate() + "\"\n"
+        + "  private-key = \"" + tls.privateKey() + "\"\n"
+        + "  trusted-ca = \"" + tls.trustedCa() + "\"\n"
+        + "}\n";
+  }
+
   /**
    * The node's HOCON: the keys of cfs-repl.node, the admin port and the ingest port, and the TLS files of a
    * certificate of its site (written next to its data dir).
    */
   public String hocon() {
-    DevPki.SiteFiles tls = PKI.issue(dataDir.toAbsolutePath().resolveSibling(name + "-tls"), site);
+
     String peerBlock = peers.entrySet().stream()
         .map(p -> "    \"" + p.getKey() + "\" { addresses = [" + p.getValue().stream()
             .map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")) + "] }")
@@ -60,11 +70,7 @@ public record NodeSpec(String site, String name, Path dataDir, Path configFile, 
         + "pekko.management.http.port = " + adminPort + "\n"
         + "# several nodes share this host: the metrics scrape endpoint takes any free port\n"
         + "cfs-repl.metrics.prometheus.port = 0\n"
-        + "cfs-repl.transport.tls {\n"
-        + "  certificate = \"" + tls.certificate() + "\"\n"
-        + "  private-key = \"" + tls.privateKey() + "\"\n"
-        + "  trusted-ca = \"" + tls.trustedCa() + "\"\n"
-        + "}\n"
+        + tlsConfig(dataDir.toAbsolutePath().resolveSibling(name + "-tls"), site)
         + (extraConfig == null || extraConfig.isBlank() ? "" : extraConfig + "\n");
   }
 }
