@@ -141,11 +141,13 @@ public final class DevPki {
   }
 
   private X509Certificate certificate(Request request, KeyPair keys) {
-    GeneralName[] names = new GeneralName[request.sites().size() + 1];
+    // the site URIs, and the loopback names HTTPS clients of the demo and the tests verify
+    GeneralName[] names = new GeneralName[request.sites().size() + 2];
     for (int i = 0; i < request.sites().size(); i++) {
       names[i] = new GeneralName(GeneralName.uniformResourceIdentifier, SiteIdentity.uri(request.sites().get(i)));
     }
-    names[names.length - 1] = new GeneralName(GeneralName.dNSName, "localhost");
+    names[names.length - 2] = new GeneralName(GeneralName.dNSName, "localhost");
+    names[names.length - 1] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
     X500Name subject = new X500Name("CN=" + String.join(" ", request.sites()) + ",O=cfs-repl dev PKI");
     try {
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(

@@ -69,7 +69,7 @@ record TlsMaterial(X509Certificate certificate, SSLContext context, FileContents
           + " names sites " + SiteIdentity.sites(leaf) + " (SAN URIs " + SiteIdentity.URI_PREFIX
           + "...), not this node's site " + site);
     }
-    SiteTrustManager trust = new SiteTrustManager(pkix(authorities, caFile));
+    SiteTrustManager trust = new SiteTrustManager(pkix(authorities, TlsSettings.TRUSTED_CA, caFile));
     String peersWillRefuse = null;
     try {
       trust.validate(chain.toArray(X509Certificate[]::new));
@@ -89,7 +89,7 @@ record TlsMaterial(X509Certificate certificate, SSLContext context, FileContents
     return engine;
   }
 
-  private static X509ExtendedTrustManager pkix(List<X509Certificate> authorities, Path caFile) {
+  static X509ExtendedTrustManager pkix(List<X509Certificate> authorities, String setting, Path caFile) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -103,7 +103,7 @@ record TlsMaterial(X509Certificate certificate, SSLContext context, FileContents
       }
       throw new IllegalStateException("the JDK's PKIX trust manager factory made no X509 trust manager");
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException(TlsSettings.TRUSTED_CA + ": cannot use the CAs in " + caFile + ": " + e, e);
+      throw new IllegalArgumentException(setting + ": cannot use the CAs in " + caFile + ": " + e, e);
     }
   }
 
@@ -120,7 +120,7 @@ record TlsMaterial(X509Certificate certificate, SSLContext context, FileContents
   }
 
   /** Signs with the key and verifies with the certificate's public key: works for every key type. */
-  private static boolean belongTogether(PrivateKey key, PublicKey certified) {
+  static boolean belongTogether(PrivateKey key, PublicKey certified) {
     if (!key.getAlgorithm().equals(certified.getAlgorithm())) return false;
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
