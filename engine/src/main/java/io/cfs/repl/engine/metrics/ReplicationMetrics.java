@@ -3,6 +3,7 @@ package io.cfs.repl.engine.metrics;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.LinkMetrics;
+import io.cfs.repl.transport.tls.TlsMetrics;
 
 /**
  * What replication reports about itself, named after what happened, so the metrics library (Kamon) lives in one
@@ -120,6 +121,11 @@ public interface ReplicationMetrics {
   /** Frame-level reporting of the links peers open to this site. */
   default LinkMetrics inboundLinks() {
     return LinkMetrics.NONE;
+  }
+
+  /** What TLS on site links reports: refusals, reload failures, certificate expiry. */
+  default TlsMetrics tls() {
+    return TlsMetrics.NONE;
   }
 
   /** Failover: this site's view of a peer's health changed (HEALTHY, DEGRADED, DOWN). */

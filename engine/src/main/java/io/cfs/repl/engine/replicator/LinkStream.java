@@ -7,8 +7,9 @@ import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.hlc.Clocks;
-import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class LinkStream {
 
-  record Running(UniqueKillSwitch killSwitch, CompletionStage<Handshake> handshake, CompletionStage<Done> done) {
+  record Running(UniqueKillSwitch killSwitch, CompletionStage<LinkSession> session, CompletionStage<Done> done) {
   }
 
   private LinkStream() {
@@ -47,7 +48,7 @@ final class LinkStream {
                        ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
-    Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
+    Pair<Pair<UniqueKillSwitch, CompletionStage<LinkSession>>, CompletionStage<Done>> m =
         w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
             .async(s.readDispatcher(), 1)
             .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
@@ -56,7 +57,7 @@ final class LinkStream {
             .viaMat(KillSwitches.single(), Keep.right())
             .zipWithIndex()
             .map(p -> ship(w, inFlight, p.second(), p.first()))
-            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), address,
+            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.security(), w.localSite(), w.peer(), address,
                 w.linkMetrics()), Keep.both())
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.

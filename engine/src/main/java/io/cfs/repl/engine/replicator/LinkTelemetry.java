@@ -95,7 +95,7 @@ final class LinkTelemetry {
         lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
         clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), ackedBytes,
-        bytesPerSecond);
+        bytesPerSecond, link.connection(), link.peerCertificate());
   }
 
   private void auditSkew(String detail, ClockOffset offset, long nowMillis) {

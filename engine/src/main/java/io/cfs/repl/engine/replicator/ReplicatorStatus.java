@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 
 /**
@@ -27,13 +28,15 @@ import java.util.List;
  * @param peerAddress the peer's link listener the replicator dials (one of the peer's nodes, tried in turn)
  * @param ackedBytes the encoded size of the batches acknowledged since this replicator started
  * @param ackedBytesPerSecond their rate between the last two lag measurements
+ * @param connection "mtls" or "plain": how the link connects; null when unknown (the replicator did not answer)
+ * @param peerCertificate the certificate the peer presented when the link last opened; null before, or on plain TCP
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                                List<StoppedShard> stoppedShards, long disconnectedSinceMillis,
                                long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis,
                                String replicatorNode, String peerAddress, long ackedBytes,
-                               double ackedBytesPerSecond) {
+                               double ackedBytesPerSecond, String connection, PeerCertificate peerCertificate) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
   }
@@ -43,7 +46,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
-        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null, 0, 0);
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null, 0, 0, null, null);
   }
 
   /**
@@ -52,7 +55,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
    */
   public static ReplicatorStatus notRunning(String localSite, String peer, String reason, long nowMillis) {
     return new ReplicatorStatus(localSite, peer, LinkState.NOT_RUNNING, nowMillis, reason, -1, 0, 0, 0, List.of(),
-        nowMillis, nowMillis, 0, null, null, null, 0, 0);
+        nowMillis, nowMillis, 0, null, null, null, 0, 0, null, null);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

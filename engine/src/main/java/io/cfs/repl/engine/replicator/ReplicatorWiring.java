@@ -9,6 +9,7 @@ import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -19,9 +20,9 @@ import java.util.List;
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
-                               ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
-                               ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
-                               EpochView epochs, AuditSink audit) {
+                               ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
+                               WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
+                               BatchTracer tracer, EpochView epochs, AuditSink audit) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     peerAddresses = List.copyOf(peerAddresses);
@@ -29,13 +30,14 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
   }
 
   /**
-   * A replicator of a site with no failover and no audit trail: epoch 0, and a peer's higher epoch is merely
-   * remembered.
+   * A replicator of a site with no failover and no audit trail, over plain TCP (tests): epoch 0, and a peer's higher
+   * epoch is merely remembered.
    */
   public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
                           ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
                           ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer) {
-    this(localSite, peer, peerAddresses, journal, settings, linkSettings, codec, metrics, linkMetrics, tracer,
+    this(localSite, peer, peerAddresses, journal, settings, linkSettings, LinkSecurity.PLAIN, codec, metrics,
+        linkMetrics, tracer,
         new HighestEpochSeen(0), AuditSink.NONE);
   }
 

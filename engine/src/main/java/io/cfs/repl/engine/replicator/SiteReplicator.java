@@ -3,6 +3,7 @@ package io.cfs.repl.engine.replicator;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.transport.link.LinkSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class SiteReplicator
   sealed interface LinkSignal extends Command {
   }
 
-  record LinkUp(long generation) implements LinkSignal {
+  record LinkUp(long generation, LinkSession session) implements LinkSignal {
   }
 
   record LinkDown(long generation, Throwable cause) implements LinkSignal {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.transport.kryo.KryoPekkoSerializer;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -71,7 +72,8 @@ class ActorMessageSerializationTest {
         new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, 5, "refused", 3, 9, 100, 2,
             List.of(new StoppedShard(4, 1, 7, 8))),
         new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTING, 5, "refused", 3, 9, 100, 2,
-            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500", 4096, 512.5),
+            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500", 4096, 512.5, "mtls",
+            new PeerCertificate("CN=site-b", List.of("site-b"), "1f", 1_900_000_000_000L)),
         new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
         new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
         new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),

@@ -15,6 +15,7 @@ import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class LinkTelemetryTest {
           """).withFallback(NodeConfig.base()).resolve();
   private static final long T0 = 1_000_000;
   private static final LinkSupervisor.View CONNECTED =
-      new LinkSupervisor.View(LinkState.CONNECTED, T0, 0, null, "peer-1:9500");
+      new LinkSupervisor.View(LinkState.CONNECTED, T0, 0, null, "peer-1:9500", "plain", null);
 
   private record Published(long entries, long millis) {
   }
@@ -91,7 +92,7 @@ class LinkTelemetryTest {
     List<Long> skews = new ArrayList<>();
     ReplicatorWiring base = wiring(ReplicationMetrics.NONE);
     ReplicatorWiring wiring = new ReplicatorWiring(base.localSite(), base.peer(), base.peerAddresses(), null,
-        base.settings(), base.linkSettings(), base.codec(), new ReplicationMetrics() {
+        base.settings(), base.linkSettings(), base.security(), base.codec(), new ReplicationMetrics() {
           @Override
           public void onClockSkew(String peer, long offsetMillis) {
             skews.add(offsetMillis);
@@ -130,10 +131,12 @@ class LinkTelemetryTest {
   @Test
   void statusShowsTheLinkAsTheSupervisorSeesItAndTheStoppedShards() {
     ReplicatorStatus status = telemetry.status(
-        new LinkSupervisor.View(LinkState.BACKOFF, T0 + 5, T0 + 1, "ConnectException: refused", "peer-2:9500"),
+        new LinkSupervisor.View(LinkState.BACKOFF, T0 + 5, T0 + 1, "ConnectException: refused", "peer-2:9500",
+            "mtls", new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10)),
         List.of(new StoppedShard(3, 1, 9, T0)));
     assertThat(status).isEqualTo(new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, T0 + 5,
         "ConnectException: refused", 0, 0, 0, 0, List.of(new StoppedShard(3, 1, 9, T0)), T0 + 1, 0, 0, null,
-        "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0));
+        "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0, "mtls",
+        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10)));
   }
 }

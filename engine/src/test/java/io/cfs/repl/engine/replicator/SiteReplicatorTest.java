@@ -1,26 +1,27 @@
 package io.cfs.repl.engine.replicator;
 
-import io.cfs.repl.model.shard.Gap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.persistence.audit.AuditKind;
-import io.cfs.repl.persistence.audit.AuditRecord;
-import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.LoopbackSites;
+import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.RocksDbJournal;
+import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,7 +75,8 @@ class SiteReplicatorTest {
     TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
-        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
+        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, WireCodec.create(CONFIG),
+        ReplicationMetrics.NONE, LinkMetrics.NONE,
         BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));

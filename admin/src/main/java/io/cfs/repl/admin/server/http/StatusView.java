@@ -4,6 +4,7 @@ import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,10 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    * @param ackedBytesPerSecond throughput: bytes of acknowledged batches (as shipped) per second over that window
    * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
    * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
-   * @param connection "plain" (site links are not encrypted yet)
+   * @param connection "mtls" (mutual TLS 1.3) or "plain" (cfs-repl.transport.tls.insecure); null when the link's
+   *     replicator did not answer
+   * @param peerCertificate the certificate the peer presented when the link last opened (subject, sites, serial,
+   *     notAfterMillis); null before it opened, or on plain TCP
    * @param replicatorNode the cluster address (system@host:port) of the node of this site running the link's
    *     replicator; it moves to another node when that node dies
    * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
@@ -65,7 +69,8 @@ public record StatusView(String site, String role, Long epoch, String primary, L
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                          long ackedBytes, double ackedEntriesPerSecond, double ackedBytesPerSecond, String lastError,
                          List<StoppedShard> stoppedShards, Long disconnectedSinceMillis, Long clockSkewMillis,
-                         String connection, String replicatorNode, String peerAddress) {
+                         String connection, PeerCertificate peerCertificate, String replicatorNode,
+                         String peerAddress) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       return of(s, null, settings, nowMillis);
     }
@@ -78,8 +83,8 @@ public record StatusView(String site, String role, Long epoch, String primary, L
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
           s.ackedBytes(), Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, Math.round(s.ackedBytesPerSecond()),
           s.lastError(), s.stoppedShards(),
-          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain",
-          s.replicatorNode(), s.peerAddress());
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), s.connection(),
+          s.peerCertificate(), s.replicatorNode(), s.peerAddress());
     }
   }
 

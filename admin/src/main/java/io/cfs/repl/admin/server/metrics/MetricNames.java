@@ -15,6 +15,12 @@ final class MetricNames {
   static final String REASON = "reason";
   static final String DIRECTION = "direction";
 
+  // TLS of site links
+  static final String TLS_REFUSED = "cfs_repl_link_tls_refused";
+  static final String TLS_RELOAD_FAILURES = "cfs_repl_link_tls_reload_failures";
+  static final String CERTIFICATE_EXPIRY = "cfs_repl_link_certificate_expiry";
+  static final String OWN = "own";
+
   // intake
   static final String APPEND_LATENCY = "cfs_repl_append_latency";
   static final String APPENDED_ENTRIES = "cfs_repl_appended_entries";
