@@ -1,5 +1,6 @@
 package io.cfs.repl.transport.link;
 
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -29,18 +30,20 @@ final class ClientConnection {
   private final Handshake hello;
   private final InetSocketAddress peer;
   private final LinkMetrics metrics;
+  private final WireThrottle throttle;
   private final FrameCodec codec;
   private final String name;
   private final CompletableFuture<Handshake> accepted = new CompletableFuture<>();
   private final SharedKillSwitch endOutbound;
 
   ClientConnection(ActorSystem<?> system, LinkSettings settings, Handshake hello, InetSocketAddress peer,
-      LinkMetrics metrics) {
+      LinkMetrics metrics, WireThrottle throttle) {
     this.system = system;
     this.settings = settings;
     this.hello = hello;
     this.peer = peer;
     this.metrics = metrics;
+    this.throttle = throttle;
     this.codec = new FrameCodec(settings);
     this.name = "Link from " + hello.fromSite() + " to " + hello.toSite() + " at " + peer;
     this.endOutbound = KillSwitches.shared("link-" + hello.fromSite() + "-to-" + hello.toSite());
@@ -60,6 +63,8 @@ final class ClientConnection {
     return Flow.<ByteString>create()
         .mapAsync(1, frame -> accepted.thenApply(ack -> frame)) // held, not dropped, until the ack
         .via(LinkStages.encoder(codec, metrics))
+        // paced after compression, so the throttle holds the bytes on the wire (the prefix is added by the framing)
+        .via(throttle.flow(body -> FrameCodec.LENGTH_PREFIX_BYTES + (long) body.size()))
         .prepend(Source.single(HandshakeCodec.hello(hello)))
         .via(endOutbound.flow());
   }
