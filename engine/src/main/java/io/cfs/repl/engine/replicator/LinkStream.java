@@ -54,7 +54,7 @@ final class LinkStream {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
     Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
-        w.journal().tail(positions, s.batchMaxEntries(), batchMaxBytes(s, w, throttle.bytesPerSecond()))
+        w.journal().tail(positions, s.batchMaxEntries(), () -> batchMaxBytes(s, throttle.bytesPerSecond()))
             .async(s.readDispatcher(), 1)
             .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
             // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
@@ -80,15 +80,17 @@ final class LinkStream {
   }
 
   /**
-   * A throttled link ships batches it can put on the wire well within the idle timeout: a 4 MiB batch behind a few
-   * KiB/s would hold every later frame (keep-alives included) back for longer, and the link would fail as idle
-   * over and over. The estimate is of uncompressed entries, so the frame on the wire is no larger. A rate lowered
-   * while the link runs applies to the batches of its next connection.
+   * A throttled link ships batches of at most two seconds of its rate: a 4 MiB batch behind a few KiB/s would hold
+   * every later frame (keep-alives included) back for longer than the idle timeout, and the link would fail as idle
+   * over and over; and smaller frames keep the pace on the wire even and the acks coming. Not much smaller, though:
+   * every batch costs the peer an atomic write, so a link of many tiny batches is held by the peer's apply, below
+   * its throttle. The estimate is of uncompressed entries, so the frame on the wire is no larger (entries that
+   * compress well make it a fraction of that). The tail asks before each read, so a rate changed
+   * while the link runs sizes the next batch read (a larger one already read only leaves a debt that spaces it out).
    */
-  static long batchMaxBytes(ReplicatorSettings s, ReplicatorWiring w, long throttle) {
+  static long batchMaxBytes(ReplicatorSettings s, long throttle) {
     if (throttle == WireThrottle.UNLIMITED) return s.batchMaxBytes();
-    long withinIdle = throttle * w.linkSettings().idleTimeout().toMillis() / 4_000;
-    return Math.min(s.batchMaxBytes(), Math.max(MIN_THROTTLED_BATCH_BYTES, withinIdle));
+    return Math.min(s.batchMaxBytes(), Math.max(MIN_THROTTLED_BATCH_BYTES, 2 * throttle));
   }
 
   /** Encodes a batch; a non-empty one starts its span (whose context rides in the frame) and is tracked to its ack. */
