@@ -105,7 +105,7 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
       /** Only called with an element waiting, which exists only while downstream has asked for one. */
       private void tryEmit() {
         long now = clock.getAsLong();
-        long delay = bucket.delayNanos(waitingCost, now);
+        long delay = bucket.delayNanos(now);
         if (delay > 0) {
           scheduleOnce(TIMER, java.time.Duration.ofNanos(delay));
           return;

@@ -25,7 +25,7 @@ class TokenBucketTest {
     long sendUntil(long until, long frame) {
       long before = sent;
       while (true) {
-        long delay = bucket.delayNanos(frame, now);
+        long delay = bucket.delayNanos(now);
         if (now + delay > until) return sent - before;
         now += delay;
         bucket.take(frame, now);
@@ -49,19 +49,29 @@ class TokenBucketTest {
   void aFrameLargerThanTheBucketPassesAndTheNextFramesWaitForItsExcess() {
     long rate = 10_000; // bucket of 1,000 bytes
     TokenBucket bucket = new TokenBucket(rate, BURST, 0);
-    assertThat(bucket.delayNanos(50_000, 0)).isZero(); // the bucket is full: the huge frame goes at once
+    assertThat(bucket.delayNanos(0)).isZero(); // nothing owed: the huge frame goes at once
     bucket.take(50_000, 0);
-    // 49,000 bytes of debt plus one byte for the next frame: 4.9001 s at 10,000 B/s
-    assertThat(bucket.delayNanos(1, 0)).isEqualTo(4_900_100_000L);
-    assertThat(bucket.delayNanos(1, 4_900_100_000L)).isZero();
+    // 49,000 bytes of debt: 4.9 s at 10,000 B/s
+    assertThat(bucket.delayNanos(0)).isEqualTo(4_900_000_000L);
+    assertThat(bucket.delayNanos(4_899_000_000L)).isEqualTo(1_000_000L);
+    assertThat(bucket.delayNanos(4_900_000_000L)).isZero();
   }
 
   @Test
-  void aHugeFrameOnAnEmptyBucketWaitsOnlyUntilTheBucketIsFull() {
+  void aLateTimerLosesNoTimeWhileFramesWait() {
     long rate = 10_000;
     TokenBucket bucket = new TokenBucket(rate, BURST, 0);
-    bucket.take(1_000, 0); // empty
-    assertThat(bucket.delayNanos(1_000_000, 0)).isEqualTo(BURST);
+    long now = 0;
+    long sent = 0;
+    for (int i = 0; i < 100; i++) {
+      now += bucket.delayNanos(now) + 30_000_000L; // every timer fires 30 ms late
+      bucket.take(5_000, now);
+      sent += 5_000;
+    }
+    // 500,000 bytes at 10,000 B/s are 50 s, less the bucket's 0.1 s and the last frame's 0.5 s (paid after it went),
+    // plus the first and the last timer's lateness; a bucket that dropped the tokens of every late moment would
+    // have taken 100 * 30 ms longer
+    assertThat(now).isBetween(49_459_000_000L, 49_461_000_000L);
   }
 
   @Test
@@ -82,8 +92,8 @@ class TokenBucketTest {
   void aDebtIsPaidAtTheNewRate() {
     TokenBucket bucket = new TokenBucket(1_000, BURST, 0);
     bucket.take(10_100, 0); // 10,000 bytes of debt: 10 s at 1,000 B/s
-    bucket.setRate(100_000, 0); // ... 0.1 s at 100,000 B/s, plus the frame's own 100 bytes
-    assertThat(bucket.delayNanos(100, 0)).isEqualTo(101_000_000L);
+    bucket.setRate(100_000, 0); // ... 0.1 s at 100,000 B/s
+    assertThat(bucket.delayNanos(0)).isEqualTo(100_000_000L);
   }
 
   @Test
@@ -91,12 +101,12 @@ class TokenBucketTest {
     TokenBucket bucket = new TokenBucket(1_000, BURST, 0);
     bucket.take(100_000, 0);
     bucket.setRate(WireThrottle.UNLIMITED, 0);
-    assertThat(bucket.delayNanos(Long.MAX_VALUE / 2, 0)).isZero();
+    assertThat(bucket.delayNanos(0)).isZero();
     bucket.take(1 << 30, 0);
     bucket.setRate(1_000, 0);
-    assertThat(bucket.delayNanos(100, 0)).isZero(); // the bucket of 100 bytes is full
-    bucket.take(100, 0);
-    assertThat(bucket.delayNanos(101, 0)).isEqualTo(BURST);
+    assertThat(bucket.delayNanos(0)).isZero(); // the bucket of 100 bytes is full
+    bucket.take(200, 0);
+    assertThat(bucket.delayNanos(0)).isEqualTo(BURST); // 100 bytes owed
   }
 
   @Test
