@@ -85,8 +85,8 @@ final class LinkStream {
    * over and over; and smaller frames keep the pace on the wire even and the acks coming. Not much smaller, though:
    * every batch costs the peer an atomic write, so a link of many tiny batches is held by the peer's apply, below
    * its throttle. The estimate is of uncompressed entries, so the frame on the wire is no larger (entries that
-   * compress well make it a fraction of that). The tail asks before each read, so a rate changed
-   * while the link runs sizes the next batch read (a larger one already read only leaves a debt that spaces it out).
+   * compress well make it a fraction of that). The tail asks before each read, so a rate changed while the link runs
+   * sizes the next batch read (a larger one already read only leaves a debt that spaces out the frames after it).
    */
   static long batchMaxBytes(ReplicatorSettings s, long throttle) {
     if (throttle == WireThrottle.UNLIMITED) return s.batchMaxBytes();

@@ -1,5 +1,6 @@
 package io.cfs.repl.transport.throttle;
 
+import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.pekko.stream.Attributes;
@@ -107,7 +108,7 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
         long now = clock.getAsLong();
         long delay = bucket.delayNanos(now);
         if (delay > 0) {
-          scheduleOnce(TIMER, java.time.Duration.ofNanos(delay));
+          scheduleOnce(TIMER, Duration.ofNanos(delay));
           return;
         }
         bucket.take(waitingCost, now);
