@@ -95,9 +95,19 @@ public final class AdminTestSites implements AutoCloseable {
 
   /** A POST with a JSON body and, when {@code token} is not null, a bearer token. */
   public HttpResponse<String> post(String site, String path, String body, String token) throws Exception {
+    return send("POST", site, path, body, token);
+  }
+
+  /** A PUT with a JSON body and, when {@code token} is not null, a bearer token. */
+  public HttpResponse<String> put(String site, String path, String body, String token) throws Exception {
+    return send("PUT", site, path, body, token);
+  }
+
+  private HttpResponse<String> send(String method, String site, String path, String body, String token)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(admin(site).resolve(path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+        .method(method, HttpRequest.BodyPublishers.ofString(body));
     if (token != null) request.header("Authorization", "Bearer " + token);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -74,11 +74,15 @@ public interface ReplicationMetrics {
   default void onGap(String peer, int shard) {
   }
 
-  /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
   /** The latest estimate of a peer's clock minus ours. */
   default void onClockSkew(String peer, long offsetMillis) {
   }
 
+  /** The throttle of the link to {@code peer} now applies: bytes per second on the wire, 0 for unlimited. */
+  default void onThrottle(String peer, long bytesPerSecond) {
+  }
+
+  /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
   default void onLag(String peer, long entries, long millis) {
   }
 

@@ -174,8 +174,8 @@ public final class ReplicationNode implements AutoCloseable {
 
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
-            journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
-            hooks.tracer(), epochs, audit);
+            journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
+            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond());
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
@@ -291,6 +291,16 @@ public final class ReplicationNode implements AutoCloseable {
 
   public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
     return askReplicator(requirePeer(peer), SiteReplicator.Resume::new, timeout);
+  }
+
+  /**
+   * An operator's throttle of the link to {@code peer}, in bytes per second on the wire (0 lifts it): persisted by the
+   * replicator, so it holds over restarts and moves with it, and applied to the running link without reconnecting.
+   */
+  public CompletionStage<ReplicatorStatus> throttle(String peer, long bytesPerSecond, Duration timeout) {
+    if (bytesPerSecond < 0) throw new IllegalArgumentException("throttle must be >= 0, was " + bytesPerSecond);
+    return askReplicator(requirePeer(peer), replyTo -> new SiteReplicator.SetThrottle(bytesPerSecond, replyTo),
+        timeout);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.tls.PeerCertificate;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +45,7 @@ final class LinkSupervisor {
   private final TimerScheduler<SiteReplicator.Command> timers;
   private final ReplicatorWiring wiring;
   private final AckedPositions acked;
+  private final WireThrottle throttle;
   private final Backoff backoff;
 
   private LinkState state = LinkState.RECOVERING;
@@ -58,11 +60,12 @@ final class LinkSupervisor {
   private boolean auditedUp;
 
   LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
-                 ReplicatorWiring wiring, AckedPositions acked) {
+                 ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle) {
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;
     this.acked = acked;
+    this.throttle = throttle;
     this.backoff = new Backoff(wiring.settings(), wiring.peerAddresses());
     wiring.metrics().onLinkStateChanged(wiring.peer(), state);
   }
@@ -204,7 +207,7 @@ final class LinkSupervisor {
     long connection = ++generation;
     enter(LinkState.CONNECTING);
     LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, backoff.address(),
-        current.readPositions(), acked, context.getSelf());
+        current.readPositions(), acked, throttle, context.getSelf());
     killSwitch = running.killSwitch();
     context.pipeToSelf(running.session(), (session, err) -> err == null
         ? new SiteReplicator.LinkUp(connection, session)

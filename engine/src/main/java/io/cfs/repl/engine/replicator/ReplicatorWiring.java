@@ -16,17 +16,28 @@ import java.util.List;
 /**
  * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
  * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans, the audit
- * trail), and the site's epoch (carried by its batches; told of a higher one the peer shows).
+ * trail), the site's epoch (carried by its batches; told of a higher one the peer shows), and the link's throttle
+ * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
                                WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
-                               BatchTracer tracer, EpochView epochs, AuditSink audit) {
+                               BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
+    if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
     peerAddresses = List.copyOf(peerAddresses);
     audit = audit == null ? AuditSink.NONE : audit;
+  }
+
+  /** A replicator whose link is not throttled by configuration. */
+  public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
+                          ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
+                          WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
+                          EpochView epochs, AuditSink audit) {
+    this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
+        epochs, audit, 0);
   }
 
   /**

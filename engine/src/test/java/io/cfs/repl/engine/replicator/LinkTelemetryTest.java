@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ class LinkTelemetryTest {
     public void onLag(String peer, long entries, long millis) {
       published.add(new Published(entries, millis));
     }
-  }), new AckedPositions(), Runnable::run, "cfs-repl@127.0.0.1:25520", LoggerFactory.getLogger(getClass()), T0);
+  }), new AckedPositions(), WireThrottle.unlimited(), Runnable::run, "cfs-repl@127.0.0.1:25520",
+      LoggerFactory.getLogger(getClass()), T0);
 
   private static ReplicatorWiring wiring(ReplicationMetrics metrics) {
     // no journal: lag measurements are handed in, not read
@@ -98,7 +100,8 @@ class LinkTelemetryTest {
             skews.add(offsetMillis);
           }
         }, LinkMetrics.NONE, BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
-    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), Runnable::run, "node",
+    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), WireThrottle.unlimited(), Runnable::run,
+        "node",
         LoggerFactory.getLogger(getClass()), T0);
 
     skewed.acked(acks(1, new ClockOffset(100, 4)), T0);
@@ -137,6 +140,6 @@ class LinkTelemetryTest {
     assertThat(status).isEqualTo(new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, T0 + 5,
         "ConnectException: refused", 0, 0, 0, 0, List.of(new StoppedShard(3, 1, 9, T0)), T0 + 1, 0, 0, null,
         "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0, "mtls",
-        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10)));
+        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10), 0, 0));
   }
 }

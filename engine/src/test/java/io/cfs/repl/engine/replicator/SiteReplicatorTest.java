@@ -50,6 +50,7 @@ class SiteReplicatorTest {
       .withFallback(EventSourcedBehaviorTestKit.config())
       .withFallback(NodeConfig.base()).resolve();
 
+  private static final long CONFIGURED_THROTTLE = 1L << 20;
   private static ActorTestKit testKit;
 
   @TempDir
@@ -77,7 +78,7 @@ class SiteReplicatorTest {
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, WireCodec.create(CONFIG),
         ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
@@ -230,5 +231,41 @@ class SiteReplicatorTest {
     assertThat(restarted.state()).isEqualTo(before);
     assertThat(restarted.state().cursor(0)).isEqualTo(80);
     assertThat(restarted.state().stopped()).containsKey(1);
+  }
+
+  @Test
+  void anOperatorsThrottleIsPersistedWinsOverTheConfiguredOneAndComesBack() {
+    ReplicatorStatus configured = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(configured.throttleBytesPerSecond()).isEqualTo(CONFIGURED_THROTTLE);
+
+    var set = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(2L << 20, replyTo));
+    assertThat(set.events()).singleElement().isInstanceOfSatisfying(ReplicatorEvent.ThrottleChanged.class,
+        e -> assertThat(e.bytesPerSecond()).isEqualTo(2L << 20));
+    assertThat(set.reply().throttleBytesPerSecond()).isEqualTo(2L << 20);
+    assertThat(audited).extracting(AuditRecord::kind).containsExactly(AuditKind.LINK_THROTTLED);
+    var same = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(2L << 20, replyTo));
+    assertThat(same.hasNoEvents()).isTrue();
+
+    // lifted by the operator: unlimited, although the configuration has a throttle
+    var lifted = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(0, replyTo));
+    assertThat(lifted.reply().throttleBytesPerSecond()).isZero();
+    for (long i = 1; i <= 4; i++) {
+      ack(Map.of(0, i), List.of()); // snapshot-every = 3: recovery starts from a snapshot
+    }
+    var restarted = kit.restart();
+    assertThat(restarted.state().throttle()).isZero();
+    ReplicatorStatus after = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(after.throttleBytesPerSecond()).isZero();
+    assertThat(audited).hasSize(2); // replay audits nothing
+  }
+
+  @Test
+  void aThrottleHoldsWhilePausedAndResumeKeepsIt() {
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    var set = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(4096, replyTo));
+    assertThat(set.reply().state()).isEqualTo(LinkState.PAUSED);
+    var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+    assertThat(resumed.state().throttle()).isEqualTo(4096);
+    assertThat(resumed.reply().throttleBytesPerSecond()).isEqualTo(4096);
   }
 }

@@ -4,6 +4,7 @@ import io.cfs.repl.transport.tls.LinkSecurity;
 import io.cfs.repl.transport.tls.PeerCertificate;
 import io.cfs.repl.transport.tls.TlsRefusal;
 import io.cfs.repl.transport.tls.TlsRefusedException;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ final class ClientConnection {
   private final Handshake hello;
   private final InetSocketAddress peer;
   private final LinkMetrics metrics;
+  private final WireThrottle throttle;
   private final FrameCodec codec;
   private final String name;
   private final CompletableFuture<LinkSession> accepted = new CompletableFuture<>();
@@ -43,13 +45,14 @@ final class ClientConnection {
   private volatile PeerCertificate presented;
 
   ClientConnection(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, Handshake hello,
-      InetSocketAddress peer, LinkMetrics metrics) {
+      InetSocketAddress peer, LinkMetrics metrics, WireThrottle throttle) {
     this.system = system;
     this.settings = settings;
     this.security = security;
     this.hello = hello;
     this.peer = peer;
     this.metrics = metrics;
+    this.throttle = throttle;
     this.codec = new FrameCodec(settings);
     this.name = "Link from " + hello.fromSite() + " to " + hello.toSite() + " at " + peer;
     this.endOutbound = KillSwitches.shared("link-" + hello.fromSite() + "-to-" + hello.toSite());
@@ -70,6 +73,8 @@ final class ClientConnection {
     return Flow.<ByteString>create()
         .mapAsync(1, frame -> accepted.thenApply(ack -> frame)) // held, not dropped, until the ack
         .via(LinkStages.encoder(codec, metrics))
+        // paced after compression, so the throttle holds the bytes on the wire (the prefix is added by the framing)
+        .via(throttle.flow(body -> FrameCodec.LENGTH_PREFIX_BYTES + (long) body.size()))
         .prepend(Source.single(HandshakeCodec.hello(hello)))
         .via(endOutbound.flow());
   }

@@ -1,6 +1,7 @@
 package io.cfs.repl.transport.link;
 
 import io.cfs.repl.transport.tls.LinkSecurity;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -35,16 +36,32 @@ public final class SiteLinkClient {
   public static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
       LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
       LinkMetrics metrics) {
-    return connect(system, settings, security, localSite, peerSite, peer, metrics, Handshake.Channel.DATA);
+    return connect(system, settings, security, localSite, peerSite, peer, metrics, WireThrottle.unlimited());
+  }
+
+  /**
+   * A data link whose outgoing frames are paced by {@code throttle}: each frame costs what it takes on the wire (after
+   * compression, with its length prefix and codec header). Frames from the peer (acks) and the hello are not paced.
+   */
+  public static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
+      LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
+      LinkMetrics metrics, WireThrottle throttle) {
+    return connect(system, settings, security, localSite, peerSite, peer, metrics, Handshake.Channel.DATA, throttle);
   }
 
   /** A link of {@code channel} from {@code localSite} to {@code peerSite} at {@code peer}. */
   public static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
       LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
       LinkMetrics metrics, Handshake.Channel channel) {
+    return connect(system, settings, security, localSite, peerSite, peer, metrics, channel, WireThrottle.unlimited());
+  }
+
+  private static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
+      LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
+      LinkMetrics metrics, Handshake.Channel channel, WireThrottle throttle) {
     Handshake hello = new Handshake(settings.protocolVersion(), localSite, peerSite, channel);
     return Flow.fromMaterializer((materializer, attributes) ->
-            new ClientConnection(system, settings, security, hello, peer, metrics).flow())
+            new ClientConnection(system, settings, security, hello, peer, metrics, throttle).flow())
         .mapMaterializedValue(handshake -> handshake.thenCompose(Function.identity()));
   }
 }

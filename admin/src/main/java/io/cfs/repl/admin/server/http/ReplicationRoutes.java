@@ -10,6 +10,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.apply.ApplyLag;
@@ -86,7 +87,9 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
-                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))))),
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("throttle"), peer ->
+                concat(post(() -> throttle(peer)), put(() -> throttle(peer)))))),
         pathPrefix("store", () -> concat(
             path("digest", () -> get(() -> withNode(node ->
                 onSuccess(storeRead(node, () -> node.store().digest()),
@@ -194,6 +197,19 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
               "force", request.force(), "message", outcome.message()))
               : refuse(StatusCodes.CONFLICT, "FAILOVER_REFUSED", outcome.message()));
     });
+  }
+
+  /** Authorized first, then the peer and the body are checked: a refused request changes nothing. */
+  private Route throttle(String peer) {
+    return authorized(() -> withNode(node -> entity(Unmarshaller.entityToString(), body -> {
+      ThrottleRequest request;
+      try {
+        request = ThrottleRequest.parse(body);
+      } catch (IllegalArgumentException e) {
+        return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+      }
+      return onPeer(node, peer, (p, timeout) -> node.throttle(p, request.bytesPerSecond(), timeout));
+    })));
   }
 
   private Route onPeer(ReplicationNode node, String peer,

@@ -64,13 +64,15 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    * @param replicatorNode the cluster address (system@host:port) of the node of this site running the link's
    *     replicator; it moves to another node when that node dies
    * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
+   * @param throttleBytesPerSecond the link's throttle (an operator's, else the configured one); 0 = unlimited
+   * @param wireBytesPerSecond bytes the link put on the wire per second over the last lag-refresh window
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                          long ackedBytes, double ackedEntriesPerSecond, double ackedBytesPerSecond, String lastError,
                          List<StoppedShard> stoppedShards, Long disconnectedSinceMillis, Long clockSkewMillis,
                          String connection, PeerCertificate peerCertificate, String replicatorNode,
-                         String peerAddress) {
+                         String peerAddress, long throttleBytesPerSecond, long wireBytesPerSecond) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       return of(s, null, settings, nowMillis);
     }
@@ -84,7 +86,8 @@ public record StatusView(String site, String role, Long epoch, String primary, L
           s.ackedBytes(), Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, Math.round(s.ackedBytesPerSecond()),
           s.lastError(), s.stoppedShards(),
           s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), s.connection(),
-          s.peerCertificate(), s.replicatorNode(), s.peerAddress());
+          s.peerCertificate(), s.replicatorNode(), s.peerAddress(), s.throttleBytesPerSecond(),
+          s.wireBytesPerSecond());
     }
   }
 

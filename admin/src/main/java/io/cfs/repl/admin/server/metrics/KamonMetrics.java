@@ -158,6 +158,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onThrottle(String peer, long bytesPerSecond) {
+    Kamon.gauge(MetricNames.LINK_THROTTLE).withTags(siteTags.withTag(MetricNames.PEER, peer)).update(bytesPerSecond);
+  }
+
+  @Override
   public void onClockSkew(String peer, long offsetMillis) {
     Kamon.gauge(MetricNames.CLOCK_SKEW, MeasurementUnit.time().milliseconds())
         .withTags(siteTags.withTag(MetricNames.PEER, peer)).update(offsetMillis);

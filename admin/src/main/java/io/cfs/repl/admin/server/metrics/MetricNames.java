@@ -38,6 +38,8 @@ final class MetricNames {
   static final String LAG = "cfs_repl_lag";
   static final String CLOCK_SKEW = "cfs_repl_clock_skew";
   static final String LINK_STATE = "cfs_repl_link_state";
+  /** No unit, so the reporter adds no suffix: the name says it is bytes per second; 0 is unlimited. */
+  static final String LINK_THROTTLE = "cfs_repl_link_throttle_bytes_per_second";
 
   // link frames (both sides)
   static final String FRAME_RAW_BYTES = "cfs_repl_frames_raw";
