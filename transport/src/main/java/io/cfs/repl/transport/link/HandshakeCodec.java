@@ -31,7 +31,7 @@ import org.apache.pekko.util.ByteStringBuilder;
  *   16 bytes   the incarnation (a UUID: most significant int64, then least significant int64)
  * REJECT only:
  *   byte       reason code (see {@link Reason}): 1 UNKNOWN_SITE, 2 WRONG_TARGET_SITE, 3 PROTOCOL_VERSION, 4 MALFORMED,
- *              5 INCARNATION_MISMATCH
+ *              5 CERTIFICATE_SITE, 6 INCARNATION_MISMATCH
  *   string     human-readable explanation, at most {@value #MAX_DETAIL_CHARS} characters
  * </pre>
  *

@@ -18,11 +18,13 @@ public final class HandshakeRejectedException extends RuntimeException {
     PROTOCOL_VERSION(3),
     /** The hello (or the server's reply) could not be read. */
     MALFORMED(4),
+    /** The client's TLS certificate names another site than its hello claims. */
+    CERTIFICATE_SITE(5),
     /**
      * The server applied entries of another incarnation of the client's journal: the client's seqs start over with
      * other content, and the two histories must not mix (protocol v2).
      */
-    INCARNATION_MISMATCH(5);
+    INCARNATION_MISMATCH(6);
 
     private final int code;
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
+import io.cfs.repl.transport.throttle.WireThrottle;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -87,8 +89,9 @@ class AsyncAcceptTest {
 
   private Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run(UUID incarnation) {
     return Source.from(List.of(text("one"), text("two")))
-        .viaMat(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", siteB, LinkMetrics.NONE,
-            incarnation), Keep.right())
+        .viaMat(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", siteB,
+            LinkMetrics.NONE, incarnation, WireThrottle.unlimited())
+            .mapMaterializedValue(s -> s.thenApply(LinkSession::handshake)), Keep.right())
         .toMat(Sink.seq(), Keep.both())
         .run(testKit.system());
   }

@@ -73,7 +73,7 @@ class HandshakeCodecTest {
         new HandshakeRejectedException(Reason.INCARNATION_MISMATCH, "other history"));
     assertEquals(Reason.INCARNATION_MISMATCH,
         assertThrows(HandshakeRejectedException.class, () -> HandshakeCodec.readReply(frame)).reason());
-    assertEquals(5, Reason.INCARNATION_MISMATCH.code());
+    assertEquals(6, Reason.INCARNATION_MISMATCH.code());
   }
 
   @Test
