@@ -2,6 +2,7 @@ package io.cfs.repl.engine.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.esotericsoftware.kryo.io.Output;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.failover.FailoverMessage;
 import io.cfs.repl.engine.failover.FailoverMessage.View;
@@ -13,6 +14,7 @@ import io.cfs.repl.transport.kryo.KryoRegistrations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -31,11 +33,35 @@ class ControlFrameFuzzTest {
 
   @Property
   void decodesOrRefusesAnyFrame(@ForAll("mutatedFrames") byte[] frame) {
-    FailoverMessage decoded = Fuzz.decodesOrRefuses(CONSTANT_ALLOWANCE + 64L * frame.length,
-        () -> codec.decode(ByteString.fromArrayUnsafe(frame), FailoverMessage.class), KryoDecodingException.class);
+    FailoverMessage decoded = decode(frame);
     if (decoded != null) {
       assertThat(codec.decode(codec.encodeToByteString(decoded), FailoverMessage.class)).isEqualTo(decoded);
     }
+  }
+
+  /**
+   * Found by the fuzzer: every registered class can arrive on a link, and the replicator's persisted CursorsAdvanced
+   * (id 120) sized its map from the count it read: 266 KB for a 13-byte frame, a table of 2^30 entries for a count
+   * of 2^29. The count is now checked against the bytes left before the frame is refused as not a FailoverMessage.
+   */
+  @Example
+  void refusesACursorCountBeyondTheFrameWithoutSizingAMapForIt() {
+    for (int count : new int[] {0x1fffffff, 0x3fffffff, 0x7fffffff, 100_000}) {
+      Output out = new Output(16);
+      out.writeVarInt(122, true);
+      out.writeByte(1);
+      out.writeVarInt(count, true);
+      out.writeVarInt(1, true);
+      byte[] frame = out.toBytes();
+      assertThat(Fuzz.run(() -> codec.decode(ByteString.fromArrayUnsafe(frame), FailoverMessage.class)).failure())
+          .isInstanceOf(KryoDecodingException.class);
+      decode(frame);
+    }
+  }
+
+  private FailoverMessage decode(byte[] frame) {
+    return Fuzz.decodesOrRefuses(CONSTANT_ALLOWANCE + 64L * frame.length,
+        () -> codec.decode(ByteString.fromArrayUnsafe(frame), FailoverMessage.class), KryoDecodingException.class);
   }
 
   @Provide

@@ -7,9 +7,10 @@ import com.esotericsoftware.kryo.io.Input;
  * The input of one whole encoded message, which refuses any length or element count larger than the bytes left:
  * every element of an array, string, collection or map takes at least one byte, so a larger count is corrupt or
  * hostile, and must be refused before Kryo allocates an array of that size (a varint of 2^31 - 1 in a 10-byte frame
- * would otherwise cost gigabytes). Kryo's own serializers allocate first and find the missing bytes after.
+ * would otherwise cost gigabytes). Kryo's own serializers allocate first and find the missing bytes after. A
+ * serializer that reads a count itself checks it with {@link #requireCount} before sizing anything by it.
  */
-final class BoundedInput extends Input {
+public final class BoundedInput extends Input {
   BoundedInput(byte[] bytes) {
     super(bytes);
   }
@@ -19,7 +20,7 @@ final class BoundedInput extends Input {
    *
    * @throws KryoException if it is negative or larger
    */
-  static int requireCount(Input input, int count) {
+  public static int requireCount(Input input, int count) {
     if (count < 0 || count > input.limit() - input.position()) {
       throw new KryoException("a count of " + Integer.toUnsignedString(count) + " with "
           + (input.limit() - input.position()) + " bytes left");

@@ -140,7 +140,9 @@ public final class KryoCodec {
   }
 
   /**
-   * The value encoded in {@code bytes}, which must be a non-null {@code expected}.
+   * The value encoded in {@code bytes}, which must be a non-null {@code expected} whose records hold what their
+   * declared types say, down to the elements of their collections and maps ({@link WellTyped}): this is how a
+   * message from another site is read.
    *
    * @throws KryoDecodingException if it is not, or the bytes do not decode
    */
@@ -150,6 +152,7 @@ public final class KryoCodec {
       throw new KryoDecodingException("expected a " + expected.getSimpleName() + ", got "
           + (value == null ? "null" : value.getClass().getName()));
     }
+    WellTyped.require(value);
     return expected.cast(value);
   }
 
