@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.cfs.repl.transport.kryo.BoundedInput;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,7 +31,8 @@ public final class ReplicatorSerializers {
   }
 
   static Map<Integer, Long> readCursors(Input in) {
-    int n = in.readVarInt(true);
+    // checked before sizing the map: these classes are registered, so any peer can send them (then refused by type)
+    int n = BoundedInput.requireCount(in, in.readVarInt(true));
     Map<Integer, Long> cursors = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       cursors.put(in.readVarInt(true), in.readVarLong(true));
