@@ -6,6 +6,8 @@ import io.cfs.repl.fuzz.Fuzz;
 import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -66,11 +68,16 @@ class HandshakeCodecFuzzTest {
     Arbitrary<Handshake> handshakes = Combinators.combine(Arbitraries.integers(), sites, sites,
         Arbitraries.of(Handshake.Channel.class)).as(Handshake::new);
     Arbitrary<ByteString> hellos = handshakes.map(HandshakeCodec::hello);
+    // data hellos of protocol v2 name the sender's journal incarnation (kind 0x06, 16 bytes after the sites)
+    Arbitrary<ByteString> journalHellos = Combinators.combine(Arbitraries.integers(), sites, sites,
+            Arbitraries.longs(), Arbitraries.longs())
+        .as((version, from, to, high, low) -> HandshakeCodec.hello(new Handshake(version, from, to,
+            Handshake.Channel.DATA, Optional.of(new UUID(high, low)))));
     Arbitrary<ByteString> acks = handshakes.map(HandshakeCodec::ack);
     Arbitrary<ByteString> rejects = Combinators.combine(handshakes, Arbitraries.of(Reason.class),
             Arbitraries.strings().ofMaxLength(HandshakeCodec.MAX_DETAIL_CHARS + 10))
         .as((h, reason, detail) -> HandshakeCodec.reject(h.protocolVersion(), h.fromSite(), h.toSite(),
             new HandshakeRejectedException(reason, detail)));
-    return Fuzz.mutants(Arbitraries.oneOf(hellos, acks, rejects).map(ByteString::toArray));
+    return Fuzz.mutants(Arbitraries.oneOf(hellos, journalHellos, acks, rejects).map(ByteString::toArray));
   }
 }
