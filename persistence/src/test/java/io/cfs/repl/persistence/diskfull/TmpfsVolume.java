@@ -1,0 +1,85 @@
+package io.cfs.repl.persistence.diskfull;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small tmpfs mounted at a fresh directory, for tests that must run out of space for real. Mounting needs root:
+ * without it (or without {@code mount}) the calling test is skipped with the reason, never failed. CI runs as root.
+ */
+public final class TmpfsVolume implements AutoCloseable {
+  private final Path mountPoint;
+  private final Path filler;
+
+  private TmpfsVolume(Path mountPoint) {
+    this.mountPoint = mountPoint;
+    this.filler = mountPoint.resolve("filler");
+  }
+
+  /** Mounts a tmpfs of {@code megabytes} MiB, or skips the test (JUnit assumption) if this process cannot. */
+  public static TmpfsVolume mount(int megabytes) throws IOException, InterruptedException {
+    assumeTrue("root".equals(System.getProperty("user.name")),
+        "disk-full tests mount a tmpfs and need root (CI runs as root); running as " + System.getProperty("user.name"));
+    Path dir = Files.createTempDirectory("cfs-diskfull-");
+    String output = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString()));
+    boolean mounted = output == null;
+    if (!mounted) Files.deleteIfExists(dir);
+    assumeTrue(mounted, "cannot mount a tmpfs at " + dir + ": " + output);
+    return new TmpfsVolume(dir);
+  }
+
+  public Path root() {
+    return mountPoint;
+  }
+
+  /** Writes a filler file until the volume refuses with ENOSPC; returns the bytes written. */
+  public long fill() throws IOException {
+    byte[] chunk = new byte[64 << 10];
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(chunk);
+        written += chunk.length;
+      }
+    } catch (IOException full) {
+      if (!String.valueOf(full.getMessage()).contains("No space left")) throw full;
+      return written;
+    }
+  }
+
+  /** Deletes the filler file: the space it held is free again. */
+  public void free() throws IOException {
+    Files.deleteIfExists(filler);
+  }
+
+  /** Unmounts the tmpfs (lazily, so a still-open file cannot keep it mounted) and removes the mount point. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    String output = run(List.of("umount", "-l", mountPoint.toString()));
+    if (output != null) throw new IOException("cannot unmount " + mountPoint + ": " + output);
+    Files.deleteIfExists(mountPoint);
+  }
+
+  /** Runs a command; null if it exited 0, else what it printed. */
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException notFound) {
+      return notFound.getMessage();
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return String.join(" ", command) + " did not finish within 30 s";
+    }
+    return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output;
+  }
+}
