@@ -27,12 +27,15 @@ import org.rocksdb.SstFileManager;
  */
 public final class RocksDbHandle implements AutoCloseable {
   private final Path dir;
+  private final long writeBufferSize;
   private final RocksDB db;
   private final Map<String, ColumnFamilyHandle> columns;
   private final List<AutoCloseable> natives;
 
-  private RocksDbHandle(Path dir, RocksDB db, Map<String, ColumnFamilyHandle> columns, List<AutoCloseable> natives) {
+  private RocksDbHandle(Path dir, long writeBufferSize, RocksDB db, Map<String, ColumnFamilyHandle> columns,
+                        List<AutoCloseable> natives) {
     this.dir = dir;
+    this.writeBufferSize = writeBufferSize;
     this.db = db;
     this.columns = Map.copyOf(columns);
     this.natives = natives;
@@ -59,8 +62,8 @@ public final class RocksDbHandle implements AutoCloseable {
               .setBlockCache(cache)
               .setFilterPolicy(bloom)));
       // On a full volume RocksDB stops writes (a background error) and its error handler resumes the database on its
-      // own once the SstFileManager sees space again (polled every few seconds): a full volume heals without a
-      // restart. RocksDB would create one if none were set; it is set here so that the recovery is not left to a
+      // own once the SstFileManager sees a write buffer's worth of space free again (polled every few seconds): a
+      // full volume heals without a restart. RocksDB would create one if none were set; it is set here so that the recovery is not left to a
       // default. RocksJava has no DB#resume() to call instead.
       SstFileManager files = track(natives, new SstFileManager(Env.getDefault()));
       DBOptions dbOptions = track(natives, new DBOptions()
@@ -86,7 +89,7 @@ public final class RocksDbHandle implements AutoCloseable {
       for (int i = 0; i < columnFamilies.size(); i++) {
         columns.put(columnFamilies.get(i), handles.get(i + 1));
       }
-      return new RocksDbHandle(dir, db, columns, natives);
+      return new RocksDbHandle(dir, settings.writeBufferSize(), db, columns, natives);
     } catch (RocksDBException | IOException | RuntimeException e) {
       closeAll(natives);
       throw new StorageException("cannot open RocksDB in " + dir, e);
@@ -98,7 +101,7 @@ public final class RocksDbHandle implements AutoCloseable {
    * volume is full, else a plain {@link StorageException}.
    */
   public StorageException failure(String what, RocksDBException e) {
-    return StorageFullException.isNoSpace(e) ? new StorageFullException(what, dir, e)
+    return StorageFullException.isNoSpace(e) ? new StorageFullException(what, dir, writeBufferSize, e)
         : new StorageException(what + " failed", e);
   }
 

@@ -8,16 +8,28 @@ import org.rocksdb.Status;
  * A write refused because the volume holding {@code dataDir} is full (ENOSPC). Nothing of the write is visible or
  * acknowledged: RocksDB writes a batch to its WAL before its memtable, and a failed WAL write leaves the memtable as
  * it was. The storage object stays open and reads keep working; the same write succeeds once space frees (RocksDB's
- * error handler resumes the database on its own, see {@link RocksDbHandle}).
+ * error handler resumes the database on its own once {@link #resumeFreeBytes} are free, see {@link RocksDbHandle}).
  */
 public final class StorageFullException extends StorageException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path dataDir;
+  private final long resumeFreeBytes;
 
-  public StorageFullException(String what, Path dataDir, Throwable cause) {
-    super(what + " refused: no space left on the volume of " + dataDir, cause);
+  /**
+   * @param what the refused operation ("journal write of 32 entries")
+   * @param resumeFreeBytes the free space RocksDB waits for before it resumes writes: its largest write buffer
+   */
+  public StorageFullException(String what, Path dataDir, long resumeFreeBytes, Throwable cause) {
+    super(what + " refused: no space left on the volume of " + dataDir + "; writes resume, without a restart, once "
+        + (resumeFreeBytes >> 20) + " MiB are free there", cause);
     this.dataDir = dataDir;
+    this.resumeFreeBytes = resumeFreeBytes;
+  }
+
+  /** The free space on the volume after which writes resume (RocksDB's heuristic: one write buffer). */
+  public long resumeFreeBytes() {
+    return resumeFreeBytes;
   }
 
   /** The data directory whose volume is full, for operators to free space on. */

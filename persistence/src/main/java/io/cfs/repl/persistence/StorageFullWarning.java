@@ -30,7 +30,6 @@ public final class StorageFullWarning {
     long now = System.nanoTime();
     long next = nextLogNanos.get();
     if (now - next < 0 || !nextLogNanos.compareAndSet(next, now + INTERVAL.toNanos())) return;
-    log.warn("{}: write refused, no space left on the volume of {} ({} refusal(s) so far); writes are accepted "
-        + "again once space frees, without a restart", site, full.dataDir(), count);
+    log.warn("{}: {} ({} refusal(s) so far)", site, full.getMessage(), count);
   }
 }

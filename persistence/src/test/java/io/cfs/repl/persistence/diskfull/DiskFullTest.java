@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.model.diskfull.TmpfsVolume;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.StorageFullException;

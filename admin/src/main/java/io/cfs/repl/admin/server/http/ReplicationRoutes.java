@@ -16,6 +16,7 @@ import io.cfs.repl.engine.apply.ApplyLag;
 import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
@@ -59,6 +60,11 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
     this.token = new BearerToken(admin.token());
   }
 
+  /** What is wrong with the node itself, for health: a full volume, while it lasts. */
+  private static List<String> nodeReasons(ReplicationNode node) {
+    return node.storageFull().current().stream().map(StorageFullState.Full::reason).toList();
+  }
+
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
@@ -67,7 +73,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
                 links.statuses(), links.failover(), admin, System.currentTimeMillis())))))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
             path("health", () -> get(() -> withNode(node -> answer(links(node), links -> ok(HealthView.of(
-                node.siteId(), links.statuses(), links.heartbeats(), admin, System.currentTimeMillis())))))),
+                node.siteId(), links.statuses(), links.heartbeats(), nodeReasons(node), admin,
+                System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("apply-lag", () -> get(() -> withNode(node -> ok(applyLag(node, node.applyLag().snapshot()))))),
             path(PathMatchers.segment("apply-lag").slash("reset"), () -> post(() -> authorized(() -> withNode(node -> {

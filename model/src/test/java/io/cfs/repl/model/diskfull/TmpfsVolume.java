@@ -1,4 +1,4 @@
-package io.cfs.repl.persistence.diskfull;
+package io.cfs.repl.model.diskfull;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small tmpfs mounted at a fresh directory, for tests that must run out of space for real. Mounting needs root:
+ * A small tmpfs mounted at a fresh directory, for tests of every module that must run out of space for real. Mounting needs root:
  * without it (or without {@code mount}) the calling test is skipped with the reason, never failed. CI runs as root.
  */
 public final class TmpfsVolume implements AutoCloseable {
