@@ -9,22 +9,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A small tmpfs mounted at a fresh directory, for tests of every module that must run out of space for real. Mounting needs root:
- * without it (or without {@code mount}) the calling test is skipped with the reason, never failed. CI runs as root.
+ * A small tmpfs mounted at a fresh directory for the tests of one class, for tests of every module that must run out
+ * of space for real: register it with {@code @RegisterExtension static final TmpfsVolume VOLUME = new
+ * TmpfsVolume(64)}; it mounts before the class's tests and unmounts after them. Mounting needs root: without it (or
+ * without {@code mount}) the class's tests are skipped with the reason, never failed. CI runs as root.
  */
-public final class TmpfsVolume implements AutoCloseable {
-  private final Path mountPoint;
-  private final Path filler;
+public final class TmpfsVolume implements BeforeAllCallback, AfterAllCallback {
+  private final int megabytes;
+  private Path mountPoint;
 
-  private TmpfsVolume(Path mountPoint) {
-    this.mountPoint = mountPoint;
-    this.filler = mountPoint.resolve("filler");
+  public TmpfsVolume(int megabytes) {
+    this.megabytes = megabytes;
   }
 
-  /** Mounts a tmpfs of {@code megabytes} MiB, or skips the test (JUnit assumption) if this process cannot. */
-  public static TmpfsVolume mount(int megabytes) throws IOException, InterruptedException {
+  /** Mounts the tmpfs, or skips the class's tests (JUnit assumption) if this process cannot. */
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
     assumeTrue("root".equals(System.getProperty("user.name")),
         "disk-full tests mount a tmpfs and need root (CI runs as root); running as " + System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("cfs-diskfull-");
@@ -32,7 +37,7 @@ public final class TmpfsVolume implements AutoCloseable {
     boolean mounted = output == null;
     if (!mounted) Files.deleteIfExists(dir);
     assumeTrue(mounted, "cannot mount a tmpfs at " + dir + ": " + output);
-    return new TmpfsVolume(dir);
+    mountPoint = dir;
   }
 
   public Path root() {
@@ -43,7 +48,7 @@ public final class TmpfsVolume implements AutoCloseable {
   public long fill() throws IOException {
     byte[] chunk = new byte[64 << 10];
     long written = 0;
-    try (OutputStream out = Files.newOutputStream(filler)) {
+    try (OutputStream out = Files.newOutputStream(filler())) {
       while (true) {
         out.write(chunk);
         written += chunk.length;
@@ -56,12 +61,17 @@ public final class TmpfsVolume implements AutoCloseable {
 
   /** Deletes the filler file: the space it held is free again. */
   public void free() throws IOException {
-    Files.deleteIfExists(filler);
+    Files.deleteIfExists(filler());
+  }
+
+  private Path filler() {
+    return mountPoint.resolve("filler");
   }
 
   /** Unmounts the tmpfs (lazily, so a still-open file cannot keep it mounted) and removes the mount point. */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
+    if (mountPoint == null) return;
     String output = run(List.of("umount", "-l", mountPoint.toString()));
     if (output != null) throw new IOException("cannot unmount " + mountPoint + ": " + output);
     Files.deleteIfExists(mountPoint);

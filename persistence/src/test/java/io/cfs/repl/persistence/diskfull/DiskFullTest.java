@@ -31,11 +31,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The journal and the store on a volume that runs full for real (a 64 MiB tmpfs filled by a filler file): writes are
@@ -58,31 +57,22 @@ class DiskFullTest {
       cfs-repl.persistence.store.rocksdb.write-buffer-size = 4 MiB
       """).withFallback(ConfigFactory.defaultReference());
 
-  private static TmpfsVolume volume;
-
-  @BeforeAll
-  static void mount() throws Exception {
-    volume = TmpfsVolume.mount(64);
-  }
-
-  @AfterAll
-  static void unmount() throws Exception {
-    if (volume != null) volume.close();
-  }
+  @RegisterExtension
+  static final TmpfsVolume VOLUME = new TmpfsVolume(64);
 
   @AfterEach
   void emptyVolume() throws IOException {
-    volume.free();
-    try (Stream<Path> files = Files.walk(volume.root())) {
+    VOLUME.free();
+    try (Stream<Path> files = Files.walk(VOLUME.root())) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        if (!p.equals(volume.root())) Files.delete(p);
+        if (!p.equals(VOLUME.root())) Files.delete(p);
       }
     }
   }
 
   @Test
   void aFullVolumeRefusesJournalAppendsTypedAndTheJournalAppendsAgainOnceSpaceFrees() throws Exception {
-    Path dir = volume.root().resolve("journal");
+    Path dir = VOLUME.root().resolve("journal");
     JournalSettings settings = JournalSettings.create(SMALL_BUFFERS);
     long acked;
     try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, settings)) {
@@ -98,7 +88,7 @@ class DiskFullTest {
       assertEquals(Map.of(0, acked), journal.heads(), "the refused groups moved no head");
       assertJournalHolds(journal, acked);
 
-      volume.free();
+      VOLUME.free();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(ExecutionException.class)
           .until(() -> appendCall(journal, heldWhileFull) > heldWhileFull);
@@ -113,7 +103,7 @@ class DiskFullTest {
 
   @Test
   void aFullVolumeRefusesStoreAppliesTypedAndTheStoreAppliesAgainOnceSpaceFrees() throws Exception {
-    Path dir = volume.root().resolve("store");
+    Path dir = VOLUME.root().resolve("store");
     StoreSettings settings = StoreSettings.create(SMALL_BUFFERS);
     long applied;
     try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, settings)) {
@@ -122,7 +112,7 @@ class DiskFullTest {
       assertThrows(StorageFullException.class, () -> applyCall(store, heldWhileFull));
       assertEquals(applied, store.watermark("site-b", 0), "a refused apply moved no watermark");
 
-      volume.free();
+      VOLUME.free();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .ignoreExceptionsInstanceOf(StorageFullException.class)
           .until(() -> applyCall(store, heldWhileFull) > heldWhileFull);
@@ -151,7 +141,7 @@ class DiskFullTest {
    * last accepted write reached (the acknowledged entries).
    */
   private static long writeUntilFull(Path dir, long from, Write write) throws Exception {
-    volume.fill();
+    VOLUME.fill();
     long done = from;
     for (int call = 0; call < MAX_CALLS; call++) {
       try {

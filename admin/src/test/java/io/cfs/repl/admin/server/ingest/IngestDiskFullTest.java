@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real node whose data dir is on a 64 MiB tmpfs that runs full for real: POST /journal/entries answers 507
@@ -39,15 +40,15 @@ class IngestDiskFullTest {
   /** Batches enough to fill 64 MiB many times over: never reaching a refusal fails the test instead of hanging it. */
   private static final int MAX_BATCHES = 1_000;
 
-  private static TmpfsVolume volume;
+  @RegisterExtension
+  static final TmpfsVolume VOLUME = new TmpfsVolume(64);
   private static IngestTestNode node;
   private static URI ingest;
 
   @BeforeAll
   static void start() throws Exception {
-    volume = TmpfsVolume.mount(64);
     // RocksDB resumes writes once the volume has a write buffer's worth free: 64 MiB by default, all of this volume.
-    node = IngestTestNode.start(volume.root().resolve("node"), Map.of(
+    node = IngestTestNode.start(VOLUME.root().resolve("node"), Map.of(
         "cfs-repl.persistence.journal.rocksdb.write-buffer-size", "4 MiB",
         "cfs-repl.persistence.store.rocksdb.write-buffer-size", "4 MiB"));
     ingest = node.listen(Map.of());
@@ -56,14 +57,13 @@ class IngestDiskFullTest {
   @AfterAll
   static void stop() throws Exception {
     if (node != null) node.close();
-    if (volume != null) volume.close();
   }
 
   @Test
   void aFullVolumeIsRefusedWith507AndTheSameNodeAcceptsAgainOnceSpaceFrees() throws Exception {
-    Path journalDir = volume.root().resolve("node").resolve("journal");
+    Path journalDir = VOLUME.root().resolve("node").resolve("journal");
     long acked = 0;
-    volume.fill();
+    VOLUME.fill();
     HttpResponse<String> refused = null;
     for (int i = 0; i < MAX_BATCHES && refused == null; i++) {
       HttpResponse<String> response = node.postBinary(ingest, batch(acked));
@@ -87,7 +87,7 @@ class IngestDiskFullTest {
     assertThat(Health.site(List.of(), reasons)).isEqualTo(Health.DEGRADED);
     assertThat(node.node.system().whenTerminated().isCompleted()).as("the node stays up").isFalse();
 
-    volume.free();
+    VOLUME.free();
     long heldWhileFull = acked;
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
         .until(() -> node.postBinary(ingest, batch(heldWhileFull)).statusCode() == 200);
