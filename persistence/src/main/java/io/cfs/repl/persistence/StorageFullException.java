@@ -50,7 +50,6 @@ public final class StorageFullException extends StorageException {
   public static StorageFullException find(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof StorageFullException full) return full;
-      if (t.getCause() == t) break;
     }
     return null;
   }

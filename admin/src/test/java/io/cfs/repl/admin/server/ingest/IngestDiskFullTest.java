@@ -7,18 +7,24 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cfs.repl.admin.server.http.Health;
+import io.cfs.repl.admin.wire.BinaryBatch;
 import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.model.diskfull.TmpfsVolume;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -27,9 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real node whose data dir is on a 64 MiB tmpfs that runs full for real: POST /journal/entries answers 507
- * INSUFFICIENT_STORAGE naming the journal's dir, nothing refused is written, the node stays up and shows the full
- * storage (metrics, health reasons), and once the filler is deleted the same node accepts the batch, without a
- * restart; every acknowledged entry reads back (CRCs checked by decoding).
+ * INSUFFICIENT_STORAGE naming the journal's dir (the WebSocket stream answers its batch with the same error), nothing
+ * refused is written, the node stays up and shows the full storage (metrics, health reasons), and once the filler is
+ * deleted the same node accepts the batch, without a restart; every acknowledged entry reads back (CRCs checked by
+ * decoding).
  *
  * <p>Needs root to mount the tmpfs; skipped (with the reason) otherwise. CI runs as root.
  */
@@ -86,6 +93,10 @@ class IngestDiskFullTest {
     assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("storage full").contains(journalDir.toString()));
     assertThat(Health.site(List.of(), reasons)).isEqualTo(Health.DEGRADED);
     assertThat(node.node.system().whenTerminated().isCompleted()).as("the node stays up").isFalse();
+    JsonNode streamed = json(firstStreamAnswer(batch(acked)));
+    assertThat(streamed.path("error").asText()).as(streamed.toString()).isEqualTo("INSUFFICIENT_STORAGE");
+    assertThat(streamed.path("batch").asLong()).isZero();
+    assertThat(streamed.path("message").asText()).contains(journalDir.toString());
 
     VOLUME.free();
     long heldWhileFull = acked;
@@ -98,6 +109,31 @@ class IngestDiskFullTest {
     for (long seq = 1; seq <= acked; seq += ENTRIES_PER_BATCH) {
       assertThat(node.node.journal().read(0, seq, ENTRIES_PER_BATCH)).isEqualTo(batch(seq - 1));
     }
+  }
+
+  /** Sends one binary batch on the WebSocket stream; its answer, whole. */
+  private static String firstStreamAnswer(List<JournalEntry> entries) throws Exception {
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    WebSocket.Listener listener = new WebSocket.Listener() {
+      private final StringBuilder text = new StringBuilder();
+
+      @Override
+      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) answer.complete(text.toString());
+        ws.request(1);
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket ws, Throwable error) {
+        answer.completeExceptionally(error);
+      }
+    };
+    URI stream = URI.create("ws://127.0.0.1:" + ingest.getPort() + "/journal/stream");
+    WebSocket ws = node.http.newWebSocketBuilder().buildAsync(stream, listener).get(30, TimeUnit.SECONDS);
+    ws.sendBinary(ByteBuffer.wrap(BinaryBatch.encode(entries)), true).get(30, TimeUnit.SECONDS);
+    return answer.get(30, TimeUnit.SECONDS);
   }
 
   private static List<JournalEntry> batch(long after) {
