@@ -3,8 +3,10 @@ package io.cfs.repl.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.server.http.AdminSettings;
 import io.cfs.repl.admin.server.http.Json;
 import io.cfs.repl.admin.server.http.NodeExtension;
+import io.cfs.repl.admin.server.https.HttpsSettings;
 import io.cfs.repl.admin.server.metrics.Observability;
 import io.cfs.repl.admin.tools.workload.EntryFactory;
 import io.cfs.repl.admin.tools.workload.EntryShape;
@@ -65,10 +67,11 @@ public final class AdminTestSites implements AutoCloseable {
     Config config = NodeConfig.load(ConfigFactory.parseMap(c));
     ReplicationNode node = ReplicationNode.start(config, Observability.hooks(config));
     NodeExtension.of(node.system().classicSystem()).set(node);
-    URI uri = URI.create(PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS).toString());
+    HttpsSettings https = HttpsSettings.create(config, AdminSettings.PATH);
+    URI uri = URI.create(PekkoManagement.get(node.system().classicSystem()).start(https::applyTo)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS).toString());
     running.put(site, node);
-    admin.put(site, URI.create("http://" + uri.getHost() + ":" + uri.getPort()));
+    admin.put(site, URI.create(https.scheme() + "://" + uri.getHost() + ":" + uri.getPort()));
     return node;
   }
 
@@ -92,9 +95,19 @@ public final class AdminTestSites implements AutoCloseable {
 
   /** A POST with a JSON body and, when {@code token} is not null, a bearer token. */
   public HttpResponse<String> post(String site, String path, String body, String token) throws Exception {
+    return send("POST", site, path, body, token);
+  }
+
+  /** A PUT with a JSON body and, when {@code token} is not null, a bearer token. */
+  public HttpResponse<String> put(String site, String path, String body, String token) throws Exception {
+    return send("PUT", site, path, body, token);
+  }
+
+  private HttpResponse<String> send(String method, String site, String path, String body, String token)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(admin(site).resolve(path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+        .method(method, HttpRequest.BodyPublishers.ofString(body));
     if (token != null) request.header("Authorization", "Bearer " + token);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

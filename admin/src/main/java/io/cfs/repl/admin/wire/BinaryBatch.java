@@ -60,7 +60,8 @@ public final class BinaryBatch {
       throw IngestRejection.batchTooLarge(count > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) count, maxEntries,
           first == null ? null : first.shard(), first == null ? null : first.seq());
     }
-    List<JournalEntry> entries = new ArrayList<>((int) count);
+    // sized by what the body can hold (each entry takes its 4-byte length at least), not by what its count claims
+    List<JournalEntry> entries = new ArrayList<>((int) Math.min(count, in.remaining() / 4));
     for (int i = 0; i < count; i++) {
       if (in.remaining() < 4) {
         throw IngestRejection.malformed("entry " + i + " of " + count + " is missing", null, null);

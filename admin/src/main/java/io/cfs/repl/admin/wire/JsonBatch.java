@@ -5,7 +5,6 @@ import io.cfs.repl.model.entry.InvalidEntryException;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -50,7 +49,8 @@ public final class JsonBatch {
           : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
       throw IngestRejection.malformed("not a JSON batch: " + e.getOriginalMessage() + at, null, null);
     } catch (IOException e) {
-      throw new UncheckedIOException("reading a JSON batch from memory", e);
+      // reading from memory, so this is about the bytes: e.g. a first byte that makes Jackson read UTF-32
+      throw IngestRejection.malformed("not a JSON batch: " + e.getMessage(), null, null);
     }
     if (body == null || body.entries() == null) {
       throw IngestRejection.malformed("a JSON batch is {\"entries\":[...]}", null, null);

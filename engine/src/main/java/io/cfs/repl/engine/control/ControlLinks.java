@@ -5,6 +5,7 @@ import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class ControlLinks implements AutoCloseable {
 
   private final Map<String, SourceQueueWithComplete<Object>> queues = new HashMap<>();
 
-  public ControlLinks(ActorSystem<?> system, LinkSettings settings, String localSite,
+  public ControlLinks(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, String localSite,
                       Map<String, List<InetSocketAddress>> voters, KryoCodec codec, Duration backoffMin,
                       Duration backoffMax) {
     // a voter that is down is what failover is for: its reconnect attempts are not warnings
@@ -48,7 +49,7 @@ public final class ControlLinks implements AutoCloseable {
           .map(codec::encodeToByteString)
           .via(RestartFlow.withBackoff(restart, () -> {
             InetSocketAddress address = addresses.get(Math.floorMod(next.getAndIncrement(), addresses.size()));
-            return SiteLinkClient.connect(system, settings, localSite, voter, address, LinkMetrics.NONE,
+            return SiteLinkClient.connect(system, settings, security, localSite, voter, address, LinkMetrics.NONE,
                 Handshake.Channel.CONTROL);
           }))
           .to(Sink.ignore())

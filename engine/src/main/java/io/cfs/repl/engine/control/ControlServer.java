@@ -46,13 +46,8 @@ public final class ControlServer implements LinkHandler {
     }
     String from = hello.fromSite();
     Sink<ByteString, ?> in = Flow.<ByteString>create()
-        .map(frame -> {
-          Object message = codec.decode(frame);
-          if (!accepted.isInstance(message)) {
-            throw new IllegalArgumentException("not a control message: " + message.getClass().getName());
-          }
-          return message;
-        })
+        // a frame of another type, or of null, fails the connection (KryoDecodingException) like an undecodable one
+        .map(frame -> (Object) codec.decode(frame, accepted))
         .to(Sink.foreach(message -> deliver.accept(from, message)));
     // the outgoing side stays silent and open for as long as the sender keeps its side open
     return Flow.fromSinkAndSourceCoupled(in.mapMaterializedValue(done -> NotUsed.getInstance()),

@@ -9,6 +9,7 @@ import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class SiteFailover implements AutoCloseable {
    * @param held how many entries of an origin's journal the store holds
    */
   public static SiteFailover start(ActorSystem<?> system, String site, FailoverSettings settings,
-                                   Map<String, List<InetSocketAddress>> voters, LinkSettings link, KryoCodec codec,
+                                   Map<String, List<InetSocketAddress>> voters, LinkSettings link,
+                                   LinkSecurity security, KryoCodec codec,
                                    SiteEpochs epochs, ReplicationMetrics metrics, FailoverListener listener,
                                    Function<String, CompletionStage<LinkLag>> lag,
                                    Function<String, CompletionStage<Long>> held) {
@@ -62,7 +64,7 @@ public final class SiteFailover implements AutoCloseable {
       system.systemActorOf(PermitFanout.keeper(gate), "write-gate", Props.empty());
       permits = system.systemActorOf(PermitFanout.fanout(), "write-permits", Props.empty())::tell;
     }
-    ControlLinks links = new ControlLinks(system, link, site, voters, codec, settings.heartbeatInterval(),
+    ControlLinks links = new ControlLinks(system, link, security, site, voters, codec, settings.heartbeatInterval(),
         settings.downAfter());
     ActorRef<ResolverInbox.Command> inbox = system.systemActorOf(
         ResolverInbox.create(SplitBrainResolver.singletonName(), LOOKUP), "failover-inbox", Props.empty());

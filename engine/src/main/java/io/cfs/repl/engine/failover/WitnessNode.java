@@ -13,6 +13,8 @@ import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.LinkSecurity;
+import io.cfs.repl.transport.tls.TlsMetrics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +89,14 @@ public final class WitnessNode implements AutoCloseable {
     KryoCodec codec = KryoRegistrations.fromConfig(config);
     LinkSettings link = LinkSettings.create(config);
     ActorSystem<SplitBrainResolver.Command> system = ActorSystem.create(Behaviors.empty(), "cfs-witness", config);
-    ControlLinks links = new ControlLinks(system, link, id, sites, codec, settings.heartbeatInterval(),
+    LinkSecurity security;
+    try {
+      security = LinkSecurity.create(system, link.tls(), id, TlsMetrics.NONE);
+    } catch (IllegalArgumentException e) {
+      system.terminate();
+      throw e;
+    }
+    ControlLinks links = new ControlLinks(system, link, security, id, sites, codec, settings.heartbeatInterval(),
         settings.downAfter());
     try {
       FailoverWiring wiring = new FailoverWiring(id, settings, links, permit -> { }, FailoverListener.NONE,
@@ -97,7 +106,7 @@ public final class WitnessNode implements AutoCloseable {
       LinkHandler noData = ChannelRouter.refusing(id + " is a failover witness: it holds no data");
       ControlServer control = new ControlServer(id, sites.keySet(), codec, FailoverMessage.class,
           (from, message) -> resolver.tell(new SplitBrainResolver.Incoming(from, (FailoverMessage) message)));
-      Tcp.ServerBinding binding = SiteLinkServer.bind(system, link, id, w.getString("link.host"),
+      Tcp.ServerBinding binding = SiteLinkServer.bind(system, link, security, id, w.getString("link.host"),
           w.getInt("link.port"), new ChannelRouter(noData, control, noData), LinkMetrics.NONE)
           .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       log.info("[{}] witness up: votes in {}, control links from {} on {}", id, dataDir, sites.keySet(),

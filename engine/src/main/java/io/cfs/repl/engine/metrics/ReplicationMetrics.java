@@ -3,6 +3,7 @@ package io.cfs.repl.engine.metrics;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.LinkMetrics;
+import io.cfs.repl.transport.tls.TlsMetrics;
 
 /**
  * What replication reports about itself, named after what happened, so the metrics library (Kamon) lives in one
@@ -80,11 +81,15 @@ public interface ReplicationMetrics {
   default void onGap(String peer, int shard) {
   }
 
-  /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
   /** The latest estimate of a peer's clock minus ours. */
   default void onClockSkew(String peer, long offsetMillis) {
   }
 
+  /** The throttle of the link to {@code peer} now applies: bytes per second on the wire, 0 for unlimited. */
+  default void onThrottle(String peer, long bytesPerSecond) {
+  }
+
+  /** Periodic lag of the link: entries the peer has not acknowledged and the age of the oldest one. */
   default void onLag(String peer, long entries, long millis) {
   }
 
@@ -127,6 +132,11 @@ public interface ReplicationMetrics {
   /** Frame-level reporting of the links peers open to this site. */
   default LinkMetrics inboundLinks() {
     return LinkMetrics.NONE;
+  }
+
+  /** What TLS on site links reports: refusals, reload failures, certificate expiry. */
+  default TlsMetrics tls() {
+    return TlsMetrics.NONE;
   }
 
   /** Failover: this site's view of a peer's health changed (HEALTHY, DEGRADED, DOWN). */

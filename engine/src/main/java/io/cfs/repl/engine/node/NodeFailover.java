@@ -8,8 +8,8 @@ import io.cfs.repl.engine.failover.FailoverEvent;
 import io.cfs.repl.engine.failover.FailoverListener;
 import io.cfs.repl.engine.failover.FailoverSettings;
 import io.cfs.repl.engine.failover.LinkLag;
-import io.cfs.repl.engine.failover.Role;
 import io.cfs.repl.engine.failover.PeerHealth;
+import io.cfs.repl.engine.failover.Role;
 import io.cfs.repl.engine.failover.SiteFailover;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
@@ -20,6 +20,7 @@ import io.cfs.repl.transport.kryo.KryoRegistrations;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ final class NodeFailover {
    * resolver; in active-active links and the resolver's health part only.
    */
   static SiteFailover start(ActorSystem<?> system, NodeSettings settings, Config config,
-                                            LinkSettings link, SiteEpochs epochs, NodeHooks hooks,
+                                            LinkSettings link, LinkSecurity security, SiteEpochs epochs,
+                                            NodeHooks hooks,
                                             MetadataStore store, Executor storageExecutor, AuditSink audit) {
     if (settings.peers().isEmpty()) return null;
     Set<String> sites = new TreeSet<>(settings.peers().keySet());
@@ -60,7 +62,7 @@ final class NodeFailover {
     FailoverConfig.witness(config.getConfig(FailoverConfig.PATH))
         .ifPresent(w -> voters.put(w.id(), List.of(w.address())));
     Duration ask = Duration.ofSeconds(2);
-    return SiteFailover.start(system, settings.siteId(), failover, voters, link,
+    return SiteFailover.start(system, settings.siteId(), failover, voters, link, security,
         KryoRegistrations.fromConfig(config), epochs, hooks.metrics(), FailoverAudit.of(metered(hooks.metrics()), audit),
         peer -> SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), ask)
             .thenCompose(ref -> AskPattern.<SiteReplicator.Command, ReplicatorStatus>ask(ref,

@@ -79,15 +79,37 @@ public record NodeSettings(
     };
   }
 
-  /** Either {@code addresses = ["host:port", ...]} (one per node of the peer site) or {@code host} and {@code port}. */
+  /**
+   * Either {@code addresses = ["host:port", ...]} (one per node of the peer site) or {@code host} and {@code port};
+   * and an optional {@code throttle}.
+   */
   private static PeerAddress peerAddress(String peer, Config p) {
     String key = "peers." + peer;
+    long throttle = throttle(p, key + ".throttle");
     if (p.hasPath("addresses")) {
       List<String> listed = p.getStringList("addresses");
       if (listed.isEmpty()) throw new ConfigException.BadValue("cfs-repl.node." + key + ".addresses", "is empty");
-      return new PeerAddress(peer, listed.stream().map(a -> hostPort(a, key + ".addresses")).toList());
+      return new PeerAddress(peer, listed.stream().map(a -> hostPort(a, key + ".addresses")).toList(), throttle);
     }
-    return PeerAddress.of(peer, p.getString("host"), port(p, "port", key + ".port"));
+    InetSocketAddress address = InetSocketAddress.createUnresolved(p.getString("host"), port(p, "port", key + ".port"));
+    return new PeerAddress(peer, List.of(address), throttle);
+  }
+
+  /** Bytes per second in HOCON's size syntax ("10MiB", 1048576); absent, "off" or 0: unlimited. */
+  private static long throttle(Config p, String key) {
+    if (!p.hasPath("throttle")) return 0;
+    Object raw = p.getValue("throttle").unwrapped();
+    if ("off".equals(raw)) return 0;
+    if (raw instanceof Number n && n.doubleValue() < 0) {
+      throw new ConfigException.BadValue("cfs-repl.node." + key, "must not be negative (0 or \"off\": unlimited), was "
+          + raw);
+    }
+    try {
+      return p.getBytes("throttle");
+    } catch (ConfigException e) {
+      throw new ConfigException.BadValue("cfs-repl.node." + key, "must be bytes per second (e.g. \"10MiB\", "
+          + "1048576) or \"off\", was " + p.getValue("throttle").render());
+    }
   }
 
   private static InetSocketAddress hostPort(String value, String key) {

@@ -1,53 +1,54 @@
 package io.cfs.repl.engine.node;
 
 import com.typesafe.config.Config;
+import io.cfs.repl.engine.apply.Applier;
+import io.cfs.repl.engine.apply.ApplyLag;
+import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.apply.LocalApplier;
+import io.cfs.repl.engine.apply.LocalApplySettings;
 import io.cfs.repl.engine.audit.AuditSettings;
 import io.cfs.repl.engine.audit.AuditTrail;
+import io.cfs.repl.engine.clock.SiteClock;
+import io.cfs.repl.engine.control.ChannelRouter;
 import io.cfs.repl.engine.epoch.SiteEpochs;
+import io.cfs.repl.engine.failover.FailoverConfig;
+import io.cfs.repl.engine.failover.FailoverEvent;
+import io.cfs.repl.engine.failover.FailoverListener;
+import io.cfs.repl.engine.failover.FailoverSettings;
+import io.cfs.repl.engine.failover.PeerHealth;
+import io.cfs.repl.engine.failover.SiteFailover;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
-import io.cfs.repl.engine.protocol.WireCodec;
-import io.cfs.repl.engine.apply.ApplyLag;
-import io.cfs.repl.engine.clock.SiteClock;
-import io.cfs.repl.engine.apply.ApplyListener;
-import io.cfs.repl.engine.receiver.BatchReceiver;
-import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.receiver.BatchReceiver;
 import io.cfs.repl.engine.storage.StorageFullState;
-import io.cfs.repl.engine.failover.PeerHealth;
-import io.cfs.repl.engine.failover.FailoverEvent;
-import io.cfs.repl.engine.failover.FailoverListener;
-import java.util.Optional;
-import java.net.InetSocketAddress;
-import io.cfs.repl.transport.link.LinkHandler;
-import io.cfs.repl.transport.link.HandshakeRejectedException;
-import io.cfs.repl.transport.kryo.KryoCodec;
-import io.cfs.repl.transport.kryo.KryoRegistrations;
-import io.cfs.repl.engine.verify.SiteVerifier;
-import io.cfs.repl.engine.verify.VerifyServer;
-import io.cfs.repl.engine.verify.VerifySettings;
-import io.cfs.repl.engine.failover.SiteFailover;
-import io.cfs.repl.engine.failover.FailoverSettings;
-import io.cfs.repl.engine.failover.FailoverConfig;
-import io.cfs.repl.engine.control.ChannelRouter;
-import io.cfs.repl.engine.apply.LocalApplier;
-import io.cfs.repl.engine.apply.LocalApplySettings;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.engine.replicator.SyncOutcome;
+import io.cfs.repl.engine.verify.SiteVerifier;
+import io.cfs.repl.engine.verify.VerifyServer;
+import io.cfs.repl.engine.verify.VerifySettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.transport.kryo.KryoCodec;
+import io.cfs.repl.transport.kryo.KryoRegistrations;
+import io.cfs.repl.transport.link.HandshakeRejectedException;
+import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.LinkSecurity;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -162,26 +163,28 @@ public final class ReplicationNode implements AutoCloseable {
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
           receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs);
-      SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, epochs, hooks, store,
+      LinkSecurity security = LinkSecurity.create(system, linkSettings.tls(), settings.siteId(),
+          hooks.metrics().tls());
+      SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, security, epochs, hooks, store,
           storageExecutor, audit);
       KryoCodec kryo = KryoRegistrations.fromConfig(config);
       VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
           storageExecutor, audit, kryo);
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
           verifyServer);
-      Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, settings.siteId(), settings.linkHost(),
-              settings.linkPort(), links, hooks.metrics().inboundLinks())
+      Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, security, settings.siteId(),
+              settings.linkHost(), settings.linkPort(), links, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
-            journal, replicatorSettings, linkSettings, codec, hooks.metrics(), hooks.metrics().link(peer.site()),
-            hooks.tracer(), epochs, audit);
+            journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
+            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond());
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, kryo, store, storageExecutor,
+      SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store, storageExecutor,
           audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
           epochs, failover, audit, listener, clock, verifier, storageFull);
@@ -292,6 +295,16 @@ public final class ReplicationNode implements AutoCloseable {
 
   public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
     return askReplicator(requirePeer(peer), SiteReplicator.Resume::new, timeout);
+  }
+
+  /**
+   * An operator's throttle of the link to {@code peer}, in bytes per second on the wire (0 lifts it): persisted by the
+   * replicator, so it holds over restarts and moves with it, and applied to the running link without reconnecting.
+   */
+  public CompletionStage<ReplicatorStatus> throttle(String peer, long bytesPerSecond, Duration timeout) {
+    if (bytesPerSecond < 0) throw new IllegalArgumentException("throttle must be >= 0, was " + bytesPerSecond);
+    return askReplicator(requirePeer(peer), replyTo -> new SiteReplicator.SetThrottle(bytesPerSecond, replyTo),
+        timeout);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.cfs.repl.engine.protocol;
 
 import com.typesafe.config.Config;
 import io.cfs.repl.transport.kryo.KryoCodec;
+import io.cfs.repl.transport.kryo.KryoDecodingException;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
 import org.apache.pekko.util.ByteString;
 
@@ -21,12 +22,12 @@ public final class WireCodec {
     return kryo.encodeToByteString(message);
   }
 
-  /** Decodes one frame; anything that is not a {@link WireMessage} is a protocol violation. */
+  /**
+   * Decodes one frame; anything that is not a {@link WireMessage} (null included) is a protocol violation.
+   *
+   * @throws KryoDecodingException for any frame that is not the encoding of a wire message
+   */
   public WireMessage decode(ByteString frame) {
-    Object decoded = kryo.decode(frame);
-    if (decoded instanceof WireMessage message) {
-      return message;
-    }
-    throw new IllegalArgumentException("frame is not a wire message: " + decoded.getClass().getName());
+    return kryo.decode(frame, WireMessage.class);
   }
 }

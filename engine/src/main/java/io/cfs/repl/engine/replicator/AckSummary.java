@@ -14,21 +14,26 @@ import java.util.Map;
 /**
  * Acknowledgements merged while the replicator persists the previous ones, so a fast link costs one cursor event
  * per persist round trip instead of one per batch.
+ *
+ * @param bytes the encoded size of the batches acknowledged, as shipped
  */
-record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches,
+record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches, long bytes,
                   ClockOffset clock) {
 
   AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches) {
-    this(watermarks, gaps, entries, batches, null);
+    this(watermarks, gaps, entries, batches, 0, null);
   }
 
-  /** @param receivedAtMillis our wall clock when the message arrived (t4 of the clock-skew round trip) */
-  static AckSummary of(WireMessage message, long receivedAtMillis) {
+  /**
+   * @param ackedBytes the encoded size of the batches the message acknowledges
+   * @param receivedAtMillis our wall clock when the message arrived (t4 of the clock-skew round trip)
+   */
+  static AckSummary of(WireMessage message, long ackedBytes, long receivedAtMillis) {
     if (message instanceof BatchAck ack) {
       BatchAck.Timestamps t = ack.clock();
       ClockOffset clock = t.known() ? ClockOffset.measure(t.sentAtMillis(), t.receivedAtMillis(),
           t.repliedAtMillis(), receivedAtMillis) : null;
-      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1, clock);
+      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1, ackedBytes, clock);
     }
     if (message instanceof BatchRejected rejected) {
       throw new BatchRejectedException(rejected);
@@ -42,7 +47,7 @@ record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, l
     List<Gap> allGaps = new ArrayList<>(gaps);
     allGaps.addAll(next.gaps);
     return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches,
-        next.clock != null ? next.clock.better(clock) : clock);
+        bytes + next.bytes, next.clock != null ? next.clock.better(clock) : clock);
   }
 
   /**

@@ -7,8 +7,10 @@ import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.hlc.Clocks;
-import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import io.cfs.repl.transport.tls.LinkSecurity;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -31,24 +33,29 @@ import org.apache.pekko.util.ByteString;
  * most one cursor persist is in flight. The replicator restarts it (with backoff) from the persisted cursors when it
  * ends; the receiver's watermarks make re-sent batches harmless.
  *
+ * <p>The throttle paces the frames on the wire, below the encoder: a throttled link backpressures the tail (its wait
+ * shows as backpressure, its lag grows) and never fails for it.
+ *
  * <p>Every batch, keep-alives included, carries the site's current epoch; a higher epoch the peer shows in an ack or
  * in a {@link BatchRejected.Reason#STALE_EPOCH} refusal is reported to the site's epoch view.
  */
 final class LinkStream {
 
-  record Running(UniqueKillSwitch killSwitch, CompletionStage<Handshake> handshake, CompletionStage<Done> done) {
+  record Running(UniqueKillSwitch killSwitch, CompletionStage<LinkSession> session, CompletionStage<Done> done) {
   }
+
+  private static final long MIN_THROTTLED_BATCH_BYTES = 4096;
 
   private LinkStream() {
   }
 
   static Running start(ActorSystem<?> system, ReplicatorWiring w, InetSocketAddress address,
-                       Map<Integer, Long> positions, AckedPositions acked,
+                       Map<Integer, Long> positions, AckedPositions acked, WireThrottle throttle,
                        ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
-    Pair<Pair<UniqueKillSwitch, CompletionStage<Handshake>>, CompletionStage<Done>> m =
-        w.journal().tail(positions, s.batchMaxEntries(), s.batchMaxBytes())
+    Pair<Pair<UniqueKillSwitch, CompletionStage<LinkSession>>, CompletionStage<Done>> m =
+        w.journal().tail(positions, s.batchMaxEntries(), () -> batchMaxBytes(s, throttle.bytesPerSecond()))
             .async(s.readDispatcher(), 1)
             .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
             // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
@@ -56,8 +63,8 @@ final class LinkStream {
             .viaMat(KillSwitches.single(), Keep.right())
             .zipWithIndex()
             .map(p -> ship(w, inFlight, p.second(), p.first()))
-            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.localSite(), w.peer(), address,
-                w.linkMetrics()), Keep.both())
+            .viaMat(SiteLinkClient.connect(system, w.linkSettings(), w.security(), w.localSite(), w.peer(), address,
+                w.linkMetrics(), throttle), Keep.both())
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())
@@ -73,6 +80,20 @@ final class LinkStream {
     return new Running(m.first().first(), m.first().second(), m.second());
   }
 
+  /**
+   * A throttled link ships batches of at most two seconds of its rate: a 4 MiB batch behind a few KiB/s would hold
+   * every later frame (keep-alives included) back for longer than the idle timeout, and the link would fail as idle
+   * over and over; and smaller frames keep the pace on the wire even and the acks coming. Not much smaller, though:
+   * every batch costs the peer an atomic write, so a link of many tiny batches is held by the peer's apply, below
+   * its throttle. The estimate is of uncompressed entries, so the frame on the wire is no larger (entries that
+   * compress well make it a fraction of that). The tail asks before each read, so a rate changed while the link runs
+   * sizes the next batch read (a larger one already read only leaves a debt that spaces out the frames after it).
+   */
+  static long batchMaxBytes(ReplicatorSettings s, long throttle) {
+    if (throttle == WireThrottle.UNLIMITED) return s.batchMaxBytes();
+    return Math.min(s.batchMaxBytes(), Math.max(MIN_THROTTLED_BATCH_BYTES, 2 * throttle));
+  }
+
   /** Encodes a batch; a non-empty one starts its span (whose context rides in the frame) and is tracked to its ack. */
   private static ByteString ship(ReplicatorWiring w, InFlightBatches inFlight, long batchId,
                                  List<JournalEntry> entries) {
@@ -85,22 +106,24 @@ final class LinkStream {
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
         Clocks.epochMillis(), w.epochs().current()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
-    inFlight.shipped(batchId, System.nanoTime(), span);
+    inFlight.shipped(batchId, System.nanoTime(), bytes.size(), span);
     return bytes;
   }
 
   private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, AckedPositions acked,
                                      WireMessage message) {
+    long ackedBytes = 0;
     if (message instanceof BatchAck ack) {
-      long latency = inFlight.acked(ack.batchId(), System.nanoTime());
-      if (latency >= 0) {
-        w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), latency);
+      InFlightBatches.Acked covered = inFlight.acked(ack.batchId(), System.nanoTime());
+      if (covered.latencyNanos() >= 0) {
+        w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), covered.latencyNanos());
       }
+      ackedBytes = covered.bytes();
       w.peerShowed(ack.epoch());
     } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
       w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch
     }
-    AckSummary summary = AckSummary.of(message, Clocks.epochMillis());
+    AckSummary summary = AckSummary.of(message, ackedBytes, Clocks.epochMillis());
     acked.advance(summary.watermarks());
     return summary;
   }

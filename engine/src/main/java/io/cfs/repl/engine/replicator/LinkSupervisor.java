@@ -4,6 +4,9 @@ import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.transport.link.LinkSession;
+import io.cfs.repl.transport.tls.PeerCertificate;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,13 +32,20 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 final class LinkSupervisor {
 
   /** What status shows of the link. */
-  record View(LinkState state, long sinceMillis, long disconnectedSinceMillis, String lastError, String peerAddress) {
+  /**
+   * @param connection "mtls" or "plain": how this link connects
+   * @param peerCertificate what the peer presented on the last connection that opened; null before one did, or on
+   *     plain TCP
+   */
+  record View(LinkState state, long sinceMillis, long disconnectedSinceMillis, String lastError, String peerAddress,
+              String connection, PeerCertificate peerCertificate) {
   }
 
   private final ActorContext<SiteReplicator.Command> context;
   private final TimerScheduler<SiteReplicator.Command> timers;
   private final ReplicatorWiring wiring;
   private final AckedPositions acked;
+  private final WireThrottle throttle;
   private final Backoff backoff;
 
   private LinkState state = LinkState.RECOVERING;
@@ -43,17 +53,19 @@ final class LinkSupervisor {
   /** Kept across CONNECTING and BACKOFF, so a link that keeps failing shows when it was last up. */
   private long disconnectedSinceMillis = sinceMillis;
   private String lastError;
+  private PeerCertificate peerCertificate;
   private long generation;
   private UniqueKillSwitch killSwitch;
   /** Whether the audit trail's last word on this link was LINK_UP. */
   private boolean auditedUp;
 
   LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
-                 ReplicatorWiring wiring, AckedPositions acked) {
+                 ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle) {
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;
     this.acked = acked;
+    this.throttle = throttle;
     this.backoff = new Backoff(wiring.settings(), wiring.peerAddresses());
     wiring.metrics().onLinkStateChanged(wiring.peer(), state);
   }
@@ -114,7 +126,7 @@ final class LinkSupervisor {
 
   void on(SiteReplicator.LinkSignal signal, ReplicatorState current) {
     if (signal instanceof SiteReplicator.LinkUp up) {
-      up(up.generation());
+      up(up.generation(), up.session());
     } else if (signal instanceof SiteReplicator.LinkDown down) {
       down(down.generation(), down.cause());
     } else if (signal == SiteReplicator.Reconnect.INSTANCE) {
@@ -122,8 +134,9 @@ final class LinkSupervisor {
     }
   }
 
-  private void up(long connection) {
+  private void up(long connection, LinkSession session) {
     if (connection == generation && state == LinkState.CONNECTING) {
+      peerCertificate = session.peerCertificate().orElse(null);
       context.getLog().info("[{}] connected to {}", wiring.link(), addressText());
       lastError = null; // the link works again; stopped shards keep their own reason
       enter(LinkState.CONNECTED);
@@ -181,7 +194,8 @@ final class LinkSupervisor {
   }
 
   View view() {
-    return new View(state, sinceMillis, disconnectedSinceMillis, lastError, addressText());
+    return new View(state, sinceMillis, disconnectedSinceMillis, lastError, addressText(),
+        wiring.security().connection(), peerCertificate);
   }
 
   private void restart(ReplicatorState current, String why) {
@@ -193,10 +207,10 @@ final class LinkSupervisor {
     long connection = ++generation;
     enter(LinkState.CONNECTING);
     LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, backoff.address(),
-        current.readPositions(), acked, context.getSelf());
+        current.readPositions(), acked, throttle, context.getSelf());
     killSwitch = running.killSwitch();
-    context.pipeToSelf(running.handshake(), (ok, err) -> err == null
-        ? new SiteReplicator.LinkUp(connection)
+    context.pipeToSelf(running.session(), (session, err) -> err == null
+        ? new SiteReplicator.LinkUp(connection, session)
         : new SiteReplicator.LinkDown(connection, err));
     context.pipeToSelf(running.done(), (ok, err) -> new SiteReplicator.LinkDown(connection,
         err != null ? err : new IllegalStateException("link closed by peer")));

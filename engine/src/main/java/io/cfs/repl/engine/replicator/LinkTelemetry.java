@@ -3,6 +3,7 @@ package io.cfs.repl.engine.replicator;
 import io.cfs.repl.engine.link.ClockOffset;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -11,54 +12,70 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 
 /**
- * What the replicator measures about its link, for status and metrics: entries and batches the peer acknowledged and
- * their rate between lag ticks, the latest lag, and the peer's clock offset. Runtime only: it starts from zero with
- * the actor. Called only from the replicator's handlers; the time is passed in, so tests need no clock.
+ * What the replicator measures about its link, for status and metrics: entries, batches and bytes the peer
+ * acknowledged and their rates between lag ticks, the latest lag, and the peer's clock offset. Runtime only: it
+ * starts from zero with the actor. Called only from the replicator's handlers; the time is passed in, so tests need
+ * no clock.
  */
 final class LinkTelemetry {
   private final ReplicatorWiring wiring;
   private final AckedPositions acked;
+  private final WireThrottle throttle;
   private final Executor readExecutor;
   private final String replicatorNode;
   private final Logger log;
 
   private long ackedEntries;
   private long ackedBatches;
+  private long ackedBytes;
   private long lastTickMillis;
   private long ackedAtLastTick;
+  private long bytesAtLastTick;
   private double ackedPerSecond;
+  private double bytesPerSecond;
+  private long wireBytesAtLastTick;
+  private long wireBytesPerSecond;
   private Lag lastLag = Lag.UNMEASURED;
   private ClockOffset clockSample;
   private long clockSampleAtMillis;
 
   /**
    * @param acked what the peer acknowledged, ahead of the persisted cursors: lag is measured against it
+   * @param throttle the link's throttle, which also counts the bytes the link put on the wire
    * @param readExecutor where lag is measured: a journal read, a database round trip on PostgreSQL
    * @param replicatorNode the cluster address of the node this replicator runs on
    */
-  LinkTelemetry(ReplicatorWiring wiring, AckedPositions acked, Executor readExecutor, String replicatorNode,
-                Logger log, long nowMillis) {
+  LinkTelemetry(ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle, Executor readExecutor,
+                String replicatorNode, Logger log, long nowMillis) {
     this.wiring = wiring;
     this.acked = acked;
+    this.throttle = throttle;
     this.readExecutor = readExecutor;
     this.replicatorNode = replicatorNode;
     this.log = log;
     this.lastTickMillis = nowMillis;
+    this.wireBytesAtLastTick = throttle.bytesPassed();
   }
 
   void acked(AckSummary acks, long nowMillis) {
     ackedEntries += acks.entries();
     ackedBatches += acks.batches();
+    ackedBytes += acks.bytes();
     observeClockSkew(acks.clock(), nowMillis);
   }
 
-  /** The lag timer's tick: the acknowledged-entries rate since the previous tick. */
+  /** The lag timer's tick: the acknowledged entries and bytes rates, and the bytes put on the wire, since the last. */
   void tick(long nowMillis) {
+    long wireBytes = throttle.bytesPassed();
     if (nowMillis > lastTickMillis) {
       ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
+      bytesPerSecond = (ackedBytes - bytesAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
+      wireBytesPerSecond = (wireBytes - wireBytesAtLastTick) * 1000 / (nowMillis - lastTickMillis);
     }
     lastTickMillis = nowMillis;
     ackedAtLastTick = ackedEntries;
+    bytesAtLastTick = ackedBytes;
+    wireBytesAtLastTick = wireBytes;
   }
 
   /** Runs off the actor, against the positions the peer acknowledged, which the cursors trail by a persist interval. */
@@ -87,7 +104,8 @@ final class LinkTelemetry {
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
         lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
-        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress());
+        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), ackedBytes,
+        bytesPerSecond, link.connection(), link.peerCertificate(), throttle.bytesPerSecond(), wireBytesPerSecond);
   }
 
   private void auditSkew(String detail, ClockOffset offset, long nowMillis) {

@@ -26,4 +26,14 @@ public sealed interface ReplicatorEvent {
   /** An operator resumed the link; stopped shards are retried from their cursors. */
   record LinkResumed(long atMillis) implements ReplicatorEvent {
   }
+
+  /**
+   * An operator set the link's throttle: bytes per second on the wire, 0 for unlimited. It wins over the configured
+   * one until an operator sets it again.
+   */
+  record ThrottleChanged(long bytesPerSecond, long atMillis) implements ReplicatorEvent {
+    public ThrottleChanged {
+      if (bytesPerSecond < 0) throw new IllegalArgumentException("throttle must be >= 0, was " + bytesPerSecond);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.cfs.repl.transport.kryo.BoundedInput;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ import java.util.Map;
  */
 public final class ReplicatorSerializers {
   private static final int V1 = 1;
+  /** The state's layout since the throttle: version 1 followed by whether an operator set one, and its value. */
+  private static final int V2 = 2;
 
   private ReplicatorSerializers() {
   }
@@ -28,7 +31,8 @@ public final class ReplicatorSerializers {
   }
 
   static Map<Integer, Long> readCursors(Input in) {
-    int n = in.readVarInt(true);
+    // checked before sizing the map: these classes are registered, so any peer can send them (then refused by type)
+    int n = BoundedInput.requireCount(in, in.readVarInt(true));
     Map<Integer, Long> cursors = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       cursors.put(in.readVarInt(true), in.readVarLong(true));
@@ -48,8 +52,14 @@ public final class ReplicatorSerializers {
   }
 
   static void expectVersion(Input in, String what) {
+    readVersion(in, what, V1);
+  }
+
+  /** The layout version read, at most {@code newest}. */
+  static int readVersion(Input in, String what, int newest) {
     int version = in.readByte();
-    if (version != V1) throw new KryoException("unsupported " + what + " layout version " + version);
+    if (version < V1 || version > newest) throw new KryoException("unsupported " + what + " layout version " + version);
+    return version;
   }
 
   public static final class CursorsAdvancedSerializer extends Serializer<ReplicatorEvent.CursorsAdvanced> {
@@ -109,19 +119,37 @@ public final class ReplicatorSerializers {
     }
   }
 
+  public static final class ThrottleChangedSerializer extends Serializer<ReplicatorEvent.ThrottleChanged> {
+    @Override
+    public void write(Kryo kryo, Output out, ReplicatorEvent.ThrottleChanged e) {
+      out.writeByte(V1);
+      out.writeVarLong(e.bytesPerSecond(), true);
+      out.writeLong(e.atMillis());
+    }
+
+    @Override
+    public ReplicatorEvent.ThrottleChanged read(Kryo kryo, Input in,
+                                                Class<? extends ReplicatorEvent.ThrottleChanged> t) {
+      expectVersion(in, "ThrottleChanged");
+      return new ReplicatorEvent.ThrottleChanged(in.readVarLong(true), in.readLong());
+    }
+  }
+
   public static final class StateSerializer extends Serializer<ReplicatorState> {
     @Override
     public void write(Kryo kryo, Output out, ReplicatorState s) {
-      out.writeByte(V1);
+      out.writeByte(V2);
       writeCursors(out, s.cursors());
       out.writeBoolean(s.paused());
       out.writeVarInt(s.stopped().size(), true);
       s.stopped().values().forEach(stopped -> writeStopped(out, stopped));
+      out.writeBoolean(s.throttle() != null);
+      if (s.throttle() != null) out.writeVarLong(s.throttle(), true);
     }
 
     @Override
     public ReplicatorState read(Kryo kryo, Input in, Class<? extends ReplicatorState> type) {
-      expectVersion(in, "ReplicatorState");
+      int version = readVersion(in, "ReplicatorState", V2);
       Map<Integer, Long> cursors = readCursors(in);
       boolean paused = in.readBoolean();
       int n = in.readVarInt(true);
@@ -130,7 +158,8 @@ public final class ReplicatorSerializers {
         StoppedShard s = readStopped(in);
         stopped.put(s.shard(), s);
       }
-      return new ReplicatorState(cursors, paused, stopped);
+      Long throttle = version >= V2 && in.readBoolean() ? in.readVarLong(true) : null;
+      return new ReplicatorState(cursors, paused, stopped, throttle);
     }
   }
 }

@@ -18,7 +18,8 @@ public record ReplicatorSettings(
     Duration clockSkewWarn,
     Duration clockSkewWindow,
     Duration lagRefresh,
-    String readDispatcher) {
+    String readDispatcher,
+    Duration throttleBurst) {
 
   public ReplicatorSettings {
     require(batchMaxEntries > 0, "batch-max-entries must be > 0");
@@ -34,6 +35,7 @@ public record ReplicatorSettings(
     require(!clockSkewWindow.isNegative() && !clockSkewWindow.isZero(), "clock-skew-window must be > 0");
     require(!lagRefresh.isNegative() && !lagRefresh.isZero(), "lag-refresh must be > 0");
     require(readDispatcher != null && !readDispatcher.isBlank(), "read-dispatcher is required");
+    require(!throttleBurst.isNegative() && !throttleBurst.isZero(), "throttle-burst must be > 0");
   }
 
   public static ReplicatorSettings create(Config root) {
@@ -50,7 +52,8 @@ public record ReplicatorSettings(
         c.getDuration("clock-skew-warn"),
         c.getDuration("clock-skew-window"),
         c.getDuration("lag-refresh"),
-        c.getString("read-dispatcher"));
+        c.getString("read-dispatcher"),
+        c.getDuration("throttle-burst"));
   }
 
   /** Exponential backoff with jitter for the given attempt (1-based). */

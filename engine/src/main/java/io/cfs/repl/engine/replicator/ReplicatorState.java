@@ -20,16 +20,29 @@ import java.util.TreeMap;
  * @param cursors per shard, the highest local seq the peer has durably applied
  * @param paused whether an operator paused the link
  * @param stopped shards stopped on a sequence gap
+ * @param throttle the link's throttle an operator set (bytes per second, 0 = unlimited); null while none was set,
+ *     so the configured one applies
  */
-public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped) {
+public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
+                              Long throttle) {
 
   public ReplicatorState {
     cursors = Map.copyOf(cursors);
     stopped = Map.copyOf(stopped);
   }
 
+  /** A state in which no operator set a throttle. */
+  public ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped) {
+    this(cursors, paused, stopped, null);
+  }
+
   public static ReplicatorState empty() {
     return new ReplicatorState(Map.of(), false, Map.of());
+  }
+
+  /** The throttle that applies: the operator's, else {@code configured}. */
+  public long throttle(long configured) {
+    return throttle != null ? throttle : configured;
   }
 
   public long cursor(int shard) {
@@ -62,21 +75,25 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
   public ReplicatorState advance(Map<Integer, Long> acked) {
     Map<Integer, Long> next = new HashMap<>(cursors);
     acked.forEach((shard, seq) -> next.merge(shard, seq, Math::max));
-    return new ReplicatorState(next, paused, stopped);
+    return new ReplicatorState(next, paused, stopped, throttle);
   }
 
   public ReplicatorState stop(StoppedShard shard) {
     Map<Integer, StoppedShard> next = new HashMap<>(stopped);
     next.put(shard.shard(), shard);
-    return new ReplicatorState(cursors, paused, next);
+    return new ReplicatorState(cursors, paused, next, throttle);
   }
 
   public ReplicatorState pause() {
-    return new ReplicatorState(cursors, true, stopped);
+    return new ReplicatorState(cursors, true, stopped, throttle);
   }
 
   public ReplicatorState resume() {
-    return new ReplicatorState(cursors, false, Map.of());
+    return new ReplicatorState(cursors, false, Map.of(), throttle);
+  }
+
+  public ReplicatorState throttled(long bytesPerSecond) {
+    return new ReplicatorState(cursors, paused, stopped, bytesPerSecond);
   }
 
   /** Where the journal tail starts: the cursors, with stopped shards moved out of reach. */
@@ -91,6 +108,7 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
     if (event instanceof ReplicatorEvent.ShardStopped e) return stop(e.stopped());
     if (event instanceof ReplicatorEvent.LinkPaused) return pause();
     if (event instanceof ReplicatorEvent.LinkResumed) return resume();
+    if (event instanceof ReplicatorEvent.ThrottleChanged e) return throttled(e.bytesPerSecond());
     throw new IllegalStateException("unknown event " + event);
   }
 }

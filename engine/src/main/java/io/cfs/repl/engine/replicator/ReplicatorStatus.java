@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 
 /**
@@ -25,12 +26,20 @@ import java.util.List;
  *     the round trip); null until a round trip has been measured
  * @param replicatorNode the cluster address of the node the replicator runs on (it moves when that node dies)
  * @param peerAddress the peer's link listener the replicator dials (one of the peer's nodes, tried in turn)
+ * @param ackedBytes the encoded size of the batches acknowledged since this replicator started
+ * @param ackedBytesPerSecond their rate between the last two lag measurements
+ * @param connection "mtls" or "plain": how the link connects; null when unknown (the replicator did not answer)
+ * @param peerCertificate the certificate the peer presented when the link last opened; null before, or on plain TCP
+ * @param throttleBytesPerSecond the link's throttle now (an operator's, else the configured one); 0 = unlimited
+ * @param wireBytesPerSecond bytes the link put on the wire per second between the last two lag measurements
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                                List<StoppedShard> stoppedShards, long disconnectedSinceMillis,
                                long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis,
-                               String replicatorNode, String peerAddress) {
+                               String replicatorNode, String peerAddress, long ackedBytes,
+                               double ackedBytesPerSecond, String connection, PeerCertificate peerCertificate,
+                               long throttleBytesPerSecond, long wireBytesPerSecond) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
   }
@@ -40,7 +49,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
-        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null);
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null, 0, 0, null, null, 0, 0);
   }
 
   /**
@@ -49,7 +58,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
    */
   public static ReplicatorStatus notRunning(String localSite, String peer, String reason, long nowMillis) {
     return new ReplicatorStatus(localSite, peer, LinkState.NOT_RUNNING, nowMillis, reason, -1, 0, 0, 0, List.of(),
-        nowMillis, nowMillis, 0, null, null, null);
+        nowMillis, nowMillis, 0, null, null, null, 0, 0, null, null, 0, 0);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

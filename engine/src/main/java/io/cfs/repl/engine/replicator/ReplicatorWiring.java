@@ -9,33 +9,46 @@ import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
  * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
  * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans, the audit
- * trail), and the site's epoch (carried by its batches; told of a higher one the peer shows).
+ * trail), the site's epoch (carried by its batches; told of a higher one the peer shows), and the link's throttle
+ * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
-                               ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
-                               ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
-                               EpochView epochs, AuditSink audit) {
+                               ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
+                               WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
+                               BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
+    if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
     peerAddresses = List.copyOf(peerAddresses);
     audit = audit == null ? AuditSink.NONE : audit;
   }
 
+  /** A replicator whose link is not throttled by configuration. */
+  public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
+                          ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
+                          WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
+                          EpochView epochs, AuditSink audit) {
+    this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
+        epochs, audit, 0);
+  }
+
   /**
-   * A replicator of a site with no failover and no audit trail: epoch 0, and a peer's higher epoch is merely
-   * remembered.
+   * A replicator of a site with no failover and no audit trail, over plain TCP (tests): epoch 0, and a peer's higher
+   * epoch is merely remembered.
    */
   public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
                           ReplicatorSettings settings, LinkSettings linkSettings, WireCodec codec,
                           ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer) {
-    this(localSite, peer, peerAddresses, journal, settings, linkSettings, codec, metrics, linkMetrics, tracer,
+    this(localSite, peer, peerAddresses, journal, settings, linkSettings, LinkSecurity.PLAIN, codec, metrics,
+        linkMetrics, tracer,
         new HighestEpochSeen(0), AuditSink.NONE);
   }
 

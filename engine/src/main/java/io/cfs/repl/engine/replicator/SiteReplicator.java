@@ -3,6 +3,8 @@ package io.cfs.repl.engine.replicator;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.transport.link.LinkSession;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,16 @@ public final class SiteReplicator
   public record Sync(boolean force, ActorRef<SyncOutcome> replyTo) implements Command {
   }
 
+  /**
+   * An operator's throttle of the link: bytes per second on the wire, 0 to lift it. Persisted, so it holds over
+   * restarts and handovers and wins over the configured one; the running connection follows it without reconnecting.
+   */
+  public record SetThrottle(long bytesPerSecond, ActorRef<ReplicatorStatus> replyTo) implements Command {
+    public SetThrottle {
+      if (bytesPerSecond < 0) throw new IllegalArgumentException("throttle must be >= 0, was " + bytesPerSecond);
+    }
+  }
+
   /** From the link stream: acknowledgements merged since the last one; replied once persisted. */
   record RecordAcks(AckSummary acks, ActorRef<Done> replyTo) implements Command {
   }
@@ -71,7 +83,7 @@ public final class SiteReplicator
   sealed interface LinkSignal extends Command {
   }
 
-  record LinkUp(long generation) implements LinkSignal {
+  record LinkUp(long generation, LinkSession session) implements LinkSignal {
   }
 
   record LinkDown(long generation, Throwable cause) implements LinkSignal {
@@ -106,6 +118,8 @@ public final class SiteReplicator
   private final Set<String> fenceTags;
   private final LinkSupervisor link;
   private final LinkTelemetry telemetry;
+  /** Set from the recovered state and by operators; the link's stages follow it. */
+  private final WireThrottle throttle;
 
   private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring,
                          Fence fence) {
@@ -115,8 +129,9 @@ public final class SiteReplicator
     this.timers = timers;
     this.wiring = wiring;
     AckedPositions acked = new AckedPositions();
-    this.link = new LinkSupervisor(context, timers, wiring, acked);
-    this.telemetry = new LinkTelemetry(wiring, acked,
+    this.throttle = new WireThrottle(wiring.configuredThrottle(), wiring.settings().throttleBurst());
+    this.link = new LinkSupervisor(context, timers, wiring, acked, throttle);
+    this.telemetry = new LinkTelemetry(wiring, acked, throttle,
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(wiring.settings().readDispatcher())),
         context.getSystem().address().hostPort(), context.getLog(), System.currentTimeMillis());
   }
@@ -153,6 +168,7 @@ public final class SiteReplicator
     builder.forAnyState()
         .onCommand(RecordAcks.class, this::onRecordAcks)
         .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(SetThrottle.class, this::onSetThrottle)
         .onCommand(LagMeasured.class, this::onLagMeasured)
         .onCommand(RefreshLag.class, this::onRefreshLag)
         .onCommand(LinkSignal.class, this::onLinkSignal);
@@ -174,8 +190,11 @@ public final class SiteReplicator
   }
 
   private void onRecovered(ReplicatorState state) {
-    context.getLog().info("[{}] recovered cursors for {} shards, {} stopped, paused={}", wiring.link(),
-        state.cursors().size(), state.stopped().size(), state.paused());
+    context.getLog().info("[{}] recovered cursors for {} shards, {} stopped, paused={}, throttle={} ({})",
+        wiring.link(), state.cursors().size(), state.stopped().size(), state.paused(),
+        throttleText(state.throttle(wiring.configuredThrottle())), state.throttle() == null ? "configured"
+            : "set by an operator");
+    applyThrottle(state);
     refreshLag(state);
     timers.startTimerWithFixedDelay(RefreshLag.INSTANCE, wiring.settings().lagRefresh());
     link.recovered(state);
@@ -261,6 +280,32 @@ public final class SiteReplicator
           link.retry(s);
         })
         .thenReply(replyTo, reply);
+  }
+
+  /** Setting the throttle it already has persists nothing: the reply shows it. */
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onSetThrottle(ReplicatorState state, SetThrottle cmd) {
+    if (state.throttle() != null && state.throttle() == cmd.bytesPerSecond()) {
+      return Effect().reply(cmd.replyTo(), status(state));
+    }
+    return Effect().persist(new ReplicatorEvent.ThrottleChanged(cmd.bytesPerSecond(), System.currentTimeMillis()))
+        .thenRun(s -> {
+          String what = "throttle set by an operator to " + throttleText(cmd.bytesPerSecond()) + " (was "
+              + throttleText(throttle.bytesPerSecond()) + ")";
+          context.getLog().info("[{}] {}", wiring.link(), what);
+          audit(AuditKind.LINK_THROTTLED, what);
+          applyThrottle(s);
+        })
+        .thenReply(cmd.replyTo(), this::status);
+  }
+
+  private void applyThrottle(ReplicatorState state) {
+    long rate = state.throttle(wiring.configuredThrottle());
+    throttle.set(rate);
+    wiring.metrics().onThrottle(wiring.peer(), rate);
+  }
+
+  private static String throttleText(long bytesPerSecond) {
+    return bytesPerSecond == WireThrottle.UNLIMITED ? "unlimited" : bytesPerSecond + " B/s";
   }
 
   private void audit(AuditKind kind, String detail) {

@@ -2,9 +2,11 @@ package io.cfs.repl.engine.verify;
 
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkClient;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -44,11 +46,11 @@ final class LinkSide implements AutoCloseable {
   }
 
   /** Connects to {@code peer} at {@code address} and waits for the handshake. */
-  static LinkSide open(ActorSystem<?> system, LinkSettings settings, KryoCodec codec, String localSite, String peer,
-                       InetSocketAddress address, Duration timeout) throws Exception {
-    Pair<Pair<SourceQueueWithComplete<ByteString>, java.util.concurrent.CompletionStage<Handshake>>,
+  static LinkSide open(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, KryoCodec codec,
+                       String localSite, String peer, InetSocketAddress address, Duration timeout) throws Exception {
+    Pair<Pair<SourceQueueWithComplete<ByteString>, java.util.concurrent.CompletionStage<LinkSession>>,
         SinkQueueWithCancel<ByteString>> running = Source.<ByteString>queue(1, OverflowStrategy.backpressure())
-        .viaMat(SiteLinkClient.connect(system, settings, localSite, peer, address, LinkMetrics.NONE,
+        .viaMat(SiteLinkClient.connect(system, settings, security, localSite, peer, address, LinkMetrics.NONE,
             Handshake.Channel.VERIFY), Keep.both())
         .toMat(Sink.queue(), Keep.both())
         .run(system);

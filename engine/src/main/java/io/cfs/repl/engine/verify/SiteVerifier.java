@@ -8,6 +8,7 @@ import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.StoredValue;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,7 @@ public final class SiteVerifier {
   private final String site;
   private final ActorSystem<?> system;
   private final LinkSettings linkSettings;
+  private final LinkSecurity security;
   private final KryoCodec codec;
   private final MetadataStore store;
   private final Executor storage;
@@ -67,12 +69,14 @@ public final class SiteVerifier {
   private volatile VerifyProgress progress;
   private volatile VerifyProgress last;
 
-  public SiteVerifier(String site, ActorSystem<?> system, LinkSettings linkSettings, KryoCodec codec,
+  public SiteVerifier(String site, ActorSystem<?> system, LinkSettings linkSettings, LinkSecurity security,
+                      KryoCodec codec,
                       MetadataStore store, Executor storage, AuditSink audit, VerifySettings settings,
                       Map<String, PeerAddress> peers) {
     this.site = site;
     this.system = system;
     this.linkSettings = linkSettings;
+    this.security = security;
     this.codec = codec;
     this.store = store;
     this.storage = storage;
@@ -172,7 +176,7 @@ public final class SiteVerifier {
     Exception last = null;
     for (InetSocketAddress address : peer.addresses()) {
       try {
-        return LinkSide.open(system, linkSettings, codec, site, peer.site(), address, settings.requestTimeout());
+        return LinkSide.open(system, linkSettings, security, codec, site, peer.site(), address, settings.requestTimeout());
       } catch (Exception e) {
         log.info("[{}] verify against {}: {} did not answer: {}", site, peer.site(), address, e.toString());
         last = e;

@@ -10,6 +10,7 @@ import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -49,14 +50,14 @@ class ControlLinksTest {
   private InetSocketAddress serve(int port, Set<String> voters) throws Exception {
     ControlServer control = new ControlServer("site-b", voters, codec, String.class,
         (from, message) -> delivered.add(from + ":" + message));
-    Tcp.ServerBinding binding = SiteLinkServer.bind(kit.system(), settings, "site-b", "127.0.0.1", port,
+    Tcp.ServerBinding binding = SiteLinkServer.bind(kit.system(), settings, LinkSecurity.PLAIN, "site-b", "127.0.0.1", port,
         new ChannelRouter(noData, control, noData), LinkMetrics.NONE).toCompletableFuture().get(10, TimeUnit.SECONDS);
     bindings.add(binding);
     return binding.localAddress();
   }
 
   private ControlLinks linksTo(InetSocketAddress address) {
-    return new ControlLinks(kit.system(), settings, "site-a", Map.of("site-b", List.of(address)), codec,
+    return new ControlLinks(kit.system(), settings, LinkSecurity.PLAIN, "site-a", Map.of("site-b", List.of(address)), codec,
         Duration.ofMillis(50), Duration.ofMillis(200));
   }
 
@@ -94,7 +95,7 @@ class ControlLinksTest {
     links.send("site-b", "intruder");
 
     // a later link from a voter is served: the refused one delivered nothing before it
-    ControlLinks voter = new ControlLinks(kit.system(), settings, "site-c", Map.of("site-b", List.of(server)),
+    ControlLinks voter = new ControlLinks(kit.system(), settings, LinkSecurity.PLAIN, "site-c", Map.of("site-b", List.of(server)),
         codec, Duration.ofMillis(50), Duration.ofMillis(200));
     try {
       voter.send("site-b", "vote");

@@ -28,6 +28,29 @@ class NodeSettingsTest {
   }
 
   @Test
+  void aPeersThrottleIsBytesPerSecondInSizeSyntaxAndOffOrAbsentIsUnlimited() {
+    NodeSettings s = NodeSettings.create(node("peers { b { host = h, port = 1, throttle = 10MiB }, "
+        + "c { host = h, port = 2, throttle = 65536 }, d { host = h, port = 3, throttle = off }, "
+        + "e { addresses = [\"h:4\"], throttle = \"512 KiB\" }, f { host = h, port = 5 } }"));
+
+    assertThat(s.peers().get("b").throttleBytesPerSecond()).isEqualTo(10L << 20);
+    assertThat(s.peers().get("c").throttleBytesPerSecond()).isEqualTo(65_536);
+    assertThat(s.peers().get("d").throttleBytesPerSecond()).isZero();
+    assertThat(s.peers().get("e").throttleBytesPerSecond()).isEqualTo(512L << 10);
+    assertThat(s.peers().get("f").throttleBytesPerSecond()).isZero();
+  }
+
+  @Test
+  void aNegativeOrUnreadableThrottleIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> NodeSettings.create(node("peers { b { host = h, port = 1, throttle = -5 } }")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("cfs-repl.node.peers.b.throttle").hasMessageContaining("negative");
+    assertThatThrownBy(() -> NodeSettings.create(node("peers { b { host = h, port = 1, throttle = fast } }")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("cfs-repl.node.peers.b.throttle").hasMessageContaining("fast");
+  }
+
+  @Test
   void aSiteOfSeveralNodesNeedsSharedStorage() {
     String points = "cluster.contact-points = [\"127.0.0.1:8558\", \"127.0.0.1:8559\"]";
 

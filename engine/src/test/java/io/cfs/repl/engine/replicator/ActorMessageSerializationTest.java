@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.transport.kryo.KryoPekkoSerializer;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -54,6 +55,10 @@ class ActorMessageSerializationTest {
       assertThat(back).isEqualTo(cmd);
     }
     TestProbe<SyncOutcome> syncProbe = KIT.createTestProbe();
+    var throttle = (SiteReplicator.SetThrottle) roundTrip(new SiteReplicator.SetThrottle(4096, probe.ref()));
+    assertThat(throttle.bytesPerSecond()).isEqualTo(4096);
+    throttle.replyTo().tell(status);
+    probe.expectMessage(status);
     var sync = (SiteReplicator.Sync) roundTrip(new SiteReplicator.Sync(true, syncProbe.ref()));
     assertThat(sync.force()).isTrue();
     SyncOutcome outcome = new SyncOutcome(SyncOutcome.Action.RETRIED, status);
@@ -71,11 +76,14 @@ class ActorMessageSerializationTest {
         new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, 5, "refused", 3, 9, 100, 2,
             List.of(new StoppedShard(4, 1, 7, 8))),
         new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTING, 5, "refused", 3, 9, 100, 2,
-            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500"),
+            List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500", 4096, 512.5, "mtls",
+            new PeerCertificate("CN=site-b", List.of("site-b"), "1f", 1_900_000_000_000L), 2_097_152, 2_000_000),
         new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
         new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
         new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),
-        new ReplicatorState(Map.of(1, 2L), false, Map.of()));
+        new ReplicatorEvent.ThrottleChanged(1_048_576, 3),
+        new ReplicatorState(Map.of(1, 2L), false, Map.of()),
+        new ReplicatorState(Map.of(1, 2L), false, Map.of(), 0L));
     for (Object o : all) {
       assertThat(roundTrip(o)).isEqualTo(o);
     }

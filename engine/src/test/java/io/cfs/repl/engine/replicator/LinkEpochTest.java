@@ -25,6 +25,7 @@ import io.cfs.repl.transport.link.LinkHandler;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +103,7 @@ class LinkEpochTest {
   void setUp() throws Exception {
     journal = RocksDbJournal.open(dir.resolve("journal"), "site-a", JournalSettings.create(CONFIG));
     TestSites.append(journal, 2, 20, 20, 1);
-    peer = SiteLinkServer.bind(testKit.system(), LinkSettings.create(CONFIG), "site-b", "127.0.0.1", 0,
+    peer = SiteLinkServer.bind(testKit.system(), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, "site-b", "127.0.0.1", 0,
         scriptedPeer(), LinkMetrics.NONE).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -139,7 +140,8 @@ class LinkEpochTest {
   private void startReplicator() {
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", peer.localAddress().getPort())), journal,
-        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), codec, metrics, LinkMetrics.NONE,
+        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, codec, metrics,
+        LinkMetrics.NONE,
         BatchTracer.NONE, epochs, AuditSink.NONE);
     replicator = testKit.spawn(SiteReplicator.create(wiring,
         new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)));

@@ -15,10 +15,12 @@ import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ class LinkTelemetryTest {
           """).withFallback(NodeConfig.base()).resolve();
   private static final long T0 = 1_000_000;
   private static final LinkSupervisor.View CONNECTED =
-      new LinkSupervisor.View(LinkState.CONNECTED, T0, 0, null, "peer-1:9500");
+      new LinkSupervisor.View(LinkState.CONNECTED, T0, 0, null, "peer-1:9500", "plain", null);
 
   private record Published(long entries, long millis) {
   }
@@ -41,7 +43,8 @@ class LinkTelemetryTest {
     public void onLag(String peer, long entries, long millis) {
       published.add(new Published(entries, millis));
     }
-  }), new AckedPositions(), Runnable::run, "cfs-repl@127.0.0.1:25520", LoggerFactory.getLogger(getClass()), T0);
+  }), new AckedPositions(), WireThrottle.unlimited(), Runnable::run, "cfs-repl@127.0.0.1:25520",
+      LoggerFactory.getLogger(getClass()), T0);
 
   private static ReplicatorWiring wiring(ReplicationMetrics metrics) {
     // no journal: lag measurements are handed in, not read
@@ -51,7 +54,7 @@ class LinkTelemetryTest {
   }
 
   private static AckSummary acks(long entries, ClockOffset clock) {
-    return new AckSummary(Map.of(0, entries), List.of(), entries, 1, clock);
+    return new AckSummary(Map.of(0, entries), List.of(), entries, 1, entries * 10, clock);
   }
 
   private ReplicatorStatus status() {
@@ -66,6 +69,8 @@ class LinkTelemetryTest {
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     assertThat(status().ackedEntries()).isEqualTo(500);
     assertThat(status().ackedBatches()).isEqualTo(2);
+    assertThat(status().ackedBytes()).isEqualTo(5_000);
+    assertThat(status().ackedBytesPerSecond()).isEqualTo(2_500.0);
     telemetry.tick(T0 + 2_000); // no time passed: the rate stands
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     telemetry.tick(T0 + 3_000);
@@ -89,13 +94,14 @@ class LinkTelemetryTest {
     List<Long> skews = new ArrayList<>();
     ReplicatorWiring base = wiring(ReplicationMetrics.NONE);
     ReplicatorWiring wiring = new ReplicatorWiring(base.localSite(), base.peer(), base.peerAddresses(), null,
-        base.settings(), base.linkSettings(), base.codec(), new ReplicationMetrics() {
+        base.settings(), base.linkSettings(), base.security(), base.codec(), new ReplicationMetrics() {
           @Override
           public void onClockSkew(String peer, long offsetMillis) {
             skews.add(offsetMillis);
           }
         }, LinkMetrics.NONE, BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
-    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), Runnable::run, "node",
+    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), WireThrottle.unlimited(), Runnable::run,
+        "node",
         LoggerFactory.getLogger(getClass()), T0);
 
     skewed.acked(acks(1, new ClockOffset(100, 4)), T0);
@@ -128,10 +134,12 @@ class LinkTelemetryTest {
   @Test
   void statusShowsTheLinkAsTheSupervisorSeesItAndTheStoppedShards() {
     ReplicatorStatus status = telemetry.status(
-        new LinkSupervisor.View(LinkState.BACKOFF, T0 + 5, T0 + 1, "ConnectException: refused", "peer-2:9500"),
+        new LinkSupervisor.View(LinkState.BACKOFF, T0 + 5, T0 + 1, "ConnectException: refused", "peer-2:9500",
+            "mtls", new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10)),
         List.of(new StoppedShard(3, 1, 9, T0)));
     assertThat(status).isEqualTo(new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, T0 + 5,
         "ConnectException: refused", 0, 0, 0, 0, List.of(new StoppedShard(3, 1, 9, T0)), T0 + 1, 0, 0, null,
-        "cfs-repl@127.0.0.1:25520", "peer-2:9500"));
+        "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0, "mtls",
+        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10), 0, 0));
   }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Persisted layouts are pinned: the hex strings below were written by layout version 1. If a change makes them
- * unreadable, stored cursors would be lost, so this fails first.
+ * Persisted layouts are pinned: the hex strings below were written by the layout versions they name. If a change
+ * makes them unreadable, stored cursors would be lost, so this fails first.
  */
 class ReplicatorSerializersTest {
   private final KryoCodec kryo = KryoRegistrations.fromConfig(ConfigFactory.load());
@@ -31,7 +31,10 @@ class ReplicatorSerializersTest {
         new ReplicatorEvent.ShardStopped(new StoppedShard(7, 1, 99, 1234)),
         new ReplicatorEvent.LinkPaused(55),
         new ReplicatorEvent.LinkResumed(66),
-        new ReplicatorState(Map.of(1, 2L), true, Map.of(7, new StoppedShard(7, 1, 99, 1234)))};
+        new ReplicatorEvent.ThrottleChanged(10L << 20, 77),
+        new ReplicatorState(Map.of(1, 2L), true, Map.of(7, new StoppedShard(7, 1, 99, 1234))),
+        new ReplicatorState(Map.of(1, 2L), false, Map.of(), 0L),
+        new ReplicatorState(Map.of(1, 2L), false, Map.of(), 2_097_152L)};
     for (Object o : all) {
       assertThat(kryo.decode(kryo.encode(o))).isEqualTo(o);
     }
@@ -40,14 +43,30 @@ class ReplicatorSerializersTest {
   @Test
   void layoutVersionOneStillReads() {
     String cursors = hex(new ReplicatorEvent.CursorsAdvanced(Map.of(0, 5L, 3, 300L)));
-    String state = hex(new ReplicatorState(Map.of(1, 2L), true, Map.of(7, new StoppedShard(7, 1, 99, 1234))));
     assertThat(cursors).isEqualTo(GOLDEN_CURSORS);
-    assertThat(state).isEqualTo(GOLDEN_STATE);
     assertThat(decodeHex(GOLDEN_CURSORS)).isEqualTo(new ReplicatorEvent.CursorsAdvanced(Map.of(0, 5L, 3, 300L)));
-    assertThat(decodeHex(GOLDEN_STATE))
+    // a snapshot written before the throttle: no operator set one
+    assertThat(decodeHex(GOLDEN_STATE_V1))
         .isEqualTo(new ReplicatorState(Map.of(1, 2L), true, Map.of(7, new StoppedShard(7, 1, 99, 1234))));
   }
 
+  @Test
+  void theStateLayoutVersionTwoIsPinned() {
+    ReplicatorState unthrottled = new ReplicatorState(Map.of(1, 2L), true,
+        Map.of(7, new StoppedShard(7, 1, 99, 1234)));
+    ReplicatorState throttled = new ReplicatorState(Map.of(1, 2L), false, Map.of(), 300L);
+    assertThat(hex(unthrottled)).isEqualTo(GOLDEN_STATE_V2);
+    assertThat(hex(throttled)).isEqualTo(GOLDEN_STATE_V2_THROTTLED);
+    assertThat(decodeHex(GOLDEN_STATE_V2)).isEqualTo(unthrottled);
+    assertThat(decodeHex(GOLDEN_STATE_V2_THROTTLED)).isEqualTo(throttled);
+    ReplicatorEvent.ThrottleChanged changed = new ReplicatorEvent.ThrottleChanged(300, 1234);
+    assertThat(hex(changed)).isEqualTo(GOLDEN_THROTTLE_CHANGED);
+    assertThat(decodeHex(GOLDEN_THROTTLE_CHANGED)).isEqualTo(changed);
+  }
+
   private static final String GOLDEN_CURSORS = "7a0102000503ac02";
-  private static final String GOLDEN_STATE = "7e010101020101070163d204000000000000";
+  private static final String GOLDEN_STATE_V1 = "7e010101020101070163d204000000000000";
+  private static final String GOLDEN_STATE_V2 = "7e020101020101070163d20400000000000000";
+  private static final String GOLDEN_STATE_V2_THROTTLED = "7e02010102000001ac02";
+  private static final String GOLDEN_THROTTLE_CHANGED = "7f01ac02d204000000000000";
 }

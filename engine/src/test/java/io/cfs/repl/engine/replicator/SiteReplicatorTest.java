@@ -1,26 +1,27 @@
 package io.cfs.repl.engine.replicator;
 
-import io.cfs.repl.model.shard.Gap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.cfs.repl.persistence.audit.AuditKind;
-import io.cfs.repl.persistence.audit.AuditRecord;
-import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
-import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.LoopbackSites;
+import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.RocksDbJournal;
+import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,7 @@ class SiteReplicatorTest {
       .withFallback(EventSourcedBehaviorTestKit.config())
       .withFallback(NodeConfig.base()).resolve();
 
+  private static final long CONFIGURED_THROTTLE = 1L << 20;
   private static ActorTestKit testKit;
 
   @TempDir
@@ -74,8 +76,9 @@ class SiteReplicatorTest {
     TestSites.append(journal, 4, 400, 100, 1); // 100 entries per shard 0..3
     ReplicatorWiring wiring = new ReplicatorWiring("site-a", "site-b",
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
-        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), WireCodec.create(CONFIG), ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
+        ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, WireCodec.create(CONFIG),
+        ReplicationMetrics.NONE, LinkMetrics.NONE,
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
@@ -228,5 +231,41 @@ class SiteReplicatorTest {
     assertThat(restarted.state()).isEqualTo(before);
     assertThat(restarted.state().cursor(0)).isEqualTo(80);
     assertThat(restarted.state().stopped()).containsKey(1);
+  }
+
+  @Test
+  void anOperatorsThrottleIsPersistedWinsOverTheConfiguredOneAndComesBack() {
+    ReplicatorStatus configured = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(configured.throttleBytesPerSecond()).isEqualTo(CONFIGURED_THROTTLE);
+
+    var set = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(2L << 20, replyTo));
+    assertThat(set.events()).singleElement().isInstanceOfSatisfying(ReplicatorEvent.ThrottleChanged.class,
+        e -> assertThat(e.bytesPerSecond()).isEqualTo(2L << 20));
+    assertThat(set.reply().throttleBytesPerSecond()).isEqualTo(2L << 20);
+    assertThat(audited).extracting(AuditRecord::kind).containsExactly(AuditKind.LINK_THROTTLED);
+    var same = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(2L << 20, replyTo));
+    assertThat(same.hasNoEvents()).isTrue();
+
+    // lifted by the operator: unlimited, although the configuration has a throttle
+    var lifted = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(0, replyTo));
+    assertThat(lifted.reply().throttleBytesPerSecond()).isZero();
+    for (long i = 1; i <= 4; i++) {
+      ack(Map.of(0, i), List.of()); // snapshot-every = 3: recovery starts from a snapshot
+    }
+    var restarted = kit.restart();
+    assertThat(restarted.state().throttle()).isZero();
+    ReplicatorStatus after = kit.<ReplicatorStatus>runCommand(SiteReplicator.GetStatus::new).reply();
+    assertThat(after.throttleBytesPerSecond()).isZero();
+    assertThat(audited).hasSize(2); // replay audits nothing
+  }
+
+  @Test
+  void aThrottleHoldsWhilePausedAndResumeKeepsIt() {
+    kit.<ReplicatorStatus>runCommand(SiteReplicator.Pause::new);
+    var set = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.SetThrottle(4096, replyTo));
+    assertThat(set.reply().state()).isEqualTo(LinkState.PAUSED);
+    var resumed = kit.<ReplicatorStatus>runCommand(SiteReplicator.Resume::new);
+    assertThat(resumed.state().throttle()).isEqualTo(4096);
+    assertThat(resumed.reply().throttleBytesPerSecond()).isEqualTo(4096);
   }
 }

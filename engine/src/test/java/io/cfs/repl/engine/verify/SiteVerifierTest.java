@@ -25,6 +25,9 @@ import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.DevPki;
+import io.cfs.repl.transport.tls.LinkSecurity;
+import io.cfs.repl.transport.tls.TlsMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,10 +83,10 @@ class SiteVerifierTest {
     storeB = RocksDbMetadataStore.open(dir.resolve("b"), StoreSettings.defaults());
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     LinkSettings link = LinkSettings.create(CONFIG);
-    serverB = SiteLinkServer.bind(kit.system(), link, B, "127.0.0.1", 0,
+    serverB = SiteLinkServer.bind(kit.system(), link, LinkSecurity.PLAIN, B, "127.0.0.1", 0,
             new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec), LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    verifier = new SiteVerifier(A, kit.system(), link, codec, storeA, storage, auditA::add,
+    verifier = new SiteVerifier(A, kit.system(), link, LinkSecurity.PLAIN, codec, storeA, storage, auditA::add,
         new VerifySettings(Duration.ofSeconds(30), 1000),
         Map.of(B, PeerAddress.of(B, "127.0.0.1", serverB.localAddress().getPort())));
     // the same history on both sites: INODES inodes written by site-c, in one shard
@@ -194,9 +197,37 @@ class SiteVerifierTest {
     }
   }
 
+  /** A node's verify link is a site link like the others: mutual TLS when the site links are. */
+  @Test
+  void verifyAndRepairRunOverMutualTls() throws Exception {
+    DevPki pki = DevPki.create("verify-test-ca");
+    LinkSecurity tlsA = LinkSecurity.create(kit.system(), pki.issue(dir.resolve("pki-a"), A).settings(), A,
+        TlsMetrics.NONE);
+    LinkSecurity tlsB = LinkSecurity.create(kit.system(), pki.issue(dir.resolve("pki-b"), B).settings(), B,
+        TlsMetrics.NONE);
+    KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
+    LinkSettings link = LinkSettings.create(CONFIG);
+    Tcp.ServerBinding tlsServer = SiteLinkServer.bind(kit.system(), link, tlsB, B, "127.0.0.1", 0,
+            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec), LinkMetrics.NONE)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      SiteVerifier overTls = new SiteVerifier(A, kit.system(), link, tlsA, codec, storeA, storage, auditA::add,
+          new VerifySettings(Duration.ofSeconds(30), 1000),
+          Map.of(B, PeerAddress.of(B, "127.0.0.1", tlsServer.localAddress().getPort())));
+      plantDifferences();
+
+      VerifyReport report = overTls.verify(B, true).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+      assertEquals(5, report.differing());
+      assertEquals(storeA.digest(), storeB.digest());
+    } finally {
+      tlsServer.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void aSiteThePeerDoesNotKnowIsRefusedAtTheHandshake() {
-    SiteVerifier stranger = new SiteVerifier("site-x", kit.system(), LinkSettings.create(CONFIG),
+    SiteVerifier stranger = new SiteVerifier("site-x", kit.system(), LinkSettings.create(CONFIG), LinkSecurity.PLAIN,
         KryoRegistrations.fromConfig(CONFIG), storeA, storage, auditA::add,
         new VerifySettings(Duration.ofSeconds(30), 10),
         Map.of(B, PeerAddress.of(B, "127.0.0.1", serverB.localAddress().getPort())));

@@ -69,16 +69,35 @@ public final class AdminClient {
    * primary) or, with {@code force}, a forced failover (sent to {@code to}). Fails unless the node answers 200.
    */
   public void requestFailover(String to, boolean force, String token) {
-    String path = "/replication/failover";
+    postOk("/replication/failover", Json.write(Map.of("to", to, "force", force)), token);
+  }
+
+  /**
+   * {@code POST /replication/peers/{peer}/throttle} with the bearer token: the link to {@code peer} puts at most
+   * {@code bytesPerSecond} on the wire (0 lifts it). Answers the link's throttle now; fails unless the node answers
+   * 200.
+   */
+  public long throttle(String peer, long bytesPerSecond, String token) {
+    String answer = postOk("/replication/peers/" + URLEncoder.encode(peer, StandardCharsets.UTF_8) + "/throttle",
+        "{\"bytesPerSecond\":" + bytesPerSecond + "}", token);
+    return Json.read(answer, Throttled.class).throttleBytesPerSecond();
+  }
+
+  /** The part of a link's answer a throttle call reads. */
+  record Throttled(long throttleBytesPerSecond) {
+  }
+
+  private String postOk(String path, String body, String token) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("to", to, "force", force)))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IllegalStateException(node + ": POST " + path + " answered " + r.statusCode() + ": "
             + Json.abbreviate(r.body()));
       }
+      return r.body();
     } catch (IOException e) {
       throw new UncheckedIOException(node + ": POST " + base.resolve(path) + " failed: " + e, e);
     } catch (InterruptedException e) {

@@ -20,7 +20,8 @@ public record Status(String site, String role, Long epoch, List<Peer> peers, Nod
   /** One outgoing link as the admin API shows it. */
   public record Peer(String peer, String state, long stateSinceMillis, long lagEntries, long lagMillis,
                      long oldestUnackedHlc, long ackedEntries, long ackedBatches, String lastError,
-                     List<StoppedShard> stoppedShards, String replicatorNode, String peerAddress) {
+                     List<StoppedShard> stoppedShards, String replicatorNode, String peerAddress,
+                     long throttleBytesPerSecond, long wireBytesPerSecond) {
     public Peer {
       stoppedShards = stoppedShards == null ? List.of() : List.copyOf(stoppedShards);
     }
@@ -30,7 +31,9 @@ public record Status(String site, String role, Long epoch, List<Peer> peers, Nod
       return peer + "{" + state + " lag=" + lagEntries + "e/" + lagMillis + "ms acked=" + ackedEntries + "e/"
           + ackedBatches + "b" + (stoppedShards.isEmpty() ? "" : " stopped=" + stoppedShards)
           + (lastError == null ? "" : " lastError=" + lastError)
-          + (replicatorNode == null ? "" : " on " + replicatorNode + " to " + peerAddress) + "}";
+          + (replicatorNode == null ? "" : " on " + replicatorNode + " to " + peerAddress)
+          + (throttleBytesPerSecond == 0 ? "" : " throttle=" + throttleBytesPerSecond + "B/s")
+          + " wire=" + wireBytesPerSecond + "B/s}";
     }
   }
 

@@ -1,6 +1,7 @@
 package io.cfs.repl.it.harness;
 
 import io.cfs.repl.admin.server.ingest.IngestSettings;
+import io.cfs.repl.transport.tls.DevPki;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,25 @@ public record NodeSpec(String site, String name, Path dataDir, Path configFile, 
     jvmFlags = List.copyOf(jvmFlags);
   }
 
-  /** The node's HOCON: the keys of cfs-repl.node, the admin port and the ingest port. */
+  /** One throwaway CA for every node this JVM starts: the sites' links run mutual TLS, as in production. */
+  private static final DevPki PKI = DevPki.create("cfs-repl it-tests");
+
+  /** The cfs-repl.transport.tls block of a new certificate of {@code site} (a site or the witness) in {@code dir}. */
+  public static String tlsConfig(Path dir, String site) {
+    DevPki.SiteFiles tls = PKI.issue(dir, site);
+    return "cfs-repl.transport.tls {\n"
+        + "  certificate = \"" + tls.certificate() + "\"\n"
+        + "  private-key = \"" + tls.privateKey() + "\"\n"
+        + "  trusted-ca = \"" + tls.trustedCa() + "\"\n"
+        + "}\n";
+  }
+
+  /**
+   * The node's HOCON: the keys of cfs-repl.node, the admin port and the ingest port, and the TLS files of a
+   * certificate of its site (written next to its data dir).
+   */
   public String hocon() {
+
     String peerBlock = peers.entrySet().stream()
         .map(p -> "    \"" + p.getKey() + "\" { addresses = [" + p.getValue().stream()
             .map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")) + "] }")
@@ -52,6 +70,7 @@ public record NodeSpec(String site, String name, Path dataDir, Path configFile, 
         + "pekko.management.http.port = " + adminPort + "\n"
         + "# several nodes share this host: the metrics scrape endpoint takes any free port\n"
         + "cfs-repl.metrics.prometheus.port = 0\n"
+        + tlsConfig(dataDir.toAbsolutePath().resolveSibling(name + "-tls"), site)
         + (extraConfig == null || extraConfig.isBlank() ? "" : extraConfig + "\n");
   }
 }

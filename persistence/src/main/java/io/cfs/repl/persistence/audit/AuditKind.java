@@ -18,6 +18,8 @@ public enum AuditKind {
   LINK_PAUSED,
   /** An operator resumed a link (or a forced sync retried it): stopped shards are retried from their cursors. */
   LINK_RESUMED,
+  /** An operator set or lifted the throttle of a link (bytes per second on the wire). */
+  LINK_THROTTLED,
   /** A peer's health changed (HEALTHY, DEGRADED, DOWN). */
   HEALTH_CHANGED,
   /** This site learnt of a higher epoch and adopted it. */

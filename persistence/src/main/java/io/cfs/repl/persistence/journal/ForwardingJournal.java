@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -55,7 +56,8 @@ public abstract class ForwardingJournal implements LocalJournal {
   }
 
   @Override
-  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
+                                                  LongSupplier maxBytes) {
     return journal.tail(positions, maxEntries, maxBytes);
   }
 

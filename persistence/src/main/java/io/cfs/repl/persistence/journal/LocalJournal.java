@@ -4,6 +4,7 @@ import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -55,7 +56,15 @@ public interface LocalJournal extends AutoCloseable {
    * Never completes on its own; fails when the journal closes. Its reads block, so run it on a blocking dispatcher
    * ({@code .async(dispatcher, 1)}).
    */
-  Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes);
+  default Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    return tail(positions, maxEntries, () -> maxBytes);
+  }
+
+  /**
+   * A tail whose byte bound is asked before each read, so its owner may change it while the tail runs (a link whose
+   * throttle changes ships batches sized to the new rate without reconnecting). Every value must be at least 1.
+   */
+  Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes);
 
   /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */
   java.util.OptionalLong hlcAt(int shard, long seq);

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.rocksdb.RocksDB;
@@ -222,7 +223,8 @@ public final class RocksDbJournal implements LocalJournal {
   }
 
   @Override
-  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+  public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
+                                                  LongSupplier maxBytes) {
     return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
@@ -52,11 +53,12 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
 
   /** {@link LocalJournal#tail} of {@code journal}, woken by {@code nextAppend}. */
   static Source<List<JournalEntry>, NotUsed> batches(LocalJournal journal, Map<Integer, Long> positions,
-                                                     int maxEntries, long maxBytes,
+                                                     int maxEntries, LongSupplier maxBytes,
                                                      Supplier<CompletionStage<Void>> nextAppend) {
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
-    AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
-    return Source.fromGraph(new TailStage(positions, p -> journal.readBatch(p, maxEntries, maxBytes), nextAppend));
+    AppendChecks.requireArgument(maxBytes.getAsLong() >= 1, "maxBytes must be >= 1, was " + maxBytes.getAsLong());
+    return Source.fromGraph(new TailStage(positions, p -> journal.readBatch(p, maxEntries, maxBytes.getAsLong()),
+        nextAppend));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.cfs.repl.transport.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
@@ -18,10 +19,18 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Invariants, checked when the codec is built: every id and every class is registered at most once; user ids are
  * {@value #FIRST_USER_ID} or more. Decoding refuses bytes left over after the value, which mean corruption.
+ *
+ * <p>Decoding reads bytes from other sites, so it holds up against any bytes: it returns a value or throws
+ * {@link KryoDecodingException}, nothing else; no length or count read from the bytes makes it allocate more than
+ * the bytes could hold ({@link BoundedInput}, {@link BoundedSerializers}); nesting deeper than {@value #MAX_DEPTH}
+ * is refused before it can overflow the stack.
  */
 public final class KryoCodec {
   /** The first id open to callers; lower ids are reserved for the transport's own registrations. */
   public static final int FIRST_USER_ID = 100;
+
+  /** Far deeper than any message (a batch, its entry list, an entry), far shallower than a thread's stack allows. */
+  static final int MAX_DEPTH = 64;
 
   private static final int POOL_SIZE = 64;
   private static final int INITIAL_OUTPUT_BYTES = 4096;
@@ -96,20 +105,32 @@ public final class KryoCodec {
     return ByteString.fromArrayUnsafe(encode(value));
   }
 
+  /**
+   * The value encoded in {@code bytes}, exactly: bytes left over are refused.
+   *
+   * @throws KryoDecodingException if the bytes are not the encoding of a registered value
+   */
   public Object decode(byte[] bytes) {
     Kryo kryo = kryos.obtain();
     try {
-      Input input = new Input(bytes);
+      Input input = new BoundedInput(bytes);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != bytes.length) {
-        throw new IllegalArgumentException("Kryo decoding of " + bytes.length + " bytes left "
+        throw new KryoDecodingException("Kryo decoding of " + bytes.length + " bytes left "
             + (bytes.length - input.position()) + " bytes unread");
       }
       return value;
     } catch (KryoException e) {
-      throw new IllegalArgumentException("Cannot Kryo-decode " + bytes.length + " bytes: " + kryoMessage(e)
+      throw new KryoDecodingException("Cannot Kryo-decode " + bytes.length + " bytes: " + kryoMessage(e)
           + (isUnregistered(e) ? "\nBoth ends must have the same cfs-repl.kryo.registrations." : ""), e);
+    } catch (KryoDecodingException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a serializer (registered in config, or a record's constructor) refusing what it read: corrupt bytes too
+      throw new KryoDecodingException("Cannot Kryo-decode " + bytes.length + " bytes: " + e, e);
     } finally {
+      // a failed read can leave the instance mid-graph (depth, generics): reset before it is reused
+      kryo.reset();
       kryos.free(kryo);
     }
   }
@@ -118,14 +139,33 @@ public final class KryoCodec {
     return decode(bytes.toArrayUnsafe());
   }
 
+  /**
+   * The value encoded in {@code bytes}, which must be a non-null {@code expected} whose records hold what their
+   * declared types say, down to the elements of their collections and maps ({@link WellTyped}): this is how a
+   * message from another site is read.
+   *
+   * @throws KryoDecodingException if it is not, or the bytes do not decode
+   */
+  public <T> T decode(ByteString bytes, Class<T> expected) {
+    Object value = decode(bytes);
+    if (!expected.isInstance(value)) {
+      throw new KryoDecodingException("expected a " + expected.getSimpleName() + ", got "
+          + (value == null ? "null" : value.getClass().getName()));
+    }
+    WellTyped.require(value);
+    return expected.cast(value);
+  }
+
   private Kryo newKryo() {
     Kryo kryo = new Kryo(new SubtypeClassResolver(), null);
     kryo.setRegistrationRequired(true);
+    kryo.setMaxDepth(MAX_DEPTH);
     for (KryoRegistration r : registrations) {
-      if (r.serializer() == null) {
+      Serializer<?> serializer = r.serializer() != null ? r.serializer() : BoundedSerializers.forType(r.type());
+      if (serializer == null) {
         kryo.register(r.type(), r.id());
       } else {
-        kryo.register(r.type(), r.serializer(), r.id());
+        kryo.register(r.type(), serializer, r.id());
       }
     }
     return kryo;

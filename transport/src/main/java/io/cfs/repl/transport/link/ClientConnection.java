@@ -1,11 +1,17 @@
 package io.cfs.repl.transport.link;
 
+import io.cfs.repl.transport.tls.LinkSecurity;
+import io.cfs.repl.transport.tls.PeerCertificate;
+import io.cfs.repl.transport.tls.TlsRefusal;
+import io.cfs.repl.transport.tls.TlsRefusedException;
+import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.InitialTimeoutException;
@@ -26,32 +32,39 @@ final class ClientConnection {
 
   private final ActorSystem<?> system;
   private final LinkSettings settings;
+  private final LinkSecurity security;
   private final Handshake hello;
   private final InetSocketAddress peer;
   private final LinkMetrics metrics;
+  private final WireThrottle throttle;
   private final FrameCodec codec;
   private final String name;
-  private final CompletableFuture<Handshake> accepted = new CompletableFuture<>();
+  private final CompletableFuture<LinkSession> accepted = new CompletableFuture<>();
   private final SharedKillSwitch endOutbound;
+  // Written by the TLS stage when the handshake accepted it, before the ack can arrive.
+  private volatile PeerCertificate presented;
 
-  ClientConnection(ActorSystem<?> system, LinkSettings settings, Handshake hello, InetSocketAddress peer,
-      LinkMetrics metrics) {
+  ClientConnection(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, Handshake hello,
+      InetSocketAddress peer, LinkMetrics metrics, WireThrottle throttle) {
     this.system = system;
     this.settings = settings;
+    this.security = security;
     this.hello = hello;
     this.peer = peer;
     this.metrics = metrics;
+    this.throttle = throttle;
     this.codec = new FrameCodec(settings);
     this.name = "Link from " + hello.fromSite() + " to " + hello.toSite() + " at " + peer;
     this.endOutbound = KillSwitches.shared("link-" + hello.fromSite() + "-to-" + hello.toSite());
   }
 
-  /** Payloads to send to payloads received; materializes the server's ack. */
-  Flow<ByteString, ByteString, CompletionStage<Handshake>> flow() {
+  /** Payloads to send to payloads received; materializes the open link (the server's ack). */
+  Flow<ByteString, ByteString, CompletionStage<LinkSession>> flow() {
     Flow<ByteString, ByteString, ?> tcp = Tcp.get(system).outgoingConnection(peer, Optional.empty(),
         LinkStages.socketOptions(settings), true, Optional.of(settings.connectTimeout()), Optional.empty());
     return BidiFlow.fromFlows(outbound(), inbound())
         .atop(LinkStages.framing(settings))
+        .atop(security.clientLayer(hello.toSite(), certificate -> presented = certificate, this::refusedByTls))
         .join(tcp)
         .mapMaterializedValue(notUsed -> accepted);
   }
@@ -60,6 +73,8 @@ final class ClientConnection {
     return Flow.<ByteString>create()
         .mapAsync(1, frame -> accepted.thenApply(ack -> frame)) // held, not dropped, until the ack
         .via(LinkStages.encoder(codec, metrics))
+        // paced after compression, so the throttle holds the bytes on the wire (the prefix is added by the framing)
+        .via(throttle.flow(body -> FrameCodec.LENGTH_PREFIX_BYTES + (long) body.size()))
         .prepend(Source.single(HandshakeCodec.hello(hello)))
         .via(endOutbound.flow());
   }
@@ -68,6 +83,8 @@ final class ClientConnection {
     // Counted from materialization, so connecting and the handshake share one budget.
     Duration replyTimeout = settings.connectTimeout().plus(settings.handshakeTimeout());
     return Flow.<ByteString>create()
+        // a refusal by TLS, ours or the peer's, fails the link with its reason, for the log, metrics and status
+        .mapError(SSLException.class, e -> TlsRefusal.of(e).orElseThrow())
         .initialTimeout(replyTimeout)
         .mapError(InitialTimeoutException.class, e -> new InitialTimeoutException(
             name + ": no handshake reply within " + replyTimeout.toMillis() + " ms"))
@@ -93,9 +110,15 @@ final class ClientConnection {
       metrics.onHandshakeRejected(hello, e.reason());
       throw e;
     }
-    log.info("{} accepted by {}", name, ack);
-    accepted.complete(ack);
+    log.info("{} accepted by {} ({})", name, ack, security.connection());
+    accepted.complete(new LinkSession(ack, security.connection(), Optional.ofNullable(presented)));
     return LinkStages.decoder(codec, metrics);
+  }
+
+  /** Logged here; the materialized stage fails with it, whatever failure the stream itself ends with. */
+  private void refusedByTls(TlsRefusedException refusal) {
+    log.warn("{} refused by TLS: {}", name, refusal.getMessage());
+    accepted.completeExceptionally(refusal);
   }
 
   /** The inbound side ended: end the outbound side too, so the caller sees one link that is over. */
@@ -110,7 +133,7 @@ final class ClientConnection {
     endOutbound.abort(failure);
     if (LinkStages.shuttingDown(system)) {
       log.info("{} closed by shutdown", name);
-    } else if (!(failure instanceof HandshakeRejectedException)) {
+    } else if (!(failure instanceof HandshakeRejectedException) && TlsRefusal.of(failure).isEmpty()) {
       log.warn("{} failed: {}", name, failure.toString());
     }
   }

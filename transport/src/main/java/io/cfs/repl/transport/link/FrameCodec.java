@@ -26,7 +26,9 @@ import org.apache.pekko.util.ByteString;
  * body is kept only when it is smaller than the plain one. A body is refused ({@link MalformedFrameException}) when its
  * flags are unknown, it is truncated, its block is corrupt or decompresses to another length than declared, or its
  * payload would exceed {@code maxFrameBytes} — the declared length is checked before any memory is allocated, so a
- * small frame cannot unpack into a huge one.
+ * small frame cannot unpack into a huge one: it must be within {@code maxFrameBytes} and within what the block can
+ * expand to (at most {@value #MAX_LZ4_EXPANSION} times its size), so a frame makes this end allocate in proportion to
+ * the bytes the peer actually sent.
  *
  * <p>Thread-safe: the LZ4 compressor and decompressor are stateless.
  */
@@ -35,6 +37,12 @@ final class FrameCodec {
   static final int HEADER_BYTES = 5;
   /** The framing layer's length prefix in front of every body. */
   static final int LENGTH_PREFIX_BYTES = 4;
+
+  /**
+   * An LZ4 block cannot expand more than this: a sequence's token and offset (3 bytes) yield at most 19 bytes, and
+   * each length-extension byte adds at most 255.
+   */
+  static final int MAX_LZ4_EXPANSION = 255;
 
   private static final byte PLAIN = 0x00;
   private static final byte LZ4 = 0x01;
@@ -101,6 +109,11 @@ final class FrameCodec {
       throw new MalformedFrameException("compressed frame declares " + declared + " uncompressed bytes");
     }
     requireWithinLimit(declared);
+    int blockBytes = body.size() - HEADER_BYTES;
+    if (declared > (long) MAX_LZ4_EXPANSION * blockBytes) {
+      throw new MalformedFrameException("compressed frame declares " + declared + " uncompressed bytes, more than its "
+          + blockBytes + "-byte LZ4 block can hold");
+    }
     byte[] block = body.drop(HEADER_BYTES).toArrayUnsafe();
     byte[] payload = new byte[declared];
     int produced;

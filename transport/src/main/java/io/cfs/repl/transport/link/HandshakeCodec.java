@@ -126,7 +126,12 @@ final class HandshakeCodec {
   }
 
   private static String getString(ByteBuffer in) {
-    byte[] utf8 = new byte[Short.toUnsignedInt(in.getShort())];
+    int length = Short.toUnsignedInt(in.getShort());
+    // checked before allocating: a length beyond the frame must not cost this end 64 KiB per connection attempt
+    if (length > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    byte[] utf8 = new byte[length];
     in.get(utf8);
     return new String(utf8, StandardCharsets.UTF_8);
   }

@@ -17,7 +17,9 @@ public final class HandshakeRejectedException extends RuntimeException {
     /** The two ends speak different link protocol versions. */
     PROTOCOL_VERSION(3),
     /** The hello (or the server's reply) could not be read. */
-    MALFORMED(4);
+    MALFORMED(4),
+    /** The client's TLS certificate names another site than its hello claims. */
+    CERTIFICATE_SITE(5);
 
     private final int code;
 

@@ -2,6 +2,7 @@ package io.cfs.repl.transport.link;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.cfs.repl.transport.tls.TlsSettings;
 import java.time.Duration;
 
 /**
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param handshakeTimeout how long the server waits for the hello, and the client (after connecting) for the ack
  * @param idleTimeout a link with no frame in either direction for this long is failed
  * @param tcpNoDelay whether Nagle's algorithm is switched off on link sockets
+ * @param tls how links are secured ({@code cfs-repl.transport.tls})
  */
 public record LinkSettings(
     int protocolVersion,
@@ -23,7 +25,8 @@ public record LinkSettings(
     Duration connectTimeout,
     Duration handshakeTimeout,
     Duration idleTimeout,
-    boolean tcpNoDelay) {
+    boolean tcpNoDelay,
+    TlsSettings tls) {
 
   private static final String PREFIX = "cfs-repl.transport.";
   /** Smallest allowed max-frame-bytes: a handshake frame with long site names and a reject message must fit. */
@@ -40,6 +43,7 @@ public record LinkSettings(
     requirePositive(connectTimeout, "connect-timeout");
     requirePositive(handshakeTimeout, "handshake-timeout");
     requirePositive(idleTimeout, "idle-timeout");
+    if (tls == null) throw new IllegalArgumentException(PREFIX + "tls must be set");
   }
 
   /** Reads and validates {@code cfs-repl.transport} from the root config; errors name the offending key. */
@@ -52,7 +56,8 @@ public record LinkSettings(
           root.getDuration(PREFIX + "connect-timeout"),
           root.getDuration(PREFIX + "handshake-timeout"),
           root.getDuration(PREFIX + "idle-timeout"),
-          root.getBoolean(PREFIX + "tcp-no-delay"));
+          root.getBoolean(PREFIX + "tcp-no-delay"),
+          TlsSettings.create(root));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Invalid transport setting: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.cfs.repl.transport.link;
 
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -12,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening end of site links. Each TCP connection must open with a hello (see {@code HandshakeCodec}); the
+ * The listening end of site links. Over mutual TLS ({@link LinkSecurity}), the client's certificate must chain to the
+ * trusted CAs and name the site its hello claims ({@code CERTIFICATE_SITE} otherwise); a refused client never reaches
+ * the handler. Each TCP connection must open with a hello (see {@code HandshakeCodec}); the
  * server checks its magic ({@code MALFORMED}), protocol version ({@code PROTOCOL_VERSION}) and target site
  * ({@code WRONG_TARGET_SITE}), then asks the {@link LinkHandler}, and answers with an ack or a reject frame. After
  * the ack every frame goes through {@code FrameCodec} to and from the handler's flow.
@@ -33,18 +36,20 @@ public final class SiteLinkServer {
    * @return the binding, or a failure if the address cannot be bound
    */
   public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, LinkSettings settings,
-      String localSite, String host, int port, LinkHandler handler, LinkMetrics metrics) {
+      LinkSecurity security, String localSite, String host, int port, LinkHandler handler, LinkMetrics metrics) {
     FrameCodec codec = new FrameCodec(settings);
     // halfClose: a client that finished sending still gets the handler's last frames (its final acks).
     Pair<CompletionStage<Tcp.ServerBinding>, CompletionStage<Done>> running = Tcp.get(system)
         .bind(host, port, BACKLOG, LinkStages.socketOptions(settings), true, Optional.empty())
         .toMat(Sink.foreach(connection -> connection.handleWith(
-            new ServerConnection(system, settings, localSite, handler, metrics, codec, connection.remoteAddress())
+            new ServerConnection(system, settings, security, localSite, handler, metrics, codec,
+                connection.remoteAddress())
                 .flow(),
             system)), Keep.both())
         .run(system);
     running.first().thenAccept(binding ->
-        log.info("Site link server of {} listening on {}", localSite, binding.localAddress()));
+        log.info("Site link server of {} listening on {} ({})", localSite, binding.localAddress(),
+            security.connection()));
     running.second().whenComplete((done, failure) -> {
       if (failure == null || LinkStages.shuttingDown(system)) {
         log.info("Site link server of {} on {}:{} stopped accepting links", localSite, host, port);

@@ -1,6 +1,7 @@
 package io.cfs.repl.transport.link;
 
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +30,13 @@ final class LinkTestSupport {
   /** Binds a server on a free port and returns its address. */
   static InetSocketAddress bind(ActorSystem<?> system, LinkSettings settings, String site, LinkHandler handler,
       LinkMetrics metrics) {
-    return await(SiteLinkServer.bind(system, settings, site, HOST, 0, handler, metrics)).localAddress();
+    return bind(system, settings, LinkSecurity.PLAIN, site, handler, metrics);
+  }
+
+  /** Binds a server secured by {@code security} on a free port and returns its address. */
+  static InetSocketAddress bind(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, String site,
+      LinkHandler handler, LinkMetrics metrics) {
+    return await(SiteLinkServer.bind(system, settings, security, site, HOST, 0, handler, metrics)).localAddress();
   }
 
   static LinkHandler echo() {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cfs.repl.transport.link.HandshakeRejectedException.Reason;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,8 +69,8 @@ class SiteLinkHandshakeTest {
   @Test
   void aControlLinkReachesTheHandlerAsControlAndItsAckSaysSo() {
     Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run = Source.single(text("beat"))
-        .viaMat(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", siteB, LinkMetrics.NONE,
-            Handshake.Channel.CONTROL), Keep.right())
+        .viaMat(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", siteB, LinkMetrics.NONE,
+            Handshake.Channel.CONTROL).mapMaterializedValue(s -> s.thenApply(LinkSession::handshake)), Keep.right())
         .toMat(Sink.seq(), Keep.both())
         .run(testKit.system());
 
@@ -170,7 +171,8 @@ class SiteLinkHandshakeTest {
   private Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run(LinkSettings client, String from,
       String to, InetSocketAddress address, List<ByteString> frames) {
     return Source.from(frames)
-        .viaMat(SiteLinkClient.connect(testKit.system(), client, from, to, address, LinkMetrics.NONE), Keep.right())
+        .viaMat(SiteLinkClient.connect(testKit.system(), client, LinkSecurity.PLAIN, from, to, address, LinkMetrics.NONE)
+            .mapMaterializedValue(s -> s.thenApply(LinkSession::handshake)), Keep.right())
         .toMat(Sink.seq(), Keep.both())
         .run(testKit.system());
   }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class SiteLinkStreamingTest {
           emitted.incrementAndGet();
           return frame(i);
         })
-        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", server, clientMetrics))
+        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", server, clientMetrics))
         .runWith(Sink.seq(), testKit.system());
 
     // 40 MB of frames against a stalled handler: the sender must be held back, not buffer them all.
@@ -95,7 +96,7 @@ class SiteLinkStreamingTest {
         .map(count -> text("received " + count)), LinkMetrics.NONE);
 
     List<ByteString> replies = await(Source.from(List.of(text("1"), text("2"), text("3")))
-        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", server, LinkMetrics.NONE))
+        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", server, LinkMetrics.NONE))
         .runWith(Sink.seq(), testKit.system()));
 
     assertEquals(List.of(text("received 3")), replies);
@@ -108,7 +109,7 @@ class SiteLinkStreamingTest {
 
     // The client's input never completes: only the server's close can end this flow.
     List<ByteString> replies = await(Source.single(text("only one")).concat(Source.maybe())
-        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", server, LinkMetrics.NONE))
+        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", server, LinkMetrics.NONE))
         .runWith(Sink.seq(), testKit.system()));
 
     assertEquals(List.of(text("only one")), replies);
@@ -122,7 +123,7 @@ class SiteLinkStreamingTest {
     InetSocketAddress server = bind(testKit.system(), SETTINGS, "site-b", echo(), LinkMetrics.NONE);
 
     CompletionStage<Done> link = Source.<ByteString>maybe()
-        .via(SiteLinkClient.connect(testKit.system(), impatient, "site-a", "site-b", server, LinkMetrics.NONE))
+        .via(SiteLinkClient.connect(testKit.system(), impatient, LinkSecurity.PLAIN, "site-a", "site-b", server, LinkMetrics.NONE))
         .runWith(Sink.ignore(), testKit.system());
 
     assertInstanceOf(TimeoutException.class, failure(link, Duration.ofSeconds(5)));
@@ -138,7 +139,7 @@ class SiteLinkStreamingTest {
         }), LinkMetrics.NONE);
     Pair<TestPublisher.Probe<ByteString>, TestSubscriber.Probe<ByteString>> healthy = TestSource.<ByteString>probe(
             testKit.system().classicSystem())
-        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-c", "site-b", server, LinkMetrics.NONE))
+        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-c", "site-b", server, LinkMetrics.NONE))
         .toMat(TestSink.probe(testKit.system().classicSystem()), Keep.both())
         .run(testKit.system());
     healthy.second().request(2);
@@ -149,7 +150,7 @@ class SiteLinkStreamingTest {
     LinkSettings generous = settings("max-frame-bytes = 1 MiB");
     LoggingTestKit.error("failed on a bad frame").expect(testKit.system(), () -> {
       CompletionStage<Done> oversized = Source.single(FrameCodecTest.random(100_000)).concat(Source.maybe())
-          .via(SiteLinkClient.connect(testKit.system(), generous, "site-a", "site-b", server, LinkMetrics.NONE))
+          .via(SiteLinkClient.connect(testKit.system(), generous, LinkSecurity.PLAIN, "site-a", "site-b", server, LinkMetrics.NONE))
           .runWith(Sink.ignore(), testKit.system());
       return oversized.toCompletableFuture().handle((done, failure) -> done).join();
     });
@@ -203,7 +204,7 @@ class SiteLinkStreamingTest {
 
   private static void assertServes(InetSocketAddress server) {
     List<ByteString> echoed = await(Source.single(text("still there?"))
-        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, "site-a", "site-b", server, LinkMetrics.NONE))
+        .via(SiteLinkClient.connect(testKit.system(), SETTINGS, LinkSecurity.PLAIN, "site-a", "site-b", server, LinkMetrics.NONE))
         .runWith(Sink.seq(), testKit.system()));
     assertEquals(List.of(text("still there?")), echoed);
   }

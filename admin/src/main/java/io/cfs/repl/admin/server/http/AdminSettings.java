@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param degradedLag a link lagging more than this in time is DEGRADED
  * @param degradedLagEntries a link lagging more than this many entries is DEGRADED
  * @param downAfter a link not CONNECTED for longer than this is DOWN
+ * @param eventInterval how often {@code GET /replication/events} sends a snapshot of every link
  */
 public record AdminSettings(String token, Duration askTimeout, Duration degradedLag, long degradedLagEntries,
-                            Duration downAfter) {
+                            Duration downAfter, Duration eventInterval) {
   public static final String PATH = "cfs-repl.admin";
 
   public AdminSettings {
@@ -23,13 +24,14 @@ public record AdminSettings(String token, Duration askTimeout, Duration degraded
     require(positive(degradedLag), "health.degraded-lag must be > 0");
     require(degradedLagEntries > 0, "health.degraded-lag-entries must be > 0");
     require(positive(downAfter), "health.down-after must be > 0");
+    require(positive(eventInterval), "events.interval must be > 0");
   }
 
   public static AdminSettings create(Config root) {
     Config c = root.getConfig(PATH);
     return new AdminSettings(TokenConfig.read(c, PATH), c.getDuration("ask-timeout"),
         c.getDuration("health.degraded-lag"), c.getLong("health.degraded-lag-entries"),
-        c.getDuration("health.down-after"));
+        c.getDuration("health.down-after"), c.getDuration("events.interval"));
   }
 
   public boolean tokenConfigured() {

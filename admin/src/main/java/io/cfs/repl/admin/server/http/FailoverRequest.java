@@ -1,8 +1,6 @@
 package io.cfs.repl.admin.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -14,19 +12,7 @@ public record FailoverRequest(String to, boolean force) {
   private static final Set<String> FIELDS = Set.of("to", "force");
 
   public static FailoverRequest parse(String body) {
-    JsonNode json;
-    try {
-      json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage());
-    }
-    if (json == null || !json.isObject()) {
-      throw new IllegalArgumentException("body must be a JSON object such as {\"to\": \"site-b\", \"force\": false}");
-    }
-    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) throw new IllegalArgumentException("unknown field \"" + name + "\" (to, force)");
-    }
+    JsonNode json = Json.requestObject(body, "{\"to\": \"site-b\", \"force\": false}", FIELDS);
     JsonNode to = json.get("to");
     if (to == null || !to.isTextual() || to.asText().isBlank()) {
       throw new IllegalArgumentException("to must name the site to fail over to");

@@ -10,11 +10,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.put;
 
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.apply.ApplyLag;
-import io.cfs.repl.engine.failover.FailoverStatus;
-import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
@@ -52,12 +51,13 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   private final ExtendedActorSystem system;
   private final AdminSettings admin;
   private final BearerToken token;
-  private static final Duration RESOLVER_TIMEOUT = Duration.ofSeconds(1);
+  private final StatusEvents events;
 
   public ReplicationRoutes(ExtendedActorSystem system) {
     this.system = system;
     this.admin = AdminSettings.create(system.settings().config());
     this.token = new BearerToken(admin.token());
+    this.events = new StatusEvents(admin);
   }
 
   /** What is wrong with the node itself, for health: a full volume, while it lasts. */
@@ -69,12 +69,13 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
         pathPrefix("replication", () -> concat(
-            path("status", () -> get(() -> withNode(node -> answer(links(node), links -> ok(StatusView.of(node,
-                links.statuses(), links.failover(), admin, System.currentTimeMillis())))))),
+            path("status", () -> get(() -> withNode(node -> answer(StatusSource.status(node, admin),
+                ReplicationRoutes::ok)))),
+            path("events", () -> get(() -> withNode(events::stream))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
-            path("health", () -> get(() -> withNode(node -> answer(links(node), links -> ok(HealthView.of(
-                node.siteId(), links.statuses(), links.heartbeats(), nodeReasons(node), admin,
-                System.currentTimeMillis())))))),
+            path("health", () -> get(() -> withNode(node -> answer(StatusSource.links(node, admin),
+                links -> ok(HealthView.of(node.siteId(), links.statuses(), links.heartbeats(), nodeReasons(node),
+                    admin, System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("apply-lag", () -> get(() -> withNode(node -> ok(applyLag(node, node.applyLag().snapshot()))))),
             path(PathMatchers.segment("apply-lag").slash("reset"), () -> post(() -> authorized(() -> withNode(node -> {
@@ -92,7 +93,9 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
-                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))))),
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("throttle"), peer ->
+                concat(post(() -> throttle(peer)), put(() -> throttle(peer)))))),
         pathPrefix("store", () -> concat(
             path("digest", () -> get(() -> withNode(node ->
                 onSuccess(storeRead(node, () -> node.store().digest()),
@@ -202,6 +205,19 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
     });
   }
 
+  /** Authorized first, then the peer and the body are checked: a refused request changes nothing. */
+  private Route throttle(String peer) {
+    return authorized(() -> withNode(node -> entity(Unmarshaller.entityToString(), body -> {
+      ThrottleRequest request;
+      try {
+        request = ThrottleRequest.parse(body);
+      } catch (IllegalArgumentException e) {
+        return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", e.getMessage());
+      }
+      return onPeer(node, peer, (p, timeout) -> node.throttle(p, request.bytesPerSecond(), timeout));
+    })));
+  }
+
   private Route onPeer(ReplicationNode node, String peer,
                        BiFunction<String, Duration, CompletionStage<ReplicatorStatus>> action) {
     if (!node.peers().contains(peer)) {
@@ -215,21 +231,6 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   /** A read body built from the status of every link. */
   private interface StatusBody {
     Object of(String site, List<ReplicatorStatus> statuses, AdminSettings admin, long nowMillis);
-  }
-
-  /** Every link's status and the resolver's view (null when it does not answer soon, or the site has no peers). */
-  private record Links(List<ReplicatorStatus> statuses, FailoverStatus failover) {
-    Map<String, PeerHealth> heartbeats() {
-      return failover == null ? Map.of() : failover.health();
-    }
-  }
-
-  private CompletionStage<Links> links(ReplicationNode node) {
-    Duration quick = admin.askTimeout().compareTo(RESOLVER_TIMEOUT) < 0 ? admin.askTimeout() : RESOLVER_TIMEOUT;
-    CompletionStage<FailoverStatus> failover = node.failover()
-        .map(f -> f.status(quick).exceptionally(e -> null))
-        .orElse(CompletableFuture.completedFuture(null));
-    return node.status(admin.askTimeout()).thenCombine(failover, Links::new);
   }
 
   /** The status of every link, then a body built from it; 503 when the replicators do not answer in time. */

@@ -4,6 +4,7 @@ import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
+import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
 import java.util.Map;
 
@@ -61,19 +62,27 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    *
    * @param lagMillis now minus the hlc of the oldest entry the peer has not acknowledged: the age of the oldest entry
    *     not yet applied there; 0 when caught up
+   * @param ackedBytes the encoded size of the batches acknowledged since the link's replicator started
    * @param ackedEntriesPerSecond throughput: entries acknowledged per second over the last lag-refresh window
+   * @param ackedBytesPerSecond throughput: bytes of acknowledged batches (as shipped) per second over that window
    * @param disconnectedSinceMillis when the link last stopped being CONNECTED; null while it is connected
    * @param clockSkewMillis the peer's clock minus ours from the last acknowledged round trip; null until measured
-   * @param connection "plain" (site links are not encrypted yet)
+   * @param connection "mtls" (mutual TLS 1.3) or "plain" (cfs-repl.transport.tls.insecure); null when the link's
+   *     replicator did not answer
+   * @param peerCertificate the certificate the peer presented when the link last opened (subject, sites, serial,
+   *     notAfterMillis); null before it opened, or on plain TCP
    * @param replicatorNode the cluster address (system@host:port) of the node of this site running the link's
    *     replicator; it moves to another node when that node dies
    * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
+   * @param throttleBytesPerSecond the link's throttle (an operator's, else the configured one); 0 = unlimited
+   * @param wireBytesPerSecond bytes the link put on the wire per second over the last lag-refresh window
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
-                         double ackedEntriesPerSecond, String lastError, List<StoppedShard> stoppedShards,
-                         Long disconnectedSinceMillis, Long clockSkewMillis, String connection,
-                         String replicatorNode, String peerAddress) {
+                         long ackedBytes, double ackedEntriesPerSecond, double ackedBytesPerSecond, String lastError,
+                         List<StoppedShard> stoppedShards, Long disconnectedSinceMillis, Long clockSkewMillis,
+                         String connection, PeerCertificate peerCertificate, String replicatorNode,
+                         String peerAddress, long throttleBytesPerSecond, long wireBytesPerSecond) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       return of(s, null, settings, nowMillis);
     }
@@ -84,9 +93,11 @@ public record StatusView(String site, String role, Long epoch, String primary, L
       Health.Verdict verdict = Health.of(s, heartbeat, settings, nowMillis);
       return new PeerView(s.peer(), s.state().name(), s.sinceMillis(), verdict.health(), verdict.reasons(),
           s.lagEntries(), s.lagMillis(nowMillis), s.oldestUnackedHlc(), s.ackedEntries(), s.ackedBatches(),
-          Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, s.lastError(), s.stoppedShards(),
-          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), "plain",
-          s.replicatorNode(), s.peerAddress());
+          s.ackedBytes(), Math.round(s.ackedEntriesPerSecond() * 10) / 10.0, Math.round(s.ackedBytesPerSecond()),
+          s.lastError(), s.stoppedShards(),
+          s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), s.connection(),
+          s.peerCertificate(), s.replicatorNode(), s.peerAddress(), s.throttleBytesPerSecond(),
+          s.wireBytesPerSecond());
     }
   }
 

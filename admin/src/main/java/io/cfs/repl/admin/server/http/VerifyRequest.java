@@ -1,8 +1,6 @@
 package io.cfs.repl.admin.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -10,23 +8,9 @@ import java.util.Set;
  * Anything else is refused with the reason.
  */
 public record VerifyRequest(String peer, boolean repair) {
-  private static final Set<String> FIELDS = Set.of("peer", "repair");
 
   public static VerifyRequest parse(String body) {
-    JsonNode json;
-    try {
-      json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not JSON: " + e.getOriginalMessage());
-    }
-    if (json == null || !json.isObject()) {
-      throw new IllegalArgumentException(
-          "body must be a JSON object such as {\"peer\": \"site-b\", \"repair\": false}");
-    }
-    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) throw new IllegalArgumentException("unknown field \"" + name + "\" (peer, repair)");
-    }
+    JsonNode json = Json.requestObject(body, "{\"peer\": \"site-b\", \"repair\": false}", Set.of("peer", "repair"));
     JsonNode peer = json.get("peer");
     if (peer == null || !peer.isTextual() || peer.asText().isBlank()) {
       throw new IllegalArgumentException("peer must name a peer site");

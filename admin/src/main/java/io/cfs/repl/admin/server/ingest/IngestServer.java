@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.IncomingConnection;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
@@ -52,14 +53,17 @@ public final class IngestServer implements AutoCloseable {
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, settings, system).route()
         .flow(system);
     ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);
-    return Http.get(system).newServerAt(settings.host(), settings.port()).connectionSource()
+    ServerBuilder listener = Http.get(system).newServerAt(settings.host(), settings.port());
+    if (settings.https().enabled()) listener = listener.enableHttps(settings.https().context());
+    return listener.connectionSource()
         .to(Sink.foreach(limit::accept))
         .run(materializer)
         .thenApply(binding -> {
           IngestServer server = new IngestServer(binding);
           CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "cfs-ingest-stop",
               server::stop);
-          log.info("Ingest for site {} listening on {} ({})", journal.localSite(), binding.localAddress(), settings);
+          log.info("Ingest for site {} listening on {} ({}, {})", journal.localSite(), binding.localAddress(),
+              settings.https().scheme(), settings);
           return server;
         });
   }

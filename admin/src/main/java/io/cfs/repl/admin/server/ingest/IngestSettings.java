@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.ingest;
 
 import com.typesafe.config.Config;
 import io.cfs.repl.admin.server.auth.TokenConfig;
+import io.cfs.repl.admin.server.https.HttpsSettings;
 
 /**
  * Typed view of {@code cfs-repl.ingest} (documented in the admin module's reference.conf).
@@ -16,10 +17,11 @@ import io.cfs.repl.admin.server.auth.TokenConfig;
  * @param bodyReadTimeout how long a POST body may take to arrive in full before the request is answered 408
  * @param maxConnections ingest connections open at once; one more is answered 503 and closed
  * @param appendQueueTimeout how long a POST whose body has arrived waits for an append permit before 503 BUSY
+ * @param https whether the listener serves HTTPS, and with which files
  */
 public record IngestSettings(String host, int port, String token, int maxEntriesPerRequest, int maxRequestBytes,
                              int maxInFlightAppends, int streamParallelism, java.time.Duration bodyReadTimeout,
-                             int maxConnections, java.time.Duration appendQueueTimeout) {
+                             int maxConnections, java.time.Duration appendQueueTimeout, HttpsSettings https) {
   public static final String PATH = "cfs-repl.ingest";
 
   /** A body is held in one array, and the journal refuses anything near this size anyway. */
@@ -37,6 +39,7 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     require(bodyReadTimeout != null && bodyReadTimeout.toMillis() >= 100,
         "body-read-timeout must be at least 100ms, was " + bodyReadTimeout);
     require(maxConnections >= 1, "max-connections must be >= 1, was " + maxConnections);
+    require(https != null, "https must not be null");
     require(appendQueueTimeout != null && !appendQueueTimeout.isNegative(),
         "append-queue-timeout must not be negative, was " + appendQueueTimeout);
   }
@@ -49,7 +52,7 @@ public record IngestSettings(String host, int port, String token, int maxEntries
     return new IngestSettings(c.getString("host"), c.getInt("port"), TokenConfig.read(c, PATH),
         c.getInt("max-entries-per-request"), (int) maxRequestBytes, c.getInt("max-in-flight-appends"),
         c.getInt("stream-parallelism"), c.getDuration("body-read-timeout"), c.getInt("max-connections"),
-        c.getDuration("append-queue-timeout"));
+        c.getDuration("append-queue-timeout"), HttpsSettings.create(root, PATH));
   }
 
   public boolean requiresToken() {
@@ -63,7 +66,7 @@ public record IngestSettings(String host, int port, String token, int maxEntries
         + ", maxEntriesPerRequest=" + maxEntriesPerRequest + ", maxRequestBytes=" + maxRequestBytes
         + ", maxInFlightAppends=" + maxInFlightAppends + ", streamParallelism=" + streamParallelism
         + ", bodyReadTimeout=" + bodyReadTimeout + ", maxConnections=" + maxConnections
-        + ", appendQueueTimeout=" + appendQueueTimeout + "]";
+        + ", appendQueueTimeout=" + appendQueueTimeout + ", https=" + https.enabled() + "]";
   }
 
   private static void require(boolean condition, String message) {

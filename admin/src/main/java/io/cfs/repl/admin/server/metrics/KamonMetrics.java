@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;
+import io.cfs.repl.transport.tls.TlsMetrics;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ import kamon.tag.TagSet;
 public final class KamonMetrics implements ReplicationMetrics {
   private final String site;
   private final Set<String> peers;
+  private final KamonTlsMetrics tls;
   private final TagSet siteTags;
   private final Map<String, PeerInstruments> byPeer = new ConcurrentHashMap<>();
   private final Map<String, OriginInstruments> byOrigin = new ConcurrentHashMap<>();
@@ -47,6 +49,7 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.site = site;
     this.peers = Set.copyOf(peers);
     this.siteTags = TagSet.of(MetricNames.SITE, site);
+    this.tls = new KamonTlsMetrics(siteTags);
     this.appendLatency = Kamon.histogram(MetricNames.APPEND_LATENCY, MeasurementUnit.time().nanoseconds())
         .withTags(siteTags);
     this.appendedEntries = Kamon.counter(MetricNames.APPENDED_ENTRIES).withTags(siteTags);
@@ -162,6 +165,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onThrottle(String peer, long bytesPerSecond) {
+    Kamon.gauge(MetricNames.LINK_THROTTLE).withTags(siteTags.withTag(MetricNames.PEER, peer)).update(bytesPerSecond);
+  }
+
+  @Override
   public void onClockSkew(String peer, long offsetMillis) {
     Kamon.gauge(MetricNames.CLOCK_SKEW, MeasurementUnit.time().milliseconds())
         .withTags(siteTags.withTag(MetricNames.PEER, peer)).update(offsetMillis);
@@ -192,6 +200,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   @Override
   public LinkMetrics inboundLinks() {
     return inbound;
+  }
+
+  @Override
+  public TlsMetrics tls() {
+    return tls;
   }
 
   private void handshakeRejected(Handshake hello, HandshakeRejectedException.Reason reason) {

@@ -15,6 +15,12 @@ final class MetricNames {
   static final String REASON = "reason";
   static final String DIRECTION = "direction";
 
+  // TLS of site links
+  static final String TLS_REFUSED = "cfs_repl_link_tls_refused";
+  static final String TLS_RELOAD_FAILURES = "cfs_repl_link_tls_reload_failures";
+  static final String CERTIFICATE_EXPIRY = "cfs_repl_link_certificate_expiry";
+  static final String OWN = "own";
+
   // intake
   static final String APPEND_LATENCY = "cfs_repl_append_latency";
   static final String APPENDED_ENTRIES = "cfs_repl_appended_entries";
@@ -32,6 +38,8 @@ final class MetricNames {
   static final String LAG = "cfs_repl_lag";
   static final String CLOCK_SKEW = "cfs_repl_clock_skew";
   static final String LINK_STATE = "cfs_repl_link_state";
+  /** No unit, so the reporter adds no suffix: the name says it is bytes per second; 0 is unlimited. */
+  static final String LINK_THROTTLE = "cfs_repl_link_throttle_bytes_per_second";
 
   // link frames (both sides)
   static final String FRAME_RAW_BYTES = "cfs_repl_frames_raw";

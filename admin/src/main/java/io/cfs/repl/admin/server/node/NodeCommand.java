@@ -4,12 +4,16 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.admin.server.http.AdminSettings;
 import io.cfs.repl.admin.server.http.NodeExtension;
+import io.cfs.repl.admin.server.https.HttpsSettings;
 import io.cfs.repl.admin.server.ingest.IngestServer;
 import io.cfs.repl.admin.server.ingest.IngestSettings;
 import io.cfs.repl.admin.server.metrics.Observability;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.NodeHooks;
+import io.cfs.repl.engine.node.NodeSettings;
 import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.transport.link.LinkSettings;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,10 +39,19 @@ public final class NodeCommand implements Callable<Integer> {
     Config user = ConfigFactory.parseFile(configFile.toFile());
     Config config = NodeConfig.load(user);
     IngestSettings ingestSettings;
+    HttpsSettings adminHttps;
     try {
       // the listeners' settings (their tokens among them) are checked before anything starts
       AdminSettings.create(config);
       ingestSettings = IngestSettings.create(config);
+      // site links: TLS files that this site can use, or insecure = true (one of the two)
+      NodeSettings nodeSettings = NodeSettings.create(config);
+      LinkSecurity.check(LinkSettings.create(config).tls(), nodeSettings.siteId());
+      adminHttps = HttpsSettings.create(config, AdminSettings.PATH);
+      if (adminHttps.enabled() && !nodeSettings.contactPoints().isEmpty()) {
+        throw new IllegalArgumentException(AdminSettings.PATH + ".https.enabled = on with cfs-repl.node.cluster"
+            + ".contact-points: Cluster Bootstrap probes the contact points over plain HTTP");
+      }
     } catch (IllegalArgumentException bad) {
       System.err.println("bad config: " + bad.getMessage());
       return 2;
@@ -47,7 +60,9 @@ public final class NodeCommand implements Callable<Integer> {
     ReplicationNode node = ReplicationNode.start(config, hooks);
     try {
       NodeExtension.of(node.system().classicSystem()).set(node);
-      Uri admin = PekkoManagement.get(node.system().classicSystem()).start().toCompletableFuture().get();
+      Uri admin = PekkoManagement.get(node.system().classicSystem())
+          .start(adminHttps::applyTo)
+          .toCompletableFuture().get();
       if (!node.settings().contactPoints().isEmpty()) {
         // a site of several nodes: join the site's cluster through its contact points (the admin endpoints)
         ClusterBootstrap.get(node.system().classicSystem()).start();

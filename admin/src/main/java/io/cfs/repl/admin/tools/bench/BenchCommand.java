@@ -1,12 +1,12 @@
 package io.cfs.repl.admin.tools.bench;
 
 import io.cfs.repl.admin.tools.demo.LocalSites;
-import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.admin.tools.workload.WorkloadDriver;
 import io.cfs.repl.admin.tools.workload.WorkloadSpec;
-import io.cfs.repl.engine.link.LinkState;
-import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.metrics.LatencyHistogram;
+import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.store.ApplyResult;
@@ -144,8 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     try (ScratchDatabase db = storage.equals("postgres") ? ScratchDatabase.create(postgresUrl, "postgres", "") : null;
          LocalSites sites = LocalSites.start(List.of("site-a", "site-b"), base, Map.of("site-b", recorder),
-             db == null ? Map.of() : Map.of("cfs-repl.node.storage", "postgres",
-                 "cfs-repl.persistence.postgres.url", db.url()))) {
+             // plain TCP on purpose: the peers' baselines in docs/benchmarks.md run without TLS
+             db == null ? Map.of(LocalSites.INSECURE, true) : Map.of(LocalSites.INSECURE, true,
+                 "cfs-repl.node.storage", "postgres", "cfs-repl.persistence.postgres.url", db.url()))) {
       awaitConnected(sites.node("site-a"));
       long cpu0 = ProcessStats.cpuNanos();
       long t0 = System.nanoTime();

@@ -59,6 +59,8 @@ final class NodeLauncher implements AutoCloseable {
         + "pekko.management.http.port = " + ports.admin() + "\n"
         + "cfs-repl.metrics.prometheus.port = 0\n"
         + "cfs-repl.admin.token = \"bench\"\n"
+        // plain TCP on purpose: the peers' baselines in docs/benchmarks.md run without TLS
+        + "cfs-repl.transport.tls.insecure = true\n"
         + extra + "\n";
   }
 

@@ -22,6 +22,7 @@ import io.cfs.repl.transport.kryo.KryoRegistrations;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.link.SiteLinkServer;
+import io.cfs.repl.transport.tls.LinkSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,10 +64,10 @@ final class VerifyBench {
       System.out.printf("  loaded both stores in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       KryoCodec codec = KryoRegistrations.fromConfig(config);
       LinkSettings link = LinkSettings.create(config);
-      Tcp.ServerBinding server = SiteLinkServer.bind(system, link, "site-b", "127.0.0.1", 0,
+      Tcp.ServerBinding server = SiteLinkServer.bind(system, link, LinkSecurity.PLAIN, "site-b", "127.0.0.1", 0,
               new VerifyServer("site-b", Set.of("site-a"), b, storage, AuditSink.NONE, codec), LinkMetrics.NONE)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      SiteVerifier verifier = new SiteVerifier("site-a", system, link, codec, a, storage, AuditSink.NONE,
+      SiteVerifier verifier = new SiteVerifier("site-a", system, link, LinkSecurity.PLAIN, codec, a, storage, AuditSink.NONE,
           new VerifySettings(Duration.ofMinutes(10), 100),
           Map.of("site-b", PeerAddress.of("site-b", "127.0.0.1", server.localAddress().getPort())));
 

@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.tools.check;
 
 import io.cfs.repl.admin.tools.check.Checker.Check;
+import io.cfs.repl.admin.tools.https.HttpClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", description = "seconds to wait for quiescence")
   long timeoutSeconds;
 
+  @Option(names = HttpClients.CACERT, paramLabel = "FILE",
+      description = "PEM file of the CA an https node's certificate must chain to (default: the JDK's CAs)")
+  Path cacert;
+
   /** One node per site, named by its admin URL: the sites' own names are not known to the command line. */
   private record Nodes(List<URI> nodes) implements Checker.Sites {
     @Override
@@ -68,6 +73,7 @@ public final class CheckCommand implements Callable<Integer> {
         .quiescenceTimeout(Duration.ofSeconds(timeoutSeconds))
         .digestTimeout(Duration.ZERO)
         .stopUnlessQuiescent()
+        .cacert(cacert)
         .reportTo(printedBelow -> { })
         .check();
     if (!report.quiescent()) {

@@ -2,6 +2,7 @@ package io.cfs.repl.admin.tools.check;
 
 import io.cfs.repl.admin.tools.check.NodeReads.Link;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,7 +98,7 @@ public final class Checker {
 
   private final Sites sites;
   private final Expectations expected;
-  private final NodeReads reads = new NodeReads();
+  private NodeReads reads = new NodeReads(null);
   private Set<Check> checks = EnumSet.allOf(Check.class);
   private int sample = 0;
   private long seed = 1;
@@ -109,6 +110,12 @@ public final class Checker {
   private Checker(Sites sites, Expectations expected) {
     this.sites = sites;
     this.expected = expected;
+  }
+
+  /** Reads https admin URLs trusting the CAs of {@code cacert} (null: the JDK's). */
+  public Checker cacert(Path cacert) {
+    this.reads = new NodeReads(cacert);
+    return this;
   }
 
   /** Every check, against expectations that name every entry the sites were given. */

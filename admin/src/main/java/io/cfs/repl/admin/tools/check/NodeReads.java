@@ -3,12 +3,14 @@ package io.cfs.repl.admin.tools.check;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cfs.repl.admin.tools.https.HttpClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,13 @@ final class NodeReads {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+
+  /** @param cacert the CA an https node's certificate must chain to; null for the JDK's */
+  NodeReads(Path cacert) {
+    http = HttpClients.builder(cacert).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
 
   /** One outgoing link as {@code GET /replication/status} shows it. */
   record Link(String site, String peer, String state, long lagEntries, String lastError, JsonNode stoppedShards) {

@@ -2,10 +2,11 @@ package io.cfs.repl.admin.tools.demo;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.apply.ApplyListener;
+import io.cfs.repl.transport.tls.DevPki;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,9 @@ import java.util.Map;
  * peer of every other: the demo and the benchmark run real TCP links and real storage, just in one process.
  */
 public final class LocalSites implements AutoCloseable {
+  /** Site links as plain TCP: for the benchmark, to compare like for like with plain-TCP baselines. */
+  public static final String INSECURE = "cfs-repl.transport.tls.insecure";
+
   private final List<ReplicationNode> nodes;
 
   private LocalSites(List<ReplicationNode> nodes) {
@@ -40,10 +44,17 @@ public final class LocalSites implements AutoCloseable {
                                  Map<String, Object> extraKeys) throws Exception {
     Map<String, Integer> ports = new HashMap<>();
     for (String site : sites) ports.put(site, LoopbackSites.freePort());
+    // site links run mutual TLS with certificates of a throwaway CA, unless the caller runs them plain on purpose
+    DevPki pki = Boolean.TRUE.equals(extraKeys.get(INSECURE)) ? null : DevPki.create("cfs-repl local sites");
     List<ReplicationNode> nodes = new ArrayList<>();
     try {
       for (String site : sites) {
-        nodes.add(ReplicationNode.start(siteConfig(site, ports, baseDir.resolve(site), extraKeys),
+        Map<String, Object> keys = new HashMap<>(extraKeys);
+        if (pki != null) {
+          keys.putAll(pki.issue(baseDir.resolve("tls"), site).configKeys());
+          keys.put(INSECURE, false);
+        }
+        nodes.add(ReplicationNode.start(siteConfig(site, ports, baseDir.resolve(site), keys),
             listeners.getOrDefault(site, ApplyListener.NONE)));
       }
     } catch (Exception e) {

@@ -1,10 +1,11 @@
 package io.cfs.repl.admin.tools.load;
 
 import io.cfs.repl.admin.tools.bench.ProcessStats;
+import io.cfs.repl.admin.tools.https.HttpClients;
 import io.cfs.repl.admin.tools.workload.EntryFactory;
 import io.cfs.repl.admin.tools.workload.HistoryFile;
-import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.admin.tools.workload.WorkloadSpec;
+import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,10 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--node", defaultValue = "http://127.0.0.1:9600", description = "the node's ingest URL")
   URI node;
+
+  @Option(names = HttpClients.CACERT, paramLabel = "FILE",
+      description = "PEM file of the CA an https node's certificate must chain to (default: the JDK's CAs)")
+  Path cacert;
 
   @Option(names = "--site", required = true, description = "origin site of the entries: the node's site")
   String site;
@@ -88,7 +93,7 @@ public final class LoadCommand implements Callable<Integer> {
     // before it: only the stream keeps batches in order, so only the stream may have more than one in flight.
     int window = json ? 1 : inFlight;
     WorkloadSpec spec = new WorkloadSpec(site, rate, count, shards, inodes, payload, batch, window, seed);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient http = HttpClients.builder(cacert).connectTimeout(Duration.ofSeconds(10)).build();
     Map<Integer, Long> heads = IngestClient.heads(http, node, token);
     EntryFactory factory = new EntryFactory(spec.entries(), shard -> heads.getOrDefault(shard, 0L));
     String mode = json ? "JSON POST" : "binary stream";

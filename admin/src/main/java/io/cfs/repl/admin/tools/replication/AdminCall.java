@@ -18,7 +18,7 @@ abstract class AdminCall implements Callable<Integer> {
   @Override
   public final Integer call() {
     try {
-      return run(new AdminClient(options.url));
+      return run(new AdminClient(options.url, options.cacert));
     } catch (AdminClient.Unreachable e) {
       err().println(e.getMessage());
       return ExitCodes.ERROR;

@@ -2,12 +2,14 @@ package io.cfs.repl.admin.tools.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cfs.repl.admin.tools.https.HttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** A node's admin HTTP API as the CLI uses it: one request, one answer, short timeouts. */
@@ -36,11 +38,13 @@ final class AdminClient {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient http;
   private final URI base;
 
-  AdminClient(URI base) {
+  /** @param cacert the CA an https node's certificate must chain to; null for the JDK's */
+  AdminClient(URI base, Path cacert) {
     this.base = base;
+    this.http = HttpClients.builder(cacert).connectTimeout(TIMEOUT).build();
   }
 
   Answer get(String path) throws Unreachable {

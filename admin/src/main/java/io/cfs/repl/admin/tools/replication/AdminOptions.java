@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.tools.replication;
 
+import io.cfs.repl.admin.tools.https.HttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,10 @@ final class AdminOptions {
   @Option(names = "--url", defaultValue = "http://127.0.0.1:8558",
       description = "the node's admin URL (default: ${DEFAULT-VALUE})")
   URI url;
+
+  @Option(names = HttpClients.CACERT, paramLabel = "FILE",
+      description = "PEM file of the CA an https node's certificate must chain to (default: the JDK's CAs)")
+  Path cacert;
 
   @Option(names = "--json", description = "print the node's JSON answer instead of a table")
   boolean json;

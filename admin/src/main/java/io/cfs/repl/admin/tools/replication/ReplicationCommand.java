@@ -10,10 +10,12 @@ import picocli.CommandLine.Spec;
  * health thresholds), 2 usage, connection or request error, 3 authentication refused.
  */
 @Command(name = "replication", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = "Replication status, lag and health; pause, resume and sync of peer links; the audit trail.",
+    description = "Replication status, lag and health; pause, resume, throttle and sync of peer links; the audit"
+        + " trail.",
     footer = {"", "Exit codes: 0 ok, 1 unhealthy or lagging, 2 usage/connection/request error, 3 authentication."},
     subcommands = {StatusCommand.class, LagCommand.class, HealthCommand.class, PauseCommand.class,
-        ResumeCommand.class, SyncCommand.class, AuditCommand.class, FailoverCommand.class, VerifyCommand.class})
+        ResumeCommand.class, ThrottleCommand.class, SyncCommand.class, AuditCommand.class, FailoverCommand.class,
+        VerifyCommand.class})
 public final class ReplicationCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -30,13 +30,14 @@ final class StatusCommand extends AdminCall {
             ? java.time.Instant.ofEpochMilli(promoted.asLong()) + " (" + Table.millis(now - promoted.asLong()) + " ago)"
             : "-");
     Table table = new Table("PEER", "STATE", "FOR", "HEALTH", "LAG", "LAG ENTRIES", "ACKED", "ACKED/S",
-        "SKEW", "CONN", "RUNS ON", "DIALS", "LAST ERROR");
+        "THROTTLE", "WIRE/S", "SKEW", "CONN", "RUNS ON", "DIALS", "LAST ERROR");
     for (JsonNode p : status.path("peers")) {
       table.row(p.path("peer").asText(), p.path("state").asText(),
           Table.millis(Math.max(0, now - p.path("stateSinceMillis").asLong())), p.path("health").asText(),
           Table.millis(p.path("lagMillis").asLong()), String.format("%,d", p.path("lagEntries").asLong()),
           String.format("%,d", p.path("ackedEntries").asLong()),
           String.format("%,.1f", p.path("ackedEntriesPerSecond").asDouble()),
+          Table.throttle(p.path("throttleBytesPerSecond").asLong()), Table.rate(p.path("wireBytesPerSecond").asLong()),
           p.path("clockSkewMillis").isNumber() ? p.path("clockSkewMillis").asLong() + "ms" : "-",
           p.path("connection").asText(), text(p.path("replicatorNode")), text(p.path("peerAddress")),
           abbreviate(text(p.path("lastError")), 80));

@@ -35,6 +35,18 @@ final class Table {
     }
   }
 
+  /** A link's throttle: "off" when unlimited (0), else its {@link #rate}. */
+  static String throttle(long bytesPerSecond) {
+    return bytesPerSecond == 0 ? "off" : rate(bytesPerSecond);
+  }
+
+  /** Bytes per second as an operator reads them: 800 B/s, 512.0 KiB/s, 2.0 MiB/s. */
+  static String rate(long bytesPerSecond) {
+    if (bytesPerSecond < 1024) return bytesPerSecond + " B/s";
+    if (bytesPerSecond < 1024 * 1024) return String.format("%.1f KiB/s", bytesPerSecond / 1024.0);
+    return String.format("%.1f MiB/s", bytesPerSecond / (1024.0 * 1024));
+  }
+
   /** Milliseconds as an operator reads them: 850 ms, 12.3 s, 4.2 min. */
   static String millis(long ms) {
     if (ms < 1_000) return ms + " ms";

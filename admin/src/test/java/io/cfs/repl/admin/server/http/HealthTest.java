@@ -14,13 +14,14 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
   private static final long NOW = 1_800_000_000_000L;
   private static final AdminSettings SETTINGS = new AdminSettings("", Duration.ofSeconds(5), Duration.ofSeconds(5),
-      1_000, Duration.ofSeconds(30));
+      1_000, Duration.ofSeconds(30), Duration.ofMillis(500));
 
   private static ReplicatorStatus link(LinkState state, long disconnectedFor, long lagEntries, long lagMillis,
                                        List<StoppedShard> stopped) {
     long oldestHlc = lagMillis == 0 ? 0 : (NOW - lagMillis) * 1_000_000;
     return new ReplicatorStatus("a", "b", state, NOW - 1, "boom", lagEntries, oldestHlc, 0, 0, stopped,
-        state == LinkState.CONNECTED ? 0 : NOW - disconnectedFor, NOW, 0, null, null, null);
+        state == LinkState.CONNECTED ? 0 : NOW - disconnectedFor, NOW, 0, null, null, null, 0, 0, "plain", null, 0,
+        0);
   }
 
   private static Health.Verdict health(ReplicatorStatus s) {

@@ -40,6 +40,8 @@ class ReplicationRoutesTest {
       assertThat(p.path("state").asText()).isEqualTo("CONNECTED");
       assertThat(p.path("lagEntries").asLong()).isZero();
       assertThat(p.path("ackedEntries").asLong()).isGreaterThanOrEqualTo(acked);
+      // the control link's first heartbeat may come after the data link caught up: health waits for it
+      assertThat(p.path("health").asText()).isEqualTo("HEALTHY");
     });
   }
 
@@ -253,6 +255,61 @@ class ReplicationRoutesTest {
     assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
     assertThat(json(resumed).path("state").asText()).isIn("CONNECTING", "CONNECTED");
     awaitCaughtUp("pr-a", "pr-b", 10);
+  }
+
+  @Test
+  void throttleIsSetAndLiftedAtRuntimeRefusedWhenBadAndHoldsOverARestart() throws Exception {
+    sites = AdminTestSites.of(dir, "th-a", "th-b");
+    Map<String, Object> configured = Map.of("cfs-repl.node.peers.th-b.throttle", "1MiB");
+    sites.start("th-a", configured);
+    sites.start("th-b");
+    awaitCaughtUp("th-a", "th-b", 0);
+    assertThat(sites.peerStatus("th-a", "th-b").path("throttleBytesPerSecond").asLong()).isEqualTo(1L << 20);
+    String path = "/replication/peers/th-b/throttle";
+
+    // every refusal leaves the configured throttle in place
+    assertThat(sites.post("th-a", path, "{\"bytesPerSecond\": 5}", null).statusCode()).isEqualTo(401);
+    assertThat(sites.put("th-a", path, "{\"bytesPerSecond\": 5}", "wrong").statusCode()).isEqualTo(401);
+    HttpResponse<String> unknown = sites.post("th-a", "/replication/peers/site-z/throttle",
+        "{\"bytesPerSecond\": 5}", TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).path("error").asText()).isEqualTo("UNKNOWN_PEER");
+    assertThat(json(unknown).path("message").asText()).contains("site-z").contains("th-b");
+    Map<String, String> bodies = Map.of(
+        "{\"bytesPerSecond\": -1}", "must not be negative",
+        "{\"bytesPerSecond\": \"fast\"}", "whole number",
+        "{\"bytesPerSecond\": 1.5}", "whole number",
+        "{}", "bytesPerSecond is required",
+        "{\"bytesPerSecond\": 5, \"peer\": \"x\"}", "unknown field \"peer\"",
+        "", "JSON object",
+        "nope", "not JSON");
+    for (Map.Entry<String, String> body : bodies.entrySet()) {
+      HttpResponse<String> response = sites.put("th-a", path, body.getKey(), TOKEN);
+      assertThat(response.statusCode()).as(body.getKey()).isEqualTo(400);
+      assertThat(json(response).path("error").asText()).isEqualTo("BAD_REQUEST");
+      assertThat(json(response).path("message").asText()).as(body.getKey()).contains(body.getValue());
+    }
+    assertThat(sites.peerStatus("th-a", "th-b").path("throttleBytesPerSecond").asLong()).isEqualTo(1L << 20);
+    assertThat(sites.get("th-a", path).statusCode()).isEqualTo(405);
+
+    HttpResponse<String> set = sites.put("th-a", path, "{\"bytesPerSecond\": 2097152}", TOKEN);
+    assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    assertThat(json(set).path("peer").asText()).isEqualTo("th-b");
+    assertThat(json(set).path("throttleBytesPerSecond").asLong()).isEqualTo(2_097_152);
+    HttpResponse<String> lifted = sites.post("th-a", path, "{\"bytesPerSecond\": null}", TOKEN);
+    assertThat(lifted.statusCode()).as(lifted.body()).isEqualTo(200);
+    assertThat(json(lifted).path("throttleBytesPerSecond").asLong()).isZero();
+    sites.append("th-a", 20);
+    awaitCaughtUp("th-a", "th-b", 20);
+
+    // the operator's value (unlimited) wins over the configured 1 MiB/s after a restart
+    sites.stop("th-a");
+    sites.start("th-a", configured);
+    await().atMost(WAIT).untilAsserted(() -> {
+      JsonNode p = sites.peerStatus("th-a", "th-b");
+      assertThat(p.path("state").asText()).isEqualTo("CONNECTED");
+      assertThat(p.path("throttleBytesPerSecond").asLong()).isZero();
+    });
   }
 
   @Test

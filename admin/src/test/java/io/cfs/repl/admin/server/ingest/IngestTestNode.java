@@ -100,7 +100,7 @@ public final class IngestTestNode implements AutoCloseable {
     IngestServer server = IngestServer.start(node.system(), journal, node.storageExecutor(), settings, metrics)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     servers.add(server);
-    return URI.create("http://127.0.0.1:" + server.port());
+    return URI.create(settings.https().scheme() + "://127.0.0.1:" + server.port());
   }
 
   /**

@@ -76,7 +76,11 @@ class PrometheusScrapeTest {
             .isGreaterThanOrEqualTo(1.0);
         assertThat(value(scrape, "cfs_repl_audit_dropped_total", "site=\"prom-a\"")).isEqualTo(0.0);
         assertThat(dashboardMetrics()).allSatisfy(family -> assertThat(scrape).as(family).contains(family));
+        assertThat(value(scrape, "cfs_repl_link_throttle_bytes_per_second", a)).isEqualTo(0.0); // unlimited
       });
+      sites.node("prom-a").throttle("prom-b", 2_097_152, WAIT).toCompletableFuture().get();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(
+          value(scrape(endpoint), "cfs_repl_link_throttle_bytes_per_second", a)).isEqualTo(2_097_152.0));
     }
   }
 

@@ -186,6 +186,36 @@ class ReplicationCliTest {
   }
 
   @Test
+  void throttleSetsAndLiftsTheLimitAndRefusesBadRatesBeforeSending() throws Exception {
+    String token = tokenFile.toString();
+    Run set = admin("cli-b", "throttle", "--peer", "cli-a", "--rate", "2MiB", "--token-file", token);
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("cli-a: throttle 2.0 MiB/s");
+    Run status = admin("cli-b", "status");
+    assertThat(status.out()).contains("THROTTLE").contains("WIRE/S");
+    assertThat(status.out().lines().filter(l -> l.startsWith("cli-a")).findFirst().orElseThrow())
+        .contains("2.0 MiB/s");
+
+    for (String bad : new String[] {"-1", "fast", "2 parsecs"}) {
+      Run refused = admin("cli-b", "throttle", "--peer", "cli-a", "--rate", bad, "--token-file", token);
+      assertThat(refused.code()).as(bad).isEqualTo(2);
+      assertThat(refused.err()).as(bad).contains("--rate");
+    }
+    Run unknown = admin("cli-b", "throttle", "--peer", "site-z", "--rate", "1MiB", "--token-file", token);
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("404").contains("site-z");
+    Run noToken = admin("cli-b", "throttle", "--peer", "cli-a", "--rate", "1MiB");
+    assertThat(noToken.code()).isEqualTo(3);
+    assertThat(sites.peerStatus("cli-b", "cli-a").path("throttleBytesPerSecond").asLong()).isEqualTo(2L << 20);
+
+    Run lifted = admin("cli-b", "throttle", "--peer", "cli-a", "--rate", "off", "--json", "--token-file", token);
+    assertThat(lifted.code()).as(lifted.err()).isZero();
+    assertThat(lifted.json().path("throttleBytesPerSecond").asLong()).isZero();
+    assertThat(admin("cli-b", "status").out().lines().filter(l -> l.startsWith("cli-a")).findFirst().orElseThrow())
+        .contains("off");
+  }
+
+  @Test
   void auditShowsTheLinkEventsAsATableAndAsJson() throws Exception {
     await().atMost(WAIT).until(() -> admin("cli-a", "audit", "--filter", "link_up").out().contains("LINK_UP"));
     Run table = admin("cli-a", "audit", "--since", "1 hour ago", "--filter", "link_up,LINK_DOWN", "--site", "cli-b");

@@ -1,0 +1,44 @@
+package io.cfs.repl.admin.server.http;
+
+import io.cfs.repl.engine.failover.FailoverStatus;
+import io.cfs.repl.engine.failover.PeerHealth;
+import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where {@code GET /replication/status}, {@code /replication/health} and the status event stream take their links
+ * from: one ask of every replicator and of the site's resolver, so the three never disagree on how a link is read.
+ */
+final class StatusSource {
+  /** The resolver only adds heartbeats and role to the answer: a slow one must not hold the links up. */
+  private static final Duration RESOLVER_TIMEOUT = Duration.ofSeconds(1);
+
+  private StatusSource() {
+  }
+
+  /** Every link's status and the resolver's view (null when it does not answer soon, or the site has no peers). */
+  record Links(List<ReplicatorStatus> statuses, FailoverStatus failover) {
+    Map<String, PeerHealth> heartbeats() {
+      return failover == null ? Map.of() : failover.health();
+    }
+  }
+
+  static CompletionStage<Links> links(ReplicationNode node, AdminSettings admin) {
+    Duration quick = admin.askTimeout().compareTo(RESOLVER_TIMEOUT) < 0 ? admin.askTimeout() : RESOLVER_TIMEOUT;
+    CompletionStage<FailoverStatus> failover = node.failover()
+        .map(f -> f.status(quick).exceptionally(e -> null))
+        .orElse(CompletableFuture.completedFuture(null));
+    return node.status(admin.askTimeout()).thenCombine(failover, Links::new);
+  }
+
+  /** The status body, as of when the replicators answered. */
+  static CompletionStage<StatusView> status(ReplicationNode node, AdminSettings admin) {
+    return links(node, admin).thenApply(links -> StatusView.of(node, links.statuses(), links.failover(), admin,
+        System.currentTimeMillis()));
+  }
+}
