@@ -14,9 +14,11 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileManager;
 
 /**
  * An open RocksDB together with every native object it depends on (options, cache, filter, column family handles),
@@ -24,11 +26,16 @@ import org.rocksdb.RocksDBException;
  * Shared by the journal and the store of this module; not meant for other modules.
  */
 public final class RocksDbHandle implements AutoCloseable {
+  private final Path dir;
+  private final long writeBufferSize;
   private final RocksDB db;
   private final Map<String, ColumnFamilyHandle> columns;
   private final List<AutoCloseable> natives;
 
-  private RocksDbHandle(RocksDB db, Map<String, ColumnFamilyHandle> columns, List<AutoCloseable> natives) {
+  private RocksDbHandle(Path dir, long writeBufferSize, RocksDB db, Map<String, ColumnFamilyHandle> columns,
+                        List<AutoCloseable> natives) {
+    this.dir = dir;
+    this.writeBufferSize = writeBufferSize;
     this.db = db;
     this.columns = Map.copyOf(columns);
     this.natives = natives;
@@ -54,7 +61,13 @@ public final class RocksDbHandle implements AutoCloseable {
           .setTableFormatConfig(new BlockBasedTableConfig()
               .setBlockCache(cache)
               .setFilterPolicy(bloom)));
+      // On a full volume RocksDB stops writes (a background error) and its error handler resumes the database on its
+      // own once the SstFileManager sees a write buffer's worth of space free again (polled every few seconds): a
+      // full volume heals without a restart. RocksDB would create one if none were set; it is set here so that the recovery is not left to a
+      // default. RocksJava has no DB#resume() to call instead.
+      SstFileManager files = track(natives, new SstFileManager(Env.getDefault()));
       DBOptions dbOptions = track(natives, new DBOptions()
+          .setSstFileManager(files)
           .setCreateIfMissing(true)
           .setCreateMissingColumnFamilies(true)
           .setMaxBackgroundJobs(settings.maxBackgroundJobs())
@@ -76,11 +89,20 @@ public final class RocksDbHandle implements AutoCloseable {
       for (int i = 0; i < columnFamilies.size(); i++) {
         columns.put(columnFamilies.get(i), handles.get(i + 1));
       }
-      return new RocksDbHandle(db, columns, natives);
+      return new RocksDbHandle(dir, settings.writeBufferSize(), db, columns, natives);
     } catch (RocksDBException | IOException | RuntimeException e) {
       closeAll(natives);
       throw new StorageException("cannot open RocksDB in " + dir, e);
     }
+  }
+
+  /**
+   * The exception for a failed operation of {@code what} ("journal write"): {@link StorageFullException} when the
+   * volume is full, else a plain {@link StorageException}.
+   */
+  public StorageException failure(String what, RocksDBException e) {
+    return StorageFullException.isNoSpace(e) ? new StorageFullException(what, dir, writeBufferSize, e)
+        : new StorageException(what + " failed", e);
   }
 
   public RocksDB db() {

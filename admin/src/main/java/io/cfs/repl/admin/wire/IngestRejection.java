@@ -53,6 +53,14 @@ public final class IngestRejection extends RuntimeException {
         count + " entries in one request, at most " + max);
   }
 
+  /**
+   * 507 INSUFFICIENT_STORAGE: the volume of this node's journal is full, nothing of the batch was written. The
+   * message names the data dir to free space on; the same batch is accepted once space frees.
+   */
+  public static IngestRejection insufficientStorage(String message) {
+    return new IngestRejection(507, "INSUFFICIENT_STORAGE", null, null, message);
+  }
+
   public static IngestRejection requestTooLarge(long max) {
     return new IngestRejection(413, "REQUEST_TOO_LARGE", null, null, "body larger than " + max + " bytes");
   }

@@ -1,6 +1,8 @@
 package io.cfs.repl.engine.apply;
 
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.storage.StorageFullState;
+import io.cfs.repl.engine.storage.StorageFullState.Storage;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.lease.Fence;
@@ -22,12 +24,20 @@ public final class Applier {
   private final Executor storageExecutor;
   private final ApplyListener listener;
   private final ReplicationMetrics metrics;
+  private final StorageFullState storageFull;
 
   public Applier(MetadataStore store, Executor storageExecutor, ApplyListener listener, ReplicationMetrics metrics) {
+    this(store, storageExecutor, listener, metrics, new StorageFullState(metrics));
+  }
+
+  /** Also marks {@code storageFull} when an apply is refused for lack of space, and clears it once one writes. */
+  public Applier(MetadataStore store, Executor storageExecutor, ApplyListener listener, ReplicationMetrics metrics,
+                 StorageFullState storageFull) {
     this.store = store;
     this.storageExecutor = storageExecutor;
     this.listener = listener;
     this.metrics = metrics;
+    this.storageFull = storageFull;
   }
 
   /**
@@ -41,8 +51,16 @@ public final class Applier {
 
   private ApplyResult applyNow(String origin, List<JournalEntry> entries, Durability durability, Fence fence) {
     long started = System.nanoTime();
-    ApplyResult result = fence == null ? store.apply(origin, entries, durability)
-        : store.apply(origin, entries, durability, fence);
+    ApplyResult result;
+    try {
+      result = fence == null ? store.apply(origin, entries, durability)
+          : store.apply(origin, entries, durability, fence);
+    } catch (RuntimeException e) {
+      // The store refused the whole batch: nothing applied, no watermark moved; the caller acks nothing.
+      storageFull.failed(Storage.STORE, e);
+      throw e;
+    }
+    if (!entries.isEmpty()) storageFull.wrote(Storage.STORE);
     long applyNanos = System.nanoTime() - started;
     listener.onBatchApplied(origin, entries, result, Clocks.epochNanos());
     if (!entries.isEmpty()) {

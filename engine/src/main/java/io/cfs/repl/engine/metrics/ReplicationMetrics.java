@@ -44,6 +44,13 @@ public interface ReplicationMetrics {
   default void onIngestRefused(String reason) {
   }
 
+  /**
+   * A write of this node's {@code storage} ("journal" or "store") was refused because its volume is full; nothing of
+   * it was written. Writes are accepted again once space frees.
+   */
+  default void onStorageFull(String storage) {
+  }
+
   // ---- sending side, per peer link
 
   /** A batch was encoded and handed to the link; {@code bytes} is its encoded size before compression. */

@@ -6,6 +6,7 @@ import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.clock.SiteClock;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.persistence.RocksDbSettings;
 import io.cfs.repl.persistence.audit.AuditLog;
 import io.cfs.repl.persistence.audit.PostgresAuditLog;
@@ -36,7 +37,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
   private static final String AUDIT_ROCKSDB = "cfs-repl.persistence.audit.rocksdb";
 
   static NodeStorage open(NodeSettings settings, Config config, ReplicationMetrics metrics, WriteGate gate,
-                          SiteClock clock) {
+                          SiteClock clock, StorageFullState storageFull) {
     JournalSettings journalSettings = JournalSettings.create(config);
     StoreSettings storeSettings = StoreSettings.create(config);
     String site = settings.siteId();
@@ -44,7 +45,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
       PostgresDatabase db = PostgresDatabase.open(PostgresSettings.create(config), "cfs-repl-" + site);
       try {
         LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(
-            new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate)), metrics));
+            new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate)), metrics, storageFull));
         return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
             new PostgresLeaseStore(db, site, leaseLockTimeout(config)),
             StorageThreads.checked(PostgresAuditLog.open(db, site)), db);
@@ -54,7 +55,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
       }
     }
     LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(new EpochGatedJournal(
-        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate)), metrics));
+        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate)), metrics, storageFull));
     AuditLog audit = null;
     try {
       audit = StorageThreads.checked(RocksDbAuditLog.open(settings.dataDir().resolve("audit"), site,

@@ -29,6 +29,7 @@ import java.util.UUID;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.BatchReceiver;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
@@ -94,13 +95,16 @@ public final class ReplicationNode implements AutoCloseable {
   private final ApplyLag applyLag;
   private final SiteClock clock;
   private final SiteVerifier verifier;
+  private final StorageFullState storageFull;
   private final IncarnationGuard incarnations;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
-                          SiteClock clock, SiteVerifier verifier, IncarnationGuard incarnations) {
+                          SiteClock clock, SiteVerifier verifier, StorageFullState storageFull,
+                          IncarnationGuard incarnations) {
     this.verifier = verifier;
+    this.storageFull = storageFull;
     this.incarnations = incarnations;
     this.applyLag = applyLag;
     this.clock = clock;
@@ -135,7 +139,8 @@ public final class ReplicationNode implements AutoCloseable {
     // no failover configured: every append admitted at epoch 0; the SplitBrainResolver installs its own
     SiteEpochs epochs = SiteEpochs.noFailover();
     SiteClock clock = new SiteClock();
-    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics(), epochs, clock);
+    StorageFullState storageFull = new StorageFullState(hooks.metrics());
+    NodeStorage storage = NodeStorage.open(settings, config, hooks.metrics(), epochs, clock, storageFull);
     LocalJournal journal = storage.journal();
     MetadataStore store = storage.store();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
@@ -159,7 +164,7 @@ public final class ReplicationNode implements AutoCloseable {
       // applied batch moves the site's clock
       ApplyLag listener = new ApplyLag(clock.listener(FailoverAudit.of(hooks.applyListener(), audit,
           settings.siteId())));
-      Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics());
+      Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics(), storageFull);
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
@@ -191,7 +196,7 @@ public final class ReplicationNode implements AutoCloseable {
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store, storageExecutor,
           audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock, verifier, incarnations);
+          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -364,6 +369,11 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /** The peer sites this node ships to. */
+  /** Whether this node's journal or store refuses writes for lack of space now (health and status show it). */
+  public StorageFullState storageFull() {
+    return storageFull;
+  }
+
   public Set<String> peers() {
     return peers;
   }

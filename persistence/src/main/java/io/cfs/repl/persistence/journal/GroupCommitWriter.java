@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.StorageFullException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
  * fsync), in queue order.
  *
- * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here; after
+ * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here (every call of
+ * the group fails with what it threw, a {@link StorageFullException} included); after
  * {@link #stop} begins no call is accepted, and the calls queued before it finish first.
  */
 final class GroupCommitWriter {
@@ -110,7 +112,10 @@ final class GroupCommitWriter {
       try {
         committer.commit(group);
       } catch (Throwable t) {
-        log.error("Journal write failed ({}): its {} append calls fail", thread.getName(), group.size(), t);
+        // A full volume is expected to last and is logged, rate-limited, by the committer.
+        if (!(t instanceof StorageFullException)) {
+          log.error("Journal write failed ({}): its {} append calls fail", thread.getName(), group.size(), t);
+        }
         committer.onFailure(t);
         group.forEach(call -> call.promise().completeExceptionally(t));
       }

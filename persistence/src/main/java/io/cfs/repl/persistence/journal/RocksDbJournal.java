@@ -3,6 +3,8 @@ package io.cfs.repl.persistence.journal;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
+import io.cfs.repl.persistence.StorageFullException;
+import io.cfs.repl.persistence.StorageFullWarning;
 import io.cfs.repl.model.entry.EntryCodec;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.ByteBuffer;
@@ -47,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code heads} holds, for every shard with entries, the seq of its last key (recovered on open);</li>
  *   <li>calls are validated in the order they were queued, so one thread may pipeline appends to its shards;</li>
  *   <li>after a failed write every later append fails: whether that batch reached the disk is unknown, and only a
- *       reopen, which recovers the heads from disk, can tell.</li>
+ *       reopen, which recovers the heads from disk, can tell. Except on a full volume ({@link StorageFullException}):
+ *       the failed WAL write left the memtable, hence reads and heads, as they were, so every call of that group
+ *       fails and later groups are written once space frees.</li>
  * </ul>
  *
  * <p>Append stages are completed on the writer thread: stages chained to them without an executor run there and must
@@ -71,6 +75,7 @@ public final class RocksDbJournal implements LocalJournal {
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile Throwable writeFailure; // set by the writer thread only
+  private final StorageFullWarning fullWarning;
 
   @FunctionalInterface
   private interface DbAction<T> {
@@ -86,6 +91,7 @@ public final class RocksDbJournal implements LocalJournal {
     this.heads = heads;
     this.tailCache = new TailCache(settings.tailCacheBytes());
     this.lifecycle = new Lifecycle("journal of " + localSite);
+    this.fullWarning = new StorageFullWarning(log, "journal of " + localSite);
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.writer = new GroupCommitWriter(localSite, settings, new GroupCommitWriter.Committer() {
       @Override
@@ -95,6 +101,8 @@ public final class RocksDbJournal implements LocalJournal {
 
       @Override
       public void onFailure(Throwable failure) {
+        // A full volume wrote nothing (see StorageFullException): the heads still match the disk, later groups may go.
+        if (failure instanceof StorageFullException) return;
         writeFailure = failure;
         log.error("Journal of {} failed; appends are refused until the journal is reopened", localSite);
       }
@@ -199,7 +207,9 @@ public final class RocksDbJournal implements LocalJournal {
       }
       rocks.db().write(writeOptions, batch);
     } catch (RocksDBException e) {
-      throw new StorageException("journal write of " + entries.size() + " entries failed", e);
+      StorageException failure = rocks.failure("journal write of " + entries.size() + " entries", e);
+      if (failure instanceof StorageFullException full) fullWarning.refused(full);
+      throw failure;
     }
   }
 

@@ -3,6 +3,8 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
+import io.cfs.repl.persistence.StorageFullException;
+import io.cfs.repl.persistence.StorageFullWarning;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.persistence.lease.Fence;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       nothing else writes between that read and its write batch;</li>
  *   <li>the in-memory watermarks and incarnations equal the stored ones: loaded on open, updated only after a
  *       successful write;</li>
- *   <li>loser record keys strictly increase, so the audit trail reads back in recording order.</li>
+ *   <li>loser record keys strictly increase, so the audit trail reads back in recording order;</li>
+ *   <li>a write refused on a full volume ({@link StorageFullException}) changed nothing: watermarks and the loser
+ *       key move only after a successful write, so the same apply succeeds once space frees.</li>
  * </ul>
  */
 public final class RocksDbMetadataStore implements MetadataStore {
@@ -63,6 +67,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final Map<String, UUID> incarnations;
   private final ReentrantLock applyLock = new ReentrantLock();
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
+  private final StorageFullWarning fullWarning = new StorageFullWarning(log, "metadata store");
   private final FenceGuard fences;
   private final VersionCache versions; // guarded by applyLock
   private long nextLoserKey; // guarded by applyLock
@@ -361,7 +366,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
       try {
         return action.apply(rocks.db());
       } catch (RocksDBException e) {
-        throw new StorageException("metadata store operation failed", e);
+        StorageException failure = rocks.failure("metadata store operation", e);
+        if (failure instanceof StorageFullException full) fullWarning.refused(full);
+        throw failure;
       }
     });
   }

@@ -68,6 +68,15 @@ public enum Health {
     return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
+  /**
+   * This site, worsened by what is wrong with this node itself ({@code nodeReasons}, e.g. a full volume): at least
+   * DEGRADED while there is any, else as {@link #site(Collection)}.
+   */
+  public static Health site(Collection<Health> peers, Collection<String> nodeReasons) {
+    Health fromPeers = site(peers);
+    return nodeReasons.isEmpty() || fromPeers == DOWN ? fromPeers : DEGRADED;
+  }
+
   /** This site: HEALTHY when every peer is (or there is none), DOWN when every peer is DOWN, else DEGRADED. */
   public static Health site(Collection<Health> peers) {
     if (peers.stream().allMatch(h -> h == HEALTHY)) return HEALTHY;

@@ -16,6 +16,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.apply.ApplyLag;
 import io.cfs.repl.engine.node.ReplicationNode;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
@@ -61,6 +62,11 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
     this.events = new StatusEvents(admin);
   }
 
+  /** What is wrong with the node itself, for health: a full volume, while it lasts. */
+  private static List<String> nodeReasons(ReplicationNode node) {
+    return node.storageFull().current().stream().map(StorageFullState.Full::reason).toList();
+  }
+
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
@@ -70,8 +76,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path("events", () -> get(() -> withNode(events::stream))),
             path("lag", () -> get(() -> withStatuses(LagView::of))),
             path("health", () -> get(() -> withNode(node -> answer(StatusSource.links(node, admin),
-                links -> ok(HealthView.of(node.siteId(), links.statuses(), links.heartbeats(), admin,
-                    System.currentTimeMillis())))))),
+                links -> ok(HealthView.of(node.siteId(), links.statuses(), links.heartbeats(), nodeReasons(node),
+                    admin, System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
             path("apply-lag", () -> get(() -> withNode(node -> ok(applyLag(node, node.applyLag().snapshot()))))),
             path(PathMatchers.segment("apply-lag").slash("reset"), () -> post(() -> authorized(() -> withNode(node -> {

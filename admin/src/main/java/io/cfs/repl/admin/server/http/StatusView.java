@@ -20,12 +20,22 @@ import java.util.Map;
  *     resolver did not answer within a second)
  * @param lastPromotionMillis when this site was last promoted, as its resolver remembers since it started; null if
  *     never (or unknown)
- * @param health this site's overall health (see {@link Health#site})
+ * @param health this site's overall health (see {@link Health#site(java.util.Collection, java.util.Collection)})
+ * @param storageFull while this node's journal or store refuses writes for lack of space: which, its data dir and
+ *     since when; empty otherwise
  * @param peers one entry per peer link
  * @param node the node that answered: its cluster address and the site singletons running on it
  */
 public record StatusView(String site, String role, Long epoch, String primary, Long lastPromotionMillis, Health health,
-                         List<PeerView> peers, NodeView node) {
+                         List<StorageFullView> storageFull, List<PeerView> peers, NodeView node) {
+
+  /** A storage of this node refusing writes: "journal" or "store", the data dir to free space on, since when. */
+  public record StorageFullView(String storage, String dataDir, long sinceMillis) {
+    static List<StorageFullView> of(ReplicationNode node) {
+      return node.storageFull().current().stream()
+          .map(f -> new StorageFullView(f.storage().label(), f.dataDir().toString(), f.sinceMillis())).toList();
+    }
+  }
 
   /**
    * The answering node. Every node of a site reports the same links (it asks the singletons wherever they run), but
@@ -102,8 +112,10 @@ public record StatusView(String site, String role, Long epoch, String primary, L
     Long epoch = node.failover().map(f -> f.activePassive() ? f.gate().current() : 0L).orElse(null);
     String primary = failover == null ? null : failover.primary();
     Long promoted = failover == null || failover.lastPromotionMillis() == 0 ? null : failover.lastPromotionMillis();
+    List<StorageFullView> storageFull = StorageFullView.of(node);
     return new StatusView(node.siteId(), role, epoch, primary, promoted,
-        Health.site(peers.stream().map(PeerView::health).toList()),
-        peers, NodeView.of(node));
+        Health.site(peers.stream().map(PeerView::health).toList(), storageFull.stream().map(StorageFullView::storage)
+            .toList()),
+        storageFull, peers, NodeView.of(node));
   }
 }

@@ -5,6 +5,7 @@ import io.cfs.repl.admin.wire.IngestResponse;
 import io.cfs.repl.engine.epoch.NotPrimaryException;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.StorageFullException;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Ingestor {
   private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+
+  private static final int INSUFFICIENT_STORAGE = 507;
 
   private final LocalJournal journal;
   private final Executor storageExecutor;
@@ -59,7 +62,8 @@ final class Ingestor {
 
   /**
    * The typed rejection behind any failure of an ingest: the journal's refusals keep their reason, shard and seq; the
-   * write gate's ({@link NotPrimaryException}) become 409 FENCED naming the primary and the epoch.
+   * write gate's ({@link NotPrimaryException}) become 409 FENCED naming the primary and the epoch; a full volume
+ * ({@link StorageFullException}) becomes 507 INSUFFICIENT_STORAGE naming the data dir.
    */
   static IngestRejection rejection(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -74,6 +78,11 @@ final class Ingestor {
       return new IngestRejection(status, refused.reason().name(), refused.shard(), refused.seq(),
           refused.getMessage());
     }
+    StorageFullException full = StorageFullException.find(cause);
+    if (full != null) {
+      return IngestRejection.insufficientStorage(full.getMessage()
+          + "; nothing of the batch was written, retry once space frees");
+    }
     if (cause instanceof EntityStreamSizeException tooLarge) return IngestRejection.requestTooLarge(tooLarge.limit());
     return new IngestRejection(500, "INTERNAL", null, null, String.valueOf(cause));
   }
@@ -86,6 +95,8 @@ final class Ingestor {
   /** Every refusal of the ingest listener, before the journal or by it, is logged and counted by its error. */
   void logRejected(IngestRejection rejection, String where) {
     metrics.onIngestRefused(rejection.error());
+    // While a volume is full every request is refused: the journal logs it, rate-limited, not a line per request.
+    if (rejection.status() == INSUFFICIENT_STORAGE) return;
     log.warn("ingest {} refused on site {}: {} shard={} seq={}: {}", where, journal.localSite(), rejection.error(),
         rejection.shard(), rejection.seq(), rejection.getMessage());
   }

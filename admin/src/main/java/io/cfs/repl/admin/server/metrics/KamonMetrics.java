@@ -36,6 +36,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, OriginInstruments> byOrigin = new ConcurrentHashMap<>();
   private final Map<String, Counter> appendRejected = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingestRefused = new ConcurrentHashMap<>();
+  private final Map<String, Counter> storageFull = new ConcurrentHashMap<>();
   private final Map<AuditKind, Counter> auditRecords = new ConcurrentHashMap<>();
   private final Counter auditDropped;
   private final Histogram appendLatency;
@@ -74,6 +75,12 @@ public final class KamonMetrics implements ReplicationMetrics {
   public void onIngestRefused(String reason) {
     ingestRefused.computeIfAbsent(reason, r -> Kamon.counter(MetricNames.INGEST_REFUSED)
         .withTags(siteTags.withTag(MetricNames.REASON, r))).increment();
+  }
+
+  @Override
+  public void onStorageFull(String storage) {
+    storageFull.computeIfAbsent(storage, s -> Kamon.counter(MetricNames.STORAGE_FULL)
+        .withTags(siteTags.withTag(MetricNames.STORAGE, s))).increment();
   }
 
   @Override

@@ -57,6 +57,10 @@ final class MetricNames {
   // ingest listener refusals by typed error, before the journal or by it
   static final String INGEST_REFUSED = "cfs_repl_ingest_refused";
 
+  // writes refused because the volume of the journal or the store is full, labelled storage (journal, store)
+  static final String STORAGE_FULL = "cfs_repl_storage_full";
+  static final String STORAGE = "storage";
+
   // site singletons: writes refused by fencing token, per singleton
   static final String FENCED_WRITES = "cfs_repl_fenced_writes";
   static final String SINGLETON = "singleton";

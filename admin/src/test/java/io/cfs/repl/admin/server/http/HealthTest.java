@@ -83,4 +83,13 @@ class HealthTest {
     assertThat(Health.site(List.of(Health.DOWN, Health.DOWN))).isEqualTo(Health.DOWN);
     assertThat(Health.site(List.of(Health.DOWN, Health.HEALTHY))).isEqualTo(Health.DEGRADED);
   }
+
+  @Test
+  void whatIsWrongWithTheNodeItselfDegradesTheSiteButNeverLiftsItFromDown() {
+    List<String> full = List.of("storage full: the journal refuses writes, no space left on the volume of /data");
+    assertThat(Health.site(List.of(), full)).isEqualTo(Health.DEGRADED);
+    assertThat(Health.site(List.of(Health.HEALTHY), full)).isEqualTo(Health.DEGRADED);
+    assertThat(Health.site(List.of(Health.DOWN), full)).isEqualTo(Health.DOWN);
+    assertThat(Health.site(List.of(Health.HEALTHY), List.of())).isEqualTo(Health.HEALTHY);
+  }
 }

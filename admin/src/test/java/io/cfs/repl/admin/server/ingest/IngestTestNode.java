@@ -14,8 +14,8 @@ import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -41,24 +41,48 @@ public final class IngestTestNode implements AutoCloseable {
 
   public final ReplicationNode node;
   /** Ingest refusals counted by error, as the metrics see them. */
-  final Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
-  private final ReplicationMetrics metrics = new ReplicationMetrics() {
+  final Map<String, Integer> refusals;
+  /** The node's writes refused on a full volume, counted by storage (journal, store), as the metrics see them. */
+  final Map<String, Integer> storageFull;
+  private final ReplicationMetrics metrics;
+  final HttpClient http = HttpClient.newHttpClient();
+  private final List<IngestServer> servers = new ArrayList<>();
+
+  private IngestTestNode(ReplicationNode node, Counting metrics) {
+    this.node = node;
+    this.metrics = metrics;
+    this.refusals = metrics.refusals;
+    this.storageFull = metrics.storageFull;
+  }
+
+  /** The node's and the listeners' metrics, counted. */
+  private static final class Counting implements ReplicationMetrics {
+    final Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Integer> storageFull = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void onIngestRefused(String reason) {
       refusals.merge(reason, 1, Integer::sum);
     }
-  };
-  final HttpClient http = HttpClient.newHttpClient();
-  private final List<IngestServer> servers = new ArrayList<>();
 
-  private IngestTestNode(ReplicationNode node) {
-    this.node = node;
+    @Override
+    public void onStorageFull(String storage) {
+      storageFull.merge(storage, 1, Integer::sum);
+    }
   }
 
   public static IngestTestNode start(Path dataDir) throws Exception {
-    Map<String, Object> c = LoopbackSites.nodeKeys(SITE, dataDir,
-        Map.of(SITE, LoopbackSites.freePort(), "site-b", LoopbackSites.freePort()));
-    return new IngestTestNode(ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(c)), ApplyListener.NONE));
+    return start(dataDir, Map.of());
+  }
+
+  /** As {@link #start(Path)}, with these config keys over the node's. */
+  public static IngestTestNode start(Path dataDir, Map<String, Object> keys) throws Exception {
+    Map<String, Object> c = new HashMap<>(LoopbackSites.nodeKeys(SITE, dataDir,
+        Map.of(SITE, LoopbackSites.freePort(), "site-b", LoopbackSites.freePort())));
+    c.putAll(keys);
+    Counting metrics = new Counting();
+    return new IngestTestNode(ReplicationNode.start(NodeConfig.load(ConfigFactory.parseMap(c)),
+        NodeHooks.NONE.withMetrics(metrics)), metrics);
   }
 
   /** Starts an ingest listener on a free port with these cfs-repl.ingest keys over the defaults; its base URI. */
