@@ -150,6 +150,16 @@ public final class AdminClient {
   public record Member(String node, String status) {
   }
 
+  /** {@code GET /store/watermarks}: the highest seq this site's store applied, per shard, of {@code origin}. */
+  public Map<Integer, Long> watermarks(String origin) {
+    StoreWatermarks marks = Json.read(getOk("/store/watermarks"), StoreWatermarks.class);
+    return marks.origins().getOrDefault(origin, Map.of());
+  }
+
+  /** The answer of {@code GET /store/watermarks}. */
+  public record StoreWatermarks(String site, Map<String, Map<Integer, Long>> origins) {
+  }
+
   /** The value this site holds for the inode, or empty on 404. */
   public Optional<InodeValue> inode(long inodeId) {
     return join(inodeAsync(inodeId));
