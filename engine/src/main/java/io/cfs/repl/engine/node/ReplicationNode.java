@@ -178,7 +178,7 @@ public final class ReplicationNode implements AutoCloseable {
           storageExecutor, audit);
       KryoCodec kryo = KryoRegistrations.fromConfig(config);
       VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
-          storageExecutor, audit, kryo);
+          storageExecutor, audit, kryo, linkSettings.idleTimeout().dividedBy(3));
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
           verifyServer);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, security, settings.siteId(),

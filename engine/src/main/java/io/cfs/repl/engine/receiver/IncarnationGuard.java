@@ -58,7 +58,8 @@ public final class IncarnationGuard {
         + " (" + applied(refused.heldWatermarks()) + "); " + origin
         + " now offers incarnation " + refused.offered() + ", whose seqs start over with other content. The two"
         + " histories are not mixed: restore " + origin + "'s data dir from a backup, or run"
-        + " `cfs admin replication forget-incarnation --peer " + origin + "` on " + localSite;
+        + " `cfs admin replication forget-incarnation --peer " + origin + " --incarnation " + refused.held()
+        + "` on " + localSite;
     if (refusedBefore.add(origin + "/" + refused.offered())) {
       log.warn("[{}<-{}] data link refused: {}", localSite, origin, detail);
       audit.record(AuditRecord.of(AuditKind.INCARNATION_REFUSED, System.currentTimeMillis(), localSite, detail)

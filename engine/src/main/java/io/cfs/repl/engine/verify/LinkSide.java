@@ -68,16 +68,23 @@ final class LinkSide implements AutoCloseable {
     return side;
   }
 
-  /** Sends {@code request} and waits for its answer. */
+  /** Sends {@code request} and waits for its answer, within the timeout whatever keeps the link alive meanwhile. */
   VerifyMessage ask(VerifyMessage request) throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     ByteString frame = codec.encodeToByteString(request);
     sent.addAndGet(frame.size());
     requests++;
     out.offer(frame).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    ByteString answer = in.pull().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .orElseThrow(() -> new IllegalStateException("the peer closed the verify link"));
-    received.addAndGet(answer.size());
-    return VerifyCodec.decode(codec, answer);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) throw new TimeoutException("no answer to " + request.getClass().getSimpleName() + " within "
+          + timeout.toMillis() + " ms");
+      ByteString answer = in.pull().toCompletableFuture().get(left, TimeUnit.NANOSECONDS)
+          .orElseThrow(() -> new IllegalStateException("the peer closed the verify link"));
+      received.addAndGet(answer.size());
+      VerifyMessage message = VerifyCodec.decode(codec, answer);
+      if (!(message instanceof VerifyMessage.Working)) return message;
+    }
   }
 
   long bytesSent() {

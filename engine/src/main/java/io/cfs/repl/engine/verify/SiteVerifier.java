@@ -49,8 +49,11 @@ public final class SiteVerifier {
   static final int LEAF_VALUES = 64;
   /** Parents per Children request: 16,384 digests, about half a megabyte. */
   static final int MAX_PARENTS_PER_REQUEST = 1024;
-  /** Values summarised per Summaries request (by the tree's counts): about a megabyte. */
-  static final long MAX_SUMMARIES_PER_REQUEST = 20_000;
+  /**
+   * Values summarised per Summaries request (by the tree's counts): about 4 MB, well inside a frame. Each request
+   * costs a scan of both stores, so stores that differ everywhere (a wiped site) take one scan per 100,000 values.
+   */
+  static final long MAX_SUMMARIES_PER_REQUEST = 100_000;
   /** Values per Fetch or Repair request: payloads are at most a few KiB each. */
   static final int VALUES_PER_REQUEST = 128;
 
@@ -85,22 +88,39 @@ public final class SiteVerifier {
     this.peers = Map.copyOf(peers);
   }
 
+  /** A verification that started: this node's run number for it, and its report once it finished. */
+  public record Started(long id, CompletionStage<VerifyReport> report) {
+  }
+
   /**
    * Verifies against {@code peer}, and repairs both stores if {@code repair}. Fails at once, changing nothing, with
    * {@link IllegalArgumentException} for an unknown peer and {@link IllegalStateException} while another
    * verification runs on this node.
    */
   public CompletionStage<VerifyReport> verify(String peer, boolean repair) {
-    PeerAddress address = peers.get(peer);
-    if (address == null) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("unknown peer site: " + peer));
+    try {
+      return start(peer, repair).report();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * As {@link #verify}, naming the run at once (what {@link #running()} and {@link #last()} show for it).
+   *
+   * @throws IllegalArgumentException for an unknown peer
+   * @throws IllegalStateException while another verification runs on this node
+   */
+  public Started start(String peer, boolean repair) {
+    PeerAddress address = peers.get(peer);
+    if (address == null) throw new IllegalArgumentException("unknown peer site: " + peer);
     if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "a verification is already running on this node; try again when it has finished"));
+      throw new IllegalStateException(
+          "a verification is already running on this node; try again when it has finished");
     }
     CompletableFuture<VerifyReport> result = new CompletableFuture<>();
-    progress = VerifyProgress.started(runs.incrementAndGet(), peer, repair);
+    long id = runs.incrementAndGet();
+    progress = VerifyProgress.started(id, peer, repair);
     // the node is free again before anyone learns the outcome: a caller may start the next verification at once
     Thread thread = new Thread(() -> {
       VerifyReport report = null;
@@ -124,7 +144,7 @@ public final class SiteVerifier {
     }, "cfs-verify-" + peer);
     thread.setDaemon(true);
     thread.start();
-    return result;
+    return new Started(id, result);
   }
 
   /** The verification running on this node, if any. */

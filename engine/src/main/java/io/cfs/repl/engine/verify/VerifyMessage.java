@@ -44,6 +44,13 @@ public sealed interface VerifyMessage {
   record Repaired(int written, int kept) implements VerifyMessage {
   }
 
+  /**
+   * Sent by the answering site while a request is still running (a scan of a large store), so that the link is not
+   * failed as idle; the asking site waits on for the answer.
+   */
+  record Working() implements VerifyMessage {
+  }
+
   /** The request could not be answered; the conversation ends. */
   record Failed(String reason) implements VerifyMessage {
   }

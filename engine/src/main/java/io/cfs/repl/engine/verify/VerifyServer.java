@@ -6,6 +6,7 @@ import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
@@ -28,15 +29,21 @@ public final class VerifyServer implements LinkHandler {
   private final Executor storage;
   private final AuditSink audit;
   private final KryoCodec codec;
+  private final Duration keepAlive;
 
+  /**
+   * @param keepAlive how long the link may stay silent while a request runs before a {@link VerifyMessage.Working}
+   *     is sent: well under the link's idle timeout
+   */
   public VerifyServer(String site, Set<String> peers, MetadataStore store, Executor storage, AuditSink audit,
-                      KryoCodec codec) {
+                      KryoCodec codec, Duration keepAlive) {
     this.site = site;
     this.peers = Set.copyOf(peers);
     this.store = store;
     this.storage = storage;
     this.audit = audit;
     this.codec = codec;
+    this.keepAlive = keepAlive;
   }
 
   @Override
@@ -52,6 +59,8 @@ public final class VerifyServer implements LinkHandler {
         .map(frame -> VerifyCodec.decode(codec, frame))
         .mapAsync(1, responder::answer)
         .map(codec::encodeToByteString)
+        // a tree build or a summary scan of a large store sends nothing for longer than the idle timeout
+        .keepAlive(keepAlive, () -> codec.encodeToByteString(new VerifyMessage.Working()))
         .watchTermination((notUsed, done) -> {
           done.whenComplete((d, failure) -> log.info("[{}] verification by {} ended{}", site, peer,
               failure == null ? "" : ": " + failure));

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +85,8 @@ class SiteVerifierTest {
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     LinkSettings link = LinkSettings.create(CONFIG);
     serverB = SiteLinkServer.bind(kit.system(), link, LinkSecurity.PLAIN, B, "127.0.0.1", 0,
-            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec), LinkMetrics.NONE)
+            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     verifier = new SiteVerifier(A, kit.system(), link, LinkSecurity.PLAIN, codec, storeA, storage, auditA::add,
         new VerifySettings(Duration.ofSeconds(30), 1000),
@@ -197,6 +199,35 @@ class SiteVerifierTest {
     }
   }
 
+  /**
+   * A tree build longer than the link's idle timeout (a large store; here a storage executor that starts each task
+   * 1.5 s late, against an idle timeout of 400 ms): the answering site keeps the link alive until it answers.
+   */
+  @Test
+  void aScanLongerThanTheIdleTimeoutKeepsTheLinkAlive() throws Exception {
+    LinkSettings link = LinkSettings.create(ConfigFactory.parseString("cfs-repl.transport.idle-timeout = 400ms")
+        .withFallback(CONFIG));
+    KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
+    Executor slowStorage = CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS, storage);
+    Tcp.ServerBinding slowServer = SiteLinkServer.bind(kit.system(), link, LinkSecurity.PLAIN, B, "127.0.0.1", 0,
+            new VerifyServer(B, Set.of(A), storeB, slowStorage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            LinkMetrics.NONE)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      SiteVerifier patient = new SiteVerifier(A, kit.system(), link, LinkSecurity.PLAIN, codec, storeA, storage,
+          auditA::add, new VerifySettings(Duration.ofSeconds(30), 10),
+          Map.of(B, PeerAddress.of(B, "127.0.0.1", slowServer.localAddress().getPort())));
+      plantDifferences();
+
+      VerifyReport report = patient.verify(B, false).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+      assertEquals(5, report.differing());
+      assertTrue(report.millis() > 1500, "each of the peer's answers came 1.5 s late: " + report.millis() + " ms");
+    } finally {
+      slowServer.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** A node's verify link is a site link like the others: mutual TLS when the site links are. */
   @Test
   void verifyAndRepairRunOverMutualTls() throws Exception {
@@ -208,7 +239,8 @@ class SiteVerifierTest {
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     LinkSettings link = LinkSettings.create(CONFIG);
     Tcp.ServerBinding tlsServer = SiteLinkServer.bind(kit.system(), link, tlsB, B, "127.0.0.1", 0,
-            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec), LinkMetrics.NONE)
+            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       SiteVerifier overTls = new SiteVerifier(A, kit.system(), link, tlsA, codec, storeA, storage, auditA::add,

@@ -162,11 +162,15 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
         return refuse(StatusCodes.NOT_FOUND, "UNKNOWN_PEER", "site " + request.peer() + " is not a peer of "
             + node.siteId() + " (peers: " + node.peers() + ")");
       }
-      var started = node.verifier().verify(request.peer(), request.repair()).toCompletableFuture();
-      if (started.isCompletedExceptionally()) {
-        return refuse(StatusCodes.CONFLICT, "VERIFY_RUNNING", started.handle((r, e) -> e.getMessage()).join());
+      long id;
+      try {
+        id = node.verifier().start(request.peer(), request.repair()).id();
+      } catch (IllegalStateException e) {
+        return refuse(StatusCodes.CONFLICT, "VERIFY_RUNNING", e.getMessage());
       }
-      return complete(StatusCodes.ACCEPTED, verifyView(node), Json.marshaller());
+      Map<String, Object> view = verifyView(node);
+      view.put("id", id);
+      return complete(StatusCodes.ACCEPTED, view, Json.marshaller());
     });
   }
 

@@ -65,7 +65,8 @@ final class VerifyBench {
       KryoCodec codec = KryoRegistrations.fromConfig(config);
       LinkSettings link = LinkSettings.create(config);
       Tcp.ServerBinding server = SiteLinkServer.bind(system, link, LinkSecurity.PLAIN, "site-b", "127.0.0.1", 0,
-              new VerifyServer("site-b", Set.of("site-a"), b, storage, AuditSink.NONE, codec), LinkMetrics.NONE)
+              new VerifyServer("site-b", Set.of("site-a"), b, storage, AuditSink.NONE, codec,
+                  link.idleTimeout().dividedBy(3)), LinkMetrics.NONE)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       SiteVerifier verifier = new SiteVerifier("site-a", system, link, LinkSecurity.PLAIN, codec, a, storage, AuditSink.NONE,
           new VerifySettings(Duration.ofMinutes(10), 100),

@@ -25,12 +25,17 @@ final class VerifyCommand extends AdminCall {
       description = "how often to ask the node how far it got (default: 500ms)")
   Duration poll;
 
+  @Option(names = "--timeout", defaultValue = "2h", converter = DurationConverter.class,
+      description = "give up following the verification after this long (default: 2h; it runs on in the node)")
+  Duration timeout;
+
   @Override
   int run(AdminClient client) throws AdminClient.Unreachable, IOException {
     String body = "{\"peer\":" + TextNode.valueOf(peer) + ",\"repair\":" + repair + "}";
     AdminClient.Answer started = post(client, "/replication/verify", body);
     if (!started.ok()) return refused(started);
-    long id = started.json().path("running").path("id").asLong();
+    long id = started.json().path("id").asLong();
+    long deadline = System.nanoTime() + timeout.toNanos();
     String shown = "";
     while (true) {
       AdminClient.Answer answer = client.get("/replication/verify");
@@ -38,6 +43,16 @@ final class VerifyCommand extends AdminCall {
       JsonNode view = answer.json();
       JsonNode last = view.path("last");
       if (last.path("id").asLong() == id) return finished(last, answer.json());
+      if (view.path("running").path("id").asLong() != id) {
+        err().println("verify against " + peer + ": the node no longer knows verification " + id
+            + " (it restarted, or the URL reaches another node)");
+        return ExitCodes.ERROR;
+      }
+      if (System.nanoTime() > deadline) {
+        err().println("verify against " + peer + ": still running after " + Table.millis(timeout.toMillis())
+            + "; follow it with GET /replication/verify");
+        return ExitCodes.ERROR;
+      }
       String phase = view.path("running").path("phase").asText("");
       if (!options.json && !phase.isEmpty() && !phase.equals(shown)) {
         err().println("verify against " + peer + ": " + phase);
