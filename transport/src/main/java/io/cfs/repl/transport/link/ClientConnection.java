@@ -74,7 +74,9 @@ final class ClientConnection {
         .mapAsync(1, frame -> accepted.thenApply(ack -> frame)) // held, not dropped, until the ack
         .via(LinkStages.encoder(codec, metrics))
         // paced after compression, so the throttle holds the bytes on the wire (the prefix is added by the framing)
-        .via(throttle.flow(body -> FrameCodec.LENGTH_PREFIX_BYTES + (long) body.size()))
+        // no frame held past a third of the idle timeout: a throttled link slows, it never fails as idle
+        .via(throttle.flow(body -> FrameCodec.LENGTH_PREFIX_BYTES + (long) body.size(),
+            settings.idleTimeout().dividedBy(3)))
         .prepend(Source.single(HandshakeCodec.hello(hello)))
         .via(endOutbound.flow());
   }

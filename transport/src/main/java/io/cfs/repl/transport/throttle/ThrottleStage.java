@@ -30,11 +30,13 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
   private final WireThrottle throttle;
   private final ToLongFunction<T> cost;
   private final LongSupplier clock;
+  private final long maxWaitNanos;
 
-  ThrottleStage(WireThrottle throttle, ToLongFunction<T> cost, LongSupplier nanoClock) {
+  ThrottleStage(WireThrottle throttle, ToLongFunction<T> cost, LongSupplier nanoClock, long maxWaitNanos) {
     this.throttle = throttle;
     this.cost = cost;
     this.clock = nanoClock;
+    this.maxWaitNanos = maxWaitNanos;
   }
 
   @Override
@@ -49,6 +51,7 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
       private Runnable unsubscribe = () -> { };
       private T waiting;
       private long waitingCost;
+      private long waitingSince;
       private boolean upstreamDone;
 
       {
@@ -58,6 +61,7 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
             T element = grab(in);
             waiting = element;
             waitingCost = cost.applyAsLong(element);
+            waitingSince = clock.getAsLong();
             tryEmit();
           }
 
@@ -107,11 +111,16 @@ final class ThrottleStage<T> extends GraphStage<FlowShape<T, T>> {
       private void tryEmit() {
         long now = clock.getAsLong();
         long delay = bucket.delayNanos(now);
-        if (delay > 0) {
-          scheduleOnce(TIMER, Duration.ofNanos(delay));
+        long waitLeft = waitingSince + maxWaitNanos - now;
+        if (delay > 0 && waitLeft > 0) {
+          scheduleOnce(TIMER, Duration.ofNanos(Math.min(delay, waitLeft)));
           return;
         }
-        bucket.take(waitingCost, now);
+        if (delay > 0) {
+          bucket.takeOverdue(waitingCost, now, maxWaitNanos);
+        } else {
+          bucket.take(waitingCost, now);
+        }
         throttle.passed(waitingCost);
         T element = waiting;
         waiting = null;

@@ -21,6 +21,8 @@ package io.cfs.repl.transport.throttle;
  *       holds the next frames back for exactly its cost beyond the tokens there were. A small rate therefore slows the
  *       link, it never wedges it.</li>
  *   <li>A rate change counts the time before it at the old rate; a debt carries over and is paid at the new rate.</li>
+ *   <li>The one exception to paying in full: a frame sent overdue ({@link #takeOverdue}, the link's maximum wait
+ *       reached) leaves at most one maximum wait's worth of debt.</li>
  * </ul>
  */
 final class TokenBucket {
@@ -68,6 +70,17 @@ final class TokenBucket {
     if (rate == WireThrottle.UNLIMITED) return;
     refill(nowNanos);
     tokens -= cost;
+  }
+
+  /**
+   * A frame of {@code cost} bytes goes before its tokens accrued, having waited {@code maxWaitNanos}: the debt it
+   * leaves is what the rate repays in one such wait at most, so once frames fit the rate again it paces them as usual
+   * instead of holding every later frame for the whole overdue excess.
+   */
+  void takeOverdue(long cost, long nowNanos, long maxWaitNanos) {
+    if (rate == WireThrottle.UNLIMITED) return;
+    refill(nowNanos);
+    tokens = Math.max(tokens - cost, -rate * (maxWaitNanos / NANOS_PER_SECOND));
   }
 
   private double capacity() {

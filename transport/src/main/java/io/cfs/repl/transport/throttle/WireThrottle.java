@@ -65,9 +65,17 @@ public final class WireThrottle {
     return passed.get();
   }
 
-  /** Paces frames to this throttle, each costing {@code cost} bytes (what it takes on the wire). */
-  public <T> Flow<T, T, NotUsed> flow(ToLongFunction<T> cost) {
-    return Flow.fromGraph(new ThrottleStage<>(this, cost, System::nanoTime));
+  /**
+   * Paces frames to this throttle, each costing {@code cost} bytes (what it takes on the wire). No frame waits longer
+   * than {@code maxWait}: a link silent for its idle timeout fails, so a frame that would need longer at this rate
+   * (one larger than {@code maxWait} of the rate, or batches read before the rate was lowered) goes after
+   * {@code maxWait}, and the link runs above its throttle while such frames last instead of failing and reconnecting.
+   */
+  public <T> Flow<T, T, NotUsed> flow(ToLongFunction<T> cost, Duration maxWait) {
+    if (maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("maxWait must be > 0: " + maxWait);
+    }
+    return Flow.fromGraph(new ThrottleStage<>(this, cost, System::nanoTime, maxWait.toNanos()));
   }
 
   long burstNanos() {

@@ -30,7 +30,7 @@ class ThrottleStageTest {
     WireThrottle throttle = new WireThrottle(1_000, Duration.ofMillis(100));
     AtomicLong received = new AtomicLong();
     CompletionStage<Done> done = Source.range(1, 100).map(i -> ByteString.fromArray(new byte[1_000]))
-        .via(throttle.flow(ByteString::size))
+        .via(throttle.flow(ByteString::size, Duration.ofMinutes(5)))
         .runWith(Sink.foreach(frame -> received.incrementAndGet()), testKit.system());
     await().atMost(5, TimeUnit.SECONDS).until(() -> received.get() >= 1);
     assertThat(received.get()).as("held by the throttle").isLessThan(10);
@@ -38,5 +38,23 @@ class ThrottleStageTest {
     await().atMost(5, TimeUnit.SECONDS).until(() -> done.toCompletableFuture().isDone());
     assertThat(received.get()).isEqualTo(100);
     assertThat(throttle.bytesPassed()).isEqualTo(100_000);
+  }
+
+  /**
+   * Frames far larger than the rate allows within the link's idle timeout (10,000-byte frames at 1,000 B/s: 10 s each)
+   * go after at most the maximum wait (300 ms), so the link keeps sending instead of falling silent and failing.
+   */
+  @Test
+  void noFrameWaitsLongerThanTheMaximumWait() {
+    WireThrottle throttle = new WireThrottle(1_000, Duration.ofMillis(100));
+    long start = System.nanoTime();
+    CompletionStage<Done> done = Source.range(1, 5).map(i -> ByteString.fromArray(new byte[10_000]))
+        .via(throttle.flow(ByteString::size, Duration.ofMillis(300)))
+        .runWith(Sink.ignore(), testKit.system());
+
+    await().atMost(10, TimeUnit.SECONDS).until(() -> done.toCompletableFuture().isDone());
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(millis).as("5 frames, the first at once, each next within 300 ms (not 10 s)").isLessThan(5_000);
+    assertThat(millis).as("each held its maximum wait").isGreaterThanOrEqualTo(4 * 300 - 50);
   }
 }
