@@ -54,8 +54,6 @@ public final class SiteVerifier {
    * costs a scan of both stores, so stores that differ everywhere (a wiped site) take one scan per 100,000 values.
    */
   static final long MAX_SUMMARIES_PER_REQUEST = 100_000;
-  /** Values per Fetch or Repair request: payloads are at most a few KiB each. */
-  static final int VALUES_PER_REQUEST = 128;
 
   private final String site;
   private final ActorSystem<?> system;
@@ -344,8 +342,9 @@ public final class SiteVerifier {
     /** Fetches the winners from {@code from} and has {@code to} write them where they still win. */
     private long ship(List<Long> inodes, Side from, Side to) throws Exception {
       long written = 0;
-      for (int i = 0; i < inodes.size(); i += VALUES_PER_REQUEST) {
-        long[] ids = inodes.subList(i, Math.min(inodes.size(), i + VALUES_PER_REQUEST)).stream()
+      int per = settings.valuesPerRequest();
+      for (int i = 0; i < inodes.size(); i += per) {
+        long[] ids = inodes.subList(i, Math.min(inodes.size(), i + per)).stream()
             .mapToLong(Long::longValue).toArray();
         List<StoredValue> values = expect(from.ask(new VerifyMessage.Fetch(ids)), VerifyMessage.Values.class)
             .values();
