@@ -60,7 +60,8 @@ public final class Applier {
       storageFull.failed(Storage.STORE, e);
       throw e;
     }
-    if (!entries.isEmpty()) storageFull.wrote(Storage.STORE);
+    // a batch whose entries were all applied before (a resend) writes nothing: it says nothing about the volume
+    if (result.applied() > 0) storageFull.wrote(Storage.STORE);
     long applyNanos = System.nanoTime() - started;
     listener.onBatchApplied(origin, entries, result, Clocks.epochNanos());
     if (!entries.isEmpty()) {
