@@ -131,7 +131,8 @@ public final class ReplicationNode implements AutoCloseable {
     ReplicatorSettings replicatorSettings = ReplicatorSettings.create(config);
     ReceiverSettings receiverSettings = ReceiverSettings.create(config);
     LinkSettings linkSettings = LinkSettings.create(config);
-    WireCodec codec = WireCodec.create(config);
+    KryoCodec kryo = KryoRegistrations.fromConfig(config);
+    WireCodec codec = new WireCodec(kryo);
     SiteLease.validate(config);
     log.info("[{}] starting node: storage {}, data {}, link {}:{}, peers {}", settings.siteId(), settings.storage(),
         settings.dataDir(), settings.linkHost(), settings.linkPort(), settings.peers().keySet());
@@ -176,7 +177,6 @@ public final class ReplicationNode implements AutoCloseable {
           hooks.metrics().tls());
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, security, epochs, hooks, store,
           storageExecutor, audit);
-      KryoCodec kryo = KryoRegistrations.fromConfig(config);
       VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
           storageExecutor, audit, kryo, linkSettings.idleTimeout().dividedBy(3));
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
@@ -193,8 +193,8 @@ public final class ReplicationNode implements AutoCloseable {
             held -> SiteReplicator.create(wiring, held.fence()));
       }
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
-      SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store, storageExecutor,
-          audit, VerifySettings.create(config), settings.peers());
+      SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store,
+          storageExecutor, audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
           epochs, failover, audit, listener, clock, verifier, storageFull, incarnations);
     } catch (Exception e) {

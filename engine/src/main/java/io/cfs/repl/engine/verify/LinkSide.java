@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -33,8 +32,8 @@ final class LinkSide implements AutoCloseable {
   private final Duration timeout;
   private final SourceQueueWithComplete<ByteString> out;
   private final SinkQueueWithCancel<ByteString> in;
-  private final AtomicLong sent = new AtomicLong();
-  private final AtomicLong received = new AtomicLong();
+  private long sent;
+  private long received;
   private long requests;
 
   private LinkSide(KryoCodec codec, Duration timeout, SourceQueueWithComplete<ByteString> out,
@@ -72,7 +71,7 @@ final class LinkSide implements AutoCloseable {
   VerifyMessage ask(VerifyMessage request) throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ByteString frame = codec.encodeToByteString(request);
-    sent.addAndGet(frame.size());
+    sent += frame.size();
     requests++;
     out.offer(frame).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     while (true) {
@@ -81,18 +80,18 @@ final class LinkSide implements AutoCloseable {
           + timeout.toMillis() + " ms");
       ByteString answer = in.pull().toCompletableFuture().get(left, TimeUnit.NANOSECONDS)
           .orElseThrow(() -> new IllegalStateException("the peer closed the verify link"));
-      received.addAndGet(answer.size());
+      received += answer.size();
       VerifyMessage message = VerifyCodec.decode(codec, answer);
       if (!(message instanceof VerifyMessage.Working)) return message;
     }
   }
 
   long bytesSent() {
-    return sent.get();
+    return sent;
   }
 
   long bytesReceived() {
-    return received.get();
+    return received;
   }
 
   long requests() {

@@ -302,9 +302,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       if (!synchronous) commitAsynchronously(c);
-      Map<Long, Version> held = new HashMap<>();
-      values(c, plan.inodes()).forEach((id, v) -> held.put(id, v.version()));
-      plan.resolve(held);
+      plan.resolve(held(c, plan.inodes()));
       writeWinners(c, plan.writes().stream().map(RepairResult.Repaired::value).toList());
       return plan.result();
     }));
