@@ -68,12 +68,20 @@ CREATE TABLE IF NOT EXISTS cfs_journal_incarnation (
   created_ms  bigint NOT NULL
 );
 
--- The audit trail of LWW losers, in recording order.
-CREATE TABLE IF NOT EXISTS cfs_lww_losers (
-  site  text      NOT NULL,
-  id    bigserial NOT NULL,
-  loser bytea     NOT NULL,
+-- Write conflicts met by applies, in recording order: ids dense per site, taken under the site's apply lock, the
+-- record in StoreCodec's layout; at_ms beside it for collection by age.
+CREATE TABLE IF NOT EXISTS cfs_conflicts (
+  site   text   NOT NULL,
+  id     bigint NOT NULL,
+  at_ms  bigint NOT NULL,
+  record bytea  NOT NULL,
   PRIMARY KEY (site, id)
+);
+
+-- Per site the last conflict id taken (under the site's apply lock), so ids are never reused after a collection.
+CREATE TABLE IF NOT EXISTS cfs_conflict_ids (
+  site text   NOT NULL PRIMARY KEY,
+  last bigint NOT NULL
 );
 
 -- Leases of the site's singletons (SiteReplicators, local applier): who holds each, until when (database clock), and

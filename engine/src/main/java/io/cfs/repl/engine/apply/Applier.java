@@ -65,7 +65,7 @@ public final class Applier {
     long applyNanos = System.nanoTime() - started;
     listener.onBatchApplied(origin, entries, result, Clocks.epochNanos());
     if (!entries.isEmpty()) {
-      metrics.onBatchApplied(origin, entries.size(), result.applied(), result.skipped(), result.lost(),
+      metrics.onBatchApplied(origin, entries.size(), result.applied(), result.skipped(), result.conflicts().size(),
           sizeOf(entries), applyNanos);
     }
     return result;

@@ -102,10 +102,10 @@ public interface ReplicationMetrics {
 
   /**
    * One atomic apply of entries from {@code origin}: {@code applied} newly, {@code skipped} already held,
-   * {@code lost} of them lost last-write-wins (conflicts, recorded in the audit trail); {@code bytes} is the entries'
-   * estimated size.
+   * {@code conflicts} write conflicts recorded (each in the store and, soon after, the audit trail); {@code bytes} is
+   * the entries' estimated size.
    */
-  default void onBatchApplied(String origin, int entries, int applied, int skipped, int lost, long bytes,
+  default void onBatchApplied(String origin, int entries, int applied, int skipped, int conflicts, long bytes,
                               long applyNanos) {
   }
 

@@ -44,9 +44,10 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
     if (settings.storage() == NodeSettings.Storage.POSTGRES) {
       PostgresDatabase db = PostgresDatabase.open(PostgresSettings.create(config), "cfs-repl-" + site);
       try {
-        LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(
-            new EpochGatedJournal(PostgresJournal.open(db, site, journalSettings), gate)), metrics, storageFull));
-        return new NodeStorage(journal, StorageThreads.checked(PostgresMetadataStore.open(db, site, storeSettings)),
+        MetadataStore store = PostgresMetadataStore.open(db, site, storeSettings);
+        LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(new EpochGatedJournal(
+            PostgresJournal.open(db, site, journalSettings, store::knowledge), gate)), metrics, storageFull));
+        return new NodeStorage(journal, StorageThreads.checked(store),
             new PostgresLeaseStore(db, site, leaseLockTimeout(config)),
             StorageThreads.checked(PostgresAuditLog.open(db, site)), db);
       } catch (RuntimeException e) {
@@ -54,18 +55,21 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
         throw e;
       }
     }
-    LocalJournal journal = StorageThreads.checked(new MeteredJournal(clock.journal(new EpochGatedJournal(
-        RocksDbJournal.open(settings.dataDir().resolve("journal"), site, journalSettings), gate)), metrics, storageFull));
+    InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
+    MetadataStore store = RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases);
+    LocalJournal journal = null;
     AuditLog audit = null;
     try {
+      // the journal's writer asks the store what each new entry's origin had seen of its inode
+      journal = StorageThreads.checked(new MeteredJournal(clock.journal(new EpochGatedJournal(RocksDbJournal.open(
+          settings.dataDir().resolve("journal"), site, journalSettings, store::knowledge), gate)), metrics, storageFull));
       audit = StorageThreads.checked(RocksDbAuditLog.open(settings.dataDir().resolve("audit"), site,
           RocksDbSettings.create(config, AUDIT_ROCKSDB)));
-      InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
-      return new NodeStorage(journal, StorageThreads.checked(
-          RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases)), leases, audit, null);
+      return new NodeStorage(journal, StorageThreads.checked(store), leases, audit, null);
     } catch (RuntimeException e) {
-      journal.close();
+      if (journal != null) journal.close();
       if (audit != null) audit.close();
+      store.close();
       throw e;
     }
   }

@@ -41,6 +41,13 @@ import io.cfs.repl.engine.verify.VerifyServer;
 import io.cfs.repl.engine.verify.VerifySettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.WriteConflict;
+import io.cfs.repl.engine.audit.AuditSettings;
+import io.cfs.repl.engine.conflict.ConflictAudit;
+import io.cfs.repl.engine.conflict.ConflictFeed;
+import io.cfs.repl.engine.conflict.ConflictSettings;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
@@ -97,12 +104,14 @@ public final class ReplicationNode implements AutoCloseable {
   private final SiteVerifier verifier;
   private final StorageFullState storageFull;
   private final IncarnationGuard incarnations;
+  private final ConflictFeed conflicts;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
                           SiteClock clock, SiteVerifier verifier, StorageFullState storageFull,
-                          IncarnationGuard incarnations) {
+                          IncarnationGuard incarnations, ConflictFeed conflicts) {
+    this.conflicts = conflicts;
     this.verifier = verifier;
     this.storageFull = storageFull;
     this.incarnations = incarnations;
@@ -163,13 +172,20 @@ public final class ReplicationNode implements AutoCloseable {
           hooks.metrics());
       // stale-epoch refusals and old-epoch entries go to the audit trail besides the node's own listener; every
       // applied batch moves the site's clock
-      ApplyLag listener = new ApplyLag(clock.listener(FailoverAudit.of(hooks.applyListener(), audit,
-          settings.siteId())));
+      // and every conflict an apply records wakes the conflict subscriptions
+      ConflictFeed conflicts = new ConflictFeed(settings.siteId(), store, storageExecutor,
+          ConflictSettings.create(config), FailoverAudit.of(hooks.applyListener(), audit, settings.siteId()));
+      ApplyLag listener = new ApplyLag(clock.listener(conflicts));
       Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics(), storageFull);
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
       SiteSingletons.init(system, LocalApplier.singletonName(settings.siteId()), hooks.metrics(),
           fence -> LocalApplier.create(journal, store, applier, localApply, fence));
+      // the store's conflicts are copied into the audit trail by one node of the site
+      AuditSettings auditSettings = AuditSettings.create(config);
+      SiteSingletons.init(system, ConflictAudit.singletonName(settings.siteId()), hooks.metrics(),
+          fence -> ConflictAudit.create(settings.siteId(), store, storage.audit(), storageExecutor,
+              ConflictSettings.create(config), auditSettings));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
           receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
@@ -196,7 +212,7 @@ public final class ReplicationNode implements AutoCloseable {
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store,
           storageExecutor, audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations);
+          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations, conflicts);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -229,6 +245,15 @@ public final class ReplicationNode implements AutoCloseable {
 
   public MetadataStore store() {
     return storage.store();
+  }
+
+  /**
+   * The site's write conflicts with an id above {@code afterId}, oldest first, then each new one as an apply records
+   * it: at least once, in id order, resumable after the last id handled. Never completes; fails with
+   * {@link io.cfs.repl.engine.conflict.ConflictsCollectedException} rather than skip conflicts retention collected.
+   */
+  public Source<WriteConflict, NotUsed> conflicts(long afterId) {
+    return conflicts.subscribe(afterId);
   }
 
   /**

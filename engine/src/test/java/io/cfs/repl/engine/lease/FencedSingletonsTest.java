@@ -12,6 +12,7 @@ import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.apply.LocalApplier;
+import io.cfs.repl.engine.conflict.ConflictAudit;
 import io.cfs.repl.engine.failover.SplitBrainResolver;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
@@ -77,7 +78,8 @@ class FencedSingletonsTest {
       await().atMost(Duration.ofSeconds(60)).until(() -> status(a, siteB).lagEntries() == 0
           && TestSites.sum(a.store().watermarks(siteA)) == 2_000);
       assertThat(a.singletonsHere()).extracting(SiteLeases.Running::singleton)
-          .containsExactlyInAnyOrder(replicator, applier, SplitBrainResolver.singletonName());
+          .containsExactlyInAnyOrder(replicator, applier, SplitBrainResolver.singletonName(),
+              ConflictAudit.singletonName(siteA));
 
       takeOver(siteA, replicator, applier);
       long eventsAtTakeover = TestSites.cursorEvents(URL, siteA + "->" + siteB);
@@ -85,9 +87,10 @@ class FencedSingletonsTest {
       TestSites.append(a.journal(), 4, 2_000, 200, 2);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> fenced.containsAll(List.of(replicator, applier)));
-      // the peer-health resolver's lease was not taken: it runs on
+      // the peer-health resolver's and the conflict auditor's leases were not taken: they run on
       await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().stream()
-          .map(SiteLeases.Running::singleton).toList().equals(List.of(SplitBrainResolver.singletonName())));
+          .map(SiteLeases.Running::singleton).sorted().toList().equals(List.of(
+              ConflictAudit.singletonName(siteA), SplitBrainResolver.singletonName()).stream().sorted().toList()));
       assertThat(TestSites.cursorEvents(URL, siteA + "->" + siteB)).as("cursor events written after the takeover")
           .isEqualTo(eventsAtTakeover);
       assertThat(a.store().watermarks(siteA)).as("local applies after the takeover").isEqualTo(appliedAtTakeover);
@@ -109,15 +112,16 @@ class FencedSingletonsTest {
       ReplicationNode a = ReplicationNode.start(postgres(TestSites.config(siteA, dir.resolve("a"), ports)),
           NodeHooks.NONE);
       try {
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().size() == 4);
         assertThat(holders(siteA)).containsOnlyKeys(SiteReplicator.singletonName(siteB),
-            LocalApplier.singletonName(siteA), SplitBrainResolver.singletonName()).doesNotContainValue(null);
+            LocalApplier.singletonName(siteA), SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA))
+            .doesNotContainValue(null);
       } finally {
         a.close();
       }
       Map<String, String> after = holders(siteA);
       assertThat(after).containsOnlyKeys(SiteReplicator.singletonName(siteB), LocalApplier.singletonName(siteA),
-          SplitBrainResolver.singletonName());
+          SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA));
       assertThat(after.values()).as("owners after a clean stop").containsOnlyNulls();
     }
   }

@@ -34,6 +34,10 @@ import java.nio.charset.StandardCharsets;
  * written with no failover are stored exactly as before epochs existed and the ingest format (1) is unchanged;
  * decoding reads both, format 1 as epoch 0.
  *
+ * <p>Format version 3 (an entry stamped with a non-empty {@link Seen} vector): format 2 with version byte 3, followed
+ * by the vector ({@link Seen#encode}: a count byte, then per site a 2-byte UTF-8 length, the site and an 8-byte hlc).
+ * Not covered by the crc either. Entries of inodes only their origin writes never need it.
+ *
  * <p>Decoding goes through the {@link JournalEntry} constructor, so a decoded entry has passed the same checks, CRC
  * included, as a built one; any malformed input raises {@link InvalidEntryException}. The CRC does not cover the
  * epoch: a corrupted epoch is caught only when it turns negative (on disk RocksDB's block checksums cover it; on a
@@ -44,6 +48,8 @@ public final class EntryCodec {
   public static final byte FORMAT_VERSION = 1;
   /** The format of an entry stamped with an epoch other than 0: format 1 followed by the epoch. */
   public static final byte FORMAT_VERSION_WITH_EPOCH = 2;
+  /** The format of an entry stamped with what its origin had seen of the inode: format 2 followed by the vector. */
+  public static final byte FORMAT_VERSION_WITH_SEEN = 3;
 
   private static final int FIXED_BYTES = 44;
   private static final int EPOCH_BYTES = 8;
@@ -59,7 +65,16 @@ public final class EntryCodec {
   }
 
   private static int fixedBytes(JournalEntry entry) {
-    return entry.epoch() == 0 ? FIXED_BYTES : FIXED_BYTES + EPOCH_BYTES;
+    return switch (format(entry)) {
+      case FORMAT_VERSION -> FIXED_BYTES;
+      case FORMAT_VERSION_WITH_EPOCH -> FIXED_BYTES + EPOCH_BYTES;
+      default -> FIXED_BYTES + EPOCH_BYTES + entry.seen().encodedSize();
+    };
+  }
+
+  private static byte format(JournalEntry entry) {
+    if (!entry.seen().isEmpty()) return FORMAT_VERSION_WITH_SEEN;
+    return entry.epoch() == 0 ? FORMAT_VERSION : FORMAT_VERSION_WITH_EPOCH;
   }
 
   public static byte[] encode(JournalEntry entry) {
@@ -88,7 +103,7 @@ public final class EntryCodec {
   public static JournalEntry decode(ByteBuffer in) {
     try {
       byte version = in.get();
-      if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EPOCH) {
+      if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EPOCH && version != FORMAT_VERSION_WITH_SEEN) {
         throw new InvalidEntryException("unsupported entry format version " + version);
       }
       int siteLength = Short.toUnsignedInt(in.getShort());
@@ -102,7 +117,8 @@ public final class EntryCodec {
       long inodeId = in.getLong();
       int schemaVersion = in.getInt();
       int payloadLength = in.getInt();
-      int trailer = version == FORMAT_VERSION ? 4 : 4 + EPOCH_BYTES;
+      int trailer = version == FORMAT_VERSION ? 4 : version == FORMAT_VERSION_WITH_EPOCH ? 4 + EPOCH_BYTES
+          : 4 + EPOCH_BYTES + 1;
       if (payloadLength < 0 || payloadLength > in.remaining() - trailer) {
         throw new InvalidEntryException("payload length " + payloadLength + " with " + in.remaining() + " bytes left");
       }
@@ -110,15 +126,17 @@ public final class EntryCodec {
       in.get(payload);
       int crc = in.getInt();
       long epoch = version == FORMAT_VERSION ? 0 : in.getLong();
+      Seen seen = version == FORMAT_VERSION_WITH_SEEN ? Seen.decode(in) : Seen.NONE;
       return new JournalEntry(new String(site, StandardCharsets.UTF_8), shard, seq, hlc, op, inodeId, schemaVersion,
-          payload, crc, epoch);
+          payload, crc, epoch, seen);
     } catch (BufferUnderflowException e) {
       throw new InvalidEntryException("truncated entry");
     }
   }
 
   private static void write(JournalEntry e, byte[] site, ByteBuffer out) {
-    out.put(e.epoch() == 0 ? FORMAT_VERSION : FORMAT_VERSION_WITH_EPOCH)
+    byte format = format(e);
+    out.put(format)
         .putShort((short) site.length)
         .put(site)
         .putInt(e.shard())
@@ -130,6 +148,7 @@ public final class EntryCodec {
         .putInt(e.payload().length)
         .put(e.payload())
         .putInt(e.crc());
-    if (e.epoch() != 0) out.putLong(e.epoch());
+    if (format != FORMAT_VERSION) out.putLong(e.epoch());
+    if (format == FORMAT_VERSION_WITH_SEEN) e.seen().encode(out);
   }
 }

@@ -24,6 +24,11 @@ import java.util.zip.CRC32C;
  * the metadata service builds the entry and its CRC without knowing epochs, and the origin node stamps the epoch at
  * append ({@link #withEpoch}). So the CRC does not cover it, {@link #sameContent} ignores it (a retried append of an
  * entry already held is a duplicate whatever epoch each attempt was stamped with), and {@link #equals} compares it.
+ *
+ * <p>{@code seen} is what the origin knew of the inode when it took the entry (a {@link Seen} vector, kept
+ * {@linkplain Seen#beyond beyond} the entry's own version, so empty for an inode only its origin writes): a site
+ * applying the entry tells a concurrent write from a later one by it. Like the epoch, the origin stamps it at append,
+ * the CRC does not cover it and {@link #sameContent} ignores it.
  */
 public record JournalEntry(
     String originSite,
@@ -35,13 +40,15 @@ public record JournalEntry(
     int schemaVersion,
     byte[] payload,
     int crc,
-    long epoch) {
+    long epoch,
+    Seen seen) {
 
   public static final int MAX_SITE_ID_LENGTH = 64;
 
   public JournalEntry {
     if (epoch < 0) throw new InvalidEntryException("epoch must be >= 0, was " + epoch);
     validateSiteId(originSite);
+    seen = seen == null ? Seen.NONE : seen.beyond(originSite, seq);
     if (shard < 0) throw new InvalidEntryException("shard must be >= 0, was " + shard);
     if (seq < 1) throw new InvalidEntryException("seq must be >= 1, was " + seq + " (shard " + shard + ")");
     if (hlc < 0) throw new InvalidEntryException("hlc must be >= 0, was " + hlc);
@@ -52,6 +59,12 @@ public record JournalEntry(
       throw new BadCrcException(String.format(
           "bad crc for %s shard %d seq %d: expected %08x, got %08x", originSite, shard, seq, expected, crc));
     }
+  }
+
+  /** An entry as stamped with an epoch, before anything was seen of its inode. */
+  public JournalEntry(String originSite, int shard, long seq, long hlc, Op op, long inodeId, int schemaVersion,
+                      byte[] payload, int crc, long epoch) {
+    this(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, epoch, Seen.NONE);
   }
 
   /** An entry with no epoch (0), as the metadata service builds it. */
@@ -91,7 +104,19 @@ public record JournalEntry(
   /** This entry stamped with {@code newEpoch} (this very entry if it already carries it); the CRC is unchanged. */
   public JournalEntry withEpoch(long newEpoch) {
     return newEpoch == epoch ? this
-        : new JournalEntry(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, newEpoch);
+        : new JournalEntry(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, newEpoch, seen);
+  }
+
+  /** This entry stamped with what its origin knew of the inode (this very entry if nothing changes). */
+  public JournalEntry withSeen(Seen knew) {
+    Seen compact = knew.beyond(originSite, seq);
+    return compact.equals(seen) ? this
+        : new JournalEntry(originSite, shard, seq, hlc, op, inodeId, schemaVersion, payload, crc, epoch, compact);
+  }
+
+  /** The writes of this entry's inode that its writer had seen, this entry included. */
+  public Seen seenWithSelf() {
+    return seen.with(originSite, seq);
   }
 
   /** The version this entry gives the inode, compared for last-write-wins. */
@@ -101,7 +126,7 @@ public record JournalEntry(
 
   /** Approximate encoded size, used for batching by bytes. */
   public int sizeEstimate() {
-    return 48 + originSite.length() + payload.length;
+    return 48 + originSite.length() + payload.length + (seen.isEmpty() ? 0 : seen.encodedSize());
   }
 
   /**
@@ -116,7 +141,7 @@ public record JournalEntry(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof JournalEntry e && sameContent(e) && epoch == e.epoch;
+    return o instanceof JournalEntry e && sameContent(e) && epoch == e.epoch && seen.equals(e.seen);
   }
 
   @Override
@@ -130,6 +155,7 @@ public record JournalEntry(
         : HexFormat.of().formatHex(payload, 0, 16) + "..";
     return "JournalEntry{" + originSite + " shard=" + shard + " seq=" + seq + " hlc=" + hlc + " " + op
         + " inode=" + inodeId + " v" + schemaVersion + (epoch == 0 ? "" : " epoch=" + epoch)
+        + (seen.isEmpty() ? "" : " seen=" + seen)
         + " payload[" + payload.length + "]=" + head + "}";
   }
 }

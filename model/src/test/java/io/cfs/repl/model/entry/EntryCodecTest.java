@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -99,8 +100,25 @@ class EntryCodecTest {
     negative[good.length - 8] |= (byte) 0x80;
     assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(negative));
     byte[] unknownVersion = good.clone();
-    unknownVersion[0] = 3;
+    unknownVersion[0] = 4;
     assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(unknownVersion));
+  }
+
+  @Test
+  void anEntryStampedWithWhatItsOriginSawIsWrittenInFormatThreeAndRoundTrips() {
+    JournalEntry e = TestEntries.entry("site-a", 7, 9);
+    JournalEntry seen = e.withSeen(Seen.of(Map.of("site-b", 4L, "sïte-c", 1L)));
+    byte[] three = EntryCodec.encode(seen);
+    assertEquals(EntryCodec.FORMAT_VERSION_WITH_SEEN, three[0]);
+    assertEquals(EntryCodec.encodedSize(seen), three.length);
+    byte[] two = EntryCodec.encode(e.withEpoch(0).withSeen(Seen.NONE));
+    assertEquals(EntryCodec.FORMAT_VERSION, two[0], "nothing seen, no epoch: format 1 as ever");
+    assertEquals(seen, EntryCodec.decode(three));
+    assertTrue(e.sameContent(EntryCodec.decode(three)), "the vector is not content: the crc does not cover it");
+    for (int length = 0; length < three.length; length++) {
+      byte[] cut = Arrays.copyOf(three, length);
+      assertThrows(InvalidEntryException.class, () -> EntryCodec.decode(cut), () -> "length " + cut.length);
+    }
   }
 
   /** Format 1 written field by field, as the journal wrote entries before epochs existed. */

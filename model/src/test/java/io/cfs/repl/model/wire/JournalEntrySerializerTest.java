@@ -10,7 +10,9 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.TestEntries;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The entry's Kryo layout: the epoch travels (layout 2), and layout 1, from before epochs, reads as epoch 0. */
@@ -41,6 +43,21 @@ class JournalEntrySerializerTest {
   }
 
   @Test
+  void theSeenVectorRoundTripsAndAFlawedOneIsRefused() {
+    JournalEntry e = TestEntries.entry("site-a", 4, 12).withEpoch(5)
+        .withSeen(Seen.of(Map.of("site-b", 7L, "site-c", 1L, "site-a", 3L)));
+    assertEquals(Seen.of(Map.of("site-b", 7L, "site-c", 1L)), e.seen(), "its own earlier writes are implied");
+    assertEquals(e, read(write(e)));
+
+    Output out = new Output(256, -1);
+    serializer.write(kryo, out, TestEntries.entry("site-a", 4, 12));
+    byte[] noSeen = out.toBytes();
+    byte[] tooMany = java.util.Arrays.copyOf(noSeen, noSeen.length);
+    tooMany[tooMany.length - 1] = (byte) (Seen.MAX_SITES + 1);
+    assertThrows(KryoException.class, () -> read(tooMany));
+  }
+
+  @Test
   void layoutOneFromBeforeEpochsReadsAsEpochZero() {
     JournalEntry e = TestEntries.entry("site-a", 4, 12);
     Output out = new Output(256, -1);
@@ -66,7 +83,7 @@ class JournalEntrySerializerTest {
   @Test
   void anUnknownLayoutIsRefused() {
     byte[] bytes = write(TestEntries.entry("site-a", 4, 12));
-    bytes[0] = 3;
+    bytes[0] = 4;
     assertThrows(KryoException.class, () -> read(bytes));
   }
 }

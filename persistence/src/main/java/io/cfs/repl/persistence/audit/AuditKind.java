@@ -46,7 +46,12 @@ public enum AuditKind {
    */
   INCARNATION_REFUSED,
   /** An operator made this site forget a peer's incarnation and watermarks, so that a new history is taken. */
-  INCARNATION_FORGOTTEN;
+  INCARNATION_FORGOTTEN,
+  /**
+   * An apply met two writes of one inode that had not seen each other ({@code WriteConflict} of the store, copied here
+   * with its id in the attribute {@code conflictId}).
+   */
+  CONFLICT;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

@@ -10,7 +10,8 @@ import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.ForgottenOrigin;
 import io.cfs.repl.persistence.store.IncarnationCheck;
-import io.cfs.repl.persistence.store.LwwLoser;
+import io.cfs.repl.persistence.store.WriteConflict;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RepairResult;
 import io.cfs.repl.persistence.store.StoreDigest;
@@ -187,9 +188,21 @@ public final class StorageThreads {
     }
 
     @Override
-    public List<LwwLoser> losers(int limit) {
-      check("store.losers");
-      return store.losers(limit);
+    public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
+      check("store.knowledge");
+      return store.knowledge(inodeIds);
+    }
+
+    @Override
+    public List<WriteConflict> conflicts(long afterId, int limit) {
+      check("store.conflicts");
+      return store.conflicts(afterId, limit);
+    }
+
+    @Override
+    public long trimConflicts(long olderThanMillis, long maxRecords) {
+      check("store.trimConflicts");
+      return store.trimConflicts(olderThanMillis, maxRecords);
     }
 
     @Override

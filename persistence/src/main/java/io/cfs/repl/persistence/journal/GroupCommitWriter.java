@@ -2,7 +2,10 @@ package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.StorageFullException;
+import io.cfs.repl.model.entry.Seen;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The append side of a journal: checks each call for what needs no journal state, queues it, and one writer thread
  * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
- * fsync), in queue order.
+ * fsync), in queue order. Before the write it stamps every entry of the group with what the site knows of its inode
+ * ({@link SeenSource}), read once for the whole group.
  *
  * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here (every call of
  * the group fails with what it threw, a {@link StorageFullException} included); after
@@ -43,12 +47,14 @@ final class GroupCommitWriter {
   private final JournalSettings settings;
   private final Thread thread;
   private final Committer committer;
+  private final SeenSource seen;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean stopped; // guarded by lifecycle
 
-  GroupCommitWriter(String localSite, JournalSettings settings, Committer committer) {
+  GroupCommitWriter(String localSite, JournalSettings settings, SeenSource seen, Committer committer) {
     this.localSite = localSite;
     this.settings = settings;
+    this.seen = seen;
     this.committer = committer;
     this.thread = new Thread(this::run, "cfs-journal-writer-" + localSite);
     // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
@@ -110,7 +116,7 @@ final class GroupCommitWriter {
       if (stopping) group.remove(group.size() - 1);
       if (group.isEmpty()) continue;
       try {
-        committer.commit(group);
+        committer.commit(stamped(group));
       } catch (Throwable t) {
         // A full volume is expected to last and is logged, rate-limited, by the committer.
         if (!(t instanceof StorageFullException)) {
@@ -120,6 +126,28 @@ final class GroupCommitWriter {
         group.forEach(call -> call.promise().completeExceptionally(t));
       }
     }
+  }
+
+  /** The group with each entry stamped with what the site knows of its inode now, before the entry is written. */
+  private List<Call> stamped(List<Call> group) {
+    if (seen == SeenSource.NONE) return group;
+    Set<Long> inodes = new HashSet<>();
+    group.forEach(call -> call.entries().forEach(e -> inodes.add(e.inodeId())));
+    Map<Long, Seen> known = seen.knowledge(inodes);
+    if (known.isEmpty()) return group;
+    List<Call> stamped = new ArrayList<>(group.size());
+    for (Call call : group) {
+      List<JournalEntry> entries = new ArrayList<>(call.entries().size());
+      boolean changed = false;
+      for (JournalEntry e : call.entries()) {
+        Seen knew = known.get(e.inodeId());
+        JournalEntry s = knew == null ? e : e.withSeen(knew);
+        changed |= s != e;
+        entries.add(s);
+      }
+      stamped.add(changed ? new Call(List.copyOf(entries), call.promise()) : call);
+    }
+    return stamped;
   }
 
   private Call takeNext() {

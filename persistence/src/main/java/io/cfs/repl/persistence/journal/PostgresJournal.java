@@ -63,22 +63,32 @@ public final class PostgresJournal implements LocalJournal {
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
 
-  private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings, UUID incarnation) {
+  private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings, UUID incarnation,
+                          SeenSource seen) {
     this.db = db;
     this.localSite = localSite;
     this.incarnation = incarnation;
     this.settings = settings;
-    this.writer = new GroupCommitWriter(localSite, settings, this::commit);
+    this.writer = new GroupCommitWriter(localSite, settings, seen, this::commit);
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.reads = new PostgresJournalReads(db, localSite, lifecycle);
     this.tailCache = new TailCache(settings.tailCacheBytes());
     this.listener = new AppendListener(db, channel(localSite), db.settings().tailPollInterval(), this::wakeTails);
   }
 
-  /** Opens the journal of {@code localSite} in the shared database; the caller keeps ownership of {@code db}. */
+  /** Opens the journal of {@code localSite} in the shared database, stamping nothing seen. */
   public static PostgresJournal open(PostgresDatabase db, String localSite, JournalSettings settings) {
+    return open(db, localSite, settings, SeenSource.NONE);
+  }
+
+  /**
+   * Opens the journal of {@code localSite} in the shared database; the caller keeps ownership of {@code db}. Appended
+   * entries are stamped with what {@code seen} says the site knows of their inodes.
+   */
+  public static PostgresJournal open(PostgresDatabase db, String localSite, JournalSettings settings,
+                                     SeenSource seen) {
     JournalEntry.validateSiteId(localSite);
-    PostgresJournal journal = new PostgresJournal(db, localSite, settings, incarnation(db, localSite));
+    PostgresJournal journal = new PostgresJournal(db, localSite, settings, incarnation(db, localSite), seen);
     journal.writer.start();
     journal.listener.start();
     log.info("Journal of {} opened on PostgreSQL {} with {} shards, incarnation {}", localSite, db.settings().url(),

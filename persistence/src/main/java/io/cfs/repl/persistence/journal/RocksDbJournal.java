@@ -83,7 +83,7 @@ public final class RocksDbJournal implements LocalJournal {
   }
 
   private RocksDbJournal(String localSite, JournalSettings settings, RocksDbHandle rocks,
-                         ConcurrentSkipListMap<Integer, Long> heads, UUID incarnation) {
+                         ConcurrentSkipListMap<Integer, Long> heads, UUID incarnation, SeenSource seen) {
     this.localSite = localSite;
     this.incarnation = incarnation;
     this.settings = settings;
@@ -93,7 +93,7 @@ public final class RocksDbJournal implements LocalJournal {
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.fullWarning = new StorageFullWarning(log, "journal of " + localSite);
     this.writeOptions = new WriteOptions().setSync(settings.sync());
-    this.writer = new GroupCommitWriter(localSite, settings, new GroupCommitWriter.Committer() {
+    this.writer = new GroupCommitWriter(localSite, settings, seen, new GroupCommitWriter.Committer() {
       @Override
       public void commit(List<GroupCommitWriter.Call> group) {
         RocksDbJournal.this.commit(group);
@@ -109,13 +109,21 @@ public final class RocksDbJournal implements LocalJournal {
     });
   }
 
-  /** Opens (creating if missing) the journal of {@code localSite} in {@code dir} and recovers its heads. */
+  /** Opens (creating if missing) the journal of {@code localSite} in {@code dir}, stamping nothing seen. */
   public static RocksDbJournal open(Path dir, String localSite, JournalSettings settings) {
+    return open(dir, localSite, settings, SeenSource.NONE);
+  }
+
+  /**
+   * Opens (creating if missing) the journal of {@code localSite} in {@code dir} and recovers its heads; appended
+   * entries are stamped with what {@code seen} says the site knows of their inodes.
+   */
+  public static RocksDbJournal open(Path dir, String localSite, JournalSettings settings, SeenSource seen) {
     JournalEntry.validateSiteId(localSite);
     RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(META));
     try {
       RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recoverHeads(rocks.db()),
-          incarnation(rocks));
+          incarnation(rocks), seen);
       journal.writer.start();
       log.info("Journal of {} opened in {} with {} shards, incarnation {}", localSite, dir, journal.heads.size(),
           journal.incarnation);

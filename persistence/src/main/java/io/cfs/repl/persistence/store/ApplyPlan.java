@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.model.shard.ShardPosition;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,21 +16,61 @@ import java.util.Set;
 /**
  * What one apply will write, decided before anything is written: which entries are new (watermark and gap checks per
  * shard), then which of them win last-write-wins against the values held (stored, or written earlier in the same
- * batch, since one inode may change many times in a batch).
+ * batch, since one inode may change many times in a batch), and which meet a write they had not seen
+ * ({@link WriteConflict} holds the rule).
  *
- * <p>LWW records: an incoming entry that is older than the held value is a loser (loser = entry, winner = held);
- * an incoming entry that replaces a value written by another site records the replaced value as a loser too (loser =
- * held, winner = entry), so the audit trail shows both sides of a concurrent write whichever side won. An entry whose
- * version equals the held one is the same write seen again and records nothing.
+ * <p>Every accepted entry adds what its writer had seen to what the site knows of its inode, winner or loser: a value
+ * that stays held but learns something is written back with the larger knowledge, which needs its payload. So
+ * deciding takes two steps: {@link #resolve} against the held versions (cheap, often cached), then, if any held value
+ * must be written back, {@link #complete} with those values read whole ({@link #heldToRewrite}).
  */
 final class ApplyPlan {
+  /** What LWW and the conflict rule need of a held value: not its payload. */
+  record Held(Version version, long seq, Seen knowledge) {
+    static Held of(StoredValue v) {
+      return new Held(v.version(), v.seq(), v.knowledge());
+    }
+
+    Seen knowledgeWithSelf() {
+      return knowledge.with(version.originSite(), seq);
+    }
+  }
+
+  /** Per inode, what the batch has decided so far. {@code value} is null while the held value stays, unread. */
+  private static final class Slot {
+    Version version;
+    long seq;
+    Seen known;
+    StoredValue value;
+    boolean knowledgeChanged;
+
+    Slot(Held held) {
+      version = held.version();
+      seq = held.seq();
+      known = held.knowledgeWithSelf();
+    }
+
+    Slot(JournalEntry e) {
+      take(e, e.seenWithSelf());
+    }
+
+    void take(JournalEntry e, Seen knownNow) {
+      version = e.version();
+      seq = e.seq();
+      known = knownNow;
+      value = new StoredValue(e.inodeId(), e.shard(), version, e.op(), e.op().isDelete(), e.schemaVersion(),
+          e.payload(), e.seq(), e.seen(), knownNow);
+    }
+  }
+
   private final List<JournalEntry> accepted = new ArrayList<>();
   private final Map<Integer, Long> watermarks = new HashMap<>();
   private final Map<Integer, Long> previousWatermarks = new HashMap<>();
   private final Map<Integer, Long> advanced = new HashMap<>();
   private final List<Gap> gaps = new ArrayList<>();
-  private final Map<Long, StoredValue> winners = new LinkedHashMap<>();
-  private final List<LwwLoser> losers = new ArrayList<>();
+  private final Map<Long, Slot> slots = new LinkedHashMap<>();
+  private final Map<Long, StoredValue> writes = new LinkedHashMap<>();
+  private final List<WriteConflict> conflicts = new ArrayList<>();
   private final List<ShardPosition> lostEntries = new ArrayList<>();
   private int skipped;
   private int lost;
@@ -82,27 +123,68 @@ final class ApplyPlan {
   }
 
   /**
-   * Decides last-write-wins for every accepted entry, in order. {@code held} holds the versions stored (absent: no
-   * value stored).
+   * Decides last-write-wins and conflicts for every accepted entry, in order. {@code held} holds what is stored for
+   * the inodes (absent: no value stored).
    */
-  void resolve(Map<Long, Version> held, long nowMillis) {
-    Map<Long, Version> current = new HashMap<>(held);
+  void resolve(Map<Long, Held> held, long nowMillis) {
     for (JournalEntry e : accepted) {
-      Version before = current.get(e.inodeId());
-      Version incoming = e.version();
-      if (before == null || incoming.isNewerThan(before)) {
-        if (before != null && !before.originSite().equals(incoming.originSite())) {
-          losers.add(new LwwLoser(e.inodeId(), e.shard(), before, incoming, nowMillis));
+      Slot slot = slots.get(e.inodeId());
+      if (slot == null) {
+        Held stored = held.get(e.inodeId());
+        if (stored == null) {
+          slots.put(e.inodeId(), new Slot(e));
+          continue;
         }
-        StoredValue after = new StoredValue(e.inodeId(), e.shard(), incoming, e.op(), e.op().isDelete(),
-            e.schemaVersion(), e.payload());
-        current.put(e.inodeId(), incoming);
-        winners.put(e.inodeId(), after);
-      } else if (before.isNewerThan(incoming)) {
-        losers.add(new LwwLoser(e.inodeId(), e.shard(), incoming, before, nowMillis));
-        lostEntries.add(new ShardPosition(e.shard(), e.seq()));
-        lost++;
+        slot = new Slot(stored);
+        slots.put(e.inodeId(), slot);
       }
+      decide(slot, e, nowMillis);
+    }
+    slots.forEach((inode, slot) -> {
+      if (slot.value != null) writes.put(inode, slot.value);
+    });
+  }
+
+  private void decide(Slot slot, JournalEntry e, long nowMillis) {
+    Version incoming = e.version();
+    Seen saw = e.seenWithSelf();
+    boolean known = slot.known.covers(e.originSite(), e.seq());
+    Seen knownAfter = slot.known.merge(saw);
+    if (incoming.equals(slot.version)) return; // the same write (a repair brought it first): nothing to decide
+    boolean wins = incoming.isNewerThan(slot.version);
+    boolean sawHeld = saw.covers(slot.version.originSite(), slot.seq);
+    if (!known && (!wins || !sawHeld)) {
+      conflicts.add(new WriteConflict(0, nowMillis, e.inodeId(), e.shard(), slot.version, slot.seq, slot.known,
+          incoming, e.seq(), saw, !sawHeld));
+    }
+    if (wins) {
+      slot.take(e, knownAfter);
+    } else {
+      lostEntries.add(new ShardPosition(e.shard(), e.seq()));
+      lost++;
+      if (!knownAfter.equals(slot.known)) {
+        slot.known = knownAfter;
+        slot.knowledgeChanged = true;
+        if (slot.value != null) slot.value = slot.value.withKnowledge(knownAfter);
+      }
+    }
+  }
+
+  /** Held values, not replaced by the batch, that learnt something and are written back: read them whole. */
+  Set<Long> heldToRewrite() {
+    Set<Long> ids = new LinkedHashSet<>();
+    slots.forEach((inode, slot) -> {
+      if (slot.value == null && slot.knowledgeChanged) ids.add(inode);
+    });
+    return ids;
+  }
+
+  /** Completes the plan with the values of {@link #heldToRewrite}, read under the same lock as the held versions. */
+  void complete(Map<Long, StoredValue> heldValues) {
+    for (Long inode : heldToRewrite()) {
+      StoredValue value = heldValues.get(inode);
+      if (value == null) throw new IllegalStateException("inode " + inode + " was held and is gone under the lock");
+      writes.put(inode, value.withKnowledge(slots.get(inode).known));
     }
   }
 
@@ -110,13 +192,14 @@ final class ApplyPlan {
     return accepted.isEmpty();
   }
 
-  /** Values to write, one per inode: the last winner of the batch. */
-  Map<Long, StoredValue> winners() {
-    return winners;
+  /** Values to write, one per inode: the last winner of the batch, or the held value with what it learnt. */
+  Map<Long, StoredValue> writes() {
+    return writes;
   }
 
-  List<LwwLoser> losers() {
-    return losers;
+  /** Conflicts met, in batch order, without ids (the store assigns them as it writes). */
+  List<WriteConflict> conflicts() {
+    return conflicts;
   }
 
   /** Watermarks to write: shards that accepted entries, to their last accepted seq. */
@@ -124,7 +207,14 @@ final class ApplyPlan {
     return advanced;
   }
 
+  /** The outcome, with the conflicts as stored (ids assigned). */
+  ApplyResult result(List<WriteConflict> storedConflicts) {
+    return new ApplyResult(accepted.size(), skipped, lost, watermarks, gaps, previousWatermarks, lostEntries,
+        storedConflicts);
+  }
+
+  /** The outcome of a plan that wrote nothing. */
   ApplyResult result() {
-    return new ApplyResult(accepted.size(), skipped, lost, watermarks, gaps, previousWatermarks, lostEntries);
+    return result(List.of());
   }
 }

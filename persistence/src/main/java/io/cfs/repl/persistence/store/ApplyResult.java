@@ -11,21 +11,24 @@ import java.util.Map;
  *
  * @param applied entries newly applied (winners and losers alike: both advance the watermark)
  * @param skipped entries at or below the watermark (already applied earlier)
- * @param lost entries that lost last-write-wins against the stored value (recorded as {@link LwwLoser})
+ * @param lost entries that lost last-write-wins against the stored value (a {@link WriteConflict} too, unless the value
+ *     held had been written knowing them)
  * @param watermarks per shard present in the batch, the highest applied seq after this apply
  * @param gaps shards refused because their first new entry did not follow the watermark
  * @param previousWatermarks per shard present in the batch, the applied watermark before this apply
  * @param lostEntries where the {@code lost} entries of the batch are (shard, seq), in batch order; the audit trail
- *     ({@link MetadataStore#losers}) holds what each lost to
+ *     ({@link MetadataStore#conflicts}) holds what each lost to
+ * @param conflicts the conflicts this apply recorded, as stored (with their ids), in batch order
  */
 public record ApplyResult(int applied, int skipped, int lost, Map<Integer, Long> watermarks, List<Gap> gaps,
-                          Map<Integer, Long> previousWatermarks, List<ShardPosition> lostEntries) {
+                          Map<Integer, Long> previousWatermarks, List<ShardPosition> lostEntries,
+                          List<WriteConflict> conflicts) {
 
   /** How one entry of the applied batch fared ({@link #outcome}). */
   public enum Outcome {
     /** Newly applied and kept by last-write-wins (until a later entry of its own origin replaced it). */
     WON,
-    /** Newly applied (its watermark advanced) but older than the value held: recorded as an {@link LwwLoser}. */
+    /** Newly applied (its watermark advanced) but older than the value held: kept out of the store. */
     LOST,
     /** At or below the watermark: applied by an earlier apply (a re-delivery); this apply decided nothing. */
     SKIPPED,
@@ -38,11 +41,12 @@ public record ApplyResult(int applied, int skipped, int lost, Map<Integer, Long>
     gaps = List.copyOf(gaps);
     previousWatermarks = Map.copyOf(previousWatermarks);
     lostEntries = List.copyOf(lostEntries);
+    conflicts = List.copyOf(conflicts);
   }
 
   /** The counts and watermarks alone (tests, keep-alives): no previous watermarks, no lost entries named. */
   public ApplyResult(int applied, int skipped, int lost, Map<Integer, Long> watermarks, List<Gap> gaps) {
-    this(applied, skipped, lost, watermarks, gaps, Map.of(), List.of());
+    this(applied, skipped, lost, watermarks, gaps, Map.of(), List.of(), List.of());
   }
 
   /**

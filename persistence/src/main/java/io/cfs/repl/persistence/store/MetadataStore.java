@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FencedException;
 import java.util.Collection;
@@ -15,8 +16,9 @@ import java.util.function.Consumer;
  *
  * <p>Invariants:
  * <ul>
- *   <li>{@link #apply} is one atomic write: winners, tombstones, LWW losers (audit) and the per-(origin, shard)
- *       applied watermarks land together or not at all;</li>
+ *   <li>{@link #apply} is one atomic write: winners, tombstones, what the site learnt of each inode, the conflicts met
+ *       ({@link WriteConflict}) and the per-(origin, shard) applied watermarks land together or not at all, so a
+ *       conflict is recorded exactly once: a re-delivered entry is below its watermark and decides nothing;</li>
  *   <li>last-write-wins on {@link io.cfs.repl.model.entry.Version} (hlc, originSite): an entry replaces the
  *       stored value iff its version is greater; a delete leaves a tombstone carrying its version;</li>
  *   <li>idempotent: entries at or below the watermark of their (origin, shard) are skipped, so a batch delivered
@@ -99,8 +101,20 @@ public interface MetadataStore extends AutoCloseable {
     return digest.build();
   }
 
-  /** LWW losers recorded by apply (the audit trail), oldest first, at most {@code limit}. */
-  List<LwwLoser> losers(int limit);
+  /**
+   * What this site knows of each of {@code inodeIds} ({@link StoredValue#knowledgeWithSelf}); inodes with no value are
+   * left out. The origin stamps each entry it takes with this ({@link JournalEntry#withSeen}).
+   */
+  Map<Long, Seen> knowledge(Collection<Long> inodeIds);
+
+  /** Conflicts recorded by apply, oldest first: those with an id above {@code afterId}, at most {@code limit}. */
+  List<WriteConflict> conflicts(long afterId, int limit);
+
+  /**
+   * Collects conflict records: the oldest first, every one recorded before {@code olderThanMillis} and as many more
+   * as leave at most {@code maxRecords}. Returns how many were removed.
+   */
+  long trimConflicts(long olderThanMillis, long maxRecords);
 
   @Override
   void close();

@@ -2,7 +2,7 @@ package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.model.entry.JournalEntry;
-import io.cfs.repl.model.entry.Version;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.PostgresLeaseStore;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks},
- * {@code cfs_lww_losers} and {@code cfs_incarnations} ({@code postgres/cfs-repl-schema.sql}), values and loser records in {@link StoreCodec}'s
- * layouts. Every node of the site opens one on the database they share; several sites may share the database.
+ * {@code cfs_conflicts} and {@code cfs_incarnations} ({@code postgres/cfs-repl-schema.sql}), values and conflict records in
+ * {@link StoreCodec}'s layouts. Every node of the site opens one on the database they share; several sites may share the database.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *       that read and its commit;</li>
  *   <li>nothing is cached: watermarks and values are read from the tables on every call, because the other nodes of
  *       the site change them;</li>
- *   <li>loser ids strictly increase in commit order (one sequence, applies serialised), so the audit trail reads back
- *       in recording order;</li>
+ *   <li>conflict ids are dense and increase in commit order (each apply takes the next ones under the apply lock), so
+ *       conflicts read back in recording order;</li>
  *   <li>the digest feeds inodes in the order of RocksDB's keys (unsigned), so both stores digest the same values
  *       alike;</li>
  *   <li>the store does not own the {@link PostgresDatabase}: closing the store leaves the pool open.</li>
@@ -64,10 +64,19 @@ public final class PostgresMetadataStore implements MetadataStore {
   private static final String SELECT_VALUE = "SELECT value FROM cfs_inodes WHERE site = ? AND inode = ?";
   private static final String UPSERT_VALUE = "INSERT INTO cfs_inodes (site, inode, value) VALUES (?, ?, ?)"
       + " ON CONFLICT (site, inode) DO UPDATE SET value = EXCLUDED.value";
-  private static final String INSERT_LOSER = "INSERT INTO cfs_lww_losers (site, loser) VALUES (?, ?)";
+  /** Takes the next {@code n} ids: returns the last of them. Ids are never reused, even once all are collected. */
+  private static final String TAKE_CONFLICT_IDS = "INSERT INTO cfs_conflict_ids (site, last) VALUES (?, ?)"
+      + " ON CONFLICT (site) DO UPDATE SET last = cfs_conflict_ids.last + EXCLUDED.last RETURNING last";
+  private static final String INSERT_CONFLICT =
+      "INSERT INTO cfs_conflicts (site, id, at_ms, record) VALUES (?, ?, ?, ?)";
+  private static final String SELECT_CONFLICTS =
+      "SELECT id, record FROM cfs_conflicts WHERE site = ? AND id > ? ORDER BY id LIMIT ?";
+  /** Removes a prefix: ids up to max - maxRecords, and every id before the first record young enough. */
+  private static final String TRIM_CONFLICTS = "DELETE FROM cfs_conflicts WHERE site = ? AND (id <= "
+      + "(SELECT coalesce(max(id), 0) FROM cfs_conflicts WHERE site = ?) - ? OR id < coalesce("
+      + "(SELECT min(id) FROM cfs_conflicts WHERE site = ? AND at_ms >= ?), 9223372036854775807))";
   private static final String UPSERT_WATERMARK = "INSERT INTO cfs_watermarks (site, origin, shard, seq)"
       + " VALUES (?, ?, ?, ?) ON CONFLICT (site, origin, shard) DO UPDATE SET seq = EXCLUDED.seq";
-  private static final String SELECT_LOSERS = "SELECT loser FROM cfs_lww_losers WHERE site = ? ORDER BY id LIMIT ?";
 
   private final PostgresDatabase db;
   private final String site;
@@ -137,10 +146,12 @@ public final class PostgresMetadataStore implements MetadataStore {
     ApplyPlan plan = new ApplyPlan(readWatermarks(c, origin), entries);
     if (plan.writesNothing()) return plan.result();
     plan.resolve(held(c, plan.inodes()), System.currentTimeMillis());
-    writeWinners(c, plan.winners().values());
-    writeLosers(c, plan.losers());
+    Set<Long> rewrite = plan.heldToRewrite();
+    if (!rewrite.isEmpty()) plan.complete(values(c, rewrite));
+    writeWinners(c, plan.writes().values());
+    List<WriteConflict> stored = writeConflicts(c, plan.conflicts());
     writeWatermarks(c, origin, plan.advanced());
-    return plan.result();
+    return plan.result(stored);
   }
 
   /**
@@ -183,10 +194,10 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
-  /** The stored versions of the given inodes, in one query. */
-  private Map<Long, Version> held(Connection c, Set<Long> ids) throws SQLException {
-    Map<Long, Version> held = new HashMap<>();
-    values(c, ids).forEach((id, v) -> held.put(id, v.version()));
+  /** What is held for the given inodes, in one query. */
+  private Map<Long, ApplyPlan.Held> held(Connection c, Set<Long> ids) throws SQLException {
+    Map<Long, ApplyPlan.Held> held = new HashMap<>();
+    values(c, ids).forEach((id, v) -> held.put(id, ApplyPlan.Held.of(v)));
     return held;
   }
 
@@ -222,17 +233,32 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
-  /** In the plan's order: the batch runs in order, so the ids the sequence hands out follow it. */
-  private void writeLosers(Connection c, List<LwwLoser> losers) throws SQLException {
-    if (losers.isEmpty()) return;
-    try (PreparedStatement st = c.prepareStatement(INSERT_LOSER)) {
-      for (LwwLoser loser : losers) {
+  /** Under the apply lock: the next ids, in the plan's order. */
+  private List<WriteConflict> writeConflicts(Connection c, List<WriteConflict> conflicts) throws SQLException {
+    if (conflicts.isEmpty()) return List.of();
+    long last;
+    try (PreparedStatement st = c.prepareStatement(TAKE_CONFLICT_IDS)) {
+      st.setString(1, site);
+      st.setLong(2, conflicts.size());
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        last = rs.getLong(1) - conflicts.size();
+      }
+    }
+    List<WriteConflict> stored = new ArrayList<>(conflicts.size());
+    try (PreparedStatement st = c.prepareStatement(INSERT_CONFLICT)) {
+      for (WriteConflict conflict : conflicts) {
+        WriteConflict withId = conflict.withId(++last);
         st.setString(1, site);
-        st.setBytes(2, StoreCodec.encodeLoser(loser));
+        st.setLong(2, withId.id());
+        st.setLong(3, withId.atMillis());
+        st.setBytes(4, StoreCodec.encodeConflict(withId));
         st.addBatch();
+        stored.add(withId);
       }
       st.executeBatch();
     }
+    return stored;
   }
 
   private void writeWatermarks(Connection c, String origin, Map<Integer, Long> advanced) throws SQLException {
@@ -330,17 +356,40 @@ public final class PostgresMetadataStore implements MetadataStore {
   }
 
   @Override
-  public List<LwwLoser> losers(int limit) {
+  public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
+    Map<Long, Seen> known = new HashMap<>();
+    getAll(inodeIds).forEach((id, value) -> known.put(id, value.knowledgeWithSelf()));
+    return known;
+  }
+
+  @Override
+  public List<WriteConflict> conflicts(long afterId, int limit) {
     if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, was " + limit);
     return guarded(() -> db.withConnection(c -> {
-      try (PreparedStatement st = c.prepareStatement(SELECT_LOSERS)) {
+      try (PreparedStatement st = c.prepareStatement(SELECT_CONFLICTS)) {
         st.setString(1, site);
-        st.setInt(2, limit);
-        List<LwwLoser> losers = new ArrayList<>();
+        st.setLong(2, afterId);
+        st.setInt(3, limit);
+        List<WriteConflict> conflicts = new ArrayList<>();
         try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) losers.add(StoreCodec.decodeLoser(rs.getBytes(1)));
+          while (rs.next()) conflicts.add(StoreCodec.decodeConflict(rs.getLong(1), rs.getBytes(2)));
         }
-        return losers;
+        return conflicts;
+      }
+    }));
+  }
+
+  @Override
+  public long trimConflicts(long olderThanMillis, long maxRecords) {
+    if (maxRecords < 0) throw new IllegalArgumentException("maxRecords must be >= 0, was " + maxRecords);
+    return guarded(() -> db.inTransaction(c -> {
+      try (PreparedStatement st = c.prepareStatement(TRIM_CONFLICTS)) {
+        st.setString(1, site);
+        st.setString(2, site);
+        st.setLong(3, maxRecords);
+        st.setString(4, site);
+        st.setLong(5, olderThanMillis);
+        return (long) st.executeUpdate();
       }
     }));
   }

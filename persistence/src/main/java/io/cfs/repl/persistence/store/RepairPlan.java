@@ -1,6 +1,5 @@
 package io.cfs.repl.persistence.store;
 
-import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +28,18 @@ final class RepairPlan {
     return offered.keySet();
   }
 
-  /** Decides against {@code held}, the versions stored for {@link #inodes()} (absent: none stored). */
-  void resolve(Map<Long, Version> held) {
+  /**
+   * Decides against {@code held}, what is stored for {@link #inodes()} (absent: none stored). A value written keeps
+   * what this site knew of the inode besides what the other site knew.
+   */
+  void resolve(Map<Long, ApplyPlan.Held> held) {
     offered.values().forEach(v -> {
-      Version before = held.get(v.inodeId());
-      if (before == null || v.version().isNewerThan(before)) {
-        writes.add(new RepairResult.Repaired(v, before));
+      ApplyPlan.Held before = held.get(v.inodeId());
+      if (before == null) {
+        writes.add(new RepairResult.Repaired(v, null));
+      } else if (v.version().isNewerThan(before.version())) {
+        writes.add(new RepairResult.Repaired(
+            v.withKnowledge(v.knowledgeWithSelf().merge(before.knowledgeWithSelf())), before.version()));
       } else {
         kept++;
       }

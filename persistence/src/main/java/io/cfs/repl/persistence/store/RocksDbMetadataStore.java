@@ -6,7 +6,7 @@ import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.StorageFullException;
 import io.cfs.repl.persistence.StorageFullWarning;
 import io.cfs.repl.model.entry.JournalEntry;
-import io.cfs.repl.model.entry.Version;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataStore} on an embedded RocksDB with four column families: {@code inodes}, {@code watermarks},
- * {@code lww-losers} and {@code incarnations} (layouts in {@link StoreCodec}).
+ * {@code conflicts} and {@code incarnations} (layouts in {@link StoreCodec}). A store written before conflicts were
+ * detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
@@ -44,22 +45,25 @@ import org.slf4j.LoggerFactory;
  *       nothing else writes between that read and its write batch;</li>
  *   <li>the in-memory watermarks and incarnations equal the stored ones: loaded on open, updated only after a
  *       successful write;</li>
- *   <li>loser record keys strictly increase, so the audit trail reads back in recording order;</li>
- *   <li>a write refused on a full volume ({@link StorageFullException}) changed nothing: watermarks and the loser
- *       key move only after a successful write, so the same apply succeeds once space frees.</li>
+ *   <li>conflict ids strictly increase, so conflicts read back in recording order;</li>
+ *   <li>a write refused on a full volume ({@link StorageFullException}) changed nothing: watermarks and the next
+ *       conflict id move only after a successful write, so the same apply succeeds once space frees.</li>
  * </ul>
  */
 public final class RocksDbMetadataStore implements MetadataStore {
   private static final Logger log = LoggerFactory.getLogger(RocksDbMetadataStore.class);
   private static final String INODES = "inodes";
   private static final String WATERMARKS = "watermarks";
-  private static final String LOSERS = "lww-losers";
+  private static final String CONFLICTS = "conflicts";
+  private static final String RETIRED_LOSERS = "lww-losers";
+  /** In the default column family: the lowest conflict id not collected, so ids are not reused once all are. */
+  private static final byte[] CONFLICT_FLOOR = "conflict-floor".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   private static final String INCARNATIONS = "incarnations";
 
   private final RocksDbHandle rocks;
   private final ColumnFamilyHandle inodes;
   private final ColumnFamilyHandle watermarkColumn;
-  private final ColumnFamilyHandle loserColumn;
+  private final ColumnFamilyHandle conflictColumn;
   private final ColumnFamilyHandle incarnationColumn;
   private final WriteOptions writeOptions;
   private final WriteOptions asyncWriteOptions;
@@ -70,7 +74,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final StorageFullWarning fullWarning = new StorageFullWarning(log, "metadata store");
   private final FenceGuard fences;
   private final VersionCache versions; // guarded by applyLock
-  private long nextLoserKey; // guarded by applyLock
+  private long nextConflictId; // guarded by applyLock
 
   @FunctionalInterface
   private interface DbAction<T> {
@@ -82,11 +86,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.fences = fences;
     this.inodes = rocks.column(INODES);
     this.watermarkColumn = rocks.column(WATERMARKS);
-    this.loserColumn = rocks.column(LOSERS);
+    this.conflictColumn = rocks.column(CONFLICTS);
     this.incarnationColumn = rocks.column(INCARNATIONS);
     this.watermarks = loadWatermarks();
     this.incarnations = loadIncarnations();
-    this.nextLoserKey = lastLoserKey() + 1;
+    this.nextConflictId = lastConflictId() + 1;
     this.versions = new VersionCache(settings.versionCacheSlots());
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.asyncWriteOptions = new WriteOptions().setSync(false);
@@ -99,7 +103,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, LOSERS, INCARNATIONS));
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS));
     try {
       RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
@@ -134,12 +138,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
     return loaded;
   }
 
-  private long lastLoserKey() {
-    try (RocksIterator it = rocks.db().newIterator(loserColumn)) {
+  private long lastConflictId() {
+    try (RocksIterator it = rocks.db().newIterator(conflictColumn)) {
       it.seekToLast();
       if (it.isValid()) return StoreCodec.longOf(it.key());
       status(it);
-      return 0;
+      byte[] floor = rocks.db().get(CONFLICT_FLOOR);
+      return floor == null ? 0 : StoreCodec.longOf(floor) - 1;
+    } catch (RocksDBException e) {
+      throw new StorageException("reading the conflict floor failed", e);
     }
   }
 
@@ -165,34 +172,39 @@ public final class RocksDbMetadataStore implements MetadataStore {
     ApplyPlan plan = new ApplyPlan(watermarks.getOrDefault(origin, Map.of()), entries);
     if (plan.writesNothing()) return plan.result();
     plan.resolve(held(db, plan.inodes()), System.currentTimeMillis());
-    long loserKey = nextLoserKey;
+    Set<Long> rewrite = plan.heldToRewrite();
+    if (!rewrite.isEmpty()) plan.complete(values(db, List.copyOf(rewrite)));
+    long conflictId = nextConflictId;
+    List<WriteConflict> stored = new ArrayList<>(plan.conflicts().size());
     try (WriteBatch batch = new WriteBatch()) {
       // in key order (inode ids, big-endian): each memtable insert starts from where the previous one ended
-      List<StoredValue> inKeyOrder = new ArrayList<>(plan.winners().values());
+      List<StoredValue> inKeyOrder = new ArrayList<>(plan.writes().values());
       inKeyOrder.sort((a, b) -> Long.compareUnsigned(a.inodeId(), b.inodeId()));
       for (StoredValue v : inKeyOrder) {
         batch.put(inodes, StoreCodec.longKey(v.inodeId()), StoreCodec.encodeValue(v));
       }
-      for (LwwLoser loser : plan.losers()) {
-        batch.put(loserColumn, StoreCodec.longKey(loserKey++), StoreCodec.encodeLoser(loser));
+      for (WriteConflict conflict : plan.conflicts()) {
+        WriteConflict withId = conflict.withId(conflictId++);
+        batch.put(conflictColumn, StoreCodec.longKey(withId.id()), StoreCodec.encodeConflict(withId));
+        stored.add(withId);
       }
       for (Map.Entry<Integer, Long> w : plan.advanced().entrySet()) {
         batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
       }
       write(db, options, batch);
-      inKeyOrder.forEach(v -> versions.put(v.inodeId(), v.version()));
+      inKeyOrder.forEach(versions::put);
     }
-    nextLoserKey = loserKey;
+    nextConflictId = conflictId;
     watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(plan.advanced());
-    return plan.result();
+    return plan.result(stored);
   }
 
-  /** The stored versions of the given inodes: from the version cache, the rest in one multi-get. */
-  private Map<Long, Version> held(RocksDB db, Set<Long> ids) throws RocksDBException {
-    Map<Long, Version> held = new HashMap<>();
+  /** What is held for the given inodes: from the version cache, the rest in one multi-get. */
+  private Map<Long, ApplyPlan.Held> held(RocksDB db, Set<Long> ids) throws RocksDBException {
+    Map<Long, ApplyPlan.Held> held = new HashMap<>();
     List<Long> misses = new ArrayList<>();
     for (Long id : ids) {
-      Version cached = versions.get(id);
+      ApplyPlan.Held cached = versions.get(id);
       if (cached != null) {
         held.put(id, cached);
       } else {
@@ -200,16 +212,22 @@ public final class RocksDbMetadataStore implements MetadataStore {
       }
     }
     if (misses.isEmpty()) return held;
-    List<byte[]> keys = new ArrayList<>(misses.size());
-    misses.forEach(id -> keys.add(StoreCodec.longKey(id)));
-    List<byte[]> values = db.multiGetAsList(Collections.nCopies(misses.size(), inodes), keys);
-    for (int i = 0; i < misses.size(); i++) {
-      if (values.get(i) == null) continue;
-      Version stored = StoreCodec.decodeValue(misses.get(i), values.get(i)).version();
-      held.put(misses.get(i), stored);
-      versions.put(misses.get(i), stored);
-    }
+    values(db, misses).forEach((id, value) -> {
+      held.put(id, ApplyPlan.Held.of(value));
+      versions.put(value);
+    });
     return held;
+  }
+
+  /**
+   * Read without the apply lock, from one consistent read of RocksDB: what a writer appending now has seen is what
+   * the store held at some instant before its append, which is all the rule asks.
+   */
+  @Override
+  public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
+    Map<Long, Seen> known = new HashMap<>();
+    getAll(inodeIds).forEach((id, value) -> known.put(id, value.knowledgeWithSelf()));
+    return known;
   }
 
   @Override
@@ -277,7 +295,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
           }
           write(db, durability == Durability.SYNC ? writeOptions : asyncWriteOptions, batch);
         }
-        plan.writes().forEach(w -> versions.put(w.value().inodeId(), w.value().version()));
+        plan.writes().forEach(w -> versions.put(w.value()));
         return plan.result();
       });
     } finally {
@@ -347,17 +365,58 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   @Override
-  public List<LwwLoser> losers(int limit) {
+  public List<WriteConflict> conflicts(long afterId, int limit) {
     if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, was " + limit);
     return withDb(db -> {
-      List<LwwLoser> result = new ArrayList<>();
-      try (RocksIterator it = db.newIterator(loserColumn)) {
-        for (it.seekToFirst(); it.isValid() && result.size() < limit; it.next()) {
-          result.add(StoreCodec.decodeLoser(it.value()));
+      List<WriteConflict> result = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(conflictColumn)) {
+        for (it.seek(StoreCodec.longKey(Math.max(afterId + 1, 0))); it.isValid() && result.size() < limit; it.next()) {
+          result.add(StoreCodec.decodeConflict(StoreCodec.longOf(it.key()), it.value()));
         }
         status(it);
       }
       return result;
+    });
+  }
+
+  /**
+   * Ids are dense (one per stored conflict, assigned only to written ones) and collection removes a prefix, so the
+   * count is known from the first and next ids; the age cut reads forward from the oldest record only as far as the
+   * first one young enough. One range deletion removes them.
+   */
+  @Override
+  public long trimConflicts(long olderThanMillis, long maxRecords) {
+    if (maxRecords < 0) throw new IllegalArgumentException("maxRecords must be >= 0, was " + maxRecords);
+    long next;
+    applyLock.lock();
+    try {
+      next = nextConflictId;
+    } finally {
+      applyLock.unlock();
+    }
+    return withDb(db -> {
+      long firstKept;
+      try (RocksIterator it = db.newIterator(conflictColumn)) {
+        it.seekToFirst();
+        if (!it.isValid()) {
+          status(it);
+          return 0L;
+        }
+        long first = StoreCodec.longOf(it.key());
+        firstKept = Math.max(first, next - maxRecords);
+        for (it.seek(StoreCodec.longKey(firstKept)); it.isValid(); it.next()) {
+          if (StoreCodec.conflictAtMillis(it.value()) >= olderThanMillis) break;
+          firstKept = StoreCodec.longOf(it.key()) + 1;
+        }
+        status(it);
+        if (firstKept <= first) return 0L;
+        try (WriteBatch batch = new WriteBatch()) {
+          batch.deleteRange(conflictColumn, StoreCodec.longKey(first), StoreCodec.longKey(firstKept));
+          batch.put(CONFLICT_FLOOR, StoreCodec.longKey(firstKept));
+          db.write(writeOptions, batch);
+        }
+        return firstKept - first;
+      }
     });
   }
 

@@ -2,6 +2,7 @@ package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -10,16 +11,21 @@ import java.nio.charset.StandardCharsets;
 /**
  * Keys and values of the store's column families, big-endian throughout.
  * <ul>
- *   <li>inodes: key inode id (8); value: format (1) = 1, shard (4), hlc (8), origin site (2-byte length + UTF-8),
- *       op code (1), tombstone (1), schemaVersion (4), payload (4-byte length + bytes);</li>
+ *   <li>inodes: key inode id (8); value: format (1) = 2, shard (4), hlc (8), origin site (2-byte length + UTF-8),
+ *       op code (1), tombstone (1), schemaVersion (4), payload (4-byte length + bytes), seq (8), seen and knowledge
+ *       ({@link Seen#encode} each). Format 1 (values written before conflicts were detected) ends after the payload
+ *       and reads as seq 0, nothing seen or known beyond the version;</li>
  *   <li>watermarks: key origin site (2-byte length + UTF-8) then shard (4), so one origin's keys share a prefix;
  *       value: highest applied seq (8);</li>
- *   <li>losers: key append counter (8), so iteration is in recording order; value: inode id (8), shard (4), loser
- *       version and winner version (hlc 8, site 2 + n each), wall clock millis (8).</li>
+ *   <li>conflicts: key conflict id (8), so iteration is in recording order; value: format (1) = 1, wall clock millis
+ *       (8), inode id (8), shard (4), local version (hlc 8, site 2 + n), local seq (8), local knowledge (vector),
+ *       remote version, remote seq, remote seen (vector), concurrent (1).</li>
  * </ul>
  */
 final class StoreCodec {
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT_V1 = 1;
+  private static final byte FORMAT = 2;
+  private static final byte CONFLICT_FORMAT = 1;
 
   private StoreCodec() {
   }
@@ -34,10 +40,13 @@ final class StoreCodec {
 
   static byte[] encodeValue(StoredValue v) {
     byte[] site = utf8(v.version().originSite());
-    ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 + 2 + site.length + 1 + 1 + 4 + 4 + v.payload().length);
+    ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 + 2 + site.length + 1 + 1 + 4 + 4 + v.payload().length + 8
+        + v.seen().encodedSize() + v.knowledge().encodedSize());
     out.put(FORMAT).putInt(v.shard()).putLong(v.version().hlc()).putShort((short) site.length).put(site)
         .put((byte) v.op().code()).put((byte) (v.tombstone() ? 1 : 0)).putInt(v.schemaVersion())
-        .putInt(v.payload().length).put(v.payload());
+        .putInt(v.payload().length).put(v.payload()).putLong(v.seq());
+    v.seen().encode(out);
+    v.knowledge().encode(out);
     return out.array();
   }
 
@@ -45,7 +54,9 @@ final class StoreCodec {
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes);
       byte format = in.get();
-      if (format != FORMAT) throw new StorageException("unsupported inode value format " + format + " of " + inodeId);
+      if (format != FORMAT && format != FORMAT_V1) {
+        throw new StorageException("unsupported inode value format " + format + " of " + inodeId);
+      }
       int shard = in.getInt();
       Version version = new Version(in.getLong(), readSite(in));
       Op op = Op.fromCode(Byte.toUnsignedInt(in.get()));
@@ -53,7 +64,11 @@ final class StoreCodec {
       int schemaVersion = in.getInt();
       byte[] payload = new byte[in.getInt()];
       in.get(payload);
-      return new StoredValue(inodeId, shard, version, op, tombstone, schemaVersion, payload);
+      if (format == FORMAT_V1) return new StoredValue(inodeId, shard, version, op, tombstone, schemaVersion, payload);
+      long seq = in.getLong();
+      Seen seen = Seen.decode(in);
+      return new StoredValue(inodeId, shard, version, op, tombstone, schemaVersion, payload, seq, seen,
+          Seen.decode(in));
     } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
       throw new StorageException("corrupt value of inode " + inodeId, e);
     }
@@ -92,27 +107,44 @@ final class StoreCodec {
     return new java.util.UUID(in.getLong(), in.getLong());
   }
 
-  static byte[] encodeLoser(LwwLoser l) {
-    byte[] loserSite = utf8(l.loser().originSite());
-    byte[] winnerSite = utf8(l.winner().originSite());
-    ByteBuffer out = ByteBuffer.allocate(8 + 4 + 2 * (8 + 2) + loserSite.length + winnerSite.length + 8);
-    out.putLong(l.inodeId()).putInt(l.shard())
-        .putLong(l.loser().hlc()).putShort((short) loserSite.length).put(loserSite)
-        .putLong(l.winner().hlc()).putShort((short) winnerSite.length).put(winnerSite)
-        .putLong(l.appliedAtMillis());
+  static byte[] encodeConflict(WriteConflict c) {
+    byte[] localSite = utf8(c.local().originSite());
+    byte[] remoteSite = utf8(c.remote().originSite());
+    ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 4 + 2 * (8 + 2 + 8) + localSite.length + remoteSite.length
+        + c.localKnew().encodedSize() + c.remoteSeen().encodedSize() + 1);
+    out.put(CONFLICT_FORMAT).putLong(c.atMillis()).putLong(c.inodeId()).putInt(c.shard())
+        .putLong(c.local().hlc()).putShort((short) localSite.length).put(localSite).putLong(c.localSeq());
+    c.localKnew().encode(out);
+    out.putLong(c.remote().hlc()).putShort((short) remoteSite.length).put(remoteSite).putLong(c.remoteSeq());
+    c.remoteSeen().encode(out);
+    out.put((byte) (c.concurrent() ? 1 : 0));
     return out.array();
   }
 
-  static LwwLoser decodeLoser(byte[] bytes) {
+  /** When the conflict was recorded, read without decoding the rest. */
+  static long conflictAtMillis(byte[] bytes) {
+    if (bytes.length < 9 || bytes[0] != CONFLICT_FORMAT) throw new StorageException("corrupt conflict record");
+    return ByteBuffer.wrap(bytes, 1, 8).getLong();
+  }
+
+  static WriteConflict decodeConflict(long id, byte[] bytes) {
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes);
+      byte format = in.get();
+      if (format != CONFLICT_FORMAT) throw new StorageException("unsupported conflict format " + format + " of " + id);
+      long atMillis = in.getLong();
       long inodeId = in.getLong();
       int shard = in.getInt();
-      Version loser = new Version(in.getLong(), readSite(in));
-      Version winner = new Version(in.getLong(), readSite(in));
-      return new LwwLoser(inodeId, shard, loser, winner, in.getLong());
-    } catch (BufferUnderflowException e) {
-      throw new StorageException("corrupt LWW loser record", e);
+      Version local = new Version(in.getLong(), readSite(in));
+      long localSeq = in.getLong();
+      Seen localKnew = Seen.decode(in);
+      Version remote = new Version(in.getLong(), readSite(in));
+      long remoteSeq = in.getLong();
+      Seen remoteSeen = Seen.decode(in);
+      return new WriteConflict(id, atMillis, inodeId, shard, local, localSeq, localKnew, remote, remoteSeq, remoteSeen,
+          in.get() != 0);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new StorageException("corrupt conflict record " + id, e);
     }
   }
 

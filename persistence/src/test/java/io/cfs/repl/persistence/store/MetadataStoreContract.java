@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.ClosedAfterTest;
 import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import io.cfs.repl.model.shard.ShardPosition;
 import io.cfs.repl.model.shard.Gap;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 abstract class MetadataStoreContract {
   static final String A = "site-a";
   static final String B = "site-b";
+  static final String C = "site-c";
   static final long INODE = 42;
   static final int HISTORY_SHARDS = 4;
 
@@ -149,7 +151,7 @@ abstract class MetadataStoreContract {
     assertEquals(store.digest(), other.digest());
   }
 
-  /** Both sides of every concurrent write reach the audit trail, whichever side won. */
+  /** Writes that had not seen each other are conflicts, whichever side won; a tombstone is not resurrected. */
   @Test
   void lastWriterWinsAcrossOriginsAndATombstoneIsNotResurrected() {
     store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a")));
@@ -164,15 +166,99 @@ abstract class MetadataStoreContract {
     assertTrue(held.tombstone());
     assertEquals(Op.UNLINK, held.op());
     assertEquals(new Version(40, A), held.version());
-    List<LwwLoser> losers = store.losers(10);
+    List<WriteConflict> conflicts = store.conflicts(0, 10);
     assertEquals(List.of(new Version(10, A), new Version(20, B), new Version(30, B)),
-        losers.stream().map(LwwLoser::loser).toList(), "replaced values and the stale entry, in recording order");
+        conflicts.stream().map(WriteConflict::loser).toList(), "replaced values and the stale entry, in recording order");
     assertEquals(List.of(new Version(20, B), new Version(40, A), new Version(40, A)),
-        losers.stream().map(LwwLoser::winner).toList());
-    assertEquals(INODE, losers.get(2).inodeId());
-    assertEquals(1, losers.get(2).shard());
-    assertEquals(List.of(losers.get(0)), store.losers(1));
-    assertEquals(List.of(), store.losers(0));
+        conflicts.stream().map(WriteConflict::winner).toList());
+    assertEquals(List.of(1L, 2L, 3L), conflicts.stream().map(WriteConflict::id).toList());
+    assertEquals(newer.conflicts(), conflicts.subList(0, 1), "the apply answers with what it recorded");
+    assertEquals(stale.conflicts(), conflicts.subList(2, 3));
+    WriteConflict last = conflicts.get(2);
+    assertEquals(INODE, last.inodeId());
+    assertEquals(1, last.shard());
+    assertEquals(2, last.localSeq(), "the held tombstone was A's seq 2");
+    assertEquals(2, last.remoteSeq());
+    assertTrue(last.concurrent());
+    assertEquals(List.of(conflicts.get(0)), store.conflicts(0, 1));
+    assertEquals(conflicts.subList(1, 3), store.conflicts(1, 10), "resumed after an id");
+    assertEquals(List.of(), store.conflicts(0, 0));
+  }
+
+  /**
+   * A write made after its site had applied the value it replaces is no conflict, on any site and in any order of
+   * arrival: the entry carries what its writer had seen.
+   */
+  @Test
+  void writesThatHadSeenWhatTheyReplaceAreNoConflict() {
+    JournalEntry a1 = change(A, 1, 1, 10, Op.CREATE, INODE, "a1");
+    JournalEntry b1 = change(B, 1, 1, 20, Op.WRITE, INODE, "b1").withSeen(Seen.of(A, 1));
+    JournalEntry a2 = change(A, 1, 2, 30, Op.WRITE, INODE, "a2").withSeen(Seen.of(B, 1));
+    store.apply(A, List.of(a1));
+    store.apply(B, List.of(b1));
+    store.apply(A, List.of(a2));
+    MetadataStore other = opened.add(open("reversed"));
+    other.apply(B, List.of(b1)); // b1 before a1: a1 arrives known (b1 had seen it), and loses
+    ApplyResult late = other.apply(A, List.of(a1, a2));
+
+    assertEquals(List.of(), store.conflicts(0, 10));
+    assertEquals(List.of(), other.conflicts(0, 10));
+    assertEquals(1, late.lost(), "a1 lost to b1, which had seen it");
+    assertEquals(store.digest(), other.digest());
+    assertEquals(Seen.of(Map.of(A, 2L, B, 1L)), other.get(INODE).orElseThrow().knowledgeWithSelf());
+  }
+
+  /**
+   * A write that lost to a value its own writer had seen (its hlc stamped behind the value it replaced) is lost too:
+   * recorded, as not concurrent. And a held value that learns of writes it had not seen keeps its payload.
+   */
+  @Test
+  void anEntryStampedBehindWhatItSawIsRecordedAndTheHeldValueLearns() {
+    store.apply(B, List.of(change(B, 1, 1, 50, Op.WRITE, INODE, "b1")));
+    JournalEntry behind = change(A, 1, 1, 40, Op.WRITE, INODE, "a1").withSeen(Seen.of(Map.of(B, 1L, C, 7L)));
+
+    ApplyResult result = store.apply(A, List.of(behind));
+
+    assertEquals(1, result.lost());
+    WriteConflict conflict = result.conflicts().get(0);
+    assertEquals(new Version(50, B), conflict.winner());
+    assertEquals(false, conflict.concurrent(), "a1's writer had seen b1");
+    assertTrue(conflict.lostUnseen(A, 1));
+    assertTrue(conflict.lostUnseen(C, 7), "what a1 had seen that b1 had not is lost with it");
+    assertEquals(false, conflict.lostUnseen(B, 1));
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertEquals("b1", new String(held.payload(), StandardCharsets.UTF_8));
+    assertEquals(Seen.of(Map.of(A, 1L, B, 1L, C, 7L)), held.knowledgeWithSelf());
+    reopen();
+    assertEquals(Seen.of(Map.of(A, 1L, B, 1L, C, 7L)), store.get(INODE).orElseThrow().knowledgeWithSelf());
+    // C's write 7 arrives: known (a1 had seen it), so it is no new conflict, though it loses
+    List<JournalEntry> otherInodes = new ArrayList<>();
+    for (int seq = 1; seq <= 6; seq++) otherInodes.add(change(C, 1, seq, 45, Op.WRITE, INODE + 100 + seq, "c"));
+    store.apply(C, otherInodes);
+    ApplyResult known = store.apply(C, List.of(change(C, 1, 7, 45, Op.WRITE, INODE, "c7")));
+    assertEquals(1, known.lost());
+    assertEquals(List.of(), known.conflicts());
+  }
+
+  /** Collection removes the oldest conflicts first, by count and by age; ids go on increasing. */
+  @Test
+  void conflictsAreCollectedOldestFirstByCountAndByAge() {
+    for (int i = 1; i <= 5; i++) {
+      store.apply(A, List.of(change(A, 1, i, 10L * i, Op.WRITE, INODE + i, "a")));
+      store.apply(B, List.of(change(B, 1, i, 10L * i + 1, Op.WRITE, INODE + i, "b")));
+    }
+    assertEquals(5, store.conflicts(0, 100).size());
+
+    assertEquals(2, store.trimConflicts(0, 3));
+    assertEquals(List.of(3L, 4L, 5L), store.conflicts(0, 100).stream().map(WriteConflict::id).toList());
+    assertEquals(0, store.trimConflicts(0, 3), "nothing older, nothing more than 3");
+    assertEquals(3, store.trimConflicts(Long.MAX_VALUE, 100), "all older than now");
+    assertEquals(List.of(), store.conflicts(0, 100));
+    store.apply(A, List.of(change(A, 1, 6, 100, Op.WRITE, INODE, "a")));
+    store.apply(B, List.of(change(B, 1, 6, 101, Op.WRITE, INODE, "b")));
+    reopen();
+    assertEquals(List.of(6L), store.conflicts(0, 100).stream().map(WriteConflict::id).toList(),
+        "ids are never reused");
   }
 
   @Test
@@ -185,7 +271,8 @@ abstract class MetadataStoreContract {
     assertEquals(3, result.applied());
     assertEquals(1, result.lost());
     assertArrayEquals("v3".getBytes(StandardCharsets.UTF_8), store.get(INODE).orElseThrow().payload());
-    assertEquals(List.of(new Version(20, A)), store.losers(10).stream().map(LwwLoser::loser).toList());
+    assertEquals(List.of(new Version(20, A)), store.conflicts(0, 10).stream().map(WriteConflict::loser).toList(),
+        "seq 3 lost to seq 2, which had not seen it: A's clock went back");
   }
 
   /** What an apply decided for each entry it was given: the result names its losers and its previous watermarks. */
@@ -211,6 +298,17 @@ abstract class MetadataStoreContract {
     assertEquals(List.of(), again.lostEntries());
   }
 
+  /** The result with its conflicts' wall clock left out: what two stores deciding alike must agree on. */
+  static ApplyResult timeless(ApplyResult r) {
+    return new ApplyResult(r.applied(), r.skipped(), r.lost(), r.watermarks(), r.gaps(), r.previousWatermarks(),
+        r.lostEntries(), timeless(r.conflicts()));
+  }
+
+  static List<WriteConflict> timeless(List<WriteConflict> conflicts) {
+    return conflicts.stream().map(c -> new WriteConflict(c.id(), 0, c.inodeId(), c.shard(), c.local(), c.localSeq(),
+        c.localKnew(), c.remote(), c.remoteSeq(), c.remoteSeen(), c.concurrent())).toList();
+  }
+
   /** The counts and watermarks of a result, which these rules are about (not its previous marks and lost entries). */
   private static ApplyResult counts(ApplyResult result) {
     return new ApplyResult(result.applied(), result.skipped(), result.lost(), result.watermarks(), result.gaps());
@@ -224,15 +322,16 @@ abstract class MetadataStoreContract {
     store.apply(B, List.of(change(B, 3, 1, 20, Op.WRITE, INODE, "b")));
     assertEquals(101, store.apply(A, batch).applied());
     StoreDigest digest = store.digest();
-    List<LwwLoser> losers = store.losers(Integer.MAX_VALUE);
+    List<WriteConflict> conflicts = store.conflicts(0, Integer.MAX_VALUE);
 
     ApplyResult again = store.apply(A, batch);
 
     assertEquals(new ApplyResult(0, 101, 0, Map.of(1, 50L, 2, 50L, 3, 1L), List.of()), counts(again));
     assertEquals(digest, store.digest());
     assertEquals(101, digest.inodes());
-    assertEquals(1, losers.size());
-    assertEquals(losers, store.losers(Integer.MAX_VALUE), "no loser recorded twice");
+    assertEquals(1, conflicts.size());
+    assertEquals(conflicts, store.conflicts(0, Integer.MAX_VALUE), "no conflict recorded twice");
+    assertEquals(List.of(), again.conflicts());
   }
 
   @Test
@@ -272,7 +371,7 @@ abstract class MetadataStoreContract {
     assertEquals(digest, store.digest());
     store.apply(A, List.of(change(A, 1, 2, 15, Op.WRITE, INODE, "late")));
     assertEquals(List.of(new Version(10, A), new Version(15, A)),
-        store.losers(10).stream().map(LwwLoser::loser).toList(), "the audit trail continues after reopen");
+        store.conflicts(0, 10).stream().map(WriteConflict::loser).toList(), "conflicts continue after reopen");
   }
 
   @Test
@@ -290,7 +389,8 @@ abstract class MetadataStoreContract {
     List<JournalEntry> mixed = List.of(change(A, 1, 1, 10, Op.CREATE, 1, "a"), change(B, 1, 1, 10, Op.CREATE, 2, "b"));
     assertThrows(IllegalArgumentException.class, () -> store.apply(A, mixed));
     assertThrows(IllegalArgumentException.class, () -> store.apply(" ", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> store.losers(-1));
+    assertThrows(IllegalArgumentException.class, () -> store.conflicts(0, -1));
+    assertThrows(IllegalArgumentException.class, () -> store.trimConflicts(0, -1));
     assertEquals(0, store.digest().inodes());
     assertEquals(Map.of(), store.watermarks(A));
   }
@@ -304,7 +404,7 @@ abstract class MetadataStoreContract {
     assertThrows(IllegalStateException.class, () -> store.apply(A, range(A, 1, 4, 4)));
     assertThrows(IllegalStateException.class, () -> store.get(INODE));
     assertThrows(IllegalStateException.class, () -> store.digest());
-    assertThrows(IllegalStateException.class, () -> store.losers(1));
+    assertThrows(IllegalStateException.class, () -> store.conflicts(0, 1));
   }
 
   /** Two stores fed the same entries in different batchings and origin interleavings must hold the same values. */
@@ -339,7 +439,7 @@ abstract class MetadataStoreContract {
     StoreDigest digest = store.digest();
     assertEquals(digest, second.digest());
     assertEquals(HISTORY_SHARDS, digest.shards().size());
-    assertTrue(store.losers(Integer.MAX_VALUE).size() > 0, "the generated history has concurrent writes");
+    assertTrue(store.conflicts(0, Integer.MAX_VALUE).size() > 0, "the generated history has concurrent writes");
 
     long next = second.watermark("site-a", 2) + 1;
     JournalEntry divergent = JournalEntry.of("site-a", 2, next, 1_000_000, Op.WRITE, 2, 1, new byte[] {1});
@@ -389,7 +489,7 @@ abstract class MetadataStoreContract {
     assertTrue(store.get(4).orElseThrow().tombstone());
     assertEquals(Map.of(1, 3L), store.watermarks(A), "a repair is not a journal entry");
     assertEquals(Map.of(), store.watermarks(B));
-    assertEquals(List.of(), store.losers(10));
+    assertEquals(List.of(), store.conflicts(0, 10));
 
     StoreDigest repaired = store.digest();
     assertEquals(0, store.repair(List.of(newer, missingHere), Durability.ASYNC).written().size());

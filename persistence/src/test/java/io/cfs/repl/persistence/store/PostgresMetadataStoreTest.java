@@ -120,17 +120,17 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
 
     try (RocksDbMetadataStore rocks = RocksDbMetadataStore.open(dir.resolve("rocks"), StoreSettings.defaults())) {
       for (Delivery d : deliveries) {
-        assertEquals(rocks.apply(d.origin(), d.entries(), d.durability()),
-            store.apply(d.origin(), d.entries(), d.durability()), "seed " + SEED + ", " + d);
+        assertEquals(timeless(rocks.apply(d.origin(), d.entries(), d.durability())),
+            timeless(store.apply(d.origin(), d.entries(), d.durability())), "seed " + SEED + ", " + d);
       }
 
       StoreDigest digest = rocks.digest();
       assertEquals(digest, store.digest(), "seed " + SEED);
       assertEquals(HISTORY_SHARDS, digest.shards().size());
       assertTrue(digest.inodes() > INODE_POOL.size() / 2, "the history touched most inodes");
-      List<LwwLoser> losers = rocks.losers(Integer.MAX_VALUE);
-      assertTrue(losers.size() > 0, "the history has concurrent writes");
-      assertEquals(withoutTime(losers), withoutTime(store.losers(Integer.MAX_VALUE)), "seed " + SEED);
+      List<WriteConflict> conflicts = rocks.conflicts(0, Integer.MAX_VALUE);
+      assertTrue(conflicts.size() > 0, "the history has concurrent writes");
+      assertEquals(withoutTime(conflicts), withoutTime(store.conflicts(0, Integer.MAX_VALUE)), "seed " + SEED);
       for (String origin : ORIGINS) {
         assertEquals(highestSeqs(journals.get(origin)), store.watermarks(origin));
       }
@@ -243,9 +243,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     return random.nextBoolean() ? Durability.SYNC : Durability.ASYNC;
   }
 
-  /** Loser records compared without the wall clock of the apply that recorded them. */
-  private static List<LwwLoser> withoutTime(List<LwwLoser> losers) {
-    return losers.stream().map(l -> new LwwLoser(l.inodeId(), l.shard(), l.loser(), l.winner(), 0)).toList();
+  /** Conflicts compared without the wall clock of the apply that recorded them. */
+  private static List<WriteConflict> withoutTime(List<WriteConflict> conflicts) {
+    return timeless(conflicts);
   }
 
   private static String newSite() {

@@ -1,7 +1,10 @@
 package io.cfs.repl.admin.server.ingest;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleWebSocketMessages;
@@ -29,12 +32,13 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The ingest routes: {@code POST /journal/entries}, {@code GET /journal/stream} (WebSocket) and
- * {@code GET /journal/heads}, all behind the bearer token when one is configured. Every refusal is a typed JSON
+ * The ingest routes: {@code POST /journal/entries}, {@code GET /journal/stream} (WebSocket),
+ * {@code GET /journal/heads} and {@code GET /journal/conflicts} (server-sent events, {@link ConflictEvents}), all behind the bearer token when one is configured. Every refusal is a typed JSON
  * {@link io.cfs.repl.admin.wire.IngestError}, changes nothing, and is logged at WARN.
  */
 final class IngestRoutes {
@@ -49,8 +53,11 @@ final class IngestRoutes {
   private final ClassicActorSystemProvider system;
   private final AppendPermits appendsInFlight;
   private final BearerToken token;
+  private final ConflictEvents conflicts;
 
-  IngestRoutes(Ingestor ingestor, IngestStream stream, IngestSettings settings, ClassicActorSystemProvider system) {
+  IngestRoutes(Ingestor ingestor, IngestStream stream, ConflictEvents conflicts, IngestSettings settings,
+               ClassicActorSystemProvider system) {
+    this.conflicts = conflicts;
     this.ingestor = ingestor;
     this.stream = stream;
     this.settings = settings;
@@ -64,7 +71,20 @@ final class IngestRoutes {
         path("entries", () -> post(this::postEntries)),
         path("stream", () -> get(() -> handleWebSocketMessages(stream.flow()))),
         path("heads", () -> get(() -> onSuccess(ingestor.heads(),
-            heads -> complete(StatusCodes.OK, new TreeMap<>(heads), JSON)))))));
+            heads -> complete(StatusCodes.OK, new TreeMap<>(heads), JSON)))),
+        path("conflicts", () -> get(this::conflictEvents)))));
+  }
+
+  private Route conflictEvents() {
+    return optionalHeaderValueByName("Last-Event-ID", lastEventId -> parameterOptional("after", after -> {
+      long start;
+      try {
+        start = ConflictEvents.startAfter(lastEventId, after);
+      } catch (IngestRejection malformed) {
+        return refuse(malformed, "GET /journal/conflicts");
+      }
+      return completeOK(conflicts.events(start), EventStreamMarshalling.toEventStream());
+    }));
   }
 
   /** No configured token means no authentication, which reference.conf allows only on a loopback listener. */

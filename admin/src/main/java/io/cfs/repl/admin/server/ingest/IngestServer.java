@@ -3,6 +3,9 @@ package io.cfs.repl.admin.server.ingest;
 import io.cfs.repl.admin.wire.IngestRejection;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.store.WriteConflict;
+import java.util.function.LongFunction;
+import org.apache.pekko.stream.javadsl.Source;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -43,15 +46,20 @@ public final class IngestServer implements AutoCloseable {
     this.binding = binding;
   }
 
-  /** Binds the listener; the stage completes once it accepts connections. */
+  /**
+   * Binds the listener; the stage completes once it accepts connections. {@code conflicts} streams the site's write
+   * conflicts after an id ({@link io.cfs.repl.engine.node.ReplicationNode#conflicts}).
+   */
   public static CompletionStage<IngestServer> start(ActorSystem<?> system, LocalJournal journal,
+                                                    LongFunction<Source<WriteConflict, NotUsed>> conflicts,
                                                     Executor storageExecutor, IngestSettings settings,
                                                     ReplicationMetrics metrics) {
     Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
     Materializer materializer = Materializer.matFromSystem(system);
     IngestStream stream = new IngestStream(ingestor, settings);
-    Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, settings, system).route()
-        .flow(system);
+    ConflictEvents conflictEvents = new ConflictEvents(journal.localSite(), conflicts);
+    Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, conflictEvents, settings,
+        system).route().flow(system);
     ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);
     ServerBuilder listener = Http.get(system).newServerAt(settings.host(), settings.port());
     if (settings.https().enabled()) listener = listener.enableHttps(settings.https().context());

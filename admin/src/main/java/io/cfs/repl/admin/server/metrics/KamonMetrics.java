@@ -181,12 +181,12 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
-  public void onBatchApplied(String origin, int entries, int applied, int skipped, int lost, long bytes,
+  public void onBatchApplied(String origin, int entries, int applied, int skipped, int conflicts, long bytes,
                              long applyNanos) {
     OriginInstruments o = origin(origin);
     o.appliedEntries.increment(applied);
     o.skippedEntries.increment(skipped);
-    o.conflicts.increment(lost);
+    o.conflicts.increment(conflicts);
     o.appliedBytes.increment(bytes);
     o.batchEntries.record(entries);
     o.applyTime.record(applyNanos);

@@ -68,8 +68,8 @@ public final class NodeCommand implements Callable<Integer> {
         ClusterBootstrap.get(node.system().classicSystem()).start();
       }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
-      IngestServer ingest = IngestServer.start(node.system(), node.journal(), node.storageExecutor(),
-          ingestSettings, hooks.metrics()).toCompletableFuture().get();
+      IngestServer ingest = IngestServer.start(node.system(), node.journal(), node::conflicts,
+          node.storageExecutor(), ingestSettings, hooks.metrics()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
       System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
       System.out.printf("INGEST port=%d%n", ingest.port());
