@@ -9,6 +9,7 @@ import io.cfs.repl.persistence.store.WriteConflict;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -68,18 +69,29 @@ public final class ConflictFeed extends ForwardingApplyListener {
     return Source.unfoldAsync(afterId, this::next).mapConcat(batch -> batch);
   }
 
+  /**
+   * Completed by hand rather than by composing stages: a failure thrown inside a composed stage reaches the stream
+   * wrapped in a CompletionException, and subscribers match on {@link ConflictsCollectedException} itself.
+   */
   private CompletionStage<Optional<Pair<Long, List<WriteConflict>>>> next(long after) {
     CompletableFuture<Void> woken = nextConflict; // taken before the read, so a conflict recorded meanwhile wakes it
-    return CompletableFuture.supplyAsync(() -> store.conflicts(after, settings.batch()), storage)
-        .thenCompose(batch -> {
-          if (batch.isEmpty()) {
-            return woken.copy().completeOnTimeout(null, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(x -> Optional.of(Pair.create(after, List.<WriteConflict>of())));
+    CompletableFuture<Optional<Pair<Long, List<WriteConflict>>>> next = new CompletableFuture<>();
+    CompletableFuture.supplyAsync(() -> store.conflicts(after, settings.batch()), storage)
+        .whenComplete((batch, failure) -> {
+          if (failure != null) {
+            next.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure);
+          } else if (batch.isEmpty()) {
+            woken.copy().completeOnTimeout(null, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .thenRun(() -> next.complete(Optional.of(Pair.create(after, List.of()))));
+          } else if (batch.get(0).id() != after + 1) {
+            // ids are dense: anything but the next id means retention collected the ones between
+            next.completeExceptionally(new ConflictsCollectedException(after, batch.get(0).id()));
+          } else {
+            next.complete(Optional.of(Pair.create(batch.get(batch.size() - 1).id(), batch)));
           }
-          // ids are dense: anything but the next id means retention collected the ones between
-          if (batch.get(0).id() != after + 1) throw new ConflictsCollectedException(after, batch.get(0).id());
-          return CompletableFuture.completedFuture(Optional.of(Pair.create(batch.get(batch.size() - 1).id(), batch)));
         });
+    return next;
   }
 
   /** Each conflict at DEBUG; at INFO a count at most every 10 s, since an active-active workload may make many. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.ClosedAfterTest;
@@ -54,7 +55,11 @@ abstract class LocalJournalContract {
    * Opens a journal of {@link #site} on storage that outlives it, so that opening it again finds what it held. The
    * contract closes the journal; anything else opened for it goes to {@link #opened}.
    */
-  abstract LocalJournal open(JournalSettings settings);
+  abstract LocalJournal open(JournalSettings settings, SeenSource seen);
+
+  LocalJournal open(JournalSettings settings) {
+    return open(settings, SeenSource.NONE);
+  }
 
   @BeforeAll
   static void startTestKit() {
@@ -83,6 +88,37 @@ abstract class LocalJournalContract {
     await(journal.append(range(site, 0, 1, 3)));
     reopen();
     assertEquals(created, journal.incarnation(), "a reopened journal is the same history");
+  }
+
+  /**
+   * Each entry is stamped at append with what the site knows of its inode, beyond the entry's own write, and keeps it
+   * across a reopen; a retried entry is a duplicate whatever the site knows by then.
+   */
+  @Test
+  void entriesAreStampedWithWhatTheSiteKnewOfTheirInodeWhenTaken() {
+    journal.close();
+    Map<Long, Seen> known = new java.util.concurrent.ConcurrentHashMap<>();
+    long inode = entry(site, 2, 1).inodeId();
+    known.put(inode, Seen.of(Map.of("other-site", 5L, site, 1L)));
+    journal = opened.add(open(LIMITS, ids -> {
+      Map<Long, Seen> asked = new java.util.HashMap<>();
+      ids.forEach(id -> {
+        if (known.containsKey(id)) asked.put(id, known.get(id));
+      });
+      return asked;
+    }));
+
+    await(journal.append(range(site, 2, 1, 2)));
+    known.put(inode, Seen.of("third-site", 9));
+    AppendResult retried = await(journal.append(range(site, 2, 1, 1)));
+
+    assertEquals(1, retried.duplicates(), "what the site knows is no part of the entry's content");
+    List<JournalEntry> held = journal.read(2, 1, 10);
+    assertEquals(Seen.of("other-site", 5L), held.get(0).seen(), "its own origin's write 1 is implied by the entry");
+    assertEquals(Seen.NONE, held.get(1).seen(), "nothing known of the second inode");
+    assertEquals(range(site, 2, 1, 2), held.stream().map(e -> e.withSeen(Seen.NONE)).toList());
+    reopen();
+    assertEquals(Seen.of("other-site", 5L), journal.read(2, 1, 1).get(0).seen(), "stored with the entry");
   }
 
   @Test

@@ -36,13 +36,17 @@ import org.junit.jupiter.api.Test;
 class PostgresJournalTest extends LocalJournalContract {
 
   @Override
-  LocalJournal open(JournalSettings settings) {
-    return node(PostgresSettings.defaults(), settings);
+  LocalJournal open(JournalSettings settings, SeenSource seen) {
+    return node(PostgresSettings.defaults(), settings, seen);
   }
 
   /** One node: its own pool (closed after the test) and its own journal of the shared site. */
   private PostgresJournal node(PostgresSettings pg, JournalSettings settings) {
-    return PostgresJournal.open(opened.add(PostgresDatabase.open(pg, "test-" + site)), site, settings);
+    return node(pg, settings, SeenSource.NONE);
+  }
+
+  private PostgresJournal node(PostgresSettings pg, JournalSettings settings, SeenSource seen) {
+    return PostgresJournal.open(opened.add(PostgresDatabase.open(pg, "test-" + site)), site, settings, seen);
   }
 
   @Test

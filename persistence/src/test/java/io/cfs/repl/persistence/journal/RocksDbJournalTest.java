@@ -17,8 +17,8 @@ class RocksDbJournalTest extends LocalJournalContract {
   Path dir;
 
   @Override
-  LocalJournal open(JournalSettings settings) {
-    return RocksDbJournal.open(dir, site, settings);
+  LocalJournal open(JournalSettings settings, SeenSource seen) {
+    return RocksDbJournal.open(dir, site, settings, seen);
   }
 
   @Test

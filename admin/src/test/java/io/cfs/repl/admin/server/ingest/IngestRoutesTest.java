@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cfs.repl.admin.wire.BinaryBatch;
 import io.cfs.repl.admin.wire.JsonBatch;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.hlc.Clocks;
 import java.net.URI;
@@ -51,7 +52,8 @@ class IngestRoutesTest {
     List<JournalEntry> batch = new ArrayList<>(entries(1, 1, 3));
     batch.addAll(entries(2, 1, 2));
     assertAccepted(node.postJson(ingest, batch), 5, 0, Map.of(1, 3L, 2, 2L));
-    assertThat(node.node.journal().read(1, 1, 10)).isEqualTo(entries(1, 1, 3));
+    // the journal stamps what the site knew of each inode: other tests of this node wrote these inode ids too
+    assertThat(node.node.journal().read(1, 1, 10)).extracting(e -> e.withSeen(Seen.NONE)).isEqualTo(entries(1, 1, 3));
     assertThat(json(node.get(ingest, "/journal/heads", null).body()).path("2").asLong()).isEqualTo(2);
   }
 
