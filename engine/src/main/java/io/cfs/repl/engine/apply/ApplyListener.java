@@ -32,7 +32,7 @@ public interface ApplyListener {
    * An applied batch from {@code origin} held {@code entries}, stamped with epochs below this site's
    * {@code localEpoch}: written by the origin in an epoch that has ended (an old primary's writes that had not
    * replicated before a promotion). They went through last-write-wins like any other entry;
-   * {@link ApplyResult#outcome result.outcome(entry)} tells for each whether it won, lost (recorded as an LWW loser)
+   * {@link ApplyResult#outcome result.outcome(entry)} tells for each whether it won, lost (a write conflict unless the held value's writer had seen it)
    * or was a re-delivery already applied before. Called after the atomic apply, before the ack; never for a batch
    * whose entries are all of the current epoch.
    */

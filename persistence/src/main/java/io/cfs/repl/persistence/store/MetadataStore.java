@@ -40,7 +40,7 @@ public interface MetadataStore extends AutoCloseable {
   /**
    * As {@link #apply(String, List, Durability)}, by a site singleton: made only if {@code fence} still holds its
    * lease's current token, checked atomically with the write. Otherwise throws {@link FencedException} and writes
-   * nothing (no value, no loser, no watermark).
+   * nothing (no value, no conflict, no watermark).
    */
   ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence);
 
@@ -66,7 +66,7 @@ public interface MetadataStore extends AutoCloseable {
   /**
    * Writes, in one atomic write, each of {@code values} (another site's values, shipped by a verify-and-repair) that
    * wins last-write-wins against the value held here, as an apply would; older or equal values are not written.
-   * Watermarks do not move and no loser is recorded: a repair is not a journal entry, and the entry that carried the
+   * Watermarks do not move and no conflict is recorded: a repair is not a journal entry, and the entry that carried the
    * value, if it arrives later, meets an equal version and changes nothing.
    */
   RepairResult repair(List<StoredValue> values, Durability durability);

@@ -156,7 +156,7 @@ public final class PostgresMetadataStore implements MetadataStore {
 
   /**
    * Serialises the site's applies across all its nodes until this transaction ends. Without it, two nodes applying
-   * the same re-delivered batch would both read the old watermark and both write: entries applied twice, losers
+   * the same re-delivered batch would both read the old watermark and both write: entries applied twice, conflicts
    * recorded twice, and a value decided against a stale held value overwriting a newer one. Under READ COMMITTED
    * (the pool's level) each statement sees what was committed before it started, so the reads after the lock see
    * every apply that held it before; REPEATABLE READ would not, its snapshot being taken before the lock wait. The

@@ -103,7 +103,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS));
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(),
+        List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS));
     try {
       RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
