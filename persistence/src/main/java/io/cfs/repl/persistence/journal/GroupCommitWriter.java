@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The append side of a journal: checks each call for what needs no journal state, queues it, and one writer thread
  * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
- * fsync), in queue order. Before the write it stamps every entry of the group with what the site knows of its inode
- * ({@link SeenSource}), read once for the whole group.
+ * fsync), in queue order. With a {@link SeenSource}, a stamper thread comes first: it takes what has queued up,
+ * stamps every entry with what the site knows of its inode (one read for the group) and hands the group on, so that
+ * the store read of the next group overlaps the write and fsync of this one instead of adding to it.
  *
  * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here (every call of
  * the group fails with what it threw, a {@link StorageFullException} included); after
@@ -43,9 +44,12 @@ final class GroupCommitWriter {
   }
 
   private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+  /** Stamped calls, from the stamper to the writer; unused without a {@link SeenSource}. */
+  private final BlockingQueue<Call> stampedQueue = new LinkedBlockingQueue<>();
   private final String localSite;
   private final JournalSettings settings;
   private final Thread thread;
+  private final Thread stamper; // null without a SeenSource
   private final Committer committer;
   private final SeenSource seen;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -56,12 +60,15 @@ final class GroupCommitWriter {
     this.settings = settings;
     this.seen = seen;
     this.committer = committer;
-    this.thread = new Thread(this::run, "cfs-journal-writer-" + localSite);
+    this.stamper = seen == SeenSource.NONE ? null : new Thread(this::stamp, "cfs-journal-stamper-" + localSite);
+    this.thread = new Thread(() -> write(stamper == null ? queue : stampedQueue), "cfs-journal-writer-" + localSite);
     // Appends are acknowledged only once durable, so a JVM exit loses nothing acknowledged.
     thread.setDaemon(true);
+    if (stamper != null) stamper.setDaemon(true);
   }
 
   void start() {
+    if (stamper != null) stamper.start();
     thread.start();
   }
 
@@ -91,32 +98,61 @@ final class GroupCommitWriter {
     } finally {
       lifecycle.writeLock().unlock();
     }
-    queue.add(STOP);
+    queue.add(STOP); // the stamper, if any, passes it on after every stamped call
     boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        // The journal must not release its storage under a running writer; finish waiting, then restore the flag.
-        interrupted = true;
+    for (Thread t : stamper == null ? List.of(thread) : List.of(stamper, thread)) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          // The journal must not release its storage under a running writer; finish waiting, then restore the flag.
+          interrupted = true;
+        }
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
   }
 
-  private void run() {
+  /**
+   * The stamper: stamps what has queued up as one group and passes it on in order. A failed read fails that group's
+   * calls (nothing of them written); the journal itself is not at fault, so later groups go on.
+   */
+  private void stamp() {
     List<Call> group = new ArrayList<>();
     boolean stopping = false;
     while (!stopping) {
-      group.clear();
-      group.add(takeNext());
-      queue.drainTo(group);
-      // STOP is queued after every call (see stop), so it can only be last.
-      stopping = group.get(group.size() - 1) == STOP;
-      if (stopping) group.remove(group.size() - 1);
+      stopping = nextGroup(queue, group);
       if (group.isEmpty()) continue;
       try {
-        committer.commit(stamped(group));
+        stampedQueue.addAll(stamped(group));
+      } catch (Throwable t) {
+        log.error("Reading what the site knows of the inodes of {} append calls failed ({}): they fail", group.size(),
+            stamper.getName(), t);
+        group.forEach(call -> call.promise().completeExceptionally(t));
+      }
+    }
+    stampedQueue.add(STOP);
+  }
+
+  /** Takes the next group from {@code from} into {@code group}; true when it ended with STOP (removed from it). */
+  private static boolean nextGroup(BlockingQueue<Call> from, List<Call> group) {
+    group.clear();
+    group.add(takeNext(from));
+    from.drainTo(group);
+    // STOP is queued after every call (see stop), so it can only be last.
+    boolean stopping = group.get(group.size() - 1) == STOP;
+    if (stopping) group.remove(group.size() - 1);
+    return stopping;
+  }
+
+  private void write(BlockingQueue<Call> from) {
+    List<Call> group = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      stopping = nextGroup(from, group);
+      if (group.isEmpty()) continue;
+      try {
+        committer.commit(group);
       } catch (Throwable t) {
         // A full volume is expected to last and is logged, rate-limited, by the committer.
         if (!(t instanceof StorageFullException)) {
@@ -130,7 +166,6 @@ final class GroupCommitWriter {
 
   /** The group with each entry stamped with what the site knows of its inode now, before the entry is written. */
   private List<Call> stamped(List<Call> group) {
-    if (seen == SeenSource.NONE) return group;
     Set<Long> inodes = new HashSet<>();
     group.forEach(call -> call.entries().forEach(e -> inodes.add(e.inodeId())));
     Map<Long, Seen> known = seen.knowledge(inodes);
@@ -150,10 +185,10 @@ final class GroupCommitWriter {
     return stamped;
   }
 
-  private Call takeNext() {
+  private static Call takeNext(BlockingQueue<Call> from) {
     while (true) {
       try {
-        return queue.take();
+        return from.take();
       } catch (InterruptedException e) {
         // Only stop() ends the writer (by queueing STOP), so that no queued append is left uncompleted.
       }

@@ -226,9 +226,17 @@ public final class RocksDbMetadataStore implements MetadataStore {
    */
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
-    Map<Long, Seen> known = new HashMap<>();
-    getAll(inodeIds).forEach((id, value) -> known.put(id, value.knowledgeWithSelf()));
-    return known;
+    return withDb(db -> {
+      List<Long> ids = List.copyOf(new LinkedHashSet<>(inodeIds));
+      List<byte[]> keys = new ArrayList<>(ids.size());
+      ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
+      List<byte[]> found = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
+      Map<Long, Seen> known = new HashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (found.get(i) != null) known.put(ids.get(i), StoreCodec.knowledgeOf(ids.get(i), found.get(i)));
+      }
+      return known;
+    });
   }
 
   @Override

@@ -63,6 +63,40 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * With a stamper in front of the writer, concurrent appenders still get dense, durable shards in call order, every
+   * entry stamped; a read of what the site knows that fails fails its group alone, and the journal goes on.
+   */
+  @Test
+  void stampedAppendsStayInOrderAndAFailedReadFailsItsGroupAlone() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+    SeenSource seen = inodes -> {
+      if (failing.get()) throw new IllegalStateException("test: the store is unreadable");
+      Map<Long, io.cfs.repl.model.entry.Seen> known = new HashMap<>();
+      inodes.forEach(id -> known.put(id, io.cfs.repl.model.entry.Seen.of("peer-site", id)));
+      return known;
+    };
+    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults(), seen)) {
+      List<CompletionStage<AppendResult>> calls = new ArrayList<>();
+      for (long from = 1; from <= 5_000; from += 100) calls.add(journal.append(range(SITE, 7, from, from + 99)));
+      calls.forEach(c -> assertEquals(100, await(c).written()));
+      List<JournalEntry> held = journal.read(7, 1, 5_001);
+      assertEquals(range(SITE, 7, 1, 5_000), held.stream()
+          .map(e -> e.withSeen(io.cfs.repl.model.entry.Seen.NONE)).toList());
+      held.forEach(e -> assertEquals(io.cfs.repl.model.entry.Seen.of("peer-site", e.inodeId()), e.seen()));
+
+      failing.set(true);
+      CompletionStage<AppendResult> failed = journal.append(range(SITE, 7, 5_001, 5_010));
+      java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> failed.toCompletableFuture().get(30, TimeUnit.SECONDS));
+      assertEquals("test: the store is unreadable", refused.getCause().getMessage());
+      assertEquals(5_000, journal.headSeq(7), "nothing of the failed group written");
+      failing.set(false);
+      assertEquals(10, await(journal.append(range(SITE, 7, 5_001, 5_010))).written(), "the journal goes on");
+      assertEquals(5_010, journal.headSeq(7));
+    }
+  }
+
   @Test
   void aRefusedCallLeavesTheCallsQueuedWithItAlone() {
     try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {

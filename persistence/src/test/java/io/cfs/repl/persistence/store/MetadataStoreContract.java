@@ -229,6 +229,8 @@ abstract class MetadataStoreContract {
     StoredValue held = store.get(INODE).orElseThrow();
     assertEquals("b1", new String(held.payload(), StandardCharsets.UTF_8));
     assertEquals(Seen.of(Map.of(A, 1L, B, 1L, C, 7L)), held.knowledgeWithSelf());
+    assertEquals(Map.of(INODE, held.knowledgeWithSelf()), store.knowledge(List.of(INODE, INODE + 4242)),
+        "what the journal stamps new entries of the inode with; nothing for an inode not held");
     reopen();
     assertEquals(Seen.of(Map.of(A, 1L, B, 1L, C, 7L)), store.get(INODE).orElseThrow().knowledgeWithSelf());
     // C's write 7 arrives: known (a1 had seen it), so it is no new conflict, though it loses
