@@ -226,17 +226,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
    */
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
-    return withDb(db -> {
-      List<Long> ids = List.copyOf(new LinkedHashSet<>(inodeIds));
-      List<byte[]> keys = new ArrayList<>(ids.size());
-      ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
-      List<byte[]> found = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
-      Map<Long, Seen> known = new HashMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        if (found.get(i) != null) known.put(ids.get(i), StoreCodec.knowledgeOf(ids.get(i), found.get(i)));
-      }
-      return known;
-    });
+    return withDb(db -> read(db, List.copyOf(new LinkedHashSet<>(inodeIds)), StoreCodec::knowledgeOf));
   }
 
   @Override
@@ -261,12 +251,18 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   private Map<Long, StoredValue> values(RocksDB db, List<Long> ids) throws RocksDBException {
+    return read(db, ids, StoreCodec::decodeValue);
+  }
+
+  /** One multi-get of {@code ids}, each value found decoded by {@code decode}; absent inodes left out. */
+  private <T> Map<Long, T> read(RocksDB db, List<Long> ids, java.util.function.BiFunction<Long, byte[], T> decode)
+      throws RocksDBException {
     List<byte[]> keys = new ArrayList<>(ids.size());
     ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
     List<byte[]> found = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
-    Map<Long, StoredValue> values = new LinkedHashMap<>();
+    Map<Long, T> values = new LinkedHashMap<>();
     for (int i = 0; i < ids.size(); i++) {
-      if (found.get(i) != null) values.put(ids.get(i), StoreCodec.decodeValue(ids.get(i), found.get(i)));
+      if (found.get(i) != null) values.put(ids.get(i), decode.apply(ids.get(i), found.get(i)));
     }
     return values;
   }
