@@ -73,7 +73,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
   private final StorageFullWarning fullWarning = new StorageFullWarning(log, "metadata store");
   private final FenceGuard fences;
-  private final VersionCache versions; // guarded by applyLock
+  private final VersionCache versions; // written under applyLock, read from any thread
   private long nextConflictId; // guarded by applyLock
 
   @FunctionalInterface
@@ -221,12 +221,24 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   /**
-   * Read without the apply lock, from one consistent read of RocksDB: what a writer appending now has seen is what
-   * the store held at some instant before its append, which is all the rule asks.
+   * Read without the apply lock: from the version cache, the rest in one multi-get. Each inode's answer is what the
+   * store held for it at some instant before the append (a cached slot may be a moment older than the store), which
+   * is all the rule asks: a write is never stamped with more than its site knew.
    */
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
-    return withDb(db -> read(db, List.copyOf(new LinkedHashSet<>(inodeIds)), StoreCodec::knowledgeOf));
+    Map<Long, Seen> known = new HashMap<>();
+    List<Long> misses = new ArrayList<>();
+    for (Long id : new LinkedHashSet<>(inodeIds)) {
+      ApplyPlan.Held cached = versions.get(id); // safe without the apply lock (see VersionCache)
+      if (cached != null) {
+        known.put(id, cached.knowledgeWithSelf());
+      } else {
+        misses.add(id);
+      }
+    }
+    if (!misses.isEmpty()) known.putAll(withDb(db -> read(db, misses, StoreCodec::knowledgeOf)));
+    return known;
   }
 
   @Override

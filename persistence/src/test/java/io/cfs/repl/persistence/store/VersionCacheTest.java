@@ -65,6 +65,49 @@ class VersionCacheTest {
     assertThat(cache.get(5)).isNull();
   }
 
+  /**
+   * Readers on other threads, without the writer's lock, never see a slot half written: every hit they get is one
+   * the writer put (here hlc = 10 x seq, one origin per parity of seq), and per reader it never goes backwards.
+   */
+  @Test
+  void readersOnOtherThreadsSeeWholeSlotsOnly() throws Exception {
+    VersionCache cache = new VersionCache(4);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
+    List<Thread> readers = new java.util.ArrayList<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> torn = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    for (int r = 0; r < 2; r++) {
+      Thread reader = new Thread(() -> {
+        long last = 0;
+        while (!done.get()) {
+          for (long inode = 1; inode <= 8; inode++) {
+            ApplyPlan.Held held = cache.get(inode);
+            if (held == null) continue;
+            hits.incrementAndGet();
+            long seq = held.seq();
+            String site = seq % 2 == 0 ? "site-even" : "site-odd";
+            if (held.version().hlc() != 10 * seq || !held.version().originSite().equals(site)
+                || seq % 8 != inode % 8) {
+              torn.add(inode + " -> " + held);
+            }
+            if (inode == 1 && seq < last) torn.add("went back: " + last + " then " + seq);
+            if (inode == 1) last = seq;
+          }
+        }
+      });
+      readers.add(reader);
+      reader.start();
+    }
+    for (long seq = 1; seq <= 2_000_000; seq++) {
+      long inode = seq % 8 == 0 ? 8 : seq % 8;
+      cache.put(value(inode, 10 * seq, seq % 2 == 0 ? "site-even" : "site-odd", seq));
+    }
+    done.set(true);
+    for (Thread reader : readers) reader.join();
+    assertThat(torn).isEmpty();
+    assertThat(hits.get()).isPositive();
+  }
+
   private static StoredValue value(long inode, long hlc, String site, long seq) {
     return new StoredValue(inode, 0, new Version(hlc, site), Op.WRITE, false, 1, new byte[0], seq, Seen.NONE,
         Seen.NONE);
