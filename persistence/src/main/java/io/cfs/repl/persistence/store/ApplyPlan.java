@@ -25,10 +25,13 @@ import java.util.Set;
  * must be written back, {@link #complete} with those values read whole ({@link #heldToRewrite}).
  */
 final class ApplyPlan {
-  /** What LWW and the conflict rule need of a held value: not its payload. */
-  record Held(Version version, long seq, Seen knowledge) {
+  /**
+   * What LWW and the conflict rule need of a held value: not its payload. {@code seen} and {@code knowledge} as in
+   * {@link StoredValue} (beyond the value's own write).
+   */
+  record Held(Version version, long seq, Seen seen, Seen knowledge) {
     static Held of(StoredValue v) {
-      return new Held(v.version(), v.seq(), v.knowledge());
+      return new Held(v.version(), v.seq(), v.seen(), v.knowledge());
     }
 
     Seen knowledgeWithSelf() {
@@ -40,6 +43,8 @@ final class ApplyPlan {
   private static final class Slot {
     Version version;
     long seq;
+    /** What the held value's writer had seen, its own write included. */
+    Seen saw;
     Seen known;
     StoredValue value;
     boolean knowledgeChanged;
@@ -47,6 +52,7 @@ final class ApplyPlan {
     Slot(Held held) {
       version = held.version();
       seq = held.seq();
+      saw = held.seen().with(version.originSite(), seq);
       known = held.knowledgeWithSelf();
     }
 
@@ -57,6 +63,7 @@ final class ApplyPlan {
     void take(JournalEntry e, Seen knownNow) {
       version = e.version();
       seq = e.seq();
+      saw = e.seenWithSelf();
       known = knownNow;
       value = new StoredValue(e.inodeId(), e.shard(), version, e.op(), e.op().isDelete(), e.schemaVersion(),
           e.payload(), e.seq(), e.seen(), knownNow);
@@ -153,9 +160,12 @@ final class ApplyPlan {
     if (incoming.equals(slot.version)) return; // the same write (a repair brought it first): nothing to decide
     boolean wins = incoming.isNewerThan(slot.version);
     boolean sawHeld = saw.covers(slot.version.originSite(), slot.seq);
-    if (!known && (!wins || !sawHeld)) {
+    // a winner replaces what it had not seen even when the site knew of it already (through a write that had seen
+    // it and lost); a loser the site knew of was superseded knowingly
+    if (wins ? !sawHeld : !known) {
+      boolean heldSawEntry = slot.saw.covers(e.originSite(), e.seq());
       conflicts.add(new WriteConflict(0, nowMillis, e.inodeId(), e.shard(), slot.version, slot.seq, slot.known,
-          incoming, e.seq(), saw, !sawHeld));
+          incoming, e.seq(), saw, !sawHeld && !heldSawEntry));
     }
     if (wins) {
       slot.take(e, knownAfter);

@@ -66,7 +66,8 @@ final class VersionCache {
     if ((long) STAMPS.getOpaque(stamps, slot) != before || inode != inodeId) return null;
     String[] names = originNames;
     if (origin >= names.length) return null;
-    return new ApplyPlan.Held(new Version(hlc, names[origin]), seq, Seen.NONE);
+    // a cached value knows nothing beyond its own write, so its writer had seen nothing beyond it either
+    return new ApplyPlan.Held(new Version(hlc, names[origin]), seq, Seen.NONE, Seen.NONE);
   }
 
   /** Records what the store now holds for the value's inode. */

@@ -12,12 +12,14 @@ import io.cfs.repl.model.entry.Version;
  * <p>The rule (applied in {@link ApplyPlan}), with K what this site knew of the inode and S what the entry's writer had
  * seen ({@code remoteSeen}, the entry itself included):
  * <ul>
- *   <li>K covers the entry: it was superseded knowingly, or is known through a write that had seen it; no conflict;</li>
- *   <li>the entry wins last-write-wins: a conflict iff S does not cover the held value (the writer had not seen it);</li>
- *   <li>the entry loses: always a conflict, since the held value's writer had not seen it (else K would cover it).
- *       {@code concurrent} is false in the one case where S covers the held value: the entry's writer had seen it and
- *       still stamped an older hlc (its clock was not ratcheted by the hlc the site answers with).</li>
+ *   <li>the entry wins last-write-wins: a conflict iff S does not cover the held value (the writer had not seen the
+ *       value it replaces);</li>
+ *   <li>the entry loses: a conflict unless K covers it (then a write that had seen it superseded it knowingly, here or
+ *       through a write applied here); if K does not cover it, the held value's writer had not seen it.</li>
  * </ul>
+ * {@code concurrent} is false when one of the two had seen the other: the later one then stamped an older hlc than
+ * the value it had seen (its clock was not moved past the hlc the site answers with), and lost or won by that.
+ * Either way a write was lost unseen, so it is recorded.
  * The losing side's writes that the winner had not seen are those {@code loserKnew} covers and {@code winnerSaw}
  * does not: the history a metadata service must reconcile.
  *

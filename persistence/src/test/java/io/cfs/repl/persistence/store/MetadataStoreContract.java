@@ -242,6 +242,26 @@ abstract class MetadataStoreContract {
     assertEquals(List.of(), known.conflicts());
   }
 
+  /**
+   * An entry the site already knew of (through a write that had seen it) that wins over a value it had not seen is a
+   * conflict all the same: the held value is lost unseen.
+   */
+  @Test
+  void aKnownEntryThatReplacesAValueItHadNotSeenIsAConflict() {
+    store.apply(B, List.of(change(B, 1, 1, 50, Op.WRITE, INODE, "b1")));
+    ApplyResult w = store.apply(C, List.of(change(C, 1, 1, 40, Op.WRITE, INODE, "c1").withSeen(Seen.of(A, 1))));
+    ApplyResult late = store.apply(A, List.of(change(A, 1, 1, 60, Op.WRITE, INODE, "a1")));
+
+    assertEquals(1, w.conflicts().size(), "c1 lost to b1, which had not seen it");
+    assertEquals(1, late.conflicts().size(), "a1, known through c1, replaced b1 without having seen it");
+    WriteConflict conflict = late.conflicts().get(0);
+    assertEquals(new Version(60, A), conflict.winner());
+    assertEquals(new Version(50, B), conflict.loser());
+    assertTrue(conflict.concurrent());
+    assertTrue(conflict.lostUnseen(B, 1));
+    assertEquals("a1", new String(store.get(INODE).orElseThrow().payload(), StandardCharsets.UTF_8));
+  }
+
   /** Collection removes the oldest conflicts first, by count and by age; ids go on increasing. */
   @Test
   void conflictsAreCollectedOldestFirstByCountAndByAge() {
