@@ -31,10 +31,12 @@
  *   <li>{@link io.cfs.repl.admin.tools.proxy.FaultProxy} (from the admin tools, which use it in {@code cfs bench}):
  *       a TCP proxy with switchable faults (cut with reset or blackhole, heal, delay, throttle, dropped
  *       connections).</li>
- *   <li>{@link io.cfs.repl.it.client}: the admin API and the ingest API as a metadata service uses them.</li>
+ *   <li>{@link io.cfs.repl.it.client}: the admin API and the ingest API as a metadata service uses them (the conflict
+ *       stream included, {@code ConflictStream}; {@code AuditedConflict} reads a CONFLICT audit record back).</li>
  *   <li>{@link io.cfs.repl.it.workload}: the workload driver (its entries from the admin tools' generator) and the
  *       history of acknowledged entries, which the admin tools' convergence checker
- *       ({@link io.cfs.repl.admin.tools.check.Checker}, the one {@code cfs check} runs) compares the sites with.</li>
+ *       ({@link io.cfs.repl.admin.tools.check.Checker}, the one {@code cfs check} runs) compares the sites with;
+ *       {@code ConflictHistoryCheck} places every acknowledged write against the sites' recorded conflicts.</li>
  * </ul>
  *
  * <h2>Suites</h2>

@@ -119,6 +119,22 @@ public final class IngestClient {
     }
   }
 
+  /**
+   * {@code GET /journal/conflicts?after=N}: the site's write conflicts with an id above {@code after}, as server-sent
+   * events arriving into the returned stream until it is closed.
+   */
+  public ConflictStream conflicts(long after) {
+    return ConflictStream.open(node, base, after, null);
+  }
+
+  /**
+   * The same stream resumed as an EventSource resumes it: header {@code Last-Event-ID: lastEventId}, which wins over
+   * the query's {@code after=0} (sent as well).
+   */
+  public ConflictStream conflictsResumingAfter(long lastEventId) {
+    return ConflictStream.open(node, base, 0, Long.toString(lastEventId));
+  }
+
   /** True when {@code GET /journal/heads} answers 200 (the ingest endpoint is up). */
   public boolean up() {
     try {

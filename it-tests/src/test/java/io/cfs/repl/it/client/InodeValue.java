@@ -1,12 +1,29 @@
 package io.cfs.repl.it.client;
 
-/** {@code GET /store/inodes/{id}}: the value a site holds for an inode and its LWW version. */
+import java.util.Map;
+
+/**
+ * {@code GET /store/inodes/{id}}: the value a site holds for an inode and its LWW version; {@code seq} of the entry
+ * that wrote it, what that entry's writer had {@code seen} of the inode and what the site knows of its writes
+ * ({@code knowledge}), both per site the highest seq, the value's own write included.
+ */
 public record InodeValue(long inodeId, int shard, long hlc, String originSite, String op, boolean tombstone,
-                         int schemaVersion, String payloadBase64) {
+                         int schemaVersion, String payloadBase64, long seq, Map<String, Long> seen,
+                         Map<String, Long> knowledge) {
+  public InodeValue {
+    seen = seen == null ? Map.of() : Map.copyOf(seen);
+    knowledge = knowledge == null ? Map.of() : Map.copyOf(knowledge);
+  }
+
+  /** Whether the value's writer had seen {@code site}'s write at {@code writeSeq} (its own write included). */
+  public boolean saw(String site, long writeSeq) {
+    return seen.getOrDefault(site, -1L) >= writeSeq;
+  }
 
   @Override
   public String toString() {
-    return "inode " + inodeId + "{shard=" + shard + " version=(" + hlc + "," + originSite + ") op=" + op
-        + (tombstone ? " tombstone" : "") + " payload=" + Json.abbreviate(payloadBase64) + "}";
+    return "inode " + inodeId + "{shard=" + shard + " version=(" + hlc + "," + originSite + ") seq=" + seq + " op="
+        + op + (tombstone ? " tombstone" : "") + " seen=" + seen + " knowledge=" + knowledge + " payload="
+        + Json.abbreviate(payloadBase64) + "}";
   }
 }

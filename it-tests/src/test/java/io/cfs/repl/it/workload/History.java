@@ -4,6 +4,8 @@ import io.cfs.repl.admin.tools.check.Expectations;
 import io.cfs.repl.it.client.IngestEntry;
 import io.cfs.repl.it.client.IngestResult;
 import io.cfs.repl.model.entry.Op;
+import io.cfs.repl.model.entry.Version;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +19,48 @@ import java.util.TreeMap;
  * <p>Invariants checked on every record: per (site, shard) acknowledged seqs are dense and in order (the workload
  * sends one batch at a time per site and retries it until acknowledged), so the history itself has no gap; an inode
  * stays in one shard.
+ *
+ * <p>A history made with {@link #keepingWrites()} also keeps every acknowledged write (its position, hlc and inode,
+ * not its payload), for checks that place each write, such as {@link ConflictHistoryCheck}; others keep only what the
+ * {@link io.cfs.repl.admin.tools.check.Checker} needs, so long soak runs stay small.
  */
 public final class History extends Expectations {
+  /** One acknowledged write: origin site, shard, seq, hlc and inode. */
+  public record Write(String site, int shard, long seq, long hlc, long inode) {
+    /** Its last-write-wins version. */
+    public Version version() {
+      return new Version(hlc, site);
+    }
+
+    @Override
+    public String toString() {
+      return site + "/" + shard + "/" + seq + " inode " + inode + " " + hlc + "@" + site;
+    }
+  }
+
+  private final List<Write> writes;
   private final Map<String, Long> counts = new TreeMap<>();
   private final Map<String, Long> retriedBatches = new TreeMap<>();
   private final Map<String, Long> duplicates = new TreeMap<>();
+
+  public History() {
+    this(false);
+  }
+
+  private History(boolean keepWrites) {
+    this.writes = keepWrites ? new ArrayList<>() : null;
+  }
+
+  /** A history that also keeps every acknowledged write ({@link #writes()}). */
+  public static History keepingWrites() {
+    return new History(true);
+  }
+
+  /** Every acknowledged write, in acknowledgement order; only for a history {@link #keepingWrites()}. */
+  public synchronized List<Write> writes() {
+    if (writes == null) throw new IllegalStateException("this history keeps no writes: use History.keepingWrites()");
+    return List.copyOf(writes);
+  }
 
   /** Records a batch the node acknowledged (durable). */
   public synchronized void recordAcked(String site, List<IngestEntry> batch, IngestResult result) {
@@ -42,6 +81,7 @@ public final class History extends Expectations {
       }
       siteHeads.put(e.shard(), e.seq());
       record(site, e.shard(), e.seq(), e.hlc(), Op.valueOf(e.op()), e.inodeId(), e.payload());
+      if (writes != null) writes.add(new Write(site, e.shard(), e.seq(), e.hlc(), e.inodeId()));
     }
     counts.merge(site, (long) batch.size(), Long::sum);
     if (result.attempts() > 1) retriedBatches.merge(site, 1L, Long::sum);
