@@ -26,9 +26,14 @@ import java.util.Set;
  */
 final class ApplyPlan {
   /** What LWW and the conflict rule need of a held value: not its payload. */
-  record Held(Version version, long seq, Seen knowledge) {
+  record Held(Version version, long seq, Seen seen, Seen knowledge) {
     static Held of(StoredValue v) {
-      return new Held(v.version(), v.seq(), v.knowledge());
+      return new Held(v.version(), v.seq(), v.seen(), v.knowledge());
+    }
+
+    /** What the held value's writer had seen, the value included. */
+    Seen seenWithSelf() {
+      return seen.with(version.originSite(), seq);
     }
 
     Seen knowledgeWithSelf() {
@@ -40,6 +45,7 @@ final class ApplyPlan {
   private static final class Slot {
     Version version;
     long seq;
+    Seen saw;
     Seen known;
     StoredValue value;
     boolean knowledgeChanged;
@@ -47,6 +53,7 @@ final class ApplyPlan {
     Slot(Held held) {
       version = held.version();
       seq = held.seq();
+      saw = held.seenWithSelf();
       known = held.knowledgeWithSelf();
     }
 
@@ -57,6 +64,7 @@ final class ApplyPlan {
     void take(JournalEntry e, Seen knownNow) {
       version = e.version();
       seq = e.seq();
+      saw = e.seenWithSelf();
       known = knownNow;
       value = new StoredValue(e.inodeId(), e.shard(), version, e.op(), e.op().isDelete(), e.schemaVersion(),
           e.payload(), e.seq(), e.seen(), knownNow);
@@ -153,9 +161,12 @@ final class ApplyPlan {
     if (incoming.equals(slot.version)) return; // the same write (a repair brought it first): nothing to decide
     boolean wins = incoming.isNewerThan(slot.version);
     boolean sawHeld = saw.covers(slot.version.originSite(), slot.seq);
-    if (!known && (!wins || !sawHeld)) {
+    boolean heldSawIt = slot.saw.covers(e.originSite(), e.seq());
+    // A winner that had not seen the held value drops it even if the site knew of the winner already (the held value
+    // had seen it and was stamped older, or a write since lost had): knowing the entry is no reason to drop silently.
+    if (wins ? !sawHeld : !known) {
       conflicts.add(new WriteConflict(0, nowMillis, e.inodeId(), e.shard(), slot.version, slot.seq, slot.known,
-          incoming, e.seq(), saw, !sawHeld));
+          incoming, e.seq(), saw, !sawHeld && !heldSawIt));
     }
     if (wins) {
       slot.take(e, knownAfter);

@@ -50,7 +50,7 @@ final class VersionCache {
     int slot = slot(inodeId);
     if (inodes[slot] != inodeId) return null;
     return new ApplyPlan.Held(new Version(hlcs[slot], originNames.get(Byte.toUnsignedInt(origins[slot]))),
-        seqs[slot], Seen.NONE);
+        seqs[slot], Seen.NONE, Seen.NONE);
   }
 
   /** Records what the store now holds for the value's inode. */

@@ -9,15 +9,18 @@ import io.cfs.repl.model.entry.Version;
  * arrived after it was written). Recorded in the same atomic write as the apply that met them, once: a re-delivered
  * entry is below the watermark and decides nothing.
  *
- * <p>The rule (applied in {@link ApplyPlan}), with K what this site knew of the inode and S what the entry's writer had
- * seen ({@code remoteSeen}, the entry itself included):
+ * <p>The rule (applied in {@link ApplyPlan}), with K what this site knew of the inode, S what the entry's writer had
+ * seen ({@code remoteSeen}, the entry itself included) and H what the held value's writer had seen:
  * <ul>
- *   <li>K covers the entry: it was superseded knowingly, or is known through a write that had seen it; no conflict;</li>
- *   <li>the entry wins last-write-wins: a conflict iff S does not cover the held value (the writer had not seen it);</li>
- *   <li>the entry loses: always a conflict, since the held value's writer had not seen it (else K would cover it).
- *       {@code concurrent} is false in the one case where S covers the held value: the entry's writer had seen it and
- *       still stamped an older hlc (its clock was not ratcheted by the hlc the site answers with).</li>
+ *   <li>the entry wins last-write-wins: a conflict iff S does not cover the held value (the writer had not seen it),
+ *       whether or not K covers the entry: the held value is dropped all the same;</li>
+ *   <li>the entry loses: a conflict unless K covers it (it was superseded knowingly, or is known through a write that
+ *       had seen it).</li>
  * </ul>
+ * {@code concurrent} is false when one side had seen the other and still stamped an older hlc (its clock was not
+ * ratcheted by the hlc the site answers with): S covers the held value (the entry loses to what it had seen), or H
+ * covers the entry (it wins over a value that had seen it). With clocks that ratchet, a write that saw another is
+ * newer, so neither happens and every conflict is concurrent.
  * The losing side's writes that the winner had not seen are those {@code loserKnew} covers and {@code winnerSaw}
  * does not: the history a metadata service must reconcile.
  *

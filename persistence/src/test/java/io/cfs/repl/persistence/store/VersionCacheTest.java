@@ -24,10 +24,10 @@ class VersionCacheTest {
     VersionCache cache = new VersionCache(1);
     assertThat(cache.get(7)).isNull();
     cache.put(value(7, 100, "site-a", 3));
-    assertThat(cache.get(7)).isEqualTo(new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE));
+    assertThat(cache.get(7)).isEqualTo(new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE, Seen.NONE));
     cache.put(value(8, 200, "site-b", 4)); // one slot: 8 takes it
     assertThat(cache.get(7)).isNull();
-    assertThat(cache.get(8)).isEqualTo(new ApplyPlan.Held(new Version(200, "site-b"), 4, Seen.NONE));
+    assertThat(cache.get(8)).isEqualTo(new ApplyPlan.Held(new Version(200, "site-b"), 4, Seen.NONE, Seen.NONE));
     cache.clear();
     assertThat(cache.get(8)).isNull();
   }
