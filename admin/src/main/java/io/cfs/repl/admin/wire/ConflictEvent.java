@@ -14,7 +14,8 @@ import java.util.Map;
  * @param local the value the site held
  * @param remote the entry it applied
  * @param winner {@code "local"} or {@code "remote"}: the side last-write-wins kept
- * @param concurrent false only when the remote entry's writer had seen the held value yet stamped an older hlc
+ * @param concurrent false only when one write's writer had seen the other yet stamped an older hlc (the remote entry
+ *     lost to the held value it had seen, or won over a held value that had seen it)
  * @param localKnew what the site knew of the inode's writes (per site, the highest seq), the held value included
  * @param remoteSeen what the entry's writer had seen of the inode, the entry included
  */

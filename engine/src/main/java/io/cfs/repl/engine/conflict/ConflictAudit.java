@@ -188,7 +188,7 @@ public final class ConflictAudit {
     AuditRecord record = AuditRecord.of(AuditKind.CONFLICT, c.atMillis(), site, String.format(
             "inode %d: %s (seq %d) held and %s (seq %d) applied had not seen each other; %s won%s", c.inodeId(),
             c.local(), c.localSeq(), c.remote(), c.remoteSeq(), c.winner(),
-            c.concurrent() ? "" : " (the entry's writer had seen the held value but stamped an older hlc)"))
+            c.concurrent() ? "" : " (one had seen the other but was stamped an older hlc)"))
         .withInode(c.inodeId())
         .withPosition(c.shard(), c.remoteSeq())
         .withAttribute(ATTRIBUTE_ID, Long.toString(c.id()))
