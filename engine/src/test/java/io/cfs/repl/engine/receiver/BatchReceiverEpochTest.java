@@ -135,7 +135,7 @@ class BatchReceiverEpochTest {
     UUID wiped = UUID.randomUUID();
     for (int attempt = 0; attempt < 2; attempt++) {
       ExecutionException refused = assertThrows(ExecutionException.class, () -> receiver.acceptAsync(
-              new Handshake(2, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(wiped)))
+              new Handshake(3, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(wiped)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS));
       HandshakeRejectedException e = assertInstanceOf(HandshakeRejectedException.class, refused.getCause());
       assertThat(e.reason()).isEqualTo(HandshakeRejectedException.Reason.INCARNATION_MISMATCH);
@@ -150,7 +150,7 @@ class BatchReceiverEpochTest {
 
   /** Sends the batches on one connection and returns the receiver's answers. */
   private List<WireMessage> exchange(ShipBatch... batches) throws Exception {
-    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(2, PEER, LOCAL,
+    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(3, PEER, LOCAL,
         Handshake.Channel.DATA, Optional.of(INCARNATION))).toCompletableFuture().get(30, TimeUnit.SECONDS);
     return Source.from(List.of(batches)).map(codec::encode)
         .via(link)

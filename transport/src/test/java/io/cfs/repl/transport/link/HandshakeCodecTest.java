@@ -40,10 +40,10 @@ class HandshakeCodecTest {
   @Test
   void aDataHelloNamingAnIncarnationIsKindSixAndRoundTrips() {
     UUID id = UUID.fromString("01234567-89ab-cdef-0123-456789abcdef");
-    Handshake journal = new Handshake(2, "site-a", "site-b", Handshake.Channel.DATA, Optional.of(id));
+    Handshake journal = new Handshake(3, "site-a", "site-b", Handshake.Channel.DATA, Optional.of(id));
     ByteString frame = HandshakeCodec.hello(journal);
     assertEquals(0x06, frame.apply(4));
-    assertEquals(frame.size() - 16, HandshakeCodec.hello(new Handshake(2, "site-a", "site-b")).size());
+    assertEquals(frame.size() - 16, HandshakeCodec.hello(new Handshake(3, "site-a", "site-b")).size());
     assertEquals(ByteString.fromArrayUnsafe(new byte[] {1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd,
         (byte) 0xef, 1, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef}), frame.takeRight(16));
     assertEquals(journal, HandshakeCodec.readHello(frame));
@@ -63,7 +63,7 @@ class HandshakeCodecTest {
   @Test
   void onlyADataHelloNamesAnIncarnation() {
     Handshake control =
-        new Handshake(2, "site-a", "site-b", Handshake.Channel.CONTROL, Optional.of(UUID.randomUUID()));
+        new Handshake(3, "site-a", "site-b", Handshake.Channel.CONTROL, Optional.of(UUID.randomUUID()));
     assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(control));
   }
 
