@@ -67,6 +67,8 @@ class JournalGcTest {
         }
         assertThat(a.journal().footprint().entries()).as("one entry per shard, the newest").isEqualTo(SHARDS);
         assertThat(gcOfA.removed.get()).isEqualTo(5_000 - SHARDS);
+        // a round has seen site-b's persisted cursors at the heads: where they stay while it is down
+        await().atMost(WAIT).until(() -> gcOfA.behind.get().getOrDefault("site-b", -1L) == 0);
       } finally {
         b.close();
       }

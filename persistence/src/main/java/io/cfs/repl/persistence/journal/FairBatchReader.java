@@ -52,8 +52,9 @@ final class FairBatchReader {
     AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
     List<ShardTake> waiting = new ArrayList<>();
     heads.forEach((shard, head) -> {
-      long from = positions.getOrDefault(shard, 0L) + 1;
-      if (from <= head) waiting.add(new ShardTake(site, shard, from, head));
+      // compared before adding: a shard kept out of reach sits at Long.MAX_VALUE (a link's stopped shard)
+      long position = positions.getOrDefault(shard, 0L);
+      if (position < head) waiting.add(new ShardTake(site, shard, position + 1, head));
     });
     if (waiting.isEmpty()) return List.of();
     waiting.sort(Comparator.comparingInt(ShardTake::shard));

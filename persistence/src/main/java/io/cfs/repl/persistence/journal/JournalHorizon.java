@@ -48,8 +48,8 @@ final class JournalHorizon {
   static void checkPositions(String site, Map<Integer, Long> heads, Map<Integer, Long> positions,
                              IntToLongFunction collectedThrough) {
     heads.forEach((shard, head) -> {
-      long from = positions.getOrDefault(shard, 0L) + 1;
-      if (from <= head) checkRead(site, shard, from, collectedThrough.applyAsLong(shard));
+      long position = positions.getOrDefault(shard, 0L); // Long.MAX_VALUE: kept out of reach, nothing to read
+      if (position < head) checkRead(site, shard, position + 1, collectedThrough.applyAsLong(shard));
     });
   }
 

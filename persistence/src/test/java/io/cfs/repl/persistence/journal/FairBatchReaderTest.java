@@ -138,6 +138,16 @@ class FairBatchReaderTest {
         () -> reader.read(heads, Map.of(), 100, Long.MAX_VALUE, holding(holed)));
   }
 
+  /** A shard kept out of reach (a link's stopped shard sits at Long.MAX_VALUE) is not read, and fails nothing. */
+  @Test
+  void aPositionAtLongMaxValueReadsNothingOfThatShard() {
+    storage.add(range(SITE, 0, 1, 10));
+    storage.add(range(SITE, 1, 1, 10));
+
+    assertEquals(range(SITE, 1, 3, 10), read(Map.of(0, Long.MAX_VALUE, 1, 2L), 100, Long.MAX_VALUE));
+    assertEquals(List.of(), read(Map.of(0, Long.MAX_VALUE, 1, 10L), 100, Long.MAX_VALUE));
+  }
+
   /** Storage offering exactly {@code held} (of one shard), whatever it was asked for. */
   private static ShardScan holding(List<JournalEntry> held) {
     return (ranges, limit) -> (range, max, taker) -> {

@@ -371,6 +371,8 @@ abstract class LocalJournalContract {
     assertEquals(6, batch.fromSeq());
     assertThrows(JournalCollectedException.class, () -> journal.readBatch(Map.of(), 100, Long.MAX_VALUE),
         "a reader with no position starts at seq 1");
+    assertEquals(range(site, 1, 13, 20), journal.readBatch(Map.of(1, 12L, 2, Long.MAX_VALUE), 100, Long.MAX_VALUE),
+        "a shard kept out of reach (a link's stopped shard) is not read");
     assertEquals(OptionalLong.empty(), journal.hlcAt(1, 5));
   }
 
