@@ -78,6 +78,8 @@ public final class JournalCollector {
   private final ReplicationMetrics metrics;
   /** The peers that stopped the last round, so that a lasting outage is logged when it starts and ends. */
   private Set<String> blockedBy = Set.of();
+  /** Whether a round ever heard every peer: until then a silent replicator is most likely still starting. */
+  private boolean everyPeerAnswered;
 
   private JournalCollector(ActorContext<Command> context, String site, Set<String> peers, LocalJournal journal,
                            Supplier<Map<Integer, Long>> applied, PeerCursors cursors, Executor storage,
@@ -180,17 +182,22 @@ public final class JournalCollector {
 
   /** Logs when peers start to stop the rounds, when that changes, and when it ends; not every round in between. */
   private void reportBlocked(Map<String, String> silent) {
-    if (silent.keySet().equals(blockedBy)) return;
     // while the node stops, the replicators stop too: no outage to report
-    if (CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent()) return;
-    if (silent.isEmpty()) {
-      log.info("[{}] journal GC goes on: every peer's replicator answers again", site);
-    } else {
-      log.warn("[{}] journal GC collects nothing while these peers' replicators do not answer within {} (starting,"
-          + " moving to another node of the site, or stopped): {}", site, settings.askTimeout(), silent);
+    boolean stopping = CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent();
+    if (!silent.keySet().equals(blockedBy) && !stopping) {
+      if (silent.isEmpty()) {
+        log.info("[{}] journal GC goes on: every peer's replicator answers{}", site, everyPeerAnswered ? " again" : "");
+      } else if (!everyPeerAnswered) {
+        log.info("[{}] journal GC waits for these peers' replicators to start: {}", site, silent.keySet());
+      } else {
+        log.warn("[{}] journal GC collects nothing while these peers' replicators do not answer within {} (starting,"
+            + " moving to another node of the site, or stopped): {}", site, settings.askTimeout(), silent);
+      }
     }
+    if (silent.isEmpty()) everyPeerAnswered = true;
     blockedBy = Set.copyOf(silent.keySet());
   }
+
 
   private String heldBack(HorizonHolder holder) {
     if (holder == null) return "nothing holds the horizon back";

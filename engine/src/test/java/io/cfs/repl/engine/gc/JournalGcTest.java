@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeHooks;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -22,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Journal GC between two sites on embedded storage over loopback TCP: site-a's journal shrinks behind site-b's
- * acknowledgements while site-a writes; while site-b is down nothing it has not acknowledged is collected and status
- * names it as the peer holding the horizon back; when it comes back it catches up with nothing missing.
+ * Journal GC between two sites over loopback TCP, on embedded storage (the PostgreSQL run is
+ * {@link PostgresJournalGcTest}): site A's journal shrinks behind site B's acknowledgements while A writes; while B is
+ * down nothing it has not acknowledged is collected and status names it as the peer holding the horizon back; when it
+ * comes back it catches up with nothing missing. Site ids are unique per run: PostgreSQL's tables outlive runs.
  */
 class JournalGcTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -33,22 +36,30 @@ class JournalGcTest {
   @TempDir
   Path dir;
 
-  private final Map<String, Integer> ports = TestSites.twoSitePorts();
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String siteA = "gc-a-" + run;
+  private final String siteB = "gc-b-" + run;
+  private final Map<String, Integer> ports = Map.of(siteA, LoopbackSites.freePort(), siteB, LoopbackSites.freePort());
   private final GcRecorder gcOfA = new GcRecorder();
   private final AtomicLong appliedFromA = new AtomicLong();
+
+  /** The storage the sites run on: embedded here. */
+  Config storage(Config node) {
+    return node;
+  }
 
   /** Rounds every 200 ms and nothing kept beyond what the journal keeps itself, so that the horizon is exact. */
   private Config config(String site) {
     return ConfigFactory.parseMap(Map.of("cfs-repl.journal-gc.interval", "200ms",
-        "cfs-repl.journal-gc.keep-entries", 0)).withFallback(TestSites.config(site, dir.resolve(site), ports));
+        "cfs-repl.journal-gc.keep-entries", 0)).withFallback(storage(TestSites.config(site, dir.resolve(site), ports)));
   }
 
   private ReplicationNode startA() throws Exception {
-    return ReplicationNode.start(config("site-a"), NodeHooks.NONE.withMetrics(gcOfA));
+    return ReplicationNode.start(config(siteA), NodeHooks.NONE.withMetrics(gcOfA));
   }
 
   private ReplicationNode startB() throws Exception {
-    return ReplicationNode.start(config("site-b"), NodeHooks.of(TestSites.countApplied("site-a", appliedFromA)));
+    return ReplicationNode.start(config(siteB), NodeHooks.of(TestSites.countApplied(siteA, appliedFromA)));
   }
 
   @Test
@@ -56,24 +67,24 @@ class JournalGcTest {
     try (ReplicationNode a = startA()) {
       ReplicationNode b = startB();
       try {
-        // while writing: each chunk is collected once site-b has acknowledged it, before the next one is written
+        // while writing: each chunk is collected once B has acknowledged it, before the next one is written
         for (int chunk = 1; chunk <= 5; chunk++) {
           TestSites.append(a.journal(), SHARDS, 1_000, 100, chunk);
           long written = chunk * 1_000L;
           await().atMost(WAIT).until(() -> {
-            assertNothingCollectedPast(a.journal(), () -> b.store().watermarks("site-a"));
+            assertNothingCollectedPast(a.journal(), () -> b.store().watermarks(siteA));
             return TestSites.sum(a.journal().heads()) == written && collectedToTheHeads(a.journal());
           });
         }
         assertThat(a.journal().footprint().entries()).as("one entry per shard, the newest").isEqualTo(SHARDS);
         assertThat(gcOfA.removed.get()).isEqualTo(5_000 - SHARDS);
-        // a round has seen site-b's persisted cursors at the heads: where they stay while it is down
-        await().atMost(WAIT).until(() -> gcOfA.behind.get().getOrDefault("site-b", -1L) == 0);
+        // a round has seen B's persisted cursors at the heads: where they stay while it is down
+        await().atMost(WAIT).until(() -> gcOfA.behind.get().getOrDefault(siteB, -1L) == 0);
       } finally {
         b.close();
       }
 
-      // site-b is down: its cursors are where it stopped, and the journal keeps everything past them
+      // B is down: its cursors are where it stopped, and the journal keeps everything past them
       Map<Integer, Long> acknowledged = a.journal().heads();
       TestSites.append(a.journal(), SHARDS, 2_000, 100, 6);
       long rounds = gcOfA.rounds(JournalCollector.COLLECTED);
@@ -85,17 +96,17 @@ class JournalGcTest {
       assertThat(a.journal().footprint().entries()).isEqualTo(2_000);
       List<ReplicatorStatus> links = a.status(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
       JournalStatus status = a.journalStatus(links).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      assertThat(status.holder()).isEqualTo(new HorizonHolder("site-b", 2_000));
+      assertThat(status.holder()).isEqualTo(new HorizonHolder(siteB, 2_000));
       assertThat(status.held().entries()).isEqualTo(2_000);
       assertThat(status.held().bytes()).isPositive();
       assertThat(status.collecting()).isTrue();
-      assertThat(gcOfA.holder.get()).isEqualTo("site-b");
+      assertThat(gcOfA.holder.get()).isEqualTo(siteB);
 
       // back: it catches up from its cursors, nothing missing and nothing applied twice, then the journal shrinks
       try (ReplicationNode b2 = startB()) {
-        await().atMost(WAIT).until(() -> b2.store().watermarks("site-a").equals(a.journal().heads()));
+        await().atMost(WAIT).until(() -> b2.store().watermarks(siteA).equals(a.journal().heads()));
         assertThat(appliedFromA.get()).isEqualTo(7_000);
-        await().atMost(WAIT).until(() -> a.store().watermarks("site-a").equals(a.journal().heads()));
+        await().atMost(WAIT).until(() -> a.store().watermarks(siteA).equals(a.journal().heads()));
         assertThat(b2.store().digest().hash()).isEqualTo(a.store().digest().hash());
         await().atMost(WAIT).until(() -> collectedToTheHeads(a.journal()));
         JournalStatus caughtUp = a.journalStatus(a.status(Duration.ofSeconds(5)).toCompletableFuture()

@@ -97,13 +97,15 @@ final class PostgresJournalReads implements ShardScan {
 
   /**
    * One query: per shard its head, its horizon and the hlc of its lowest entry held (an index seek), beside the size
-   * of the whole journal table and the planner's estimate of its rows. The table holds every site of the database,
-   * so the bytes are this site's share by rows; a table never analysed has no estimate and counts whole.
+   * of the whole journal table and its live rows as the statistics system counts them (kept on every commit, without
+   * a scan or an ANALYZE; the planner's estimate when that count is not there). The table holds every site of the
+   * database, so the bytes are this site's share by rows; with neither count the table counts whole.
    */
   JournalFootprint footprint() {
     return query("SELECT h.shard, h.head, COALESCE(c.collected, 0), (SELECT j.hlc FROM cfs_journal j "
             + "WHERE j.site = h.site AND j.shard = h.shard AND j.seq > COALESCE(c.collected, 0) ORDER BY j.seq LIMIT 1), "
-            + "pg_total_relation_size('cfs_journal'), (SELECT reltuples FROM pg_class WHERE oid = 'cfs_journal'::regclass) "
+            + "pg_total_relation_size('cfs_journal'), GREATEST(pg_stat_get_live_tuples('cfs_journal'::regclass), "
+            + "(SELECT reltuples FROM pg_class WHERE oid = 'cfs_journal'::regclass)) "
             + "FROM cfs_journal_heads h LEFT JOIN cfs_journal_horizons c ON c.site = h.site AND c.shard = h.shard "
             + "WHERE h.site = ? AND h.head > 0",
         st -> { }, rs -> {
