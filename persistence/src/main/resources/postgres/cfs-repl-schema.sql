@@ -33,6 +33,17 @@ CREATE TABLE IF NOT EXISTS cfs_journal_heads (
   PRIMARY KEY (site, shard)
 );
 
+-- Per (site, shard) the highest seq collected from cfs_journal (journal GC): the shard holds exactly collected + 1 ..
+-- head. Written in the transaction that deletes the rows, so every node of the site reads a horizon and the rows
+-- it covers as one; absent: nothing collected. A table of its own, not a column of cfs_journal_heads, so that a
+-- collection never holds the head rows that appends lock.
+CREATE TABLE IF NOT EXISTS cfs_journal_horizons (
+  site      text   NOT NULL,
+  shard     int    NOT NULL,
+  collected bigint NOT NULL,
+  PRIMARY KEY (site, shard)
+);
+
 -- The metadata store: the LWW winner of every inode, in StoreCodec's layout.
 CREATE TABLE IF NOT EXISTS cfs_inodes (
   site  text   NOT NULL,

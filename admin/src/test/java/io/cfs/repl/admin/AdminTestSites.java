@@ -61,6 +61,7 @@ public final class AdminTestSites implements AutoCloseable {
     c.put("pekko.management.http.port", LoopbackSites.freePort());
     c.put("cfs-repl.metrics.prometheus.port", 0);
     c.put("cfs-repl.metrics.tick-interval", "200ms");
+    c.put("cfs-repl.journal-gc.interval", "200ms");
     c.put("cfs-repl.tracing.sampler", "always");
     c.put("kamon.trace.tick-interval", "200ms");
     c.putAll(overrides);

@@ -123,6 +123,26 @@ public interface ReplicationMetrics {
   default void onAuditDropped(int records) {
   }
 
+  // ---- journal GC: reported once per round by the node running the site's collector
+
+  /**
+   * A round of journal GC ended: {@code outcome} {@code collected} (it ran; {@code removed} entries, possibly 0),
+   * {@code blocked} (a peer's replicator did not answer: nothing removed) or {@code failed} (storage failed).
+   */
+  default void onJournalGcRound(String outcome, long removed) {
+  }
+
+  /** What the journal holds after a round: entries, bytes on disk, the age of its oldest entry (0 when empty). */
+  default void onJournalHeld(long entries, long bytes, long oldestAgeMillis) {
+  }
+
+  /**
+   * Who holds the horizon back after a round: per site (each peer, and this site for its local apply) the entries it
+   * still needs, -1 when unknown; {@code holder} the one holding it back, null when none does.
+   */
+  default void onJournalHorizon(String holder, java.util.Map<String, Long> behind) {
+  }
+
   // ---- site singletons
 
   /** Storage refused a write of {@code singleton} by fencing token (another node holds its lease); it stopped. */

@@ -22,6 +22,12 @@ import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.receiver.IncarnationGuard;
+import io.cfs.repl.engine.gc.HorizonHolder;
+import io.cfs.repl.engine.gc.JournalCollector;
+import io.cfs.repl.engine.gc.JournalGcSettings;
+import io.cfs.repl.engine.gc.JournalStatus;
+import io.cfs.repl.engine.replicator.PersistedCursors;
+import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.store.ForgottenOrigin;
@@ -105,13 +111,15 @@ public final class ReplicationNode implements AutoCloseable {
   private final StorageFullState storageFull;
   private final IncarnationGuard incarnations;
   private final ConflictFeed conflicts;
+  private final JournalGcSettings gc;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
                           Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
                           SiteClock clock, SiteVerifier verifier, StorageFullState storageFull,
-                          IncarnationGuard incarnations, ConflictFeed conflicts) {
+                          IncarnationGuard incarnations, ConflictFeed conflicts, JournalGcSettings gc) {
     this.conflicts = conflicts;
+    this.gc = gc;
     this.verifier = verifier;
     this.storageFull = storageFull;
     this.incarnations = incarnations;
@@ -186,6 +194,14 @@ public final class ReplicationNode implements AutoCloseable {
       SiteSingletons.init(system, ConflictAudit.singletonName(settings.siteId()), hooks.metrics(),
           fence -> ConflictAudit.create(settings.siteId(), store, storage.audit(), storageExecutor,
               ConflictSettings.create(config), auditSettings));
+      // the journal is collected behind every peer's persisted cursors and the local apply, by one node of the site
+      JournalGcSettings gc = JournalGcSettings.create(config);
+      SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
+          fence -> JournalCollector.create(settings.siteId(), settings.peers().keySet(), journal,
+              () -> store.watermarks(settings.siteId()),
+              (peer, timeout) -> ReplicationNode.<PersistedCursors>askReplicator(system, peer,
+                  SiteReplicator.GetCursors::new, timeout).thenApply(PersistedCursors::cursors),
+              storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
           receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
@@ -212,7 +228,7 @@ public final class ReplicationNode implements AutoCloseable {
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store,
           storageExecutor, audit, VerifySettings.create(config), settings.peers());
       return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations, conflicts);
+          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations, conflicts, gc);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -357,6 +373,21 @@ public final class ReplicationNode implements AutoCloseable {
         });
   }
 
+  /**
+   * The journal as status shows it, given every link's status: what it holds (read on the storage executor) and who
+   * holds its horizon back, by the entries each link has not had acknowledged ({@code lagEntries}; unknown for a link
+   * whose replicator did not answer, which would stop collection too) and the entries the local apply has not applied.
+   */
+  public CompletionStage<JournalStatus> journalStatus(List<ReplicatorStatus> links) {
+    return CompletableFuture.supplyAsync(() -> {
+      JournalFootprint held = journal().footprint();
+      Map<String, Long> behind = new TreeMap<>();
+      behind.put(siteId(), journal().lagBehind(store().watermarks(siteId())).entries());
+      links.forEach(link -> behind.put(link.peer(), link.lagEntries() < 0 ? HorizonHolder.UNKNOWN : link.lagEntries()));
+      return new JournalStatus(gc.enabled(), held, HorizonHolder.of(behind));
+    }, storageExecutor);
+  }
+
   /** Verify-and-repair of this site's store against a peer's (one verification at a time on this node). */
   public SiteVerifier verifier() {
     return verifier;
@@ -411,6 +442,12 @@ public final class ReplicationNode implements AutoCloseable {
   /** Asks the replicator for {@code peer} wherever it runs now ({@link SingletonLocator}), within {@code timeout}. */
   private <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
                                                  Duration timeout) {
+    return askReplicator(system, peer, message, timeout);
+  }
+
+  private static <R> CompletableFuture<R> askReplicator(ActorSystem<?> system, String peer,
+                                                        Function<ActorRef<R>, SiteReplicator.Command> message,
+                                                        Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     return SingletonLocator.<SiteReplicator.Command>locate(system, SiteReplicator.singletonName(peer), timeout)
         .thenCompose(ref -> AskPattern.<SiteReplicator.Command, R>ask(ref, message::apply,

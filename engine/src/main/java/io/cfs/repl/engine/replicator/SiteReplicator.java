@@ -52,6 +52,13 @@ public final class SiteReplicator
   public record GetStatus(ActorRef<ReplicatorStatus> replyTo) implements Command {
   }
 
+  /**
+   * The persisted cursors (journal GC asks them). Answered from the state, which holds only what was persisted: while
+   * an acknowledgement is being persisted, commands wait for it.
+   */
+  public record GetCursors(ActorRef<PersistedCursors> replyTo) implements Command {
+  }
+
   public record Pause(ActorRef<ReplicatorStatus> replyTo) implements Command {
   }
 
@@ -168,6 +175,8 @@ public final class SiteReplicator
     builder.forAnyState()
         .onCommand(RecordAcks.class, this::onRecordAcks)
         .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(GetCursors.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+            new PersistedCursors(wiring.peer(), state.cursors())))
         .onCommand(SetThrottle.class, this::onSetThrottle)
         .onCommand(LagMeasured.class, this::onLagMeasured)
         .onCommand(RefreshLag.class, this::onRefreshLag)

@@ -13,6 +13,7 @@ import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.apply.LocalApplier;
 import io.cfs.repl.engine.conflict.ConflictAudit;
+import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.failover.SplitBrainResolver;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
@@ -79,7 +80,7 @@ class FencedSingletonsTest {
           && TestSites.sum(a.store().watermarks(siteA)) == 2_000);
       assertThat(a.singletonsHere()).extracting(SiteLeases.Running::singleton)
           .containsExactlyInAnyOrder(replicator, applier, SplitBrainResolver.singletonName(),
-              ConflictAudit.singletonName(siteA));
+              ConflictAudit.singletonName(siteA), JournalCollector.singletonName(siteA));
 
       takeOver(siteA, replicator, applier);
       long eventsAtTakeover = TestSites.cursorEvents(URL, siteA + "->" + siteB);
@@ -87,10 +88,11 @@ class FencedSingletonsTest {
       TestSites.append(a.journal(), 4, 2_000, 200, 2);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> fenced.containsAll(List.of(replicator, applier)));
-      // the peer-health resolver's and the conflict auditor's leases were not taken: they run on
+      // the leases of the peer-health resolver, the conflict auditor and the journal collector were not taken: they
+      // run on
       await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().stream()
-          .map(SiteLeases.Running::singleton).sorted().toList().equals(List.of(
-              ConflictAudit.singletonName(siteA), SplitBrainResolver.singletonName()).stream().sorted().toList()));
+          .map(SiteLeases.Running::singleton).sorted().toList().equals(List.of(ConflictAudit.singletonName(siteA),
+              SplitBrainResolver.singletonName(), JournalCollector.singletonName(siteA)).stream().sorted().toList()));
       assertThat(TestSites.cursorEvents(URL, siteA + "->" + siteB)).as("cursor events written after the takeover")
           .isEqualTo(eventsAtTakeover);
       assertThat(a.store().watermarks(siteA)).as("local applies after the takeover").isEqualTo(appliedAtTakeover);
@@ -112,16 +114,18 @@ class FencedSingletonsTest {
       ReplicationNode a = ReplicationNode.start(postgres(TestSites.config(siteA, dir.resolve("a"), ports)),
           NodeHooks.NONE);
       try {
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().size() == 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.singletonsHere().size() == 5);
         assertThat(holders(siteA)).containsOnlyKeys(SiteReplicator.singletonName(siteB),
-            LocalApplier.singletonName(siteA), SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA))
+            LocalApplier.singletonName(siteA), SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA),
+            JournalCollector.singletonName(siteA))
             .doesNotContainValue(null);
       } finally {
         a.close();
       }
       Map<String, String> after = holders(siteA);
       assertThat(after).containsOnlyKeys(SiteReplicator.singletonName(siteB), LocalApplier.singletonName(siteA),
-          SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA));
+          SplitBrainResolver.singletonName(), ConflictAudit.singletonName(siteA),
+          JournalCollector.singletonName(siteA));
       assertThat(after.values()).as("owners after a clean stop").containsOnlyNulls();
     }
   }

@@ -10,6 +10,7 @@ import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.apply.LocalApplier;
 import io.cfs.repl.engine.conflict.ConflictAudit;
+import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.failover.SplitBrainResolver;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
@@ -54,7 +55,8 @@ class SingletonRestartTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> TestSites.sum(b.store().watermarks("a")) == 400
           && TestSites.sum(a.store().watermarks("a")) == 400);
       assertThat(a.singletonsHere()).filteredOn(r -> !r.singleton().equals(SplitBrainResolver.singletonName())
-              && !r.singleton().equals(ConflictAudit.singletonName("a")))
+              && !r.singleton().equals(ConflictAudit.singletonName("a"))
+              && !r.singleton().equals(JournalCollector.singletonName("a")))
           .extracting(SiteLeases.Running::token).hasSize(2).allMatch(t -> t >= 2);
     }
   }

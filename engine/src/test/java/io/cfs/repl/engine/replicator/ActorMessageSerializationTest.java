@@ -65,6 +65,12 @@ class ActorMessageSerializationTest {
     assertThat(roundTrip(outcome)).isEqualTo(outcome);
     sync.replyTo().tell(outcome);
     syncProbe.expectMessage(outcome);
+    TestProbe<PersistedCursors> cursorsProbe = KIT.createTestProbe();
+    var getCursors = (SiteReplicator.GetCursors) roundTrip(new SiteReplicator.GetCursors(cursorsProbe.ref()));
+    PersistedCursors cursors = new PersistedCursors("site-b", Map.of(1, 2L, 7, 40L));
+    assertThat(roundTrip(cursors)).isEqualTo(cursors);
+    getCursors.replyTo().tell(cursors);
+    cursorsProbe.expectMessage(cursors);
     var back = (SiteReplicator.GetStatus) roundTrip(new SiteReplicator.GetStatus(probe.ref()));
     back.replyTo().tell(status);
     probe.expectMessage(status);

@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.guard;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.audit.AuditLog;
 import io.cfs.repl.persistence.journal.ForwardingJournal;
+import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.journal.JournalLag;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.lease.Fence;
@@ -71,7 +72,10 @@ public final class StorageThreads {
     return checking() ? new CheckedAuditLog(log) : log;
   }
 
-  /** Appends are asynchronous (group commit) and tails run where their stream puts them: only reads are checked. */
+  /**
+   * Appends are asynchronous (group commit) and tails run where their stream puts them: only reads and collection
+   * (synchronous deletes) are checked.
+   */
   private static final class CheckedJournal extends ForwardingJournal {
     CheckedJournal(LocalJournal journal) {
       super(journal);
@@ -99,6 +103,24 @@ public final class StorageThreads {
     public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
       check("journal.readBatch");
       return super.readBatch(positions, maxEntries, maxBytes);
+    }
+
+    @Override
+    public long horizon(int shard) {
+      check("journal.horizon");
+      return super.horizon(shard);
+    }
+
+    @Override
+    public long collect(Map<Integer, Long> upToInclusive) {
+      check("journal.collect");
+      return super.collect(upToInclusive);
+    }
+
+    @Override
+    public JournalFootprint footprint() {
+      check("journal.footprint");
+      return super.footprint();
     }
 
     @Override

@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       entry cannot block a tail;</li>
  *   <li>bytes are counted as {@link JournalEntry#sizeEstimate()} whatever the storage holds, so that a batch means
  *       the same on every backend (the receiver sizes batches by the same estimate);</li>
- *   <li>within the batch each shard's entries are together and in seq order.</li>
+ *   <li>within the batch each shard's entries are together and in seq order;</li>
+ *   <li>every entry storage offers must be the next seq of its shard ({@link JournalHorizon#checkOffered}): a range
+ *       whose start storage no longer holds fails with {@link JournalCollectedException}, never answers with what
+ *       is held further on.</li>
  * </ul>
  *
  * <p>A batch opens at most two passes, each over every shard it visits, so storage that fetches a pass in one query
@@ -32,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FairBatchReader {
   private final AtomicInteger rotation = new AtomicInteger();
+  private final String site;
+
+  /** @param site the journal's site, as refusals name it */
+  FairBatchReader(String site) {
+    this.site = site;
+  }
 
   /**
    * @param heads per shard, the highest seq the batch may take
@@ -43,8 +52,9 @@ final class FairBatchReader {
     AppendChecks.requireArgument(maxBytes >= 1, "maxBytes must be >= 1, was " + maxBytes);
     List<ShardTake> waiting = new ArrayList<>();
     heads.forEach((shard, head) -> {
-      long from = positions.getOrDefault(shard, 0L) + 1;
-      if (from <= head) waiting.add(new ShardTake(shard, from, head));
+      // compared before adding: a shard kept out of reach sits at Long.MAX_VALUE (a link's stopped shard)
+      long position = positions.getOrDefault(shard, 0L);
+      if (position < head) waiting.add(new ShardTake(site, shard, position + 1, head));
     });
     if (waiting.isEmpty()) return List.of();
     waiting.sort(Comparator.comparingInt(ShardTake::shard));
@@ -92,12 +102,14 @@ final class FairBatchReader {
 
   /** What one shard has given the batch so far, and where it goes on. */
   private static final class ShardTake {
+    final String site;
     final int shard;
     final long head;
     long next;
     final List<JournalEntry> taken = new ArrayList<>();
 
-    ShardTake(int shard, long from, long head) {
+    ShardTake(String site, int shard, long from, long head) {
+      this.site = site;
       this.shard = shard;
       this.next = from;
       this.head = head;
@@ -115,10 +127,15 @@ final class FairBatchReader {
       return next <= head;
     }
 
-    /** Takes up to {@code max} entries and {@code maxShareBytes} bytes, within the batch budget. */
+    /**
+     * Takes up to {@code max} entries and {@code maxShareBytes} bytes, within the batch budget. Called only while the
+     * shard has more ({@code next <= head}) with {@code max >= 1}, so storage must offer at least the next entry.
+     */
     void take(ShardScan.Pass pass, int max, long maxShareBytes, Budget budget) {
       long[] shareBytes = {0};
+      int[] offered = {0};
       pass.scan(range(), max, e -> {
+        JournalHorizon.checkOffered(site, shard, next, e, offered[0]++ == 0);
         int size = e.sizeEstimate();
         if (!budget.empty && (shareBytes[0] + size > maxShareBytes || size > budget.bytes)) return false;
         taken.add(e);
@@ -129,6 +146,7 @@ final class FairBatchReader {
         budget.empty = false;
         return true;
       });
+      if (offered[0] == 0) JournalHorizon.checkOffered(site, shard, next, null, true);
     }
   }
 }

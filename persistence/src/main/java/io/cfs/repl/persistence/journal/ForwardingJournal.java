@@ -68,6 +68,21 @@ public abstract class ForwardingJournal implements LocalJournal {
   }
 
   @Override
+  public long horizon(int shard) {
+    return journal.horizon(shard);
+  }
+
+  @Override
+  public long collect(Map<Integer, Long> upToInclusive) {
+    return journal.collect(upToInclusive);
+  }
+
+  @Override
+  public JournalFootprint footprint() {
+    return journal.footprint();
+  }
+
+  @Override
   public OptionalLong hlcAt(int shard, long seq) {
     return journal.hlcAt(shard, seq);
   }

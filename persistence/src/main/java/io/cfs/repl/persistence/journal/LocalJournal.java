@@ -14,7 +14,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <p>Invariants:
  * <ul>
- *   <li>per shard, stored seqs are dense from 1 (or from the GC horizon) to {@link #headSeq(int)};</li>
+ *   <li>per shard, stored seqs are dense from 1 (or from the GC horizon, {@link #horizon(int)}) to
+ *       {@link #headSeq(int)}; a read that starts below the horizon fails, it never skips to what is held;</li>
  *   <li>an append completes successfully only after its entries are durable (fsync'd, group-committed);</li>
  *   <li>a rejected append writes nothing; re-appending entries already held with the same content succeeds
  *       and writes nothing (so clients may always retry);</li>
@@ -74,6 +75,27 @@ public interface LocalJournal extends AutoCloseable {
    * throttle changes ships batches sized to the new rate without reconnecting). Every value must be at least 1.
    */
   Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes);
+
+  /**
+   * The lowest seq of {@code shard} still held: 1 while nothing of it was collected. A read from below it fails with
+   * {@link JournalCollectedException} (reads that ask for nothing past a position that is caught up never fail).
+   */
+  long horizon(int shard);
+
+  /**
+   * Collects, per shard, the entries up to the given seq (inclusive): they are removed for good and reads from below
+   * the new horizon fail with {@link JournalCollectedException}. The caller decides what may go (every peer has
+   * acknowledged it and the local apply has passed it); the journal only keeps its own rules: the head entry of a
+   * shard is never collected (so the request is lowered below it), and a horizon never moves back (a request at or
+   * below it does nothing). Shards not named, or without entries, are left alone. Blocks: call it on a storage
+   * thread.
+   *
+   * @return the entries removed
+   */
+  long collect(Map<Integer, Long> upToInclusive);
+
+  /** What the journal holds now (entries, bytes on disk, its oldest entry), for status and metrics. Blocks. */
+  JournalFootprint footprint();
 
   /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */
   java.util.OptionalLong hlcAt(int shard, long seq);

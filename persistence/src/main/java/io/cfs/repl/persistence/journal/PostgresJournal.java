@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       the heads); a call whose commit outcome is unknown fails and its retry is idempotent;</li>
  *   <li>tails wake on local commits at once, on other nodes' commits by LISTEN/NOTIFY, and at the latest every
  *       {@code tail-poll-interval}.</li>
+ *   <li>collection ({@link #collect}) deletes a prefix of a shard's rows and raises its row of
+ *       {@code cfs_journal_horizons} in one transaction; readers read the horizons with the heads.</li>
  * </ul>
  */
 public final class PostgresJournal implements LocalJournal {
@@ -59,7 +61,7 @@ public final class PostgresJournal implements LocalJournal {
   private final AppendListener listener;
   private final Lifecycle lifecycle;
   private final PostgresJournalReads reads;
-  private final FairBatchReader batchReader = new FairBatchReader();
+  private final FairBatchReader batchReader;
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
 
@@ -72,6 +74,7 @@ public final class PostgresJournal implements LocalJournal {
     this.writer = new GroupCommitWriter(localSite, settings, seen, this::commit);
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.reads = new PostgresJournalReads(db, localSite, lifecycle);
+    this.batchReader = new FairBatchReader(localSite);
     this.tailCache = new TailCache(settings.tailCacheBytes());
     this.listener = new AppendListener(db, channel(localSite), db.settings().tailPollInterval(), this::wakeTails);
   }
@@ -266,10 +269,64 @@ public final class PostgresJournal implements LocalJournal {
     return reads.read(shard, fromSeq, maxEntries);
   }
 
-  /** At most three queries whatever the number of shards: the heads, then one per pass of the reader. */
+  /**
+   * At most three queries whatever the number of shards: the heads with the horizons, then one per pass of the
+   * reader. The positions are checked against the horizons before this node's tail cache may answer.
+   */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    return batchReader.read(heads(), positions, maxEntries, maxBytes, tailCache.over(reads));
+    PostgresJournalReads.Shards shards = reads.shards();
+    JournalHorizon.checkPositions(localSite, shards.heads(), positions, shards::collectedThrough);
+    return batchReader.read(shards.heads(), positions, maxEntries, maxBytes, tailCache.over(reads));
+  }
+
+  @Override
+  public long horizon(int shard) {
+    return reads.collectedThrough(shard) + 1;
+  }
+
+  /**
+   * One transaction: the rows go and the horizons move together, so every node of the site sees both or neither. The
+   * plan is made from heads and horizons read just before: heads only grow and horizons only rise, so a plan made
+   * from older ones asks for no more than may go; a node collecting at the same time (a singleton handing over)
+   * deletes what is left of the same rows, and the horizon keeps the greater.
+   */
+  @Override
+  public long collect(Map<Integer, Long> upToInclusive) {
+    PostgresJournalReads.Shards shards = reads.shards();
+    Map<Integer, Long> plan = JournalHorizon.plan(upToInclusive, shard -> shards.heads().getOrDefault(shard, 0L),
+        shards::collectedThrough);
+    if (plan.isEmpty()) return 0;
+    Integer[] planned = plan.keySet().toArray(Integer[]::new);
+    Long[] from = plan.keySet().stream().map(shard -> shards.collectedThrough(shard) + 1).toArray(Long[]::new);
+    Long[] through = plan.values().toArray(Long[]::new);
+    return lifecycle.guarded(() -> db.inTransaction(c -> {
+      int removed;
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM cfs_journal j "
+          + "USING unnest(?::int4[], ?::int8[], ?::int8[]) AS p(shard, first_seq, last_seq) "
+          + "WHERE j.site = ? AND j.shard = p.shard AND j.seq BETWEEN p.first_seq AND p.last_seq")) {
+        st.setArray(1, c.createArrayOf("int4", planned));
+        st.setArray(2, c.createArrayOf("int8", from));
+        st.setArray(3, c.createArrayOf("int8", through));
+        st.setString(4, localSite);
+        removed = st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO cfs_journal_horizons (site, shard, collected) "
+          + "SELECT ?, p.shard, p.collected FROM unnest(?::int4[], ?::int8[]) AS p(shard, collected) "
+          + "ON CONFLICT (site, shard) DO UPDATE "
+          + "SET collected = GREATEST(cfs_journal_horizons.collected, EXCLUDED.collected)")) {
+        st.setString(1, localSite);
+        st.setArray(2, c.createArrayOf("int4", planned));
+        st.setArray(3, c.createArrayOf("int8", through));
+        st.executeUpdate();
+      }
+      return (long) removed;
+    }));
+  }
+
+  @Override
+  public JournalFootprint footprint() {
+    return reads.footprint();
   }
 
   @Override

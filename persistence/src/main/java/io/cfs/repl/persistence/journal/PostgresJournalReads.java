@@ -44,6 +44,38 @@ final class PostgresJournalReads implements ShardScan {
     });
   }
 
+  /** Every shard's head and how far it was collected, as of one moment. */
+  record Shards(Map<Integer, Long> heads, Map<Integer, Long> collected) {
+    long collectedThrough(int shard) {
+      return collected.getOrDefault(shard, 0L);
+    }
+  }
+
+  /** One query: the heads beside the horizons, read together so that a reader checks its positions against both. */
+  Shards shards() {
+    return query("SELECT h.shard, h.head, COALESCE(c.collected, 0) FROM cfs_journal_heads h "
+        + "LEFT JOIN cfs_journal_horizons c ON c.site = h.site AND c.shard = h.shard WHERE h.site = ? AND h.head > 0",
+        st -> { }, rs -> {
+          Map<Integer, Long> heads = new TreeMap<>();
+          Map<Integer, Long> collected = new HashMap<>();
+          while (rs.next()) {
+            heads.put(rs.getInt(1), rs.getLong(2));
+            if (rs.getLong(3) > 0) collected.put(rs.getInt(1), rs.getLong(3));
+          }
+          return new Shards(heads, collected);
+        });
+  }
+
+  long collectedThrough(int shard) {
+    return query("SELECT collected FROM cfs_journal_horizons WHERE site = ? AND shard = ?", st -> st.setInt(2, shard),
+        rs -> rs.next() ? rs.getLong(1) : 0L);
+  }
+
+  /**
+   * Reads from {@code fromSeq} on, whatever the head; the rows must start at {@code fromSeq} and follow each other
+   * (the head row is never collected, so rows past a seq at or below the head always exist: none means the seq is
+   * past the head).
+   */
   List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
     AppendChecks.requireArgument(fromSeq >= 1, "fromSeq must be >= 1, was " + fromSeq);
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
@@ -54,8 +86,42 @@ final class PostgresJournalReads implements ShardScan {
           st.setInt(4, maxEntries);
         }, rs -> {
           List<JournalEntry> out = new ArrayList<>();
-          while (rs.next()) out.add(EntryCodec.decode(rs.getBytes(1)));
+          while (rs.next()) {
+            JournalEntry e = EntryCodec.decode(rs.getBytes(1));
+            JournalHorizon.checkOffered(site, shard, fromSeq + out.size(), e, out.isEmpty());
+            out.add(e);
+          }
           return out;
+        });
+  }
+
+  /**
+   * One query: per shard its head, its horizon and the hlc of its lowest entry held (an index seek), beside the size
+   * of the whole journal table and its live rows as the statistics system counts them (kept on every commit, without
+   * a scan or an ANALYZE; the planner's estimate when that count is not there). The table holds every site of the
+   * database, so the bytes are this site's share by rows; with neither count the table counts whole.
+   */
+  JournalFootprint footprint() {
+    return query("SELECT h.shard, h.head, COALESCE(c.collected, 0), (SELECT j.hlc FROM cfs_journal j "
+            + "WHERE j.site = h.site AND j.shard = h.shard AND j.seq > COALESCE(c.collected, 0) ORDER BY j.seq LIMIT 1), "
+            + "pg_total_relation_size('cfs_journal'), GREATEST(pg_stat_get_live_tuples('cfs_journal'::regclass), "
+            + "(SELECT reltuples FROM pg_class WHERE oid = 'cfs_journal'::regclass)) "
+            + "FROM cfs_journal_heads h LEFT JOIN cfs_journal_horizons c ON c.site = h.site AND c.shard = h.shard "
+            + "WHERE h.site = ? AND h.head > 0",
+        st -> { }, rs -> {
+          long entries = 0;
+          long oldest = 0;
+          long tableBytes = 0;
+          double tableRows = -1;
+          while (rs.next()) {
+            entries += Math.max(0, rs.getLong(2) - rs.getLong(3));
+            long hlc = rs.getLong(4);
+            if (!rs.wasNull() && (oldest == 0 || hlc < oldest)) oldest = hlc;
+            tableBytes = rs.getLong(5);
+            tableRows = rs.getDouble(6);
+          }
+          long bytes = tableRows > 0 ? (long) (tableBytes * Math.min(1.0, entries / tableRows)) : tableBytes;
+          return new JournalFootprint(entries, bytes, oldest);
         });
   }
 

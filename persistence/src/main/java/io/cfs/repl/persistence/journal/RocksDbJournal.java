@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>Layout: one key per entry, (shard, seq) as in {@link JournalKeys}; the value is the {@link EntryCodec} encoding.
  * The column family {@code meta} holds the journal's {@link #incarnation()} (16 bytes under the key
  * {@code incarnation}), written once, fsync'd, by the open that finds none.
+ *
+ * <p>Collection ({@link #collect}) is one range delete per shard, all in one write batch, then the SST files that lie
+ * wholly inside the deleted ranges are dropped at once instead of waiting for compaction. Nothing records how far a
+ * shard was collected: its lowest key tells, found on open by the same seeks that find the heads, because the head
+ * entry is never collected ({@link JournalHorizon}).
  *
  * <p>Write path: {@link #append} checks what needs no state (origin, payload size, call size) on the caller's thread
  * and queues the call. One writer thread ({@code cfs-journal-writer-<site>}) takes every queued call, validates them in
@@ -71,7 +77,10 @@ public final class RocksDbJournal implements LocalJournal {
   private final ConcurrentSkipListMap<Integer, Long> heads;
   private final GroupCommitWriter writer;
   private final Lifecycle lifecycle;
-  private final FairBatchReader batchReader = new FairBatchReader();
+  private final FairBatchReader batchReader;
+  /** Per shard, the highest seq collected (absent: none); only {@link #collect} raises it, under its lock. */
+  private final ConcurrentHashMap<Integer, Long> collectedThrough;
+  private final Object collecting = new Object();
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
   private volatile Throwable writeFailure; // set by the writer thread only
@@ -82,13 +91,15 @@ public final class RocksDbJournal implements LocalJournal {
     T apply(RocksDB db) throws RocksDBException;
   }
 
-  private RocksDbJournal(String localSite, JournalSettings settings, RocksDbHandle rocks,
-                         ConcurrentSkipListMap<Integer, Long> heads, UUID incarnation, SeenSource seen) {
+  private RocksDbJournal(String localSite, JournalSettings settings, RocksDbHandle rocks, Recovered recovered,
+                         UUID incarnation, SeenSource seen) {
     this.localSite = localSite;
+    this.batchReader = new FairBatchReader(localSite);
+    this.collectedThrough = recovered.collectedThrough();
     this.incarnation = incarnation;
     this.settings = settings;
     this.rocks = rocks;
-    this.heads = heads;
+    this.heads = recovered.heads();
     this.tailCache = new TailCache(settings.tailCacheBytes());
     this.lifecycle = new Lifecycle("journal of " + localSite);
     this.fullWarning = new StorageFullWarning(log, "journal of " + localSite);
@@ -122,7 +133,7 @@ public final class RocksDbJournal implements LocalJournal {
     JournalEntry.validateSiteId(localSite);
     RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(META));
     try {
-      RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recoverHeads(rocks.db()),
+      RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recover(rocks.db()),
           incarnation(rocks), seen);
       journal.writer.start();
       log.info("Journal of {} opened in {} with {} shards, incarnation {}", localSite, dir, journal.heads.size(),
@@ -154,13 +165,24 @@ public final class RocksDbJournal implements LocalJournal {
     }
   }
 
-  /** One seek per shard present: to the last key of the shard, then one step to the first key of the next. */
-  private static ConcurrentSkipListMap<Integer, Long> recoverHeads(RocksDB db) {
+  /** The heads, and how far each shard was collected: the seq before its lowest key. */
+  private record Recovered(ConcurrentSkipListMap<Integer, Long> heads,
+                           ConcurrentHashMap<Integer, Long> collectedThrough) {
+  }
+
+  /**
+   * One seek per shard present: to the last key of the shard, then one step to the first key of the next. The first
+   * key of each shard is where the iterator stands when it enters the shard.
+   */
+  private static Recovered recover(RocksDB db) {
     ConcurrentSkipListMap<Integer, Long> heads = new ConcurrentSkipListMap<>();
+    ConcurrentHashMap<Integer, Long> collected = new ConcurrentHashMap<>();
     try (RocksIterator it = db.newIterator()) {
       it.seekToFirst();
       while (it.isValid()) {
         int shard = JournalKeys.shard(it.key());
+        long lowest = JournalKeys.seq(it.key());
+        if (lowest > 1) collected.put(shard, lowest - 1);
         it.seekForPrev(JournalKeys.key(shard, Long.MAX_VALUE));
         heads.put(shard, JournalKeys.seq(it.key()));
         it.next();
@@ -169,7 +191,7 @@ public final class RocksDbJournal implements LocalJournal {
     } catch (RocksDBException e) {
       throw new StorageException("cannot recover journal heads", e);
     }
-    return heads;
+    return new Recovered(heads, collected);
   }
 
   @Override
@@ -252,10 +274,16 @@ public final class RocksDbJournal implements LocalJournal {
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
     ShardScan.Range range = new ShardScan.Range(shard, fromSeq, headSeq(shard));
     return withDb(db -> {
+      if (fromSeq > range.head()) return List.of();
+      JournalHorizon.checkRead(localSite, shard, fromSeq, collectedThrough(shard));
       List<JournalEntry> entries = new ArrayList<>();
       try (ShardScan.Pass pass = new RocksDbShardScan(db).open(List.of(range), maxEntries)) {
-        pass.scan(range, maxEntries, entries::add);
+        pass.scan(range, maxEntries, e -> {
+          JournalHorizon.checkOffered(localSite, shard, fromSeq + entries.size(), e, entries.isEmpty());
+          return entries.add(e);
+        });
       }
+      if (entries.isEmpty()) JournalHorizon.checkOffered(localSite, shard, fromSeq, null, true);
       return entries;
     });
   }
@@ -263,8 +291,75 @@ public final class RocksDbJournal implements LocalJournal {
   /** Reads only up to the heads, which the writer advances after the write returned: durable entries only. */
   @Override
   public List<JournalEntry> readBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    JournalHorizon.checkPositions(localSite, heads, positions, this::collectedThrough);
     return withDb(db -> batchReader.read(heads, positions, maxEntries, maxBytes,
         tailCache.over(new RocksDbShardScan(db))));
+  }
+
+  @Override
+  public long horizon(int shard) {
+    return collectedThrough(shard) + 1;
+  }
+
+  private long collectedThrough(int shard) {
+    return collectedThrough.getOrDefault(shard, 0L);
+  }
+
+  /**
+   * One write batch of range deletes, written like an append (synced if appends are), then the horizons move; then
+   * the SST files wholly inside the deleted ranges are dropped (best effort: compaction reclaims them otherwise). A
+   * reader that checked a horizon just before it moved finds the entries gone in storage and fails the same way.
+   */
+  @Override
+  public long collect(Map<Integer, Long> upToInclusive) {
+    synchronized (collecting) {
+      Map<Integer, Long> plan = JournalHorizon.plan(upToInclusive, this::headSeq, this::collectedThrough);
+      if (plan.isEmpty()) return 0;
+      return withDb(db -> {
+        long removed = 0;
+        List<byte[]> ranges = new ArrayList<>(plan.size() * 2);
+        try (WriteBatch batch = new WriteBatch()) {
+          for (Map.Entry<Integer, Long> p : plan.entrySet()) {
+            long from = collectedThrough(p.getKey()) + 1;
+            batch.deleteRange(JournalKeys.key(p.getKey(), from), JournalKeys.key(p.getKey(), p.getValue() + 1));
+            ranges.add(JournalKeys.key(p.getKey(), from));
+            ranges.add(JournalKeys.key(p.getKey(), p.getValue()));
+            removed += p.getValue() - from + 1;
+          }
+          db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+          throw rocks.failure("journal collection of " + plan.size() + " shards", e);
+        }
+        collectedThrough.putAll(plan);
+        try {
+          db.deleteFilesInRanges(db.getDefaultColumnFamily(), ranges, true);
+        } catch (RocksDBException e) {
+          log.warn("Journal of {}: dropping the files of collected entries failed, compaction will reclaim them: {}",
+              localSite, e.toString());
+        }
+        return removed;
+      });
+    }
+  }
+
+  /**
+   * Bytes: the SST files on disk (every live version's, so files a running read still holds count until it ends) plus
+   * the memtables. Oldest: a point read of the lowest entry held in each shard.
+   */
+  @Override
+  public JournalFootprint footprint() {
+    return withDb(db -> {
+      long oldest = 0;
+      for (Map.Entry<Integer, Long> head : heads.entrySet()) {
+        byte[] value = db.get(JournalKeys.key(head.getKey(), horizon(head.getKey())));
+        if (value == null) continue; // collected meanwhile: the next lowest is younger, and this is an estimate
+        long hlc = EntryCodec.decode(value).hlc();
+        if (oldest == 0 || hlc < oldest) oldest = hlc;
+      }
+      long bytes = db.getLongProperty("rocksdb.total-sst-files-size")
+          + db.getLongProperty("rocksdb.cur-size-all-mem-tables");
+      return new JournalFootprint(JournalHorizon.entriesHeld(heads, this::collectedThrough), bytes, oldest);
+    });
   }
 
   @Override

@@ -22,7 +22,9 @@ import java.util.function.Predicate;
  * move, so a reader that sees a head finds its entry here or in storage) and evicts (oldest first, beyond
  * {@code maxBytes}). Readers take only what is dense from the range's start: an entry evicted or never held (a site of
  * several nodes writes one journal) sends the rest of the range to storage, so the cache can only save reads, never
- * lose or reorder an entry.
+ * lose or reorder an entry. Collection does not touch it: the journal checks a read against the horizons before the
+ * cache is asked ({@link JournalHorizon}), so collected entries it still holds are never served, and it lets them go
+ * as it evicts, oldest first, like any other.
  */
 final class TailCache {
   /** Per entry, besides its payload and site: the object and its slot. */

@@ -11,11 +11,15 @@ import io.cfs.repl.persistence.audit.AuditLog;
 import io.cfs.repl.persistence.audit.AuditQuery;
 import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.audit.RocksDbAuditLog;
+import io.cfs.repl.persistence.journal.JournalSettings;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.journal.RocksDbJournal;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -62,6 +66,23 @@ class StorageThreadsTest {
         .hasRootCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("storage call store.apply on StorageThreadsTest-pekko.actor.default-dispatcher");
     assertThat(store.watermark("site-a", 0)).isZero();
+  }
+
+  /** Journal GC blocks (deletes, and reads to measure): refused on Pekko's threads like a read, removing nothing. */
+  @Test
+  void aJournalCollectionOnPekkosDefaultDispatcherIsRefusedAndRemovesNothing() throws Exception {
+    try (RocksDbJournal raw = RocksDbJournal.open(dir.resolve("journal"), "site-a", JournalSettings.defaults())) {
+      raw.append(TestEntries.range("site-a", 0, 1, 5)).toCompletableFuture().get();
+      LocalJournal journal = StorageThreads.checked(raw);
+      Executor pekko = kit.system().executionContext();
+      assertThatThrownBy(() -> CompletableFuture.runAsync(() -> journal.collect(Map.of(0, 3L)), pekko).join())
+          .hasRootCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("storage call journal.collect on StorageThreadsTest-pekko.actor.default-dispatcher");
+      assertThatThrownBy(() -> CompletableFuture.runAsync(journal::footprint, pekko).join())
+          .hasMessageContaining("storage call journal.footprint");
+      assertThat(raw.horizon(0)).isEqualTo(1);
+      assertThat(journal.collect(Map.of(0, 3L))).as("on the test's own thread").isEqualTo(3);
+    }
   }
 
   @Test

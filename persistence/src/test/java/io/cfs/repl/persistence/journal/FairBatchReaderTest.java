@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class FairBatchReaderTest {
   private final MemoryScan storage = new MemoryScan();
-  private final FairBatchReader reader = new FairBatchReader();
+  private final FairBatchReader reader = new FairBatchReader(SITE);
 
   @Test
   void aHotShardDoesNotStarveASmallOne() {
@@ -112,6 +112,51 @@ class FairBatchReaderTest {
     storage.add(range(SITE, 0, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> read(Map.of(), 0, 1));
     assertThrows(IllegalArgumentException.class, () -> read(Map.of(), 1, 0));
+  }
+
+  /**
+   * Storage that no longer holds a range's start (collected) fails the read typed, never answers with what it holds
+   * further on; a hole inside what it holds is an error of its own.
+   */
+  @Test
+  void aRangeWhoseStartIsNoLongerHeldFailsTypedAndAHoleInsideIsAnError() {
+    Map<Integer, Long> heads = Map.of(0, 10L);
+    ShardScan collectedTo5 = holding(range(SITE, 0, 6, 10));
+
+    JournalCollectedException behind = assertThrows(JournalCollectedException.class,
+        () -> reader.read(heads, Map.of(0, 2L), 100, Long.MAX_VALUE, collectedTo5));
+    assertEquals(3, behind.fromSeq());
+    assertEquals(6, behind.horizon());
+    assertEquals(range(SITE, 0, 6, 10), reader.read(heads, Map.of(0, 5L), 100, Long.MAX_VALUE, collectedTo5));
+    JournalCollectedException gone = assertThrows(JournalCollectedException.class,
+        () -> reader.read(heads, Map.of(), 100, Long.MAX_VALUE, holding(List.of())));
+    assertEquals(0, gone.horizon(), "nothing offered at all: collected while read");
+
+    List<JournalEntry> holed = new ArrayList<>(range(SITE, 0, 1, 4));
+    holed.addAll(range(SITE, 0, 6, 10));
+    assertThrows(io.cfs.repl.persistence.StorageException.class,
+        () -> reader.read(heads, Map.of(), 100, Long.MAX_VALUE, holding(holed)));
+  }
+
+  /** A shard kept out of reach (a link's stopped shard sits at Long.MAX_VALUE) is not read, and fails nothing. */
+  @Test
+  void aPositionAtLongMaxValueReadsNothingOfThatShard() {
+    storage.add(range(SITE, 0, 1, 10));
+    storage.add(range(SITE, 1, 1, 10));
+
+    assertEquals(range(SITE, 1, 3, 10), read(Map.of(0, Long.MAX_VALUE, 1, 2L), 100, Long.MAX_VALUE));
+    assertEquals(List.of(), read(Map.of(0, Long.MAX_VALUE, 1, 10L), 100, Long.MAX_VALUE));
+  }
+
+  /** Storage offering exactly {@code held} (of one shard), whatever it was asked for. */
+  private static ShardScan holding(List<JournalEntry> held) {
+    return (ranges, limit) -> (range, max, taker) -> {
+      int offered = 0;
+      for (JournalEntry e : held) {
+        if (e.seq() < range.from() || e.seq() > range.head()) continue;
+        if (offered++ >= max || !taker.test(e)) return;
+      }
+    };
   }
 
   private List<JournalEntry> read(Map<Integer, Long> positions, int maxEntries, long maxBytes) {

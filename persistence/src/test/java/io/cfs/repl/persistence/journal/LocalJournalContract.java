@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Seen;
@@ -333,6 +334,127 @@ abstract class LocalJournalContract {
     assertInstanceOf(IllegalStateException.class, probe.expectError());
   }
 
+  // ---- collection (journal GC)
+
+  /**
+   * Collected entries are gone, and a read that starts below the horizon fails typed; it never answers with what is
+   * held from further on. The entries were just appended, so the tail cache holds them: it must not answer either.
+   */
+  @Test
+  void collectRemovesUpToTheSeqAndReadsBelowTheHorizonFailTyped() {
+    await(journal.append(range(site, 1, 1, 20)));
+    await(journal.append(range(site, 2, 1, 10)));
+
+    long removed = journal.collect(Map.of(1, 12L, 2, 10L, 3, 5L));
+
+    assertEquals(12 + 9, removed, "shard 2 keeps its head entry; shard 3 holds nothing");
+    assertEquals(13, journal.horizon(1));
+    assertEquals(10, journal.horizon(2));
+    assertEquals(1, journal.horizon(3));
+    assertEquals(Map.of(1, 20L, 2, 10L), journal.heads(), "heads do not move");
+    assertEquals(range(site, 1, 13, 20), journal.read(1, 13, 100));
+    assertEquals(range(site, 2, 10, 10), journal.read(2, 10, 100));
+    assertEquals(List.of(), journal.read(1, 21, 100), "past the head is still simply empty");
+    JournalCollectedException below = assertThrows(JournalCollectedException.class, () -> journal.read(1, 5, 10));
+    assertEquals(1, below.shard());
+    assertEquals(5, below.fromSeq());
+    assertEquals(13, below.horizon());
+    assertThrows(JournalCollectedException.class, () -> journal.read(1, 12, 10));
+
+    List<JournalEntry> expected = new ArrayList<>(range(site, 1, 13, 20));
+    expected.add(entry(site, 2, 10));
+    assertEquals(expected, journal.readBatch(Map.of(1, 12L, 2, 9L), 100, Long.MAX_VALUE));
+    assertEquals(List.of(), journal.readBatch(Map.of(1, 20L, 2, 10L), 100, Long.MAX_VALUE), "caught up: no read");
+    JournalCollectedException batch = assertThrows(JournalCollectedException.class,
+        () -> journal.readBatch(Map.of(1, 20L, 2, 5L), 100, Long.MAX_VALUE));
+    assertEquals(2, batch.shard());
+    assertEquals(6, batch.fromSeq());
+    assertThrows(JournalCollectedException.class, () -> journal.readBatch(Map.of(), 100, Long.MAX_VALUE),
+        "a reader with no position starts at seq 1");
+    assertEquals(range(site, 1, 13, 20), journal.readBatch(Map.of(1, 12L, 2, Long.MAX_VALUE), 100, Long.MAX_VALUE),
+        "a shard kept out of reach (a link's stopped shard) is not read");
+    assertEquals(OptionalLong.empty(), journal.hlcAt(1, 5));
+  }
+
+  /** The head entry is never collected: heads recover from the entries, and the next append continues them. */
+  @Test
+  void collectionKeepsTheHeadEntryAndSurvivesReopen() {
+    await(journal.append(range(site, 1, 1, 5)));
+    await(journal.append(range(site, 4, 1, 30)));
+
+    assertEquals(4 + 20, journal.collect(Map.of(1, Long.MAX_VALUE, 4, 20L)));
+    reopen();
+
+    assertEquals(Map.of(1, 5L, 4, 30L), journal.heads());
+    assertEquals(5, journal.horizon(1));
+    assertEquals(21, journal.horizon(4));
+    assertEquals(range(site, 4, 21, 30), journal.read(4, 21, 100));
+    assertThrows(JournalCollectedException.class, () -> journal.read(4, 20, 100));
+    assertEquals(new AppendResult(2, 0, Map.of(1, 7L)), await(journal.append(range(site, 1, 6, 7))));
+    assertEquals(range(site, 1, 5, 7), journal.read(1, 5, 100));
+  }
+
+  @Test
+  void theHorizonNeverMovesBack() {
+    await(journal.append(range(site, 0, 1, 30)));
+    assertEquals(10, journal.collect(Map.of(0, 10L)));
+
+    assertEquals(0, journal.collect(Map.of(0, 4L)));
+    assertEquals(0, journal.collect(Map.of(0, 10L)));
+    assertEquals(5, journal.collect(Map.of(0, 15L)), "only what was still held counts");
+    assertEquals(16, journal.horizon(0));
+    assertEquals(15, journal.footprint().entries());
+  }
+
+  /**
+   * A retry of an entry still held is a duplicate; one whose seq was collected can no longer be compared with what
+   * was written, so it is refused (nothing written), never taken as new.
+   */
+  @Test
+  void aRetryOfACollectedEntryIsRefusedAndOneStillHeldIsADuplicate() {
+    await(journal.append(range(site, 1, 1, 10)));
+    journal.collect(Map.of(1, 6L));
+
+    assertEquals(new AppendResult(0, 3, Map.of(1, 10L)), await(journal.append(range(site, 1, 8, 10))));
+    assertRefusedWritingNothing(range(site, 1, 6, 10), Reason.REGRESSION, 1, 6);
+    assertEquals(7, journal.horizon(1));
+  }
+
+  @Test
+  void aTailThatStartsBelowTheHorizonFailsTypedAndOneAboveGoesOn() {
+    await(journal.append(range(site, 1, 1, 10)));
+    journal.collect(Map.of(1, 6L));
+
+    TestSubscriber.Probe<List<JournalEntry>> behind = journal.tail(Map.of(1, 3L), 100, Long.MAX_VALUE)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+    assertInstanceOf(JournalCollectedException.class, behind.request(1).expectError());
+
+    TestSubscriber.Probe<List<JournalEntry>> caughtUp = journal.tail(Map.of(1, 6L), 100, Long.MAX_VALUE)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+    assertEquals(range(site, 1, 7, 10), caughtUp.request(1).expectNext(WAIT));
+    journal.collect(Map.of(1, 9L)); // behind what this tail consumed: it goes on
+    await(journal.append(range(site, 1, 11, 12)));
+    assertEquals(range(site, 1, 11, 12), caughtUp.request(1).expectNext(WAIT));
+    caughtUp.cancel();
+  }
+
+  @Test
+  void footprintCountsWhatIsHeldAndItsOldestEntry() {
+    assertEquals(0, journal.footprint().entries());
+    await(journal.append(range(site, 0, 1, 30)));
+    await(journal.append(range(site, 1, 1, 5)));
+
+    JournalFootprint all = journal.footprint();
+    assertEquals(35, all.entries());
+    assertEquals(entry(site, 0, 1).hlc(), all.oldestHlc());
+    assertTrue(all.bytes() > 0, "some bytes: " + all);
+
+    journal.collect(Map.of(0, 20L, 1, 3L));
+    JournalFootprint after = journal.footprint();
+    assertEquals(10 + 2, after.entries());
+    assertEquals(Math.min(entry(site, 0, 21).hlc(), entry(site, 1, 4).hlc()), after.oldestHlc());
+  }
+
   private void assertRefusedWritingNothing(List<JournalEntry> call, Reason reason, int shard, long seq) {
     Map<Integer, Long> headsBefore = journal.heads();
     Map<Integer, List<JournalEntry>> before = contents(call);
@@ -347,7 +469,7 @@ abstract class LocalJournalContract {
 
   private Map<Integer, List<JournalEntry>> contents(List<JournalEntry> call) {
     Map<Integer, List<JournalEntry>> byShard = new HashMap<>();
-    call.forEach(e -> byShard.put(e.shard(), journal.read(e.shard(), 1, 1_000)));
+    call.forEach(e -> byShard.put(e.shard(), journal.read(e.shard(), journal.horizon(e.shard()), 1_000)));
     return byShard;
   }
 }

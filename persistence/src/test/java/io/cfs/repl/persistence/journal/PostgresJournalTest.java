@@ -117,6 +117,25 @@ class PostgresJournalTest extends LocalJournalContract {
     assertEquals(journal.headSeq(0), other.headSeq(0), "both nodes see one head");
   }
 
+  /**
+   * One node collects; another node of the site, whose tail cache still holds the entries it wrote, sees the horizon
+   * at once and refuses a read from below it instead of answering from memory.
+   */
+  @Test
+  void aCollectionByOneNodeIsSeenByTheOthersWhoseCacheDoesNotAnswerForIt() {
+    PostgresJournal writer = opened.add(node(PostgresSettings.defaults(), JournalSettings.defaults()));
+    await(writer.append(range(site, 3, 1, 20)));
+    assertEquals(range(site, 3, 5, 20), writer.readBatch(Map.of(3, 4L), 100, Long.MAX_VALUE), "cached there");
+
+    assertEquals(10, journal.collect(Map.of(3, 10L)));
+
+    assertEquals(11, writer.horizon(3));
+    assertThrows(JournalCollectedException.class, () -> writer.readBatch(Map.of(3, 4L), 100, Long.MAX_VALUE));
+    assertEquals(range(site, 3, 11, 20), writer.readBatch(Map.of(3, 10L), 100, Long.MAX_VALUE));
+    assertEquals(0, writer.collect(Map.of(3, 10L)), "already collected by the other node");
+    assertEquals(10, writer.footprint().entries());
+  }
+
   /** Adds the call's entries if it was acknowledged; a refusal must be one a race explains. */
   private static int collect(CompletionStage<AppendResult> stage, List<JournalEntry> call, Set<JournalEntry> into)
       throws Exception {

@@ -42,7 +42,7 @@ final class StatusEvents {
   }
 
   Route stream(ReplicationNode node) {
-    return completeOK(events(() -> StatusSource.status(node, admin), admin.eventInterval()),
+    return completeOK(events(() -> StatusSource.linksOnly(node, admin), admin.eventInterval()),
         EventStreamMarshalling.toEventStream());
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where {@code GET /replication/status}, {@code /replication/health} and the status event stream take their links
@@ -36,9 +37,22 @@ final class StatusSource {
     return node.status(admin.askTimeout()).thenCombine(failover, Links::new);
   }
 
-  /** The status body, as of when the replicators answered. */
+  /**
+   * The status body, as of when the replicators answered, with the journal read after them (what it holds, who holds
+   * its horizon back by the links' lag); a journal that does not answer within the ask timeout is left out (null)
+   * rather than holding the links up.
+   */
   static CompletionStage<StatusView> status(ReplicationNode node, AdminSettings admin) {
-    return links(node, admin).thenApply(links -> StatusView.of(node, links.statuses(), links.failover(), admin,
+    return links(node, admin).thenCompose(links -> node.journalStatus(links.statuses()).toCompletableFuture()
+        .exceptionally(failure -> null)
+        .completeOnTimeout(null, admin.askTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(journal -> StatusView.of(node, links.statuses(), links.failover(), journal, admin,
+            System.currentTimeMillis())));
+  }
+
+  /** The status body without the journal: the event stream asks every interval and shows the links only. */
+  static CompletionStage<StatusView> linksOnly(ReplicationNode node, AdminSettings admin) {
+    return links(node, admin).thenApply(links -> StatusView.of(node, links.statuses(), links.failover(), null, admin,
         System.currentTimeMillis()));
   }
 }

@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.http;
 
 import io.cfs.repl.engine.failover.FailoverStatus;
+import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.StoppedShard;
@@ -25,9 +26,35 @@ import java.util.Map;
  *     since when; empty otherwise
  * @param peers one entry per peer link
  * @param node the node that answered: its cluster address and the site singletons running on it
+ * @param journal the site's journal: what it holds and who holds its horizon back; null when it could not be read
+ *     within the ask timeout (and in the event stream, which does not read it)
  */
 public record StatusView(String site, String role, Long epoch, String primary, Long lastPromotionMillis, Health health,
-                         List<StorageFullView> storageFull, List<PeerView> peers, NodeView node) {
+                         List<StorageFullView> storageFull, List<PeerView> peers, NodeView node, JournalView journal) {
+
+  /**
+   * The site's journal and its collection ({@code cfs-repl.journal-gc}).
+   *
+   * @param collecting whether journal GC removes entries ({@code enabled}); off, it only measures
+   * @param entries entries held, all shards
+   * @param bytes bytes on disk: on embedded storage the journal's RocksDB SST files plus memtables (its write-ahead log
+   *     not counted); on PostgreSQL an estimate, the site's share by rows of the {@code cfs_journal} table with its
+   *     indexes and TOAST
+   * @param oldestHlc hlc (ns) of the oldest entry held (the lowest seq held of each shard, the earliest); 0 when none
+   * @param oldestAgeMillis now minus that hlc; 0 when none
+   * @param horizonHeldBy the site whose progress holds collection back most: the peer with the most entries not yet
+   *     acknowledged, or this site itself when its local apply is the furthest behind; null when none is behind
+   * @param horizonHeldByEntries the entries it still needs; -1 when its replicator did not answer (collection then
+   *     waits for it)
+   */
+  public record JournalView(boolean collecting, long entries, long bytes, long oldestHlc, long oldestAgeMillis,
+                            String horizonHeldBy, long horizonHeldByEntries) {
+    static JournalView of(JournalStatus s, long nowMillis) {
+      return new JournalView(s.collecting(), s.held().entries(), s.held().bytes(), s.held().oldestHlc(),
+          s.oldestAgeMillis(nowMillis), s.holder() == null ? null : s.holder().site(),
+          s.holder() == null ? 0 : s.holder().entries());
+    }
+  }
 
   /** A storage of this node refusing writes: "journal" or "store", the data dir to free space on, since when. */
   public record StorageFullView(String storage, String dataDir, long sinceMillis) {
@@ -101,9 +128,12 @@ public record StatusView(String site, String role, Long epoch, String primary, L
     }
   }
 
-  /** @param failover the site's resolver's view, null if it did not answer */
+  /**
+   * @param failover the site's resolver's view, null if it did not answer
+   * @param journal the journal's status, null if it was not read
+   */
   public static StatusView of(ReplicationNode node, List<ReplicatorStatus> statuses, FailoverStatus failover,
-                              AdminSettings settings, long nowMillis) {
+                              JournalStatus journal, AdminSettings settings, long nowMillis) {
     Map<String, io.cfs.repl.engine.failover.PeerHealth> heartbeats = failover == null ? Map.of() : failover.health();
     List<PeerView> peers = statuses.stream().map(s -> PeerView.of(s, heartbeats.get(s.peer()), settings, nowMillis))
         .toList();
@@ -116,6 +146,6 @@ public record StatusView(String site, String role, Long epoch, String primary, L
     return new StatusView(node.siteId(), role, epoch, primary, promoted,
         Health.site(peers.stream().map(PeerView::health).toList(), storageFull.stream().map(StorageFullView::storage)
             .toList()),
-        storageFull, peers, NodeView.of(node));
+        storageFull, peers, NodeView.of(node), journal == null ? null : JournalView.of(journal, nowMillis));
   }
 }

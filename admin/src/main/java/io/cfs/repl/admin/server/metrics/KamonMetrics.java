@@ -39,6 +39,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, Counter> storageFull = new ConcurrentHashMap<>();
   private final Map<AuditKind, Counter> auditRecords = new ConcurrentHashMap<>();
   private final Counter auditDropped;
+  private final Counter journalCollected;
   private final Histogram appendLatency;
   private final Counter appendedEntries;
   private final Histogram appendBatch;
@@ -56,6 +57,7 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.appendBatch = Kamon.histogram(MetricNames.APPEND_BATCH_ENTRIES).withTags(siteTags);
     this.inbound = new FrameCounters(siteTags, false, this::handshakeRejected);
     this.auditDropped = Kamon.counter(MetricNames.AUDIT_DROPPED).withTags(siteTags); // 0 from the start: alertable
+    this.journalCollected = Kamon.counter(MetricNames.JOURNAL_COLLECTED).withTags(siteTags);
   }
 
   @Override
@@ -150,6 +152,29 @@ public final class KamonMetrics implements ReplicationMetrics {
     if (role.equals("PRIMARY")) {
       Kamon.gauge(MetricNames.LAST_PROMOTION).withTags(siteTags).update(atMillis / 1000.0);
     }
+  }
+
+  @Override
+  public void onJournalGcRound(String outcome, long removed) {
+    Kamon.counter(MetricNames.JOURNAL_GC_ROUNDS).withTags(siteTags.withTag(MetricNames.OUTCOME, outcome)).increment();
+    journalCollected.increment(removed);
+  }
+
+  @Override
+  public void onJournalHeld(long entries, long bytes, long oldestAgeMillis) {
+    Kamon.gauge(MetricNames.JOURNAL_ENTRIES).withTags(siteTags).update(entries);
+    Kamon.gauge(MetricNames.JOURNAL_BYTES, MeasurementUnit.information().bytes()).withTags(siteTags).update(bytes);
+    Kamon.gauge(MetricNames.JOURNAL_OLDEST_AGE, MeasurementUnit.time().milliseconds()).withTags(siteTags)
+        .update(oldestAgeMillis);
+  }
+
+  @Override
+  public void onJournalHorizon(String holder, Map<String, Long> behind) {
+    behind.forEach((who, entries) -> {
+      TagSet tags = siteTags.withTag(MetricNames.PEER, label(who));
+      Kamon.gauge(MetricNames.JOURNAL_BEHIND).withTags(tags).update(entries);
+      Kamon.gauge(MetricNames.JOURNAL_HOLDER).withTags(tags).update(who.equals(holder) ? 1 : 0);
+    });
   }
 
   @Override

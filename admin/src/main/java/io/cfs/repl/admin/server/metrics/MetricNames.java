@@ -61,6 +61,18 @@ final class MetricNames {
   static final String STORAGE_FULL = "cfs_repl_storage_full";
   static final String STORAGE = "storage";
 
+  // journal GC, after each round of the site's collector (on the node running it): rounds by outcome, entries
+  // removed, what the journal holds, and per site (each peer, and this site for its local apply) the entries it still
+  // needs, with 1 on the series of the one holding the horizon back
+  static final String JOURNAL_GC_ROUNDS = "cfs_repl_journal_gc_rounds";
+  static final String OUTCOME = "outcome";
+  static final String JOURNAL_COLLECTED = "cfs_repl_journal_collected_entries";
+  static final String JOURNAL_ENTRIES = "cfs_repl_journal_entries";
+  static final String JOURNAL_BYTES = "cfs_repl_journal";
+  static final String JOURNAL_OLDEST_AGE = "cfs_repl_journal_oldest_entry_age";
+  static final String JOURNAL_BEHIND = "cfs_repl_journal_horizon_behind_entries";
+  static final String JOURNAL_HOLDER = "cfs_repl_journal_horizon_holder";
+
   // site singletons: writes refused by fencing token, per singleton
   static final String FENCED_WRITES = "cfs_repl_fenced_writes";
   static final String SINGLETON = "singleton";

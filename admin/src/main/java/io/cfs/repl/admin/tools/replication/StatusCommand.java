@@ -3,7 +3,10 @@ package io.cfs.repl.admin.tools.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
-/** {@code cfs admin replication status}: per peer link, state, health, lag, throughput and last error. */
+/**
+ * {@code cfs admin replication status}: per peer link, state, health, lag, throughput and last error; then the
+ * journal: what it holds and who holds its horizon back.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Show this site's links: state, health, lag, throughput, last error. Exit 1 unless HEALTHY.")
 final class StatusCommand extends AdminCall {
@@ -43,12 +46,31 @@ final class StatusCommand extends AdminCall {
           abbreviate(text(p.path("lastError")), 80));
     }
     table.print(out());
+    printJournal(status.path("journal"), site(status));
     for (JsonNode p : status.path("peers")) {
       for (JsonNode shard : p.path("stoppedShards")) {
         out().printf("%s: shard %d stopped: peer expects seq %d, link sent %d%n", p.path("peer").asText(),
             shard.path("shard").asInt(), shard.path("expectedSeq").asLong(), shard.path("receivedSeq").asLong());
       }
     }
+  }
+
+  private static String site(JsonNode status) {
+    return status.path("site").asText();
+  }
+
+  /** One line: what the journal holds and who holds its horizon back (absent when the node could not read it). */
+  private void printJournal(JsonNode journal, String site) {
+    if (!journal.isObject()) return;
+    String heldBy = text(journal.path("horizonHeldBy"));
+    long needs = journal.path("horizonHeldByEntries").asLong();
+    String horizon = heldBy.equals("-") ? "nothing holds the horizon back"
+        : "horizon held back by " + (heldBy.equals(site) ? "the local apply" : heldBy) + " ("
+            + (needs < 0 ? "not answering: nothing is collected" : String.format("%,d entries", needs)) + ")";
+    out().printf("journal %,d entries  %s  oldest %s  collection %s  %s%n", journal.path("entries").asLong(),
+        Table.bytes(journal.path("bytes").asLong()), journal.path("oldestHlc").asLong() == 0 ? "-"
+            : Table.millis(journal.path("oldestAgeMillis").asLong()),
+        journal.path("collecting").asBoolean() ? "on" : "off", horizon);
   }
 
   static String abbreviate(String s, int max) {

@@ -42,9 +42,15 @@ final class Table {
 
   /** Bytes per second as an operator reads them: 800 B/s, 512.0 KiB/s, 2.0 MiB/s. */
   static String rate(long bytesPerSecond) {
-    if (bytesPerSecond < 1024) return bytesPerSecond + " B/s";
-    if (bytesPerSecond < 1024 * 1024) return String.format("%.1f KiB/s", bytesPerSecond / 1024.0);
-    return String.format("%.1f MiB/s", bytesPerSecond / (1024.0 * 1024));
+    return bytes(bytesPerSecond) + "/s";
+  }
+
+  /** Bytes as an operator reads them: 800 B, 512.0 KiB, 2.0 MiB, 3.5 GiB. */
+  static String bytes(long bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
+    if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 
   /** Milliseconds as an operator reads them: 850 ms, 12.3 s, 4.2 min. */

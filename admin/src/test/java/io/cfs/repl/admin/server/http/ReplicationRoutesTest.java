@@ -99,7 +99,7 @@ class ReplicationRoutesTest {
   void aStuckLinkShowsRisingLagThenDegradedThenDown() throws Exception {
     sites = AdminTestSites.of(dir, "stuck-a", "stuck-b");
     sites.start("stuck-a", Map.of("cfs-repl.admin.health.degraded-lag", "300ms",
-        "cfs-repl.admin.health.down-after", "1500ms"));
+        "cfs-repl.admin.health.down-after", "1500ms", "cfs-repl.journal-gc.keep-entries", "0"));
     sites.append("stuck-a", 40);
 
     JsonNode first = json(sites.get("stuck-a", "/replication/lag")).path("peers").get(0);
@@ -122,10 +122,27 @@ class ReplicationRoutesTest {
     assertThat(status.path("disconnectedSinceMillis").asLong()).isPositive();
     assertThat(status.path("lastError").asText()).isNotBlank();
 
+    // the journal keeps every entry the peer has not acknowledged, and says who holds it
+    JsonNode journal = json(sites.get("stuck-a", "/replication/status")).path("journal");
+    assertThat(journal.path("collecting").asBoolean()).isTrue();
+    assertThat(journal.path("entries").asLong()).isEqualTo(40);
+    assertThat(journal.path("bytes").asLong()).isPositive();
+    assertThat(journal.path("oldestHlc").asLong()).isPositive();
+    assertThat(journal.path("oldestAgeMillis").asLong()).isGreaterThanOrEqualTo(firstMillis);
+    assertThat(journal.path("horizonHeldBy").asText()).isEqualTo("stuck-b");
+    assertThat(journal.path("horizonHeldByEntries").asLong()).isEqualTo(40);
+
     sites.start("stuck-b");
     awaitCaughtUp("stuck-a", "stuck-b", 40);
     await().atMost(WAIT).until(() ->
         json(sites.get("stuck-a", "/replication/health")).path("health").asText().equals("HEALTHY"));
+    // acknowledged and applied: collected down to the newest entry of each of the 4 shards
+    await().atMost(WAIT).untilAsserted(() -> {
+      JsonNode collected = json(sites.get("stuck-a", "/replication/status")).path("journal");
+      assertThat(collected.path("entries").asLong()).isEqualTo(4);
+      assertThat(collected.get("horizonHeldBy").isNull()).isTrue();
+      assertThat(collected.path("horizonHeldByEntries").asLong()).isZero();
+    });
   }
 
   @Test

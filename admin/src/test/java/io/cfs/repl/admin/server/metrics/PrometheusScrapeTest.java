@@ -75,6 +75,16 @@ class PrometheusScrapeTest {
         assertThat(value(scrape, "cfs_repl_audit_records_total", "site=\"prom-a\",kind=\"LINK_UP\""))
             .isGreaterThanOrEqualTo(1.0);
         assertThat(value(scrape, "cfs_repl_audit_dropped_total", "site=\"prom-a\"")).isEqualTo(0.0);
+        // journal GC's rounds: every entry is held (fewer than keep-entries per shard), nobody holds the horizon back
+        assertThat(value(scrape, "cfs_repl_journal_gc_rounds_total", "site=\"prom-a\",outcome=\"collected\""))
+            .isPositive();
+        assertThat(value(scrape, "cfs_repl_journal_collected_entries_total", "site=\"prom-a\"")).isEqualTo(0.0);
+        assertThat(value(scrape, "cfs_repl_journal_entries", "site=\"prom-a\"")).isEqualTo(200.0);
+        assertThat(value(scrape, "cfs_repl_journal_bytes", "site=\"prom-a\"")).isPositive();
+        assertThat(value(scrape, "cfs_repl_journal_oldest_entry_age_seconds", "site=\"prom-a\""))
+            .isGreaterThanOrEqualTo(0.0);
+        assertThat(value(scrape, "cfs_repl_journal_horizon_behind_entries", a)).isEqualTo(0.0);
+        assertThat(value(scrape, "cfs_repl_journal_horizon_holder", a)).isEqualTo(0.0);
         assertThat(dashboardMetrics()).allSatisfy(family -> assertThat(scrape).as(family).contains(family));
         assertThat(value(scrape, "cfs_repl_link_throttle_bytes_per_second", a)).isEqualTo(0.0); // unlimited
       });

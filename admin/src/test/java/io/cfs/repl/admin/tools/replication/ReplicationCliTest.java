@@ -93,6 +93,8 @@ class ReplicationCliTest {
     assertThat(run.out()).contains("site cli-a  health HEALTHY").contains("PEER").contains("LAG ENTRIES");
     assertThat(run.out().lines().filter(l -> l.startsWith("cli-b")).findFirst().orElseThrow())
         .contains("CONNECTED").contains("HEALTHY").contains("plain");
+    assertThat(run.out().lines().filter(l -> l.startsWith("journal ")).findFirst().orElseThrow())
+        .contains("entries").contains("collection on");
   }
 
   @Test

@@ -1,0 +1,213 @@
+package io.cfs.repl.engine.gc;
+
+import io.cfs.repl.engine.lease.SiteSingletons;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.persistence.journal.JournalFootprint;
+import io.cfs.repl.persistence.journal.LocalJournal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The site singleton ({@code journal-gc-<site>}) that collects the site's journal: every {@code interval} a round
+ * reads what every peer has acknowledged (each SiteReplicator's persisted cursors) and what the local apply has
+ * applied (the store's watermarks of this site), removes per shard what all of them have passed
+ * ({@link CollectionPlan}), and measures what the journal holds for metrics.
+ *
+ * <p>A round runs off the actor: the asks and one storage task (heads, plan, collect, measure) on the storage
+ * executor, its end piped back. One round at a time: a tick while one runs is dropped. A replicator that does not
+ * answer within {@code ask-timeout} stops the round (nothing collected, never a guess at its cursors).
+ *
+ * <p>Two instances at once (a singleton handing over between nodes of a PostgreSQL site) are harmless: each removes
+ * only what persisted cursors and applied watermarks allow, and both only grow, so neither removes what a peer or the
+ * local apply still needs. So the collector needs no fence.
+ */
+public final class JournalCollector {
+  private static final Logger log = LoggerFactory.getLogger(JournalCollector.class);
+
+  /** A round's outcome, as metrics count it. */
+  public static final String COLLECTED = "collected";
+  public static final String BLOCKED = "blocked";
+  public static final String FAILED = "failed";
+
+  /** Asks one peer's replicator, wherever it runs, for its persisted cursors. */
+  @FunctionalInterface
+  public interface PeerCursors {
+    CompletionStage<Map<Integer, Long>> of(String peer, Duration timeout);
+  }
+
+  public sealed interface Command {
+  }
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** A round ended: its outcome, or the storage failure that ended it. */
+  private record RoundEnded(Outcome outcome, Throwable failure) implements Command {
+  }
+
+  /**
+   * One round: the plan made, the entries removed, what the journal holds afterwards, and why peers did not answer.
+   */
+  record Outcome(CollectionPlan plan, long removed, JournalFootprint held, Map<String, String> silent) {
+  }
+
+  public static String singletonName(String site) {
+    return "journal-gc-" + site;
+  }
+
+  private final ActorContext<Command> context;
+  private final String site;
+  private final Set<String> peers;
+  private final LocalJournal journal;
+  private final Supplier<Map<Integer, Long>> applied;
+  private final PeerCursors cursors;
+  private final Executor storage;
+  private final JournalGcSettings settings;
+  private final ReplicationMetrics metrics;
+  /** The peers that stopped the last round, so that a lasting outage is logged when it starts and ends. */
+  private Set<String> blockedBy = Set.of();
+  /** Whether a round ever heard every peer: until then a silent replicator is most likely still starting. */
+  private boolean everyPeerAnswered;
+
+  private JournalCollector(ActorContext<Command> context, String site, Set<String> peers, LocalJournal journal,
+                           Supplier<Map<Integer, Long>> applied, PeerCursors cursors, Executor storage,
+                           JournalGcSettings settings, ReplicationMetrics metrics) {
+    this.context = context;
+    this.site = site;
+    this.peers = Set.copyOf(new TreeSet<>(peers));
+    this.journal = journal;
+    this.applied = applied;
+    this.cursors = cursors;
+    this.storage = storage;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @param applied what the local apply has applied, per shard (the store's watermarks of {@code site}); it blocks,
+   *     so it is called on {@code storage}
+   * @param storage where blocking journal and store calls run
+   */
+  public static Behavior<Command> create(String site, Set<String> peers, LocalJournal journal,
+                                         Supplier<Map<Integer, Long>> applied, PeerCursors cursors, Executor storage,
+                                         JournalGcSettings settings, ReplicationMetrics metrics) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      // the first round after one interval: the replicators recover their cursors meanwhile
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
+      context.getLog().info("[{}] journal GC running on this node: every {}, {}keeping {} entries per shard", site,
+          settings.interval(), settings.enabled() ? "" : "measuring only (enabled = off), ", settings.keepEntries());
+      return new JournalCollector(context, site, peers, journal, applied, cursors, storage, settings, metrics).idle();
+    }));
+  }
+
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Tick.INSTANCE, () -> {
+          context.pipeToSelf(round(), RoundEnded::new);
+          return running();
+        })
+        .build();
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Tick.INSTANCE, Behaviors::same) // the running round is enough
+        .onMessage(RoundEnded.class, ended -> {
+          ended(ended);
+          return idle();
+        })
+        .build();
+  }
+
+  /** Asks every peer's replicator and reads the local watermarks, then plans, collects and measures in one task. */
+  private CompletionStage<Outcome> round() {
+    Map<String, CompletableFuture<Map<Integer, Long>>> asks = new TreeMap<>();
+    peers.forEach(peer -> asks.put(peer, cursors.of(peer, settings.askTimeout()).toCompletableFuture()));
+    CompletableFuture<Map<Integer, Long>> local = CompletableFuture.supplyAsync(applied, storage);
+    CompletableFuture<?>[] all = new CompletableFuture<?>[asks.size() + 1];
+    asks.values().toArray(all);
+    all[asks.size()] = local;
+    // every ask has ended (answered or failed) before the storage task starts
+    return CompletableFuture.allOf(all).handle((ignored, failure) -> null)
+        .thenApplyAsync(ignored -> {
+          Map<String, Map<Integer, Long>> known = new TreeMap<>();
+          Map<String, String> silent = new TreeMap<>();
+          asks.forEach((peer, ask) -> {
+            if (ask.isCompletedExceptionally()) {
+              silent.put(peer, ask.handle((c, f) -> rootMessage(f)).join());
+            } else {
+              known.put(peer, ask.join());
+            }
+          });
+          CollectionPlan plan = CollectionPlan.of(site, journal.heads(), local.join(), known, silent.keySet(),
+              settings.keepEntries());
+          long removed = settings.enabled() && !plan.upTo().isEmpty() ? journal.collect(plan.upTo()) : 0;
+          return new Outcome(plan, removed, journal.footprint(), silent);
+        }, storage);
+  }
+
+  private void ended(RoundEnded ended) {
+    if (ended.failure() != null) {
+      metrics.onJournalGcRound(FAILED, 0);
+      log.warn("[{}] journal GC round failed, trying again in {}: {}", site, settings.interval(),
+          rootMessage(ended.failure()));
+      return;
+    }
+    Outcome o = ended.outcome();
+    long oldestAge = JournalStatus.ageMillis(o.held().oldestHlc(), System.currentTimeMillis());
+    metrics.onJournalGcRound(o.silent().isEmpty() ? COLLECTED : BLOCKED, o.removed());
+    metrics.onJournalHeld(o.held().entries(), o.held().bytes(), oldestAge);
+    metrics.onJournalHorizon(o.plan().holder() == null ? null : o.plan().holder().site(), o.plan().behind());
+    reportBlocked(o.silent());
+    if (o.removed() > 0) {
+      log.info("[{}] journal GC collected {} entries over {} shards; the journal holds {} entries, {} bytes, the oldest"
+              + " {} ms old; {}", site, o.removed(), o.plan().upTo().size(), o.held().entries(), o.held().bytes(),
+          oldestAge, heldBack(o.plan().holder()));
+    } else if (log.isDebugEnabled()) {
+      log.debug("[{}] journal GC collected nothing; {}", site, heldBack(o.plan().holder()));
+    }
+  }
+
+  /** Logs when peers start to stop the rounds, when that changes, and when it ends; not every round in between. */
+  private void reportBlocked(Map<String, String> silent) {
+    // while the node stops, the replicators stop too: no outage to report
+    boolean stopping = CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent();
+    if (!silent.keySet().equals(blockedBy) && !stopping) {
+      if (silent.isEmpty()) {
+        log.info("[{}] journal GC goes on: every peer's replicator answers{}", site, everyPeerAnswered ? " again" : "");
+      } else if (!everyPeerAnswered) {
+        log.info("[{}] journal GC waits for these peers' replicators to start: {}", site, silent.keySet());
+      } else {
+        log.warn("[{}] journal GC collects nothing while these peers' replicators do not answer within {} (starting,"
+            + " moving to another node of the site, or stopped): {}", site, settings.askTimeout(), silent);
+      }
+    }
+    if (silent.isEmpty()) everyPeerAnswered = true;
+    blockedBy = Set.copyOf(silent.keySet());
+  }
+
+
+  private String heldBack(HorizonHolder holder) {
+    if (holder == null) return "nothing holds the horizon back";
+    if (holder.site().equals(site)) {
+      return "the horizon is held back by the local apply (" + holder.entries() + " entries not applied yet)";
+    }
+    return "the horizon is held back by " + holder.site() + " (" + holder.entries() + " entries not acknowledged)";
+  }
+
+  private static String rootMessage(Throwable failure) {
+    return SiteSingletons.rootMessage(failure);
+  }
+}

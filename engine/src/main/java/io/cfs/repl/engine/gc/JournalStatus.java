@@ -1,0 +1,23 @@
+package io.cfs.repl.engine.gc;
+
+import io.cfs.repl.persistence.journal.JournalFootprint;
+
+/**
+ * The journal as status shows it: what it holds, and who holds its horizon back.
+ *
+ * @param collecting whether journal GC removes entries ({@code cfs-repl.journal-gc.enabled})
+ * @param held entries, bytes on disk and the oldest entry's hlc
+ * @param holder the site holding the horizon back (a peer, or this site for its local apply), null when none
+ */
+public record JournalStatus(boolean collecting, JournalFootprint held, HorizonHolder holder) {
+
+  /** The age of the oldest entry held at {@code nowMillis}; 0 when nothing is held. */
+  public long oldestAgeMillis(long nowMillis) {
+    return ageMillis(held.oldestHlc(), nowMillis);
+  }
+
+  /** Now minus an hlc (epoch ns), in ms; 0 for none. */
+  static long ageMillis(long hlc, long nowMillis) {
+    return hlc == 0 ? 0 : Math.max(0, nowMillis - hlc / 1_000_000);
+  }
+}
