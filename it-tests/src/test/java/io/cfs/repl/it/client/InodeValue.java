@@ -15,6 +15,15 @@ public record InodeValue(long inodeId, int shard, long hlc, String originSite, S
     knowledge = knowledge == null ? Map.of() : Map.copyOf(knowledge);
   }
 
+  /**
+   * The value as it replicates: {@code knowledge} left out, since what a site knows of an inode's writes is its own
+   * (two sites hold the same value and may know of different losers); for comparing sites.
+   */
+  public InodeValue replicated() {
+    return new InodeValue(inodeId, shard, hlc, originSite, op, tombstone, schemaVersion, payloadBase64, seq, seen,
+        Map.of());
+  }
+
   /** Whether the value's writer had seen {@code site}'s write at {@code writeSeq} (its own write included). */
   public boolean saw(String site, long writeSeq) {
     return seen.getOrDefault(site, -1L) >= writeSeq;
