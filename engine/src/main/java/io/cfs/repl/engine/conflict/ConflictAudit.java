@@ -186,9 +186,10 @@ public final class ConflictAudit {
   static AuditRecord record(String site, WriteConflict c) {
     String other = c.remote().originSite().equals(site) ? c.local().originSite() : c.remote().originSite();
     AuditRecord record = AuditRecord.of(AuditKind.CONFLICT, c.atMillis(), site, String.format(
-            "inode %d: %s (seq %d) held and %s (seq %d) applied had not seen each other; %s won%s", c.inodeId(),
-            c.local(), c.localSeq(), c.remote(), c.remoteSeq(), c.winner(),
-            c.concurrent() ? "" : " (one had seen the other but was stamped an older hlc)"))
+            "inode %d: %s (seq %d) held and %s (seq %d) applied: %s won, %s was lost unseen%s", c.inodeId(),
+            c.local(), c.localSeq(), c.remote(), c.remoteSeq(), c.winner(), c.loser(),
+            c.concurrent() ? " (neither had seen the other)"
+                : " (one had seen the other but was stamped an older hlc)"))
         .withInode(c.inodeId())
         .withPosition(c.shard(), c.remoteSeq())
         .withAttribute(ATTRIBUTE_ID, Long.toString(c.id()))

@@ -98,7 +98,7 @@ public final class ConflictFeed extends ForwardingApplyListener {
   private void report(String origin, List<WriteConflict> conflicts) {
     if (log.isDebugEnabled()) {
       conflicts.forEach(c -> log.debug("[{}] write conflict {} applying {}'s entries: inode {} shard {}: held {} (seq"
-          + " {}) and {} (seq {}) had not seen each other; {} won", site, c.id(), origin, c.inodeId(), c.shard(),
+          + " {}) and {} (seq {}) applied: {} won", site, c.id(), origin, c.inodeId(), c.shard(),
           c.local(), c.localSeq(), c.remote(), c.remoteSeq(), c.winner()));
     }
     long count = sinceSummary.addAndGet(conflicts.size());
