@@ -146,7 +146,7 @@ public final class JournalCollector {
           Map<String, String> silent = new TreeMap<>();
           asks.forEach((peer, ask) -> {
             if (ask.isCompletedExceptionally()) {
-              silent.put(peer, ask.handle((c, f) -> rootMessage(f)).join());
+              silent.put(peer, ask.handle((c, f) -> SiteSingletons.rootMessage(f)).join());
             } else {
               known.put(peer, ask.join());
             }
@@ -162,7 +162,7 @@ public final class JournalCollector {
     if (ended.failure() != null) {
       metrics.onJournalGcRound(FAILED, 0);
       log.warn("[{}] journal GC round failed, trying again in {}: {}", site, settings.interval(),
-          rootMessage(ended.failure()));
+          SiteSingletons.rootMessage(ended.failure()));
       return;
     }
     Outcome o = ended.outcome();
@@ -198,16 +198,11 @@ public final class JournalCollector {
     blockedBy = Set.copyOf(silent.keySet());
   }
 
-
   private String heldBack(HorizonHolder holder) {
     if (holder == null) return "nothing holds the horizon back";
     if (holder.site().equals(site)) {
       return "the horizon is held back by the local apply (" + holder.entries() + " entries not applied yet)";
     }
     return "the horizon is held back by " + holder.site() + " (" + holder.entries() + " entries not acknowledged)";
-  }
-
-  private static String rootMessage(Throwable failure) {
-    return SiteSingletons.rootMessage(failure);
   }
 }

@@ -154,10 +154,10 @@ final class ApplyPlan {
 
   private void decide(Slot slot, JournalEntry e, long nowMillis) {
     Version incoming = e.version();
+    if (incoming.equals(slot.version)) return; // the same write (a repair brought it first): nothing to decide
     Seen saw = e.seenWithSelf();
     boolean known = slot.known.covers(e.originSite(), e.seq());
     Seen knownAfter = slot.known.merge(saw);
-    if (incoming.equals(slot.version)) return; // the same write (a repair brought it first): nothing to decide
     boolean wins = incoming.isNewerThan(slot.version);
     boolean sawHeld = saw.covers(slot.version.originSite(), slot.seq);
     // a winner replaces what it had not seen even when the site knew of it already (through a write that had seen
