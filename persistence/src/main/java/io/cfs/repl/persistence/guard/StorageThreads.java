@@ -11,6 +11,9 @@ import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.ForgottenOrigin;
 import io.cfs.repl.persistence.store.IncarnationCheck;
+import io.cfs.repl.persistence.store.MarksInstalled;
+import io.cfs.repl.persistence.store.OriginMarks;
+import io.cfs.repl.persistence.store.StoreSnapshot;
 import io.cfs.repl.persistence.store.WriteConflict;
 import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.store.MetadataStore;
@@ -204,6 +207,18 @@ public final class StorageThreads {
     }
 
     @Override
+    public StoreSnapshot openSnapshot() {
+      check("store.openSnapshot");
+      return new CheckedSnapshot(store.openSnapshot());
+    }
+
+    @Override
+    public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
+      check("store.installMarks");
+      return store.installMarks(marks, durability);
+    }
+
+    @Override
     public StoreDigest digest() {
       check("store.digest");
       return store.digest();
@@ -230,6 +245,25 @@ public final class StorageThreads {
     @Override
     public void close() {
       store.close();
+    }
+  }
+
+  /** Paging reads the store, so it is checked; closing is not, like the store's: a refused close would leak the view. */
+  private record CheckedSnapshot(StoreSnapshot snapshot) implements StoreSnapshot {
+    @Override
+    public Map<String, OriginMarks> marks() {
+      return snapshot.marks();
+    }
+
+    @Override
+    public List<StoredValue> next(OptionalLong after, int maxValues, long maxBytes) {
+      check("snapshot.next");
+      return snapshot.next(after, maxValues, maxBytes);
+    }
+
+    @Override
+    public void close() {
+      snapshot.close();
     }
   }
 }

@@ -94,6 +94,22 @@ public interface MetadataStore extends AutoCloseable {
    */
   Optional<ForgottenOrigin> forgetIncarnation(String originSite, UUID expected);
 
+  /**
+   * A consistent point-in-time view of the whole store (values and marks of the same instant) for a snapshot resync;
+   * blocking; the caller closes it. Applies go on meanwhile and are not in it. Closing the store releases the
+   * snapshots still open.
+   */
+  StoreSnapshot openSnapshot();
+
+  /**
+   * Installs the marks of a snapshot this store received (after its values were written with {@link #repair}): in
+   * one atomic write under the apply lock, for each origin: if this store holds an incarnation of the origin other
+   * than the mark's, the origin is skipped (histories differ: never mixed); otherwise the mark's incarnation is adopted
+   * when none is held, and each shard's watermark is raised to the mark's where that is higher (never lowered).
+   * Writes nothing when nothing changes. Durable when it returns (per {@code durability}).
+   */
+  MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability);
+
   /** Per-shard and overall digest of (inode id, version, tombstone, payload crc) in inode order. */
   default StoreDigest digest() {
     DigestBuilder digest = new DigestBuilder();

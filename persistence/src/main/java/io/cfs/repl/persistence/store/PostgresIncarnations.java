@@ -38,14 +38,22 @@ final class PostgresIncarnations {
     Optional<UUID> held = held(c, site, origin);
     IncarnationCheck check = IncarnationCheck.decide(held, offered, watermarks);
     if (check instanceof IncarnationCheck.Adopted && !held.equals(Optional.of(offered))) {
-      try (PreparedStatement st = c.prepareStatement(UPSERT)) {
-        st.setString(1, site);
-        st.setString(2, origin);
-        st.setObject(3, offered);
-        st.executeUpdate();
-      }
+      write(c, site, Map.of(origin, offered));
     }
     return check;
+  }
+
+  /** Makes each of {@code adopted} the incarnation held for its origin, in one batch. */
+  static void write(Connection c, String site, Map<String, UUID> adopted) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(UPSERT)) {
+      for (Map.Entry<String, UUID> a : adopted.entrySet()) {
+        st.setString(1, site);
+        st.setString(2, a.getKey());
+        st.setObject(3, a.getValue());
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
   }
 
   /** A read of the origin's watermarks in the caller's transaction. */

@@ -83,6 +83,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   private final long applyLockKey;
   private final boolean syncCommits;
   private final Lifecycle lifecycle;
+  private final OpenSnapshots snapshots = new OpenSnapshots();
 
   private PostgresMetadataStore(PostgresDatabase db, String site, StoreSettings settings) {
     this.db = db;
@@ -355,6 +356,32 @@ public final class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
+  /** See {@link PostgresSnapshotView}: a pooled connection is the snapshot's until it is closed. */
+  @Override
+  public StoreSnapshot openSnapshot() {
+    return guarded(() -> snapshots.track(PostgresSnapshotView.open(db.dataSource(), site)));
+  }
+
+  /** Under the site's apply lock, like an adoption: no apply of any node writes between the reads and the commit. */
+  @Override
+  public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
+    MarksPlan plan = new MarksPlan(marks);
+    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    return guarded(() -> db.inTransaction(c -> {
+      lockApplies(c, null);
+      for (String origin : plan.origins()) {
+        plan.decide(origin, PostgresIncarnations.held(c, site, origin), readWatermarks(c, origin));
+      }
+      if (plan.writesNothing()) return plan.result();
+      if (!synchronous) commitAsynchronously(c);
+      PostgresIncarnations.write(c, site, plan.adopted());
+      for (Map.Entry<String, Map<Integer, Long>> raised : plan.raised().entrySet()) {
+        writeWatermarks(c, raised.getKey(), raised.getValue());
+      }
+      return plan.result();
+    }));
+  }
+
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
     Map<Long, Seen> known = new HashMap<>();
@@ -400,11 +427,14 @@ public final class PostgresMetadataStore implements MetadataStore {
   }
 
   /**
-   * Waits for running operations, then refuses new ones. Leaves the database pool open: the node owns it and closes
-   * it after its store and journal. Idempotent.
+   * Waits for running operations, then refuses new ones and releases the snapshots left open (their connections go
+   * back to the pool). Leaves the database pool open: the node owns it and closes it after its store and journal.
+   * Idempotent.
    */
   @Override
   public void close() {
-    if (lifecycle.close()) log.info("Metadata store of site {} closed", site);
+    if (!lifecycle.close()) return;
+    snapshots.closeAll();
+    log.info("Metadata store of site {} closed", site);
   }
 }

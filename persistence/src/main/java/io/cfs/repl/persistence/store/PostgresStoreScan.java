@@ -4,11 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * A full scan of a site's store on PostgreSQL (cost linear in the store size) in one point-in-time view. Under REPEATABLE READ every statement of the transaction sees the snapshot taken by its first,
- * so applies committing meanwhile are either wholly in the scan or not at all.
+ * Reads of a site's whole store on PostgreSQL in RocksDB's key order: a full scan (cost linear in the store size) and
+ * the pages of a snapshot. Each runs in a REPEATABLE READ transaction, where every statement sees the snapshot taken
+ * by the transaction's first, so applies committing meanwhile are either wholly in the reads or not at all.
  */
 final class PostgresStoreScan {
   /** Rows per round trip, so a large store is streamed rather than loaded whole. */
@@ -19,6 +22,11 @@ final class PostgresStoreScan {
       "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode >= 0 ORDER BY inode";
   private static final String SCAN_NEGATIVE =
       "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode < 0 ORDER BY inode";
+  /** A page of one range from an id on (inclusive), as many rows as the page has room for. */
+  private static final String PAGE_NON_NEGATIVE =
+      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode >= 0 AND inode >= ? ORDER BY inode LIMIT ?";
+  private static final String PAGE_NEGATIVE =
+      "SELECT inode, value FROM cfs_inodes WHERE site = ? AND inode < 0 AND inode >= ? ORDER BY inode LIMIT ?";
 
   private PostgresStoreScan() {
   }
@@ -31,16 +39,52 @@ final class PostgresStoreScan {
     scanInto(c, SCAN_NEGATIVE, site, visitor);
   }
 
-  /** Streams one scan to the visitor; the fetch size takes effect because the transaction turned autocommit off. */
+  /**
+   * Fills {@code page} with the values after {@code after} (unsigned order), in a REPEATABLE READ transaction of
+   * {@code c}: the rest of the non-negative range when {@code after} is in it, then the negative range.
+   */
+  static void page(Connection c, String site, OptionalLong after, SnapshotPage page) throws SQLException {
+    if (after.isEmpty() || after.getAsLong() >= 0) {
+      if (after.isEmpty() || after.getAsLong() != Long.MAX_VALUE) {
+        pageInto(c, PAGE_NON_NEGATIVE, site, after.isEmpty() ? 0 : after.getAsLong() + 1, page);
+      }
+      if (!page.full()) pageInto(c, PAGE_NEGATIVE, site, Long.MIN_VALUE, page);
+    } else if (after.getAsLong() != -1) { // -1 is the last id as unsigned
+      pageInto(c, PAGE_NEGATIVE, site, after.getAsLong() + 1, page);
+    }
+  }
+
   private static void scanInto(Connection c, String scan, String site, Consumer<StoredValue> visitor)
       throws SQLException {
     try (PreparedStatement st = c.prepareStatement(scan)) {
-      st.setFetchSize(FETCH_SIZE);
       st.setString(1, site);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          visitor.accept(StoreCodec.decodeValue(rs.getLong(1), rs.getBytes(2)));
-        }
+      stream(st, FETCH_SIZE, v -> {
+        visitor.accept(v);
+        return true;
+      });
+    }
+  }
+
+  private static void pageInto(Connection c, String sql, String site, long from, SnapshotPage page)
+      throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, site);
+      st.setLong(2, from);
+      st.setInt(3, page.room());
+      // a page stopped by its byte limit leaves the rest of the round trip unread: fetch no more than it may take
+      stream(st, Math.min(page.room(), FETCH_SIZE), page::add);
+    }
+  }
+
+  /**
+   * Streams the rows of {@code st} to {@code visitor} until it answers false; the fetch size takes effect because the
+   * transaction turned autocommit off.
+   */
+  private static void stream(PreparedStatement st, int fetchSize, Predicate<StoredValue> visitor) throws SQLException {
+    st.setFetchSize(fetchSize);
+    try (ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        if (!visitor.test(StoreCodec.decodeValue(rs.getLong(1), rs.getBytes(2)))) return;
       }
     }
   }

@@ -29,6 +29,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -73,6 +74,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final Lifecycle lifecycle = new Lifecycle("metadata store");
   private final StorageFullWarning fullWarning = new StorageFullWarning(log, "metadata store");
   private final FenceGuard fences;
+  private final OpenSnapshots snapshots = new OpenSnapshots();
   private final VersionCache versions; // written under applyLock, read from any thread
   private long nextConflictId; // guarded by applyLock
 
@@ -88,8 +90,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.watermarkColumn = rocks.column(WATERMARKS);
     this.conflictColumn = rocks.column(CONFLICTS);
     this.incarnationColumn = rocks.column(INCARNATIONS);
-    this.watermarks = loadWatermarks();
-    this.incarnations = loadIncarnations();
+    try (ReadOptions latest = new ReadOptions()) {
+      this.watermarks = loadWatermarks(latest);
+      this.incarnations = loadIncarnations(latest);
+    }
     this.nextConflictId = lastConflictId() + 1;
     this.versions = new VersionCache(settings.versionCacheSlots());
     this.writeOptions = new WriteOptions().setSync(settings.sync());
@@ -115,9 +119,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
-  private Map<String, Map<Integer, Long>> loadWatermarks() {
+  /** The stored watermarks, as of {@code read}'s snapshot (none: the latest). */
+  private Map<String, Map<Integer, Long>> loadWatermarks(ReadOptions read) {
     Map<String, Map<Integer, Long>> loaded = new ConcurrentHashMap<>();
-    try (RocksIterator it = rocks.db().newIterator(watermarkColumn)) {
+    try (RocksIterator it = rocks.db().newIterator(watermarkColumn, read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
         loaded.computeIfAbsent(StoreCodec.watermarkSite(key), s -> new ConcurrentHashMap<>())
@@ -128,9 +133,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
     return loaded;
   }
 
-  private Map<String, UUID> loadIncarnations() {
+  /** The stored incarnations, as of {@code read}'s snapshot (none: the latest). */
+  private Map<String, UUID> loadIncarnations(ReadOptions read) {
     Map<String, UUID> loaded = new ConcurrentHashMap<>();
-    try (RocksIterator it = rocks.db().newIterator(incarnationColumn)) {
+    try (RocksIterator it = rocks.db().newIterator(incarnationColumn, read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         loaded.put(StoreCodec.watermarkSite(it.key()), StoreCodec.decodeIncarnation(it.value()));
       }
@@ -371,6 +377,65 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
+  /**
+   * The marks are read from the snapshot, not from the in-memory maps: an apply committing between the snapshot and
+   * reading the maps would put marks ahead of the values.
+   */
+  @Override
+  public StoreSnapshot openSnapshot() {
+    return withDb(db -> {
+      Snapshot snapshot = db.getSnapshot();
+      ReadOptions read = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
+      try {
+        Map<String, OriginMarks> marks = OriginMarks.byOrigin(loadWatermarks(read), loadIncarnations(read));
+        return snapshots.track(new RocksDbSnapshotView(rocks, inodes, snapshot, read, marks));
+      } catch (RuntimeException e) {
+        read.close();
+        db.releaseSnapshot(snapshot);
+        snapshot.close();
+        throw e;
+      }
+    });
+  }
+
+  /** RocksDB's count of snapshots not released, all callers' included (a leak check for tests). */
+  long unreleasedSnapshots() {
+    return withDb(db -> db.getLongProperty("rocksdb.num-snapshots"));
+  }
+
+  /** Decided on the in-memory marks, which equal the stored ones under the apply lock; they follow the write. */
+  @Override
+  public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
+    MarksPlan plan = new MarksPlan(marks);
+    applyLock.lock();
+    try {
+      plan.origins().forEach(origin -> plan.decide(origin, incarnation(origin), watermarks(origin)));
+      if (plan.writesNothing()) return plan.result();
+      withDb(db -> {
+        try (WriteBatch batch = new WriteBatch()) {
+          for (Map.Entry<String, UUID> adopted : plan.adopted().entrySet()) {
+            batch.put(incarnationColumn, StoreCodec.incarnationKey(adopted.getKey()),
+                StoreCodec.encodeIncarnation(adopted.getValue()));
+          }
+          for (Map.Entry<String, Map<Integer, Long>> origin : plan.raised().entrySet()) {
+            for (Map.Entry<Integer, Long> w : origin.getValue().entrySet()) {
+              batch.put(watermarkColumn, StoreCodec.watermarkKey(origin.getKey(), w.getKey()),
+                  StoreCodec.longKey(w.getValue()));
+            }
+          }
+          db.write(durability == Durability.SYNC ? writeOptions : asyncWriteOptions, batch);
+        }
+        return null;
+      });
+      incarnations.putAll(plan.adopted());
+      plan.raised().forEach((origin, shards) ->
+          watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(shards));
+      return plan.result();
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
   /** A failed write may have left the version cache ahead of the store: it starts over empty. */
   private void write(RocksDB db, WriteOptions options, WriteBatch batch) throws RocksDBException {
     try {
@@ -457,10 +522,11 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
-  /** Waits for running operations, then releases RocksDB. Idempotent. */
+  /** Waits for running operations, releases the snapshots left open, then releases RocksDB. Idempotent. */
   @Override
   public void close() {
     if (!lifecycle.close()) return;
+    snapshots.closeAll();
     writeOptions.close();
     asyncWriteOptions.close();
     rocks.close();

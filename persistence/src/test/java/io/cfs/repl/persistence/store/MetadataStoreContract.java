@@ -18,9 +18,13 @@ import io.cfs.repl.model.shard.Gap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.Random;
 import java.util.stream.LongStream;
@@ -49,6 +53,9 @@ abstract class MetadataStoreContract {
    * wrote; another name is another store, empty at first.
    */
   abstract MetadataStore open(String name);
+
+  /** How many snapshot views the backend holds now (RocksDB snapshots, pooled connections in use). */
+  abstract long viewsHeld();
 
   @BeforeEach
   void openStore() {
@@ -551,6 +558,246 @@ abstract class MetadataStoreContract {
     assertEquals(repaired, store.digest());
     reopen();
     assertEquals(repaired, store.digest(), "a repair is durable");
+  }
+
+  @Test
+  void aSnapshotHoldsTheValuesAndMarksOfTheInstantItWasOpened() {
+    UUID incarnation = UUID.randomUUID();
+    store.adoptIncarnation(A, incarnation);
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a1"), change(A, 2, 1, 11, Op.MKDIR, 7, "dir")));
+    store.apply(B, List.of(change(B, 1, 1, 20, Op.WRITE, INODE, "b1")));
+    List<Whole> atOpen = wholes(scanned(store));
+
+    try (StoreSnapshot snapshot = store.openSnapshot()) {
+      store.apply(A, List.of(change(A, 1, 2, 30, Op.UNLINK, INODE, ""), change(A, 2, 2, 31, Op.CREATE, 8, "new")));
+      store.adoptIncarnation(C, UUID.randomUUID());
+      store.apply(C, List.of(change(C, 3, 1, 40, Op.CREATE, -9, "c")));
+      store.repair(List.of(value(10, 50, B, false, "repaired")), Durability.SYNC);
+
+      assertEquals(Map.of(A, new OriginMarks(Optional.of(incarnation), Map.of(1, 1L, 2, 1L)),
+          B, new OriginMarks(Optional.empty(), Map.of(1, 1L))), snapshot.marks());
+      assertEquals(atOpen, wholes(drain(snapshot, 2, 1_000)));
+      assertEquals(5, scanned(store).size(), "the store itself moved on");
+      assertEquals(Map.of(1, 2L, 2, 2L), store.watermarks(A));
+    }
+  }
+
+  /** Pages follow scan()'s order under both limits, resume after any id, and cross from the positive ids on. */
+  @Test
+  void snapshotPagesFollowTheScanOrderWithinTheirLimits() {
+    Random random = new Random(11);
+    Set<Long> ids = new LinkedHashSet<>(List.of(0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE));
+    while (ids.size() < 2_500) ids.add(random.nextLong());
+    long[] seqs = new long[HISTORY_SHARDS];
+    List<JournalEntry> entries = new ArrayList<>();
+    int n = 0;
+    for (long id : ids) {
+      int shard = (int) Math.floorMod(id, (long) HISTORY_SHARDS);
+      byte[] payload = new byte[random.nextInt(8) == 0 ? 0 : random.nextInt(400)];
+      random.nextBytes(payload);
+      entries.add(JournalEntry.of(A, shard, ++seqs[shard], 10, Op.CREATE, id, 1, payload));
+      if (n++ % 10 == 0) entries.add(JournalEntry.of(A, shard, ++seqs[shard], 20, Op.UNLINK, id, 1, new byte[0]));
+    }
+    for (int from = 0; from < entries.size(); from += 500) {
+      store.apply(A, entries.subList(from, Math.min(entries.size(), from + 500)), Durability.ASYNC);
+    }
+    List<StoredValue> scanned = scanned(store);
+    assertEquals(2_500, scanned.size());
+    assertEquals(250, scanned.stream().filter(StoredValue::tombstone).count());
+
+    try (StoreSnapshot snapshot = store.openSnapshot()) {
+      List<List<StoredValue>> pages = pages(snapshot, 7, 600);
+      assertEquals(wholes(scanned), wholes(pages.stream().flatMap(List::stream).toList()));
+      for (List<StoredValue> page : pages.subList(0, pages.size() - 1)) {
+        long beforeLast = bytes(page.subList(0, page.size() - 1));
+        assertTrue(beforeLast < 600, "a page stops once its bytes reach the limit");
+        assertTrue(page.size() == 7 || beforeLast + bytes(page.subList(page.size() - 1, page.size())) >= 600,
+            "and not before either limit is reached");
+      }
+      assertTrue(pages.stream().anyMatch(page -> page.size() < 7), "the byte limit cut some pages short");
+
+      long middle = scanned.get(1_234).inodeId();
+      assertEquals(wholes(scanned.subList(1_235, 1_245)),
+          wholes(snapshot.next(OptionalLong.of(middle), 10, Long.MAX_VALUE)), "resumed after an id");
+      int large = 1_300;
+      while (scanned.get(large).payload().length < 100) large++;
+      assertEquals(wholes(scanned.subList(large, large + 1)),
+          wholes(snapshot.next(OptionalLong.of(scanned.get(large - 1).inodeId()), 100, 1)),
+          "one value even when it alone exceeds the bytes");
+      assertEquals(Long.MIN_VALUE, snapshot.next(OptionalLong.of(Long.MAX_VALUE), 1, 1).get(0).inodeId(),
+          "after the last positive id come the negative ones");
+      assertEquals(List.of(), snapshot.next(OptionalLong.of(-1), 10, Long.MAX_VALUE), "-1 is the last id");
+      assertThrows(IllegalArgumentException.class, () -> snapshot.next(OptionalLong.empty(), 0, 1));
+      assertThrows(IllegalArgumentException.class, () -> snapshot.next(OptionalLong.empty(), 1, 0));
+    }
+  }
+
+  /**
+   * The resync: every page repaired into a peer, then the marks installed. The peer holds what the source held (seqs,
+   * what each writer had seen and what the site knew included) and goes on from the source's watermarks.
+   */
+  @Test
+  void aSnapshotInstalledOnAnotherStoreMakesItHoldTheSameAndResumeFromItsMarks() {
+    Random random = new Random(5);
+    List<Long> inodes = LongStream.range(-30, 60).boxed().toList();
+    List<JournalEntry> journalA = history(A, 800, inodes, random);
+    UUID incarnation = UUID.randomUUID();
+    store.adoptIncarnation(A, incarnation);
+    store.apply(A, journalA);
+    store.apply(B, history(B, 800, inodes, random));
+    assertTrue(store.conflicts(0, 1).size() > 0, "the values carry knowledge of concurrent writes");
+    MetadataStore peer = opened.add(open("peer"));
+
+    Map<String, OriginMarks> marks;
+    MarksInstalled installed;
+    try (StoreSnapshot snapshot = store.openSnapshot()) {
+      marks = snapshot.marks();
+      pages(snapshot, 25, 300).forEach(page -> peer.repair(page, Durability.ASYNC));
+      installed = peer.installMarks(marks, Durability.SYNC);
+    }
+
+    assertEquals(store.digest(), peer.digest());
+    assertEquals(wholes(scanned(store)), wholes(scanned(peer)), "seq, seen and knowledge kept");
+    assertEquals(new MarksInstalled(Map.of(A, store.watermarks(A), B, store.watermarks(B)), Map.of()), installed);
+    assertEquals(store.watermarks(A), peer.watermarks(A));
+    assertEquals(store.watermarks(B), peer.watermarks(B));
+    assertEquals(Optional.of(incarnation), peer.incarnation(A));
+    assertEquals(Optional.empty(), peer.incarnation(B));
+
+    JournalEntry last = journalA.get(journalA.size() - 1);
+    StoreDigest installedDigest = peer.digest();
+    ApplyResult again = peer.apply(A, List.of(last));
+    assertEquals(new ApplyResult(0, 1, 0, Map.of(last.shard(), last.seq()), List.of()), counts(again));
+    assertEquals(installedDigest, peer.digest());
+    JournalEntry following = JournalEntry.of(A, last.shard(), last.seq() + 1, 10_000, Op.WRITE, 5, 1, new byte[] {5});
+    assertEquals(1, peer.apply(A, List.of(following)).applied());
+    assertEquals(new MarksInstalled(Map.of(), Map.of()), peer.installMarks(marks, Durability.SYNC),
+        "installed again: the incarnation is the one held, and no mark is higher");
+    assertEquals(last.seq() + 1, peer.watermark(A, last.shard()), "never lowered");
+  }
+
+  @Test
+  void installingMarksRaisesAdoptsAndSkipsAnotherHistoryWhole() {
+    UUID held = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    UUID fresh = UUID.randomUUID();
+    store.adoptIncarnation(A, held);
+    store.apply(A, range(A, 1, 1, 5));
+    store.apply(B, range(B, 1, 1, 3));
+    StoreDigest digest = store.digest();
+    Map<String, OriginMarks> marks = Map.of(
+        A, new OriginMarks(Optional.of(other), Map.of(1, 9L, 2, 9L)),
+        B, new OriginMarks(Optional.of(fresh), Map.of(1, 2L, 2, 4L)),
+        C, new OriginMarks(Optional.empty(), Map.of(3, 7L)));
+
+    MarksInstalled installed = store.installMarks(marks, Durability.ASYNC);
+
+    String skippedA = "holds incarnation " + held + ", the snapshot's is " + other;
+    assertEquals(new MarksInstalled(Map.of(B, Map.of(2, 4L), C, Map.of(3, 7L)), Map.of(A, skippedA)), installed);
+    assertEquals(new MarksInstalled(Map.of(), Map.of(A, skippedA)), store.installMarks(marks, Durability.SYNC),
+        "nothing changes the second time");
+    assertEquals(new MarksInstalled(Map.of(), Map.of(B, "holds incarnation " + fresh + ", the snapshot's is none")),
+        store.installMarks(Map.of(B, new OriginMarks(Optional.empty(), Map.of(2, 10L))), Durability.SYNC));
+    reopen();
+    assertEquals(Map.of(1, 5L), store.watermarks(A), "another history: not one mark of it");
+    assertEquals(Optional.of(held), store.incarnation(A));
+    assertEquals(Map.of(1, 3L, 2, 4L), store.watermarks(B), "raised, never lowered");
+    assertEquals(Optional.of(fresh), store.incarnation(B), "adopted where none was held");
+    assertEquals(Map.of(3, 7L), store.watermarks(C));
+    assertEquals(Optional.empty(), store.incarnation(C));
+    assertEquals(digest, store.digest(), "no value written");
+    assertEquals(new ApplyResult(1, 4, 0, Map.of(2, 5L), List.of()), counts(store.apply(B, range(B, 2, 1, 5))),
+        "the raised watermark skips what the snapshot brought");
+
+    assertThrows(IllegalArgumentException.class, () -> new OriginMarks(Optional.empty(), Map.of(1, -1L)));
+    assertThrows(IllegalArgumentException.class, () -> new OriginMarks(null, Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> store.installMarks(Map.of(" ", new OriginMarks(Optional.empty(), Map.of())), Durability.SYNC));
+  }
+
+  /** A value repaired in is the source's whole: its entry, delivered later, meets an equal version and changes nothing. */
+  @Test
+  void aValueRepairedInKeepsWhatItsSiteKnewAndItsEntryThenChangesNothing() {
+    JournalEntry a1 = change(A, 1, 1, 30, Op.WRITE, INODE, "a1").withSeen(Seen.of(B, 1));
+    store.apply(B, List.of(change(B, 1, 1, 20, Op.WRITE, INODE, "b1")));
+    store.apply(C, List.of(change(C, 1, 1, 10, Op.WRITE, INODE, "c1")));
+    store.apply(A, List.of(a1));
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertEquals(1, held.seq());
+    assertEquals(Seen.of(B, 1), held.seen());
+    assertTrue(held.knowledge().covers(C, 1), "the site knew of c1, which lost");
+    MetadataStore peer = opened.add(open("peer"));
+
+    peer.repair(List.of(held), Durability.SYNC);
+    assertEquals(Whole.of(held), Whole.of(peer.get(INODE).orElseThrow()));
+    ApplyResult late = peer.apply(A, List.of(a1));
+
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()), counts(late));
+    assertEquals(Whole.of(held), Whole.of(peer.get(INODE).orElseThrow()));
+    assertEquals(List.of(), peer.conflicts(0, 10));
+  }
+
+  @Test
+  void aSnapshotClosesIdempotentlyReleasesItsViewAndIsReleasedWithItsStore() {
+    store.apply(A, range(A, 1, 1, 3));
+    for (int i = 0; i < 1_000; i++) {
+      StoreSnapshot snapshot = store.openSnapshot();
+      assertEquals(1, snapshot.next(OptionalLong.empty(), 1, 1).size());
+      snapshot.close();
+      snapshot.close();
+    }
+    assertEquals(0, viewsHeld(), "every view released");
+    StoreSnapshot closed = store.openSnapshot();
+    assertEquals(1, viewsHeld());
+    closed.close();
+    assertThrows(IllegalStateException.class, () -> closed.next(OptionalLong.empty(), 1, 1));
+
+    StoreSnapshot leftOpen = store.openSnapshot();
+    store.close();
+    assertThrows(IllegalStateException.class, () -> leftOpen.next(OptionalLong.empty(), 1, 1));
+    leftOpen.close();
+    assertThrows(IllegalStateException.class, () -> store.openSnapshot());
+    reopen();
+    assertEquals(0, viewsHeld());
+    assertEquals(Map.of(1, 3L), store.watermarks(A));
+  }
+
+  private static List<StoredValue> scanned(MetadataStore s) {
+    List<StoredValue> values = new ArrayList<>();
+    s.scan(values::add);
+    return values;
+  }
+
+  /** Every page of {@code snapshot}, each read after the last id of the one before. */
+  private static List<List<StoredValue>> pages(StoreSnapshot snapshot, int maxValues, long maxBytes) {
+    List<List<StoredValue>> pages = new ArrayList<>();
+    OptionalLong after = OptionalLong.empty();
+    for (List<StoredValue> page; !(page = snapshot.next(after, maxValues, maxBytes)).isEmpty(); ) {
+      pages.add(page);
+      after = OptionalLong.of(page.get(page.size() - 1).inodeId());
+    }
+    return pages;
+  }
+
+  private static List<StoredValue> drain(StoreSnapshot snapshot, int maxValues, long maxBytes) {
+    return pages(snapshot, maxValues, maxBytes).stream().flatMap(List::stream).toList();
+  }
+
+  private static long bytes(List<StoredValue> values) {
+    return values.stream().mapToLong(v -> v.payload().length).sum();
+  }
+
+  private static List<Whole> wholes(List<StoredValue> values) {
+    return values.stream().map(Whole::of).toList();
+  }
+
+  /** A value compared field by field, payload included (a record compares arrays by identity). */
+  private record Whole(long inodeId, int shard, Version version, Op op, boolean tombstone, int schemaVersion,
+                       String payload, long seq, Seen seen, Seen knowledge) {
+    static Whole of(StoredValue v) {
+      return new Whole(v.inodeId(), v.shard(), v.version(), v.op(), v.tombstone(), v.schemaVersion(),
+          HexFormat.of().formatHex(v.payload()), v.seq(), v.seen(), v.knowledge());
+    }
   }
 
   private static StoredValue value(long inode, long hlc, String site, boolean tombstone, String payload) {

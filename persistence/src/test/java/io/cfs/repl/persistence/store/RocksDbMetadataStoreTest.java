@@ -12,4 +12,9 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
   MetadataStore open(String name) {
     return RocksDbMetadataStore.open(dir.resolve(name), StoreSettings.defaults());
   }
+
+  @Override
+  long viewsHeld() {
+    return ((RocksDbMetadataStore) store).unreleasedSnapshots();
+  }
 }
