@@ -9,7 +9,8 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /** One link port, several conversations: each accepted link goes to the handler of the channel its hello names. */
-public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler verify) implements LinkHandler {
+public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler verify, LinkHandler resync)
+    implements LinkHandler {
   /** A handler for a channel this server does not serve: every hello on it is refused, saying why. */
   public static LinkHandler refusing(String why) {
     return hello -> {
@@ -23,6 +24,7 @@ public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler v
       case DATA -> data.acceptAsync(hello);
       case CONTROL -> control.acceptAsync(hello);
       case VERIFY -> verify.acceptAsync(hello);
+      case RESYNC -> resync.acceptAsync(hello);
     };
   }
 
@@ -32,6 +34,7 @@ public record ChannelRouter(LinkHandler data, LinkHandler control, LinkHandler v
       case DATA -> data.accept(hello);
       case CONTROL -> control.accept(hello);
       case VERIFY -> verify.accept(hello);
+      case RESYNC -> resync.accept(hello);
     };
   }
 }

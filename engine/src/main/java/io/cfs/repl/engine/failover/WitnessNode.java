@@ -107,7 +107,7 @@ public final class WitnessNode implements AutoCloseable {
       ControlServer control = new ControlServer(id, sites.keySet(), codec, FailoverMessage.class,
           (from, message) -> resolver.tell(new SplitBrainResolver.Incoming(from, (FailoverMessage) message)));
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, link, security, id, w.getString("link.host"),
-          w.getInt("link.port"), new ChannelRouter(noData, control, noData), LinkMetrics.NONE)
+          w.getInt("link.port"), new ChannelRouter(noData, control, noData, noData), LinkMetrics.NONE)
           .toCompletableFuture().get(STARTUP.toSeconds(), TimeUnit.SECONDS);
       log.info("[{}] witness up: votes in {}, control links from {} on {}", id, dataDir, sites.keySet(),
           binding.localAddress());

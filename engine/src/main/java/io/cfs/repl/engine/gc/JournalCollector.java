@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * executor, its end piped back. One round at a time: a tick while one runs is dropped. A replicator that does not
  * answer within {@code ask-timeout} stops the round (nothing collected, never a guess at its cursors).
  *
+ * <p>A peer that needs a snapshot resync and has none running holds nothing back (its replicator answers "released"):
+ * it is left out of the plan. Past the retention cap ({@code max-journal-bytes}, {@code max-journal-age}) a round
+ * drops the peer holding the horizon back, by asking its replicator for a resync; the next round collects past it.
+ *
  * <p>Two instances at once (a singleton handing over between nodes of a PostgreSQL site) are harmless: each removes
  * only what persisted cursors and applied watermarks allow, and both only grow, so neither removes what a peer or the
  * local apply still needs. So the collector needs no fence.
@@ -41,11 +46,22 @@ public final class JournalCollector {
   public static final String COLLECTED = "collected";
   public static final String BLOCKED = "blocked";
   public static final String FAILED = "failed";
+  /** A round past the retention cap dropped the peer holding the horizon back. */
+  public static final String DROPPED = "dropped_peer";
 
-  /** Asks one peer's replicator, wherever it runs, for its persisted cursors. */
+  /**
+   * Asks one peer's replicator, wherever it runs, for its persisted cursors: empty when the peer is released (it needs
+   * a resync and none runs).
+   */
   @FunctionalInterface
   public interface PeerCursors {
-    CompletionStage<Map<Integer, Long>> of(String peer, Duration timeout);
+    CompletionStage<Optional<Map<Integer, Long>>> of(String peer, Duration timeout);
+  }
+
+  /** Asks one peer's replicator to mark its peer as needing a snapshot resync, for {@code reason}. */
+  @FunctionalInterface
+  public interface PeerDrop {
+    CompletionStage<?> drop(String peer, String reason, Duration timeout);
   }
 
   public sealed interface Command {
@@ -60,7 +76,8 @@ public final class JournalCollector {
   /**
    * One round: the plan made, the entries removed, what the journal holds afterwards, and why peers did not answer.
    */
-  record Outcome(CollectionPlan plan, long removed, JournalFootprint held, Map<String, String> silent) {
+  record Outcome(CollectionPlan plan, long removed, JournalFootprint held, Map<String, String> silent,
+                 Set<String> released) {
   }
 
   public static String singletonName(String site) {
@@ -73,6 +90,7 @@ public final class JournalCollector {
   private final LocalJournal journal;
   private final Supplier<Map<Integer, Long>> applied;
   private final PeerCursors cursors;
+  private final PeerDrop drop;
   private final Executor storage;
   private final JournalGcSettings settings;
   private final ReplicationMetrics metrics;
@@ -82,14 +100,15 @@ public final class JournalCollector {
   private boolean everyPeerAnswered;
 
   private JournalCollector(ActorContext<Command> context, String site, Set<String> peers, LocalJournal journal,
-                           Supplier<Map<Integer, Long>> applied, PeerCursors cursors, Executor storage,
-                           JournalGcSettings settings, ReplicationMetrics metrics) {
+                           Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
+                           Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
     this.context = context;
     this.site = site;
     this.peers = Set.copyOf(new TreeSet<>(peers));
     this.journal = journal;
     this.applied = applied;
     this.cursors = cursors;
+    this.drop = drop;
     this.storage = storage;
     this.settings = settings;
     this.metrics = metrics;
@@ -101,14 +120,15 @@ public final class JournalCollector {
    * @param storage where blocking journal and store calls run
    */
   public static Behavior<Command> create(String site, Set<String> peers, LocalJournal journal,
-                                         Supplier<Map<Integer, Long>> applied, PeerCursors cursors, Executor storage,
-                                         JournalGcSettings settings, ReplicationMetrics metrics) {
+                                         Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
+                                         Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       // the first round after one interval: the replicators recover their cursors meanwhile
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
       context.getLog().info("[{}] journal GC running on this node: every {}, {}keeping {} entries per shard", site,
           settings.interval(), settings.enabled() ? "" : "measuring only (enabled = off), ", settings.keepEntries());
-      return new JournalCollector(context, site, peers, journal, applied, cursors, storage, settings, metrics).idle();
+      return new JournalCollector(context, site, peers, journal, applied, cursors, drop, storage, settings, metrics)
+          .idle();
     }));
   }
 
@@ -133,7 +153,7 @@ public final class JournalCollector {
 
   /** Asks every peer's replicator and reads the local watermarks, then plans, collects and measures in one task. */
   private CompletionStage<Outcome> round() {
-    Map<String, CompletableFuture<Map<Integer, Long>>> asks = new TreeMap<>();
+    Map<String, CompletableFuture<Optional<Map<Integer, Long>>>> asks = new TreeMap<>();
     peers.forEach(peer -> asks.put(peer, cursors.of(peer, settings.askTimeout()).toCompletableFuture()));
     CompletableFuture<Map<Integer, Long>> local = CompletableFuture.supplyAsync(applied, storage);
     CompletableFuture<?>[] all = new CompletableFuture<?>[asks.size() + 1];
@@ -144,17 +164,18 @@ public final class JournalCollector {
         .thenApplyAsync(ignored -> {
           Map<String, Map<Integer, Long>> known = new TreeMap<>();
           Map<String, String> silent = new TreeMap<>();
+          Set<String> released = new TreeSet<>();
           asks.forEach((peer, ask) -> {
             if (ask.isCompletedExceptionally()) {
               silent.put(peer, ask.handle((c, f) -> SiteSingletons.rootMessage(f)).join());
             } else {
-              known.put(peer, ask.join());
+              ask.join().ifPresentOrElse(c -> known.put(peer, c), () -> released.add(peer));
             }
           });
           CollectionPlan plan = CollectionPlan.of(site, journal.heads(), local.join(), known, silent.keySet(),
               settings.keepEntries());
           long removed = settings.enabled() && !plan.upTo().isEmpty() ? journal.collect(plan.upTo()) : 0;
-          return new Outcome(plan, removed, journal.footprint(), silent);
+          return new Outcome(plan, removed, journal.footprint(), silent, released);
         }, storage);
   }
 
@@ -171,6 +192,7 @@ public final class JournalCollector {
     metrics.onJournalHeld(o.held().entries(), o.held().bytes(), oldestAge);
     metrics.onJournalHorizon(o.plan().holder() == null ? null : o.plan().holder().site(), o.plan().behind());
     reportBlocked(o.silent());
+    if (settings.overCap(o.held().bytes(), oldestAge)) overCap(o, oldestAge);
     if (o.removed() > 0) {
       log.info("[{}] journal GC collected {} entries over {} shards; the journal holds {} entries, {} bytes, the oldest"
               + " {} ms old; {}", site, o.removed(), o.plan().upTo().size(), o.held().entries(), o.held().bytes(),
@@ -178,6 +200,30 @@ public final class JournalCollector {
     } else if (log.isDebugEnabled()) {
       log.debug("[{}] journal GC collected nothing; {}", site, heldBack(o.plan().holder()));
     }
+  }
+
+  /**
+   * Past the retention cap: the peer holding the horizon back is dropped (asked to need a resync), so that the next
+   * round collects past it. A horizon held by the local apply, or by a silent peer, drops nobody: logged.
+   */
+  private void overCap(Outcome o, long oldestAgeMillis) {
+    String over = "the journal holds " + o.held().bytes() + " bytes, its oldest entry " + oldestAgeMillis
+        + " ms old, past the retention cap (max-journal-bytes " + settings.maxJournalBytes() + ", max-journal-age "
+        + settings.maxJournalAge() + ")";
+    HorizonHolder holder = o.plan().holder();
+    if (holder == null || holder.site().equals(site) || o.silent().containsKey(holder.site())) {
+      log.warn("[{}] {}, but no peer can be dropped: {}", site, over, heldBack(holder));
+      return;
+    }
+    String reason = over + "; " + holder.site() + " held the horizon back by " + holder.entries() + " entries";
+    log.warn("[{}] dropping peer {} from the journal horizon: {}", site, holder.site(), reason);
+    metrics.onJournalGcRound(DROPPED, 0);
+    drop.drop(holder.site(), reason, settings.askTimeout()).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.warn("[{}] could not drop peer {} (tried again next round): {}", site, holder.site(),
+            SiteSingletons.rootMessage(failure));
+      }
+    });
   }
 
   /** Logs when peers start to stop the rounds, when that changes, and when it ends; not every round in between. */

@@ -10,20 +10,36 @@ import java.time.Duration;
  * @param interval how often a round runs
  * @param keepEntries per shard, the newest entries kept even when every peer has them
  * @param askTimeout how long a round waits for each replicator's cursors
+ * @param maxJournalBytes the retention cap on what the journal holds, in bytes; 0 for none
+ * @param maxJournalAge the retention cap on the age of the oldest entry held; zero for none
  */
-public record JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout) {
+public record JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout,
+                                long maxJournalBytes, Duration maxJournalAge) {
   public static final String PATH = "cfs-repl.journal-gc";
 
   public JournalGcSettings {
     require(positive(interval), "interval must be > 0");
     require(keepEntries >= 0, "keep-entries must be >= 0, was " + keepEntries);
     require(positive(askTimeout), "ask-timeout must be > 0");
+    require(maxJournalBytes >= 0, "max-journal-bytes must be >= 0 (0: no cap), was " + maxJournalBytes);
+    require(maxJournalAge != null && !maxJournalAge.isNegative(), "max-journal-age must be >= 0 (0: no cap)");
+  }
+
+  /** Settings without a retention cap. */
+  public JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout) {
+    this(enabled, interval, keepEntries, askTimeout, 0, Duration.ZERO);
+  }
+
+  /** Whether a journal holding {@code bytes}, its oldest entry {@code oldestAgeMillis} old, is past a cap. */
+  public boolean overCap(long bytes, long oldestAgeMillis) {
+    return maxJournalBytes > 0 && bytes > maxJournalBytes
+        || !maxJournalAge.isZero() && oldestAgeMillis > maxJournalAge.toMillis();
   }
 
   public static JournalGcSettings create(Config root) {
     Config c = root.getConfig(PATH);
     return new JournalGcSettings(c.getBoolean("enabled"), c.getDuration("interval"), c.getLong("keep-entries"),
-        c.getDuration("ask-timeout"));
+        c.getDuration("ask-timeout"), c.getBytes("max-journal-bytes"), c.getDuration("max-journal-age"));
   }
 
   private static boolean positive(Duration d) {

@@ -8,6 +8,16 @@ public enum LinkState {
   CONNECTING,
   /** Handshake done, shipping. */
   CONNECTED,
+  /**
+   * Connected and shipping a snapshot of this site's store, in chunks: the peer fell behind the journal's horizon (or
+   * an operator asked for it). Once the snapshot is installed the journal tail resumes from its watermarks.
+   */
+  RESYNCING,
+  /**
+   * The peer needs a snapshot resync (it fell behind the journal's horizon, or the retention cap dropped it) and none
+   * runs: {@code cfs-repl.resync.auto} is off, so an operator starts it ({@code cfs admin replication resync}).
+   */
+  NEEDS_RESYNC,
   /** Connection lost; waiting before the next attempt. */
   BACKOFF,
   /** Paused by an operator. */

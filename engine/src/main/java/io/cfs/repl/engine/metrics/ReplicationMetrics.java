@@ -65,6 +65,20 @@ public interface ReplicationMetrics {
   default void onBackpressure(String peer, long waitNanos) {
   }
 
+  /** {@link #onResync} events. */
+  String RESYNC_NEEDED = "needed";
+  String RESYNC_STARTED = "started";
+  String RESYNC_CHUNK = "chunk";
+  String RESYNC_FINISHED = "finished";
+
+  /**
+   * A snapshot resync of {@code peer}: {@code event} is one of {@link #RESYNC_NEEDED}, {@link #RESYNC_STARTED},
+   * {@link #RESYNC_CHUNK} (the peer acknowledged a chunk of {@code values} values, {@code bytes} payload bytes) or
+   * {@link #RESYNC_FINISHED}.
+   */
+  default void onResync(String peer, String event, long values, long bytes) {
+  }
+
   /** The link to {@code peer} entered {@code state}. */
   default void onLinkStateChanged(String peer, LinkState state) {
   }

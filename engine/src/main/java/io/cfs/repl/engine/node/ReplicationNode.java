@@ -26,6 +26,8 @@ import io.cfs.repl.engine.gc.HorizonHolder;
 import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
 import io.cfs.repl.engine.gc.JournalStatus;
+import io.cfs.repl.engine.resync.ResyncSettings;
+import io.cfs.repl.engine.resync.SnapshotReceiver;
 import io.cfs.repl.engine.replicator.PersistedCursors;
 import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.audit.AuditKind;
@@ -200,7 +202,10 @@ public final class ReplicationNode implements AutoCloseable {
           fence -> JournalCollector.create(settings.siteId(), settings.peers().keySet(), journal,
               () -> store.watermarks(settings.siteId()),
               (peer, timeout) -> ReplicationNode.<PersistedCursors>askReplicator(system, peer,
-                  SiteReplicator.GetCursors::new, timeout).thenApply(PersistedCursors::cursors),
+                  SiteReplicator.GetCursors::new, timeout)
+                  .thenApply(c -> c.released() ? Optional.<Map<Integer, Long>>empty() : Optional.of(c.cursors())),
+              (peer, reason, timeout) -> ReplicationNode.<ReplicatorStatus>askReplicator(system, peer,
+                  replyTo -> new SiteReplicator.RequireResync(reason, false, replyTo), timeout),
               storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
@@ -209,10 +214,13 @@ public final class ReplicationNode implements AutoCloseable {
           hooks.metrics().tls());
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, security, epochs, hooks, store,
           storageExecutor, audit);
+      ResyncSettings resyncSettings = ResyncSettings.create(config);
+      SnapshotReceiver snapshots = new SnapshotReceiver(settings.siteId(), settings.peers().keySet(), store,
+          storageExecutor, incarnations, kryo, resyncSettings, audit);
       VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
           storageExecutor, audit, kryo, linkSettings.idleTimeout().dividedBy(3));
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
-          verifyServer);
+          verifyServer, snapshots);
       Tcp.ServerBinding binding = SiteLinkServer.bind(system, linkSettings, security, settings.siteId(),
               settings.linkHost(), settings.linkPort(), links, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -220,7 +228,8 @@ public final class ReplicationNode implements AutoCloseable {
       for (PeerAddress peer : settings.peers().values()) {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
-            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond());
+            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond(), store,
+            resyncSettings);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }
@@ -345,6 +354,16 @@ public final class ReplicationNode implements AutoCloseable {
 
   public CompletionStage<ReplicatorStatus> resume(String peer, Duration timeout) {
     return askReplicator(requirePeer(peer), SiteReplicator.Resume::new, timeout);
+  }
+
+  /**
+   * An operator's snapshot resync of {@code peer}: the peer gets this site's whole store and watermarks, then the
+   * journal tail resumes from them. For a peer that lost its data, or whose shards stopped on a gap; a peer behind the
+   * horizon is resynced without asking unless {@code cfs-repl.resync.auto} is off, and then this approves it.
+   */
+  public CompletionStage<ReplicatorStatus> resync(String peer, Duration timeout) {
+    return askReplicator(requirePeer(peer), replyTo -> new SiteReplicator.RequireResync("requested by an operator",
+        true, replyTo), timeout);
   }
 
   /**

@@ -18,6 +18,11 @@ public final class WireCodec {
     return new WireCodec(KryoRegistrations.fromConfig(root));
   }
 
+  /** The Kryo codec underneath, for the other channels' messages (same registrations). */
+  public KryoCodec kryo() {
+    return kryo;
+  }
+
   public ByteString encode(WireMessage message) {
     return kryo.encodeToByteString(message);
   }

@@ -21,6 +21,10 @@ import org.apache.pekko.stream.UniqueKillSwitch;
  * again with backoff: the batch goes through once this site has adopted the peer's epoch), and ends the stream with
  * its kill switch on pause, retry and actor stop.
  *
+ * <p>A peer that needs a snapshot resync gets a {@link ResyncStream} instead, on the resync channel, when
+ * {@code cfs-repl.resync.auto} is on or an operator asked; otherwise the link waits in NEEDS_RESYNC. Once the peer has
+ * installed the snapshot the replicator restarts the link, which then tails the journal from the snapshot's marks.
+ *
  * <p>Called only from the replicator's command and signal handlers, never during replay, so it needs no locking. Every
  * connection gets a new generation, and so does every shutdown: the end of a stream reports the generation it was
  * started with, and an older one is a connection that was replaced or shut down on purpose, whose end is ignored.
@@ -58,6 +62,10 @@ final class LinkSupervisor {
   private UniqueKillSwitch killSwitch;
   /** Whether the audit trail's last word on this link was LINK_UP. */
   private boolean auditedUp;
+  /** Whether the running connection ships a snapshot rather than the journal. */
+  private boolean resyncing;
+  /** An operator asked for the resync the peer needs: it runs even with auto resync off. */
+  private boolean resyncApproved;
 
   LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
                  ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle) {
@@ -139,7 +147,7 @@ final class LinkSupervisor {
       peerCertificate = session.peerCertificate().orElse(null);
       context.getLog().info("[{}] connected to {}", wiring.link(), addressText());
       lastError = null; // the link works again; stopped shards keep their own reason
-      enter(LinkState.CONNECTED);
+      enter(resyncing ? LinkState.RESYNCING : LinkState.CONNECTED);
       auditUp();
     }
   }
@@ -152,7 +160,8 @@ final class LinkSupervisor {
     killSwitch = null;
     lastError = describe(cause);
     boolean staleEpoch = cause instanceof AckSummary.BatchRejectedException rejected && rejected.staleEpoch();
-    boolean refused = cause instanceof AckSummary.BatchRejectedException && !staleEpoch;
+    boolean refused = cause instanceof AckSummary.BatchRejectedException && !staleEpoch
+        || cause instanceof ResyncRefusedException;
     auditDown((refused ? "stopped: " : staleEpoch ? "refused as of a stale epoch, reconnecting: " : "connection lost: ")
         + lastError);
     if (refused) {
@@ -203,11 +212,41 @@ final class LinkSupervisor {
     connect(current);
   }
 
+  /**
+   * The peer needs a resync (found behind the horizon, dropped, or asked by an operator, who thereby approves it): the
+   * link restarts into it, or waits for an operator's approval when auto resync is off.
+   */
+  void resyncNeeded(ReplicatorState current, boolean approvedByOperator, String why) {
+    resyncApproved |= approvedByOperator;
+    if (state == LinkState.PAUSED) return; // resume starts it
+    if (approvedByOperator) {
+      lastError = null;
+      backoff.reset();
+    }
+    restart(current, why);
+  }
+
+  /** The peer installed the snapshot: the link tails the journal from the cursors the snapshot moved. */
+  void resynced(ReplicatorState current) {
+    resyncApproved = false;
+    backoff.reset();
+    restart(current, "the peer installed the snapshot: the journal tail resumes from its watermarks");
+  }
+
   private void connect(ReplicatorState current) {
+    resyncing = current.resync() != null;
+    if (resyncing && !resyncApproved && !wiring.resync().auto()) {
+      generation++;
+      enter(LinkState.NEEDS_RESYNC);
+      return;
+    }
     long connection = ++generation;
     enter(LinkState.CONNECTING);
-    LinkStream.Running running = LinkStream.start(context.getSystem(), wiring, backoff.address(),
-        current.readPositions(), acked, throttle, context.getSelf());
+    LinkStream.Running running = resyncing
+        ? ResyncStream.start(context.getSystem(), wiring, backoff.address(), current.resyncRun(), throttle,
+            context.getSelf())
+        : LinkStream.start(context.getSystem(), wiring, backoff.address(), current.readPositions(), acked, throttle,
+            context.getSelf());
     killSwitch = running.killSwitch();
     context.pipeToSelf(running.session(), (session, err) -> err == null
         ? new SiteReplicator.LinkUp(connection, session)

@@ -100,12 +100,13 @@ final class LinkTelemetry {
   }
 
   /** The link with the latest lag measurement (a status request measures afresh; other replies carry the latest). */
-  ReplicatorStatus status(LinkSupervisor.View link, Collection<StoppedShard> stopped) {
+  ReplicatorStatus status(LinkSupervisor.View link, Collection<StoppedShard> stopped, ResyncView resync) {
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
         lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
         clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), ackedBytes,
-        bytesPerSecond, link.connection(), link.peerCertificate(), throttle.bytesPerSecond(), wireBytesPerSecond);
+        bytesPerSecond, link.connection(), link.peerCertificate(), throttle.bytesPerSecond(), wireBytesPerSecond,
+        resync);
   }
 
   private void auditSkew(String detail, ClockOffset offset, long nowMillis) {

@@ -7,10 +7,22 @@ import java.util.Map;
  * applied, as persisted (an acknowledgement still being persisted is not in it). Journal GC never collects past it.
  *
  * @param peer the peer the replicator ships to
- * @param cursors per shard; a shard absent has had nothing acknowledged
+ * @param cursors per shard; a shard absent has had nothing acknowledged. While a snapshot resync runs, raised to the
+ *     run's own marks (the tail resumes from there once the peer installed it)
+ * @param released whether the peer needs a snapshot resync and none runs: it holds the journal back nowhere (then
+ *     {@code cursors} is empty)
  */
-public record PersistedCursors(String peer, Map<Integer, Long> cursors) {
+public record PersistedCursors(String peer, Map<Integer, Long> cursors, boolean released) {
   public PersistedCursors {
     cursors = Map.copyOf(cursors);
+  }
+
+  public PersistedCursors(String peer, Map<Integer, Long> cursors) {
+    this(peer, cursors, false);
+  }
+
+  /** What a replicator's state holds back ({@link ReplicatorState#horizonHold}): null for a released peer. */
+  static PersistedCursors of(String peer, Map<Integer, Long> hold) {
+    return hold == null ? new PersistedCursors(peer, Map.of(), true) : new PersistedCursors(peer, hold, false);
   }
 }

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.persistence.store.OriginMarks;
 import java.util.Map;
 
 /**
@@ -34,6 +35,34 @@ public sealed interface ReplicatorEvent {
   record ThrottleChanged(long bytesPerSecond, long atMillis) implements ReplicatorEvent {
     public ThrottleChanged {
       if (bytesPerSecond < 0) throw new IllegalArgumentException("throttle must be >= 0, was " + bytesPerSecond);
+    }
+  }
+
+  /**
+   * The peer must be resynced by a snapshot of this site's store: {@code reason} says why (behind the horizon, dropped
+   * by the retention cap, an operator's request). Until a run starts its cursors hold nothing back.
+   */
+  record ResyncNeeded(String reason, long atMillis) implements ReplicatorEvent {
+  }
+
+  /**
+   * A run started from a snapshot view whose marks (per origin: incarnation, watermark per shard) are {@code marks};
+   * they are installed at the peer at the end, whatever view a resumed run reads.
+   */
+  record ResyncStarted(long resyncId, Map<String, OriginMarks> marks, long atMillis) implements ReplicatorEvent {
+    public ResyncStarted {
+      marks = Map.copyOf(marks);
+    }
+  }
+
+  /** The peer acknowledged a chunk of the run, ending at {@code lastInodeId}: {@code values} more, {@code bytes}. */
+  record ResyncProgressed(long resyncId, long lastInodeId, long values, long bytes) implements ReplicatorEvent {
+  }
+
+  /** The peer installed the run's snapshot: the cursors move to the run's own marks, the resync is over. */
+  record ResyncFinished(long resyncId, Map<Integer, Long> cursors, long atMillis) implements ReplicatorEvent {
+    public ResyncFinished {
+      cursors = Map.copyOf(cursors);
     }
   }
 }

@@ -18,6 +18,8 @@ public final class ReplicatorSerializers {
   private static final int V1 = 1;
   /** The state's layout since the throttle: version 1 followed by whether an operator set one, and its value. */
   private static final int V2 = 2;
+  /** The state's layout since snapshot resync: version 2's fields followed by the resync ({@link ResyncSerializers}). */
+  private static final int V3 = 3;
 
   private ReplicatorSerializers() {
   }
@@ -138,18 +140,19 @@ public final class ReplicatorSerializers {
   public static final class StateSerializer extends Serializer<ReplicatorState> {
     @Override
     public void write(Kryo kryo, Output out, ReplicatorState s) {
-      out.writeByte(V2);
+      out.writeByte(V3);
       writeCursors(out, s.cursors());
       out.writeBoolean(s.paused());
       out.writeVarInt(s.stopped().size(), true);
       s.stopped().values().forEach(stopped -> writeStopped(out, stopped));
       out.writeBoolean(s.throttle() != null);
       if (s.throttle() != null) out.writeVarLong(s.throttle(), true);
+      ResyncSerializers.writeResync(out, s.resync());
     }
 
     @Override
     public ReplicatorState read(Kryo kryo, Input in, Class<? extends ReplicatorState> type) {
-      int version = readVersion(in, "ReplicatorState", V2);
+      int version = readVersion(in, "ReplicatorState", V3);
       Map<Integer, Long> cursors = readCursors(in);
       boolean paused = in.readBoolean();
       int n = in.readVarInt(true);
@@ -159,7 +162,8 @@ public final class ReplicatorSerializers {
         stopped.put(s.shard(), s);
       }
       Long throttle = version >= V2 && in.readBoolean() ? in.readVarLong(true) : null;
-      return new ReplicatorState(cursors, paused, stopped, throttle);
+      Resync resync = version >= V3 ? ResyncSerializers.readResync(in) : null;
+      return new ReplicatorState(cursors, paused, stopped, throttle, resync);
     }
   }
 }

@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>a cursor never moves backwards: {@link #advance} keeps the maximum, and {@link #forwardOnly} drops any
  *       acknowledgement that would not move a cursor forward;</li>
- *   <li>a stopped shard stays stopped (never skipped) until the link is resumed by an operator.</li>
+ *   <li>a stopped shard stays stopped (never skipped) until the link is resumed by an operator or a snapshot resync
+ *       installs past it;</li>
+ *   <li>a peer that needs a resync holds the journal back only once a run has started, and then at the run's own
+ *       marks ({@link #horizonHold}); the run's marks never change once started.</li>
  * </ul>
  *
  * @param cursors per shard, the highest local seq the peer has durably applied
@@ -22,9 +25,10 @@ import java.util.TreeMap;
  * @param stopped shards stopped on a sequence gap
  * @param throttle the link's throttle an operator set (bytes per second, 0 = unlimited); null while none was set,
  *     so the configured one applies
+ * @param resync the snapshot resync the peer needs, or null
  */
 public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
-                              Long throttle) {
+                              Long throttle, Resync resync) {
 
   public ReplicatorState {
     cursors = Map.copyOf(cursors);
@@ -33,7 +37,13 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
 
   /** A state in which no operator set a throttle. */
   public ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped) {
-    this(cursors, paused, stopped, null);
+    this(cursors, paused, stopped, null, null);
+  }
+
+  /** A state with no resync. */
+  public ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
+                         Long throttle) {
+    this(cursors, paused, stopped, throttle, null);
   }
 
   public static ReplicatorState empty() {
@@ -75,25 +85,67 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
   public ReplicatorState advance(Map<Integer, Long> acked) {
     Map<Integer, Long> next = new HashMap<>(cursors);
     acked.forEach((shard, seq) -> next.merge(shard, seq, Math::max));
-    return new ReplicatorState(next, paused, stopped, throttle);
+    return new ReplicatorState(next, paused, stopped, throttle, resync);
   }
 
   public ReplicatorState stop(StoppedShard shard) {
     Map<Integer, StoppedShard> next = new HashMap<>(stopped);
     next.put(shard.shard(), shard);
-    return new ReplicatorState(cursors, paused, next, throttle);
+    return new ReplicatorState(cursors, paused, next, throttle, resync);
   }
 
   public ReplicatorState pause() {
-    return new ReplicatorState(cursors, true, stopped, throttle);
+    return new ReplicatorState(cursors, true, stopped, throttle, resync);
   }
 
   public ReplicatorState resume() {
-    return new ReplicatorState(cursors, false, Map.of(), throttle);
+    return new ReplicatorState(cursors, false, Map.of(), throttle, resync);
   }
 
   public ReplicatorState throttled(long bytesPerSecond) {
-    return new ReplicatorState(cursors, paused, stopped, bytesPerSecond);
+    return new ReplicatorState(cursors, paused, stopped, bytesPerSecond, resync);
+  }
+
+  /** The peer needs a resync; one already needed or running keeps its reason and run. */
+  public ReplicatorState resyncNeeded(String reason, long atMillis) {
+    if (resync != null) return this;
+    return new ReplicatorState(cursors, paused, stopped, throttle, new Resync(reason, atMillis, null));
+  }
+
+  public ReplicatorState resyncStarted(Resync.Run run) {
+    Resync needed = resync != null ? resync : new Resync("started", run.startedMillis(), null);
+    return new ReplicatorState(cursors, paused, stopped, throttle, needed.started(run));
+  }
+
+  /** Progress of the run with {@code id}; of another run (or none), nothing. */
+  public ReplicatorState resyncProgressed(long id, long lastInodeId, long values, long bytes) {
+    if (resync == null || resync.run() == null || resync.run().id() != id) return this;
+    return new ReplicatorState(cursors, paused, stopped, throttle,
+        resync.started(resync.run().progressed(lastInodeId, values, bytes)));
+  }
+
+  /** The peer installed the snapshot: cursors move up to its marks, stopped shards are past, the resync is over. */
+  public ReplicatorState resyncFinished(Map<Integer, Long> installed) {
+    ReplicatorState advanced = advance(installed);
+    return new ReplicatorState(advanced.cursors, paused, Map.of(), throttle, null);
+  }
+
+  /** The run in progress, or null. */
+  public Resync.Run resyncRun() {
+    return resync == null ? null : resync.run();
+  }
+
+  /**
+   * What the journal must keep for this peer, per shard: its cursors, raised to the run's own marks while a run ships
+   * (the tail resumes from those); null while it needs a resync and none runs (it holds nothing back: that is why it
+   * was dropped, or why it is behind).
+   */
+  public Map<Integer, Long> horizonHold(String localSite) {
+    if (resync == null) return cursors;
+    if (resync.run() == null) return null;
+    Map<Integer, Long> hold = new HashMap<>(cursors);
+    resync.run().cursorsOf(localSite).forEach((shard, seq) -> hold.merge(shard, seq, Math::max));
+    return hold;
   }
 
   /** Where the journal tail starts: the cursors, with stopped shards moved out of reach. */
@@ -109,6 +161,14 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
     if (event instanceof ReplicatorEvent.LinkPaused) return pause();
     if (event instanceof ReplicatorEvent.LinkResumed) return resume();
     if (event instanceof ReplicatorEvent.ThrottleChanged e) return throttled(e.bytesPerSecond());
+    if (event instanceof ReplicatorEvent.ResyncNeeded e) return resyncNeeded(e.reason(), e.atMillis());
+    if (event instanceof ReplicatorEvent.ResyncStarted e) {
+      return resyncStarted(new Resync.Run(e.resyncId(), e.marks(), false, 0, 0, 0, e.atMillis()));
+    }
+    if (event instanceof ReplicatorEvent.ResyncProgressed e) {
+      return resyncProgressed(e.resyncId(), e.lastInodeId(), e.values(), e.bytes());
+    }
+    if (event instanceof ReplicatorEvent.ResyncFinished e) return resyncFinished(e.cursors());
     throw new IllegalStateException("unknown event " + event);
   }
 }

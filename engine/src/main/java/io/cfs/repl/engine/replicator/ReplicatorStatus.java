@@ -32,6 +32,7 @@ import java.util.List;
  * @param peerCertificate the certificate the peer presented when the link last opened; null before, or on plain TCP
  * @param throttleBytesPerSecond the link's throttle now (an operator's, else the configured one); 0 = unlimited
  * @param wireBytesPerSecond bytes the link put on the wire per second between the last two lag measurements
+ * @param resync the peer's snapshot resync: needed, running, or the last one finished; null when none was needed
  */
 public record ReplicatorStatus(String localSite, String peer, LinkState state, long sinceMillis, String lastError,
                                long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
@@ -39,7 +40,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                                long lagMeasuredAtMillis, double ackedEntriesPerSecond, Long clockSkewMillis,
                                String replicatorNode, String peerAddress, long ackedBytes,
                                double ackedBytesPerSecond, String connection, PeerCertificate peerCertificate,
-                               long throttleBytesPerSecond, long wireBytesPerSecond) {
+                               long throttleBytesPerSecond, long wireBytesPerSecond, ResyncView resync) {
   public ReplicatorStatus {
     stoppedShards = List.copyOf(stoppedShards);
   }
@@ -49,7 +50,8 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
                           long lagEntries, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                           List<StoppedShard> stoppedShards) {
     this(localSite, peer, state, sinceMillis, lastError, lagEntries, oldestUnackedHlc, ackedEntries, ackedBatches,
-        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null, 0, 0, null, null, 0, 0);
+        stoppedShards, state == LinkState.CONNECTED ? 0 : sinceMillis, sinceMillis, 0, null, null, null, 0, 0, null, null, 0, 0,
+        null);
   }
 
   /**
@@ -58,7 +60,7 @@ public record ReplicatorStatus(String localSite, String peer, LinkState state, l
    */
   public static ReplicatorStatus notRunning(String localSite, String peer, String reason, long nowMillis) {
     return new ReplicatorStatus(localSite, peer, LinkState.NOT_RUNNING, nowMillis, reason, -1, 0, 0, 0, List.of(),
-        nowMillis, nowMillis, 0, null, null, null, 0, 0, null, null, 0, 0);
+        nowMillis, nowMillis, 0, null, null, null, 0, 0, null, null, 0, 0, null);
   }
 
   /** Lag in time: now minus the timestamp of the oldest unacknowledged entry; zero when caught up. */

@@ -6,7 +6,9 @@ import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
+import io.cfs.repl.engine.resync.ResyncSettings;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.link.LinkSettings;
 import io.cfs.repl.transport.tls.LinkSecurity;
@@ -17,19 +19,25 @@ import java.util.List;
  * What one SiteReplicator needs from its node: who it ships to (the link listeners of the peer's nodes, tried in
  * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans, the audit
  * trail), the site's epoch (carried by its batches; told of a higher one the peer shows), and the link's throttle
- * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins).
+ * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins),
+ * and the site's store with the resync settings, for a snapshot resync of the peer (no store: a resync fails, saying so).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
                                WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
-                               BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle) {
+                               BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle,
+                               MetadataStore store, ResyncSettings resync) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
     peerAddresses = List.copyOf(peerAddresses);
     audit = audit == null ? AuditSink.NONE : audit;
+    resync = resync == null ? DEFAULT_RESYNC : resync;
   }
+
+  /** The resync settings of a wiring that names none (tests): reference.conf's defaults. */
+  private static final ResyncSettings DEFAULT_RESYNC = new ResyncSettings(true, 2048, 1 << 20);
 
   /** A replicator whose link is not throttled by configuration. */
   public ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses, LocalJournal journal,
@@ -37,7 +45,7 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
                           WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
                           EpochView epochs, AuditSink audit) {
     this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
-        epochs, audit, 0);
+        epochs, audit, 0, null, null);
   }
 
   /**

@@ -1,8 +1,12 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.resync.ResyncMessage;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.persistence.journal.JournalCollectedException;
 import io.cfs.repl.persistence.lease.Fence;
+import io.cfs.repl.persistence.store.OriginMarks;
 import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.throttle.WireThrottle;
 import java.util.ArrayList;
@@ -82,6 +86,23 @@ public final class SiteReplicator
     }
   }
 
+  /**
+   * The peer needs a snapshot resync of this site's store (an operator's request, or the journal GC's retention cap
+   * dropping it): persisted, audited, and the link restarts into the resync. An operator's request also approves the
+   * run when auto resync is off. A resync already needed or running is kept as it is.
+   */
+  public record RequireResync(String reason, boolean byOperator, ActorRef<ReplicatorStatus> replyTo)
+      implements Command {
+  }
+
+  /** From a new resync run: persist a run with the marks of the view just opened; replied with the run. */
+  record OpenRun(Map<String, OriginMarks> marks, ActorRef<Resync.Run> replyTo) implements Command {
+  }
+
+  /** From the resync stream: the peer acknowledged a chunk or installed the end; replied once persisted. */
+  record RecordResync(ResyncMessage.Ack ack, ActorRef<Done> replyTo) implements Command {
+  }
+
   /** From the link stream: acknowledgements merged since the last one; replied once persisted. */
   record RecordAcks(AckSummary acks, ActorRef<Done> replyTo) implements Command {
   }
@@ -127,6 +148,10 @@ public final class SiteReplicator
   private final LinkTelemetry telemetry;
   /** Set from the recovered state and by operators; the link's stages follow it. */
   private final WireThrottle throttle;
+  /** The last resync this replicator finished, shown in status until another is needed. */
+  private ResyncView finishedResync;
+  /** Run ids only grow, even when two start within a millisecond. */
+  private long lastRunId;
 
   private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring,
                          Fence fence) {
@@ -176,7 +201,10 @@ public final class SiteReplicator
         .onCommand(RecordAcks.class, this::onRecordAcks)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(GetCursors.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new PersistedCursors(wiring.peer(), state.cursors())))
+            PersistedCursors.of(wiring.peer(), state.horizonHold(wiring.localSite()))))
+        .onCommand(RequireResync.class, this::onRequireResync)
+        .onCommand(OpenRun.class, this::onOpenRun)
+        .onCommand(RecordResync.class, this::onRecordResync)
         .onCommand(SetThrottle.class, this::onSetThrottle)
         .onCommand(LagMeasured.class, this::onLagMeasured)
         .onCommand(RefreshLag.class, this::onRefreshLag)
@@ -330,8 +358,91 @@ public final class SiteReplicator
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onLinkSignal(ReplicatorState state, LinkSignal signal) {
-    link.on(signal, state);
-    return Effect().noReply();
+    JournalCollectedException behind = signal instanceof LinkDown down ? collected(down.cause()) : null;
+    if (behind == null || state.resync() != null) {
+      link.on(signal, state);
+      return Effect().noReply();
+    }
+    String reason = "behind the journal horizon: " + behind.getMessage();
+    return Effect().persist(new ReplicatorEvent.ResyncNeeded(reason, System.currentTimeMillis()))
+        .thenRun(s -> {
+          resyncNeeded(reason);
+          link.on(signal, s); // the link goes down as any; the next connection runs the resync
+        })
+        .thenNoReply();
+  }
+
+  private static JournalCollectedException collected(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JournalCollectedException c) return c;
+    }
+    return null;
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onRequireResync(ReplicatorState state, RequireResync cmd) {
+    if (state.resync() != null) {
+      if (cmd.byOperator() && state.resyncRun() == null) {
+        link.resyncNeeded(state, true, "resync approved by an operator");
+      }
+      return Effect().reply(cmd.replyTo(), status(state));
+    }
+    return Effect().persist(new ReplicatorEvent.ResyncNeeded(cmd.reason(), System.currentTimeMillis()))
+        .thenRun(s -> {
+          resyncNeeded(cmd.reason());
+          link.resyncNeeded(s, cmd.byOperator(), "restarted for a snapshot resync: " + cmd.reason());
+        })
+        .thenReply(cmd.replyTo(), this::status);
+  }
+
+  private void resyncNeeded(String reason) {
+    finishedResync = null;
+    context.getLog().warn("[{}] the peer needs a snapshot resync{}: {}", wiring.link(),
+        wiring.resync().auto() ? "" : " (auto resync is off: `cfs admin replication resync` starts it)", reason);
+    audit(AuditKind.RESYNC_NEEDED, reason);
+    wiring.metrics().onResync(wiring.peer(), ReplicationMetrics.RESYNC_NEEDED, 0, 0);
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onOpenRun(ReplicatorState state, OpenRun cmd) {
+    if (state.resyncRun() != null) return Effect().reply(cmd.replyTo(), state.resyncRun());
+    long id = Math.max(System.currentTimeMillis(), lastRunId + 1);
+    return Effect().persist(new ReplicatorEvent.ResyncStarted(id, cmd.marks(), System.currentTimeMillis()))
+        .thenRun(s -> {
+          lastRunId = id;
+          String detail = "snapshot resync " + id + " started; the tail resumes from " + wiring.localSite()
+              + "'s watermarks " + s.resyncRun().cursorsOf(wiring.localSite()).values().stream()
+              .mapToLong(Long::longValue).sum() + " (sum over shards) once installed";
+          context.getLog().info("[{}] {}", wiring.link(), detail);
+          audit(AuditKind.RESYNC_STARTED, detail);
+          wiring.metrics().onResync(wiring.peer(), ReplicationMetrics.RESYNC_STARTED, 0, 0);
+        })
+        .thenReply(cmd.replyTo(), ReplicatorState::resyncRun);
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onRecordResync(ReplicatorState state, RecordResync cmd) {
+    Resync.Run run = state.resyncRun();
+    ResyncMessage.Ack ack = cmd.ack();
+    if (run == null || run.id() != ack.resyncId()) return Effect().reply(cmd.replyTo(), Done.getInstance());
+    link.acked();
+    if (!ack.finished()) {
+      wiring.metrics().onResync(wiring.peer(), ReplicationMetrics.RESYNC_CHUNK, ack.values(), ack.payloadBytes());
+      return Effect().persist(new ReplicatorEvent.ResyncProgressed(run.id(), ack.lastInodeId(), ack.values(),
+              ack.payloadBytes()))
+          .thenReply(cmd.replyTo(), s -> Done.getInstance());
+    }
+    long now = System.currentTimeMillis();
+    ResyncView done = ResyncView.of(state.resync()).finished(now);
+    return Effect().persist(new ReplicatorEvent.ResyncFinished(run.id(), run.cursorsOf(wiring.localSite()), now))
+        .thenRun(s -> {
+          finishedResync = done;
+          String detail = "snapshot resync " + run.id() + " installed by the peer: " + done.values() + " values, "
+              + done.bytes() + " payload bytes in " + (now - run.startedMillis()) + " ms"
+              + (ack.skipped().isEmpty() ? "" : "; origins whose marks it did not install: " + ack.skipped());
+          context.getLog().info("[{}] {}", wiring.link(), detail);
+          audit(AuditKind.RESYNC_FINISHED, detail);
+          wiring.metrics().onResync(wiring.peer(), ReplicationMetrics.RESYNC_FINISHED, 0, 0);
+          link.resynced(s);
+        })
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onGetStatus(ReplicatorState state, GetStatus cmd) {
@@ -360,6 +471,7 @@ public final class SiteReplicator
   }
 
   private ReplicatorStatus status(ReplicatorState state) {
-    return telemetry.status(link.view(), state.stopped().values());
+    ResyncView resync = state.resync() != null ? ResyncView.of(state.resync()) : finishedResync;
+    return telemetry.status(link.view(), state.stopped().values(), resync);
   }
 }

@@ -51,7 +51,7 @@ class ControlLinksTest {
     ControlServer control = new ControlServer("site-b", voters, codec, String.class,
         (from, message) -> delivered.add(from + ":" + message));
     Tcp.ServerBinding binding = SiteLinkServer.bind(kit.system(), settings, LinkSecurity.PLAIN, "site-b", "127.0.0.1", port,
-        new ChannelRouter(noData, control, noData), LinkMetrics.NONE).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        new ChannelRouter(noData, control, noData, noData), LinkMetrics.NONE).toCompletableFuture().get(10, TimeUnit.SECONDS);
     bindings.add(binding);
     return binding.localAddress();
   }

@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The collector's rounds on a real journal, with the peers' answers in the test's hands: a peer that does not answer
- * stops collection, an answer lets it go up to the lowest position of all, and with collection off it only measures.
+ * stops collection, an answer lets it go up to the lowest position of all, and with collection off it only measures;
+ * past the retention cap the peer holding the horizon back is dropped, and a released peer holds nothing back.
  */
 class JournalCollectorTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -35,8 +38,10 @@ class JournalCollectorTest {
   private final ActorTestKit kit = ActorTestKit.create();
   private final ExecutorService storage = Executors.newSingleThreadExecutor();
   private final GcRecorder metrics = new GcRecorder();
-  /** Per peer its cursors; a peer absent does not answer. */
-  private final Map<String, Map<Integer, Long>> answers = new ConcurrentHashMap<>();
+  /** Per peer its cursors, empty once released; a peer absent does not answer. */
+  private final Map<String, Optional<Map<Integer, Long>>> answers = new ConcurrentHashMap<>();
+  /** The peers dropped by the cap, with the reason, in order. */
+  private final List<String> drops = new CopyOnWriteArrayList<>();
   private RocksDbJournal journal;
 
   @BeforeEach
@@ -55,17 +60,61 @@ class JournalCollectorTest {
   }
 
   private void start(boolean enabled) {
-    JournalGcSettings settings = new JournalGcSettings(enabled, Duration.ofMillis(50), 0, Duration.ofSeconds(1));
+    start(new JournalGcSettings(enabled, Duration.ofMillis(50), 0, Duration.ofSeconds(1)));
+  }
+
+  private void start(JournalGcSettings settings) {
     Map<Integer, Long> applied = Map.of(0, 20L, 1, 20L, 2, 20L);
     kit.spawn(JournalCollector.create("a", Set.of("b", "c"), journal, () -> applied,
         (peer, timeout) -> answers.containsKey(peer) ? CompletableFuture.completedFuture(answers.get(peer))
             : CompletableFuture.failedFuture(new IllegalStateException(peer + " does not answer")),
+        (peer, reason, timeout) -> {
+          // as a replicator does: the peer needs a resync and, none running, is released
+          drops.add(peer + ": " + reason);
+          answers.put(peer, Optional.empty());
+          return CompletableFuture.completedFuture(null);
+        },
         storage, settings, metrics));
+  }
+
+  private void answer(String peer, Map<Integer, Long> cursors) {
+    answers.put(peer, Optional.of(cursors));
+  }
+
+  @Test
+  void pastTheByteCapTheSlowestPeerIsDroppedAndTheNextRoundCollectsPastIt() {
+    answer("b", Map.of(0, 2L, 1, 2L, 2, 2L));
+    answer("c", Map.of(0, 20L, 1, 20L, 2, 20L));
+    start(new JournalGcSettings(true, Duration.ofMillis(50), 0, Duration.ofSeconds(1), 1, Duration.ZERO));
+
+    // b is dropped, then everything but each shard's newest entry goes (the journal keeps those on its own)
+    await().atMost(WAIT).until(() -> metrics.removed.get() == 3 * 19);
+    assertThat(drops).hasSize(1);
+    assertThat(drops.get(0)).startsWith("b: the journal holds ").contains("max-journal-bytes 1")
+        .contains("b held the horizon back by 54 entries");
+    assertThat(List.of(journal.horizon(0), journal.horizon(1), journal.horizon(2))).containsExactly(20L, 20L, 20L);
+    // still past a 1-byte cap, but nothing holds the horizon back any more: nobody else is dropped
+    long rounds = metrics.rounds(JournalCollector.COLLECTED);
+    await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= rounds + 3);
+    assertThat(drops).hasSize(1);
+    assertThat(metrics.rounds(JournalCollector.DROPPED)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutACapAReleasedPeerHoldsNothingBackAndNobodyIsDropped() {
+    answers.put("b", Optional.empty());
+    answer("c", Map.of(0, 15L, 1, 16L, 2, 17L));
+    start(true);
+
+    await().atMost(WAIT).until(() -> metrics.removed.get() == 15 + 16 + 17);
+    assertThat(metrics.behind.get()).doesNotContainKey("b");
+    await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= 3);
+    assertThat(drops).isEmpty();
   }
 
   @Test
   void aSilentPeerStopsCollectionAndItsAnswerLetsItGoToTheLowestPositionOfAll() {
-    answers.put("b", Map.of(0, 10L, 1, 20L, 2, 5L));
+    answer("b", Map.of(0, 10L, 1, 20L, 2, 5L));
     start(true);
 
     await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.BLOCKED) >= 3);
@@ -74,7 +123,7 @@ class JournalCollectorTest {
     assertThat(metrics.behind.get()).containsEntry("c", HorizonHolder.UNKNOWN);
     assertThat(metrics.removed.get()).isZero();
 
-    answers.put("c", Map.of(0, 15L, 1, 12L, 2, 20L));
+    answer("c", Map.of(0, 15L, 1, 12L, 2, 20L));
 
     await().atMost(WAIT).until(() -> metrics.removed.get() == 10 + 12 + 5);
     assertThat(List.of(journal.horizon(0), journal.horizon(1), journal.horizon(2))).containsExactly(11L, 13L, 6L);
@@ -85,8 +134,8 @@ class JournalCollectorTest {
 
   @Test
   void withCollectionOffRoundsOnlyMeasure() {
-    answers.put("b", Map.of(0, 20L, 1, 20L, 2, 20L));
-    answers.put("c", Map.of(0, 20L, 1, 20L, 2, 20L));
+    answer("b", Map.of(0, 20L, 1, 20L, 2, 20L));
+    answer("c", Map.of(0, 20L, 1, 20L, 2, 20L));
     start(false);
 
     await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= 3);

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.persistence.store.OriginMarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -8,6 +9,8 @@ import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.transport.kryo.KryoPekkoSerializer;
 import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
+import java.util.UUID;
+import java.util.Optional;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -71,6 +74,12 @@ class ActorMessageSerializationTest {
     assertThat(roundTrip(cursors)).isEqualTo(cursors);
     getCursors.replyTo().tell(cursors);
     cursorsProbe.expectMessage(cursors);
+    var resync = (SiteReplicator.RequireResync) roundTrip(new SiteReplicator.RequireResync("asked", true,
+        probe.ref()));
+    assertThat(resync.reason()).isEqualTo("asked");
+    assertThat(resync.byOperator()).isTrue();
+    resync.replyTo().tell(status);
+    probe.expectMessage(status);
     var back = (SiteReplicator.GetStatus) roundTrip(new SiteReplicator.GetStatus(probe.ref()));
     back.replyTo().tell(status);
     probe.expectMessage(status);
@@ -83,11 +92,22 @@ class ActorMessageSerializationTest {
             List.of(new StoppedShard(4, 1, 7, 8))),
         new ReplicatorStatus("site-a", "site-b", LinkState.CONNECTING, 5, "refused", 3, 9, 100, 2,
             List.of(), 4, 6, 1234.5, -42L, "cfs-repl@127.0.0.1:25520", "10.0.0.2:9500", 4096, 512.5, "mtls",
-            new PeerCertificate("CN=site-b", List.of("site-b"), "1f", 1_900_000_000_000L), 2_097_152, 2_000_000),
+            new PeerCertificate("CN=site-b", List.of("site-b"), "1f", 1_900_000_000_000L), 2_097_152, 2_000_000,
+            new ResyncView(ResyncView.Phase.FINISHED, "requested by an operator", 1, 9, 1000, 200_000, 77, 2, 3)),
+        new PersistedCursors("site-b", Map.of(), true),
         new ReplicatorEvent.CursorsAdvanced(Map.of(1, 2L)),
         new ReplicatorEvent.ShardStopped(new StoppedShard(4, 1, 7, 8)),
         new ReplicatorEvent.LinkPaused(1), new ReplicatorEvent.LinkResumed(2),
         new ReplicatorEvent.ThrottleChanged(1_048_576, 3),
+        new ReplicatorEvent.ResyncNeeded("behind the horizon", 4),
+        new ReplicatorEvent.ResyncStarted(5, Map.of("site-a", new OriginMarks(Optional.of(new UUID(1, 2)),
+            Map.of(0, 10L, 3, 4L)), "site-c", new OriginMarks(Optional.empty(), Map.of(1, 1L))), 6),
+        new ReplicatorEvent.ResyncProgressed(5, -3, 2048, 1 << 20),
+        new ReplicatorEvent.ResyncFinished(5, Map.of(0, 10L, 3, 4L), 7),
+        new ReplicatorState(Map.of(0, 3L), false, Map.of(), null, new Resync("dropped", 8,
+            new Resync.Run(5, Map.of("site-a", new OriginMarks(Optional.empty(), Map.of(0, 10L))), true, -3, 2048,
+                1 << 20, 9))),
+        new ReplicatorState(Map.of(0, 3L), true, Map.of(), 5L, new Resync("dropped", 8, null)),
         new ReplicatorState(Map.of(1, 2L), false, Map.of()),
         new ReplicatorState(Map.of(1, 2L), false, Map.of(), 0L));
     for (Object o : all) {

@@ -58,7 +58,7 @@ class LinkTelemetryTest {
   }
 
   private ReplicatorStatus status() {
-    return telemetry.status(CONNECTED, List.of(new StoppedShard(3, 1, 9, T0)));
+    return telemetry.status(CONNECTED, List.of(new StoppedShard(3, 1, 9, T0)), null);
   }
 
   @Test
@@ -136,10 +136,13 @@ class LinkTelemetryTest {
     ReplicatorStatus status = telemetry.status(
         new LinkSupervisor.View(LinkState.BACKOFF, T0 + 5, T0 + 1, "ConnectException: refused", "peer-2:9500",
             "mtls", new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10)),
-        List.of(new StoppedShard(3, 1, 9, T0)));
+        List.of(new StoppedShard(3, 1, 9, T0)), RESYNCING);
     assertThat(status).isEqualTo(new ReplicatorStatus("site-a", "site-b", LinkState.BACKOFF, T0 + 5,
         "ConnectException: refused", 0, 0, 0, 0, List.of(new StoppedShard(3, 1, 9, T0)), T0 + 1, 0, 0, null,
         "cfs-repl@127.0.0.1:25520", "peer-2:9500", 0, 0, "mtls",
-        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10), 0, 0));
+        new PeerCertificate("CN=site-b", List.of("site-b"), "2a", T0 + 10), 0, 0, RESYNCING));
   }
+
+  private static final ResyncView RESYNCING = new ResyncView(ResyncView.Phase.RUNNING, "behind the horizon", T0, 7,
+      100, 20_000, 99, T0 + 2, 0);
 }

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.persistence.store.OriginMarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
@@ -7,6 +8,8 @@ import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,12 +54,19 @@ class ReplicatorSerializersTest {
   }
 
   @Test
-  void theStateLayoutVersionTwoIsPinned() {
+  void theStateLayoutVersionTwoStillReadsAndVersionThreeIsPinned() {
     ReplicatorState unthrottled = new ReplicatorState(Map.of(1, 2L), true,
         Map.of(7, new StoppedShard(7, 1, 99, 1234)));
     ReplicatorState throttled = new ReplicatorState(Map.of(1, 2L), false, Map.of(), 300L);
-    assertThat(hex(unthrottled)).isEqualTo(GOLDEN_STATE_V2);
-    assertThat(hex(throttled)).isEqualTo(GOLDEN_STATE_V2_THROTTLED);
+    assertThat(hex(unthrottled)).isEqualTo(GOLDEN_STATE_V3);
+    assertThat(hex(throttled)).isEqualTo(GOLDEN_STATE_V3_THROTTLED);
+    assertThat(decodeHex(GOLDEN_STATE_V3)).isEqualTo(unthrottled);
+    assertThat(decodeHex(GOLDEN_STATE_V3_THROTTLED)).isEqualTo(throttled);
+    ReplicatorState resyncing = new ReplicatorState(Map.of(1, 2L), false, Map.of(), null, new Resync("cap", 5,
+        new Resync.Run(9, Map.of("a", new OriginMarks(Optional.of(new UUID(1, 2)), Map.of(1, 7L))), true, 3, 4, 5,
+            6)));
+    assertThat(hex(resyncing)).isEqualTo(GOLDEN_STATE_V3_RESYNC);
+    assertThat(decodeHex(GOLDEN_STATE_V3_RESYNC)).isEqualTo(resyncing);
     assertThat(decodeHex(GOLDEN_STATE_V2)).isEqualTo(unthrottled);
     assertThat(decodeHex(GOLDEN_STATE_V2_THROTTLED)).isEqualTo(throttled);
     ReplicatorEvent.ThrottleChanged changed = new ReplicatorEvent.ThrottleChanged(300, 1234);
@@ -68,5 +78,9 @@ class ReplicatorSerializersTest {
   private static final String GOLDEN_STATE_V1 = "7e010101020101070163d204000000000000";
   private static final String GOLDEN_STATE_V2 = "7e020101020101070163d20400000000000000";
   private static final String GOLDEN_STATE_V2_THROTTLED = "7e02010102000001ac02";
+  private static final String GOLDEN_STATE_V3 = "7e030101020101070163d2040000000000000000";
+  private static final String GOLDEN_STATE_V3_THROTTLED = "7e03010102000001ac0200";
+  private static final String GOLDEN_STATE_V3_RESYNC =
+      "7e03010102000000016361f005000000000000000109018261010100000000000000020000000000000001010701030000000000000004050600000000000000";
   private static final String GOLDEN_THROTTLE_CHANGED = "7f01ac02d204000000000000";
 }

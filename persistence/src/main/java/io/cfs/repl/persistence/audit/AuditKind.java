@@ -51,7 +51,18 @@ public enum AuditKind {
    * An apply met two writes of one inode that had not seen each other ({@code WriteConflict} of the store, copied here
    * with its id in the attribute {@code conflictId}).
    */
-  CONFLICT;
+  CONFLICT,
+  /**
+   * A peer must be resynced by a snapshot of this site's store: it fell behind the journal's horizon, the retention
+   * cap dropped it, or an operator asked. Its cursors no longer hold the journal back.
+   */
+  RESYNC_NEEDED,
+  /** A snapshot resync of a peer started (or resumed after a cut): its marks, and where it resumed. */
+  RESYNC_STARTED,
+  /** A peer installed this site's snapshot: the journal tail resumes from the snapshot's watermarks. */
+  RESYNC_FINISHED,
+  /** This site installed a peer's snapshot: its values and the watermarks raised per origin. */
+  RESYNC_INSTALLED;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

@@ -11,9 +11,9 @@ import java.util.UUID;
  * @param fromSite the sending site
  * @param toSite the site the sender believes it is talking to
  * @param channel what the link carries: a client says it in its hello; a server's ack is of the hello's channel
- * @param incarnation the incarnation of the sender's journal, in a data hello (from protocol v2 on): the receiver
- *     tells by it whether the seqs it applied from this site are of the history the sender ships now; empty in
- *     acks, in hellos of other channels and in hellos of the old layout
+ * @param incarnation the incarnation of the sender's journal, in a data hello (from protocol v2 on) and in a resync
+ *     hello: the receiver tells by it whether the seqs it applied from this site are of the history the sender ships
+ *     now; empty in acks, in hellos of other channels and in hellos of the old layout
  */
 public record Handshake(int protocolVersion, String fromSite, String toSite, Channel channel,
                         Optional<UUID> incarnation) {
@@ -27,7 +27,17 @@ public record Handshake(int protocolVersion, String fromSite, String toSite, Cha
     /** Failover messages (heartbeats, votes), one way: each side has its own connection to the other. */
     CONTROL,
     /** An operator's verify-and-repair: the dialling site's requests, the other site's answers. */
-    VERIFY
+    VERIFY,
+    /**
+     * A snapshot resync: the dialling site's store in chunks one way, acknowledgements the other. Its hello names the
+     * dialler's journal incarnation, as a data hello does: the snapshot carries that history's watermarks.
+     */
+    RESYNC;
+
+    /** Whether a hello of this channel names the sender's journal incarnation. */
+    public boolean carriesHistory() {
+      return this == DATA || this == RESYNC;
+    }
   }
 
   /** Site ids are short names; the bound keeps every handshake frame far below the smallest allowed frame size. */
@@ -36,6 +46,9 @@ public record Handshake(int protocolVersion, String fromSite, String toSite, Cha
   public Handshake {
     if (channel == null) throw new IllegalArgumentException("channel must not be null");
     if (incarnation == null) throw new IllegalArgumentException("incarnation must not be null (empty for none)");
+    if (channel == Channel.RESYNC && incarnation.isEmpty()) {
+      throw new IllegalArgumentException("a resync hello must name the sender's journal incarnation");
+    }
     requireSite(fromSite, "fromSite");
     requireSite(toSite, "toSite");
   }

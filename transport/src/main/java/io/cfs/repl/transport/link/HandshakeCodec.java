@@ -23,11 +23,12 @@ import org.apache.pekko.util.ByteStringBuilder;
  *              to client), 0x04 CONTROL_HELLO (client to server, control channel; a server older than the control
  *              channel refuses it as MALFORMED), 0x05 VERIFY_HELLO (client to server, verify channel; likewise),
  *              0x06 JOURNAL_HELLO (client to server, data channel, naming the client's journal incarnation; the
- *              data hello of protocol v2)
+ *              data hello of protocol v2), 0x07 RESYNC_HELLO (client to server, resync channel, naming the client's
+ *              journal incarnation; a server older than the resync channel refuses it as MALFORMED)
  * bytes 5..8   the sender's protocol version, int32
  * string       fromSite, the sender's site
  * string       toSite, the site the sender is talking to (in a REJECT of an unreadable hello: empty)
- * JOURNAL_HELLO only:
+ * JOURNAL_HELLO and RESYNC_HELLO only:
  *   16 bytes   the incarnation (a UUID: most significant int64, then least significant int64)
  * REJECT only:
  *   byte       reason code (see {@link Reason}): 1 UNKNOWN_SITE, 2 WRONG_TARGET_SITE, 3 PROTOCOL_VERSION, 4 MALFORMED,
@@ -47,17 +48,19 @@ final class HandshakeCodec {
   private static final byte CONTROL_HELLO = 0x04;
   private static final byte VERIFY_HELLO = 0x05;
   private static final byte JOURNAL_HELLO = 0x06;
+  private static final byte RESYNC_HELLO = 0x07;
 
   private HandshakeCodec() {}
 
   static ByteString hello(Handshake hello) {
-    if (hello.incarnation().isPresent() && hello.channel() != Handshake.Channel.DATA) {
-      throw new IllegalArgumentException("only a data hello names a journal incarnation: " + hello);
+    if (hello.incarnation().isPresent() && !hello.channel().carriesHistory()) {
+      throw new IllegalArgumentException("only a data or resync hello names a journal incarnation: " + hello);
     }
     byte kind = switch (hello.channel()) {
       case DATA -> hello.incarnation().isPresent() ? JOURNAL_HELLO : HELLO;
       case CONTROL -> CONTROL_HELLO;
       case VERIFY -> VERIFY_HELLO;
+      case RESYNC -> RESYNC_HELLO;
     };
     ByteStringBuilder b = header(kind, hello.protocolVersion(), hello.fromSite(), hello.toSite());
     hello.incarnation().ifPresent(id -> {
@@ -89,12 +92,13 @@ final class HandshakeCodec {
         case HELLO, JOURNAL_HELLO -> Handshake.Channel.DATA;
         case CONTROL_HELLO -> Handshake.Channel.CONTROL;
         case VERIFY_HELLO -> Handshake.Channel.VERIFY;
+        case RESYNC_HELLO -> Handshake.Channel.RESYNC;
         default -> throw new IllegalArgumentException("kind " + kind + " is not a hello");
       };
       int version = in.getInt();
       String fromSite = getString(in);
       String toSite = getString(in);
-      Optional<UUID> incarnation = kind == JOURNAL_HELLO ? Optional.of(new UUID(in.getLong(), in.getLong()))
+      Optional<UUID> incarnation = kind == JOURNAL_HELLO || kind == RESYNC_HELLO ? Optional.of(new UUID(in.getLong(), in.getLong()))
           : Optional.empty();
       Handshake hello = new Handshake(version, fromSite, toSite, channel, incarnation);
       expectEnd(in);

@@ -67,8 +67,19 @@ public final class SiteLinkClient {
   public static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
       LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
       LinkMetrics metrics, UUID incarnation, WireThrottle throttle) {
+    return connect(system, settings, security, localSite, peerSite, peer, metrics, Handshake.Channel.DATA,
+        incarnation, throttle);
+  }
+
+  /**
+   * A link of {@code channel} (one that carries the journal's history: data or resync) naming {@code incarnation} in
+   * its hello, paced by {@code throttle}.
+   */
+  public static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,
+      LinkSettings settings, LinkSecurity security, String localSite, String peerSite, InetSocketAddress peer,
+      LinkMetrics metrics, Handshake.Channel channel, UUID incarnation, WireThrottle throttle) {
     return open(system, settings, security, new Handshake(settings.protocolVersion(), localSite, peerSite,
-        Handshake.Channel.DATA, Optional.of(incarnation)), peer, metrics, throttle);
+        channel, Optional.of(incarnation)), peer, metrics, throttle);
   }
 
   private static Flow<ByteString, ByteString, CompletionStage<LinkSession>> connect(ActorSystem<?> system,

@@ -65,14 +65,17 @@ class HandshakeCodecFuzzTest {
         Arbitraries.strings().withCharRange('a', 'z').withChars('-').ofMinLength(1).ofMaxLength(12),
         Arbitraries.strings().ofMinLength(1).ofMaxLength(60))
         .filter(s -> !s.isBlank() && s.getBytes(StandardCharsets.UTF_8).length <= Handshake.MAX_SITE_BYTES);
+    // the channels whose hello names no incarnation; those that do are generated below
     Arbitrary<Handshake> handshakes = Combinators.combine(Arbitraries.integers(), sites, sites,
-        Arbitraries.of(Handshake.Channel.class)).as(Handshake::new);
+        Arbitraries.of(Handshake.Channel.DATA, Handshake.Channel.CONTROL, Handshake.Channel.VERIFY))
+        .as(Handshake::new);
     Arbitrary<ByteString> hellos = handshakes.map(HandshakeCodec::hello);
-    // data hellos of protocol v2 name the sender's journal incarnation (kind 0x06, 16 bytes after the sites)
+    // data hellos of protocol v2 and resync hellos name the sender's journal incarnation (kinds 0x06 and 0x07, 16
+    // bytes after the sites)
     Arbitrary<ByteString> journalHellos = Combinators.combine(Arbitraries.integers(), sites, sites,
-            Arbitraries.longs(), Arbitraries.longs())
-        .as((version, from, to, high, low) -> HandshakeCodec.hello(new Handshake(version, from, to,
-            Handshake.Channel.DATA, Optional.of(new UUID(high, low)))));
+            Arbitraries.of(Handshake.Channel.DATA, Handshake.Channel.RESYNC), Arbitraries.longs(), Arbitraries.longs())
+        .as((version, from, to, channel, high, low) -> HandshakeCodec.hello(new Handshake(version, from, to,
+            channel, Optional.of(new UUID(high, low)))));
     Arbitrary<ByteString> acks = handshakes.map(HandshakeCodec::ack);
     Arbitrary<ByteString> rejects = Combinators.combine(handshakes, Arbitraries.of(Reason.class),
             Arbitraries.strings().ofMaxLength(HandshakeCodec.MAX_DETAIL_CHARS + 10))

@@ -51,6 +51,20 @@ class HandshakeCodecTest {
   }
 
   @Test
+  void aResyncHelloIsKindSevenNamesItsIncarnationAndRoundTrips() {
+    UUID id = UUID.fromString("01234567-89ab-cdef-0123-456789abcdef");
+    Handshake resync = new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC, Optional.of(id));
+    ByteString frame = HandshakeCodec.hello(resync);
+    assertEquals(0x07, frame.apply(4));
+    assertEquals(resync, HandshakeCodec.readHello(frame));
+    assertMalformed(frame.dropRight(1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC, Optional.empty()));
+    assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(
+        new Handshake(3, "site-a", "site-b", Handshake.Channel.VERIFY, Optional.of(id))));
+  }
+
+  @Test
   void aHelloOfTheOldLayoutStillReadsWithoutAnIncarnation() {
     // what a v1 node sends: kind 0x01, nothing after the sites; a v2 server reads it to refuse it by its version
     ByteString v1 = HandshakeCodec.hello(new Handshake(1, "site-a", "site-b"));

@@ -44,6 +44,8 @@ public enum Health {
         else degraded.add(line);
       }
       case CONNECTED -> { }
+      case RESYNCING -> degraded.add("receiving a snapshot resync: " + resyncProgress(s));
+      case NEEDS_RESYNC -> down.add("needs a snapshot resync (auto resync is off): " + resyncProgress(s));
       default -> throw new IllegalStateException("unknown link state " + s.state());
     }
     if (!s.stoppedShards().isEmpty()) {
@@ -88,5 +90,10 @@ public enum Health {
   public static boolean lagging(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
     return s.lagMillis(nowMillis) > settings.degradedLag().toMillis()
         || s.lagEntries() > settings.degradedLagEntries();
+  }
+
+  private static String resyncProgress(ReplicatorStatus s) {
+    if (s.resync() == null) return "starting";
+    return s.resync().reason() + "; " + s.resync().values() + " values acknowledged";
   }
 }

@@ -96,6 +96,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resume))))),
+            path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resync"), peer ->
+                post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::resync))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("throttle"), peer ->
                 concat(post(() -> throttle(peer)), put(() -> throttle(peer)))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("forget-incarnation"), peer ->

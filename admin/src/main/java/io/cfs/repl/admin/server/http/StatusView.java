@@ -4,6 +4,7 @@ import io.cfs.repl.engine.failover.FailoverStatus;
 import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.ResyncView;
 import io.cfs.repl.engine.replicator.StoppedShard;
 import io.cfs.repl.transport.tls.PeerCertificate;
 import java.util.List;
@@ -103,13 +104,16 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    * @param peerAddress the peer's link listener (host:port) the link dials: one of the peer site's nodes
    * @param throttleBytesPerSecond the link's throttle (an operator's, else the configured one); 0 = unlimited
    * @param wireBytesPerSecond bytes the link put on the wire per second over the last lag-refresh window
+   * @param resync the peer's snapshot resync (phase NEEDED, RUNNING or FINISHED, reason, values and payload bytes the
+   *     peer acknowledged, the last inode acknowledged); null when none was needed
    */
   public record PeerView(String peer, String state, long stateSinceMillis, Health health, List<String> healthReasons,
                          long lagEntries, long lagMillis, long oldestUnackedHlc, long ackedEntries, long ackedBatches,
                          long ackedBytes, double ackedEntriesPerSecond, double ackedBytesPerSecond, String lastError,
                          List<StoppedShard> stoppedShards, Long disconnectedSinceMillis, Long clockSkewMillis,
                          String connection, PeerCertificate peerCertificate, String replicatorNode,
-                         String peerAddress, long throttleBytesPerSecond, long wireBytesPerSecond) {
+                         String peerAddress, long throttleBytesPerSecond, long wireBytesPerSecond,
+                         ResyncView resync) {
     public static PeerView of(ReplicatorStatus s, AdminSettings settings, long nowMillis) {
       return of(s, null, settings, nowMillis);
     }
@@ -124,7 +128,7 @@ public record StatusView(String site, String role, Long epoch, String primary, L
           s.lastError(), s.stoppedShards(),
           s.disconnectedSinceMillis() == 0 ? null : s.disconnectedSinceMillis(), s.clockSkewMillis(), s.connection(),
           s.peerCertificate(), s.replicatorNode(), s.peerAddress(), s.throttleBytesPerSecond(),
-          s.wireBytesPerSecond());
+          s.wireBytesPerSecond(), s.resync());
     }
   }
 

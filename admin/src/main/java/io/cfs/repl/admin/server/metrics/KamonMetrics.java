@@ -190,6 +190,16 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onResync(String peer, String event, long values, long bytes) {
+    TagSet tags = siteTags.withTag(MetricNames.PEER, peer);
+    Kamon.counter(MetricNames.RESYNC_EVENTS).withTags(tags.withTag(MetricNames.EVENT, event)).increment();
+    if (values > 0) Kamon.counter(MetricNames.RESYNC_VALUES).withTags(tags).increment(values);
+    if (bytes > 0) {
+      Kamon.counter(MetricNames.RESYNC_BYTES, MeasurementUnit.information().bytes()).withTags(tags).increment(bytes);
+    }
+  }
+
+  @Override
   public void onThrottle(String peer, long bytesPerSecond) {
     Kamon.gauge(MetricNames.LINK_THROTTLE).withTags(siteTags.withTag(MetricNames.PEER, peer)).update(bytesPerSecond);
   }

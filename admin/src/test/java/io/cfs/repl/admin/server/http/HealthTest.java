@@ -21,7 +21,7 @@ class HealthTest {
     long oldestHlc = lagMillis == 0 ? 0 : (NOW - lagMillis) * 1_000_000;
     return new ReplicatorStatus("a", "b", state, NOW - 1, "boom", lagEntries, oldestHlc, 0, 0, stopped,
         state == LinkState.CONNECTED ? 0 : NOW - disconnectedFor, NOW, 0, null, null, null, 0, 0, "plain", null, 0,
-        0);
+        0, null);
   }
 
   private static Health.Verdict health(ReplicatorStatus s) {

@@ -58,7 +58,7 @@ class StatusEventsTest {
   private static StatusView view() {
     ReplicatorStatus paused = new ReplicatorStatus("a", "b", LinkState.PAUSED, NOW - 10, null, 40,
         (NOW - 2_000) * 1_000_000, 500, 5, List.of(new StoppedShard(3, 7, 9, NOW)), NOW - 10, NOW, 12.5, null, null,
-        null, 64_000, 2048.4, "plain", null, 0, 0);
+        null, 64_000, 2048.4, "plain", null, 0, 0, null);
     return new StatusView("a", "ACTIVE", 0L, null, null, Health.DEGRADED, List.of(),
         List.of(StatusView.PeerView.of(paused, SETTINGS, NOW)), new StatusView.NodeView("cfs@a:1", List.of(), NOW),
         null);
