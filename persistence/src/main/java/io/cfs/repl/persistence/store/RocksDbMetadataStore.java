@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *       successful write;</li>
  *   <li>conflict ids strictly increase, so conflicts read back in recording order;</li>
  *   <li>a write refused on a full volume ({@link StorageFullException}) changed nothing: watermarks and the next
- *       conflict id move only after a successful write, so the same apply succeeds once space frees.</li>
+ *       conflict id move only after a successful write, so the same apply succeeds once space frees;</li>
+ *   <li>every RocksDB snapshot taken for {@link #openSnapshot} is released by its closing or, at the latest, by the
+ *       store's, before the database closes.</li>
  * </ul>
  */
 public final class RocksDbMetadataStore implements MetadataStore {
