@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A peer that needs a snapshot resync and has none running holds nothing back (its replicator answers "released"):
  * it is left out of the plan. Past the retention cap ({@code max-journal-bytes}, {@code max-journal-age}) a round
- * drops the peer holding the horizon back, by asking its replicator for a resync; the next round collects past it.
+ * drops the peer holding the horizon back, by asking its replicator for a resync, if it holds back at least half of
+ * what the journal holds; the next round collects past it.
  *
  * <p>Two instances at once (a singleton handing over between nodes of a PostgreSQL site) are harmless: each removes
  * only what persisted cursors and applied watermarks allow, and both only grow, so neither removes what a peer or the
@@ -213,6 +214,14 @@ public final class JournalCollector {
     HorizonHolder holder = o.plan().holder();
     if (holder == null || holder.site().equals(site) || o.silent().containsKey(holder.site())) {
       log.warn("[{}] {}, but no peer can be dropped: {}", site, over, heldBack(holder));
+      return;
+    }
+    // Dropping a peer must free most of the journal. The byte measure shrinks only as the storage compacts what was
+    // collected, so right after a drop a peer a few entries behind would otherwise be dropped for nothing.
+    if (holder.entries() * 2 < o.held().entries()) {
+      log.warn("[{}] {}; {} holds back only {} of the {} entries held, so it is not dropped (the journal's bytes"
+          + " shrink as the storage compacts what was collected)", site, over, holder.site(), holder.entries(),
+          o.held().entries());
       return;
     }
     String reason = over + "; " + holder.site() + " held the horizon back by " + holder.entries() + " entries";

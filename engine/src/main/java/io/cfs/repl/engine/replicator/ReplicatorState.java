@@ -106,9 +106,12 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
     return new ReplicatorState(cursors, paused, stopped, bytesPerSecond, resync);
   }
 
-  /** The peer needs a resync; one already needed or running keeps its reason and run. */
+  /**
+   * The peer needs a resync: one already needed keeps its reason; a run in progress is abandoned (the retention cap
+   * dropped the peer again while the run's marks held the journal back), so the next run starts from a new view.
+   */
   public ReplicatorState resyncNeeded(String reason, long atMillis) {
-    if (resync != null) return this;
+    if (resync != null && resync.run() == null) return this;
     return new ReplicatorState(cursors, paused, stopped, throttle, new Resync(reason, atMillis, null));
   }
 

@@ -6,6 +6,7 @@ import io.cfs.repl.persistence.store.StoreSnapshot;
 import io.cfs.repl.persistence.store.StoredValue;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.Handshake;
+import io.cfs.repl.transport.link.LinkSession;
 import io.cfs.repl.transport.link.SiteLinkClient;
 import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
@@ -34,7 +35,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorFlow;
  * chunk is read from the view only when the connection asks for it, and the peer reads a chunk only once the one
  * before is durable.
  *
- * <p>A run starts by opening a view and persisting its marks (the replicator's {@link SiteReplicator.OpenRun}); a run
+ * <p>A run starts, once the peer answered the handshake, by opening a view and persisting its marks (the replicator's {@link SiteReplicator.OpenRun}); a run
  * resumed after a cut opens a newer view, reads after the last inode the peer acknowledged, and keeps the marks of
  * its start, which the newer view covers (a store only moves forward by last-write-wins), so the peer claims no more
  * than it holds. After the last chunk the run's marks go, and the stream waits for their ack: the replicator ends it.
@@ -50,10 +51,14 @@ final class ResyncStream {
     ReplicatorSettings s = w.settings();
     Executor reads = system.dispatchers().lookup(DispatcherSelector.fromConfig(s.readDispatcher()));
     KryoCodec kryo = w.codec().kryo();
-    var m = Source.<ResyncMessage, Reader>unfoldResourceAsync(
-            () -> open(system, w, reads, resumed, replicator),
-            reader -> reader.next(reads),
-            reader -> reader.close(reads))
+    // the view is opened (and a new run persisted) only once the peer has answered the handshake: a run never starts
+    // for a peer that is not there, so its marks never hold the journal back for nothing
+    CompletableFuture<LinkSession> connected = new CompletableFuture<>();
+    var m = Source.completionStageSource(connected.thenApply(session ->
+            Source.<ResyncMessage, Reader>unfoldResourceAsync(
+                () -> open(system, w, reads, resumed, replicator),
+                reader -> reader.next(reads),
+                reader -> reader.close(reads))))
         // after the end, wait for its ack: completing would close the connection before the peer answers
         .concat(Source.never())
         .viaMat(KillSwitches.single(), Keep.right())
@@ -66,6 +71,11 @@ final class ResyncStream {
             SiteReplicator.RecordResync::new))
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
+    m.first().second().whenComplete((session, failure) -> {
+      if (failure != null) connected.completeExceptionally(failure);
+      else connected.complete(session);
+    });
+    m.second().whenComplete((done, failure) -> connected.cancel(false));
     return new LinkStream.Running(m.first().first(), m.first().second(), m.second());
   }
 

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.replicator;
 
+import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.resync.ResyncMessage;
 import io.cfs.repl.persistence.audit.AuditKind;
@@ -379,8 +380,14 @@ public final class SiteReplicator
     return null;
   }
 
+  /**
+   * An operator's request approves a needed resync and leaves a running one alone; the retention cap dropping the
+   * peer again while a run holds the journal back abandons the run if the peer is not taking it in right now.
+   */
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onRequireResync(ReplicatorState state, RequireResync cmd) {
-    if (state.resync() != null) {
+    // a run the peer is taking in right now is never abandoned: the journal exceeds its cap until it ends
+    boolean abandon = state.resyncRun() != null && !cmd.byOperator() && link.view().state() != LinkState.RESYNCING;
+    if (state.resync() != null && !abandon) {
       if (cmd.byOperator() && state.resyncRun() == null) {
         link.resyncNeeded(state, true, "resync approved by an operator");
       }

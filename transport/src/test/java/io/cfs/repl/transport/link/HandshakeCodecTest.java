@@ -58,8 +58,8 @@ class HandshakeCodecTest {
     assertEquals(0x07, frame.apply(4));
     assertEquals(resync, HandshakeCodec.readHello(frame));
     assertMalformed(frame.dropRight(1));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC, Optional.empty()));
+    assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(
+        new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC, Optional.empty())));
     assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(
         new Handshake(3, "site-a", "site-b", Handshake.Channel.VERIFY, Optional.of(id))));
   }
