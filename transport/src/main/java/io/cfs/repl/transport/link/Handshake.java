@@ -46,9 +46,6 @@ public record Handshake(int protocolVersion, String fromSite, String toSite, Cha
   public Handshake {
     if (channel == null) throw new IllegalArgumentException("channel must not be null");
     if (incarnation == null) throw new IllegalArgumentException("incarnation must not be null (empty for none)");
-    if (channel == Channel.RESYNC && incarnation.isEmpty()) {
-      throw new IllegalArgumentException("a resync hello must name the sender's journal incarnation");
-    }
     requireSite(fromSite, "fromSite");
     requireSite(toSite, "toSite");
   }
