@@ -97,6 +97,8 @@ final class ResyncStream {
     return CompletableFuture.supplyAsync(() -> w.store().openSnapshot(), reads).thenCompose(view -> {
       if (resumed != null) return CompletableFuture.completedFuture(new Reader(w, view, resumed));
       Map<String, OriginMarks> marks = new HashMap<>(view.marks());
+      // the peer's marks of itself are its own journal's business (its receiver would skip them anyway)
+      marks.remove(w.peer());
       // the local apply's watermarks of this site's own journal are of the journal's incarnation
       OriginMarks own = marks.get(w.localSite());
       marks.put(w.localSite(), new OriginMarks(Optional.of(w.journal().incarnation()),

@@ -7,12 +7,14 @@ import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.store.Durability;
 import io.cfs.repl.persistence.store.MarksInstalled;
 import io.cfs.repl.persistence.store.MetadataStore;
+import io.cfs.repl.persistence.store.OriginMarks;
 import io.cfs.repl.persistence.store.RepairResult;
 import io.cfs.repl.persistence.store.StoredValue;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * The receiving end of snapshot resyncs: a peer whose journal this site fell behind opens a link on the resync
  * channel and ships its store in chunks. Each chunk is written with {@link MetadataStore#repair} (last-write-wins
  * against what is held, watermarks untouched) and acknowledged once durable; the end's marks are installed with
- * {@link MetadataStore#installMarks}, which raises watermarks and never lowers them. So a chunk delivered twice, or
- * a run resumed from its last acknowledged chunk, changes nothing the second time.
+ * {@link MetadataStore#installMarks}, which raises watermarks and never lowers them (every origin's but this site's
+ * own, which only its own journal moves). So a chunk delivered twice, or a run resumed from its last acknowledged
+ * chunk, changes nothing the second time.
  *
  * <p>The hello names the sender's journal incarnation, admitted as a data link's is: a snapshot is never installed
  * under another history of that site. An unknown site is refused at the handshake; a malformed, oversized or
@@ -142,7 +145,7 @@ public final class SnapshotReceiver implements LinkHandler {
     }
 
     private CompletionStage<ResyncMessage> end(ResyncMessage.End end) {
-      return CompletableFuture.supplyAsync(() -> store.installMarks(end.marks(), Durability.SYNC), storage)
+      return CompletableFuture.supplyAsync(() -> installMarks(end.marks()), storage)
           .thenApply((MarksInstalled installed) -> {
             String detail = "installed the snapshot of " + origin + " (resync " + end.resyncId() + "): watermarks"
                 + " raised for " + installed.raised().keySet()
@@ -154,6 +157,21 @@ public final class SnapshotReceiver implements LinkHandler {
                 + " {}", localSite, origin, site, why));
             return new ResyncMessage.Ack(end.resyncId(), 0, 0, 0, 0, true, installed.skipped());
           });
+    }
+
+    /**
+     * Installs every origin's marks but this site's own: its own watermarks say how far its local apply has applied its
+     * own journal, and only that journal moves them. The peer's marks of this site may be of an older history (this
+     * site lost its data dir) or ahead of the local apply; installed, they would make the local apply skip this
+     * site's new entries as already applied. The values of its old history came with the chunks all the same.
+     */
+    private MarksInstalled installMarks(Map<String, OriginMarks> marks) {
+      Map<String, OriginMarks> others = new HashMap<>(marks);
+      if (others.remove(localSite) == null) return store.installMarks(others, Durability.SYNC);
+      MarksInstalled installed = store.installMarks(others, Durability.SYNC);
+      Map<String, String> skipped = new HashMap<>(installed.skipped());
+      skipped.put(localSite, "this site's own origin: only its own journal moves its watermarks");
+      return new MarksInstalled(installed.raised(), skipped);
     }
 
     private CompletionStage<ResyncMessage> refuse(long resyncId, String reason) {

@@ -56,8 +56,9 @@ final class HandshakeCodec {
     if (hello.incarnation().isPresent() && !hello.channel().carriesHistory()) {
       throw new IllegalArgumentException("only a data or resync hello names a journal incarnation: " + hello);
     }
+    // checked on the hello only: the server's ack of a resync link is of the same channel and names nothing
     if (hello.channel() == Handshake.Channel.RESYNC && hello.incarnation().isEmpty()) {
-      throw new IllegalArgumentException("a resync hello must name the sender's journal incarnation: " + hello);
+      throw new IllegalArgumentException("a resync hello must name the sender's journal incarnation");
     }
     byte kind = switch (hello.channel()) {
       case DATA -> hello.incarnation().isPresent() ? JOURNAL_HELLO : HELLO;

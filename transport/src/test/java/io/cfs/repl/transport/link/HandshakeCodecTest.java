@@ -58,8 +58,11 @@ class HandshakeCodecTest {
     assertEquals(0x07, frame.apply(4));
     assertEquals(resync, HandshakeCodec.readHello(frame));
     assertMalformed(frame.dropRight(1));
-    assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(
-        new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC, Optional.empty())));
+    assertThrows(IllegalArgumentException.class,
+        () -> HandshakeCodec.hello(new Handshake(3, "site-a", "site-b", Handshake.Channel.RESYNC)));
+    // the server's ack of a resync link is of its channel and names no incarnation
+    Handshake ack = new Handshake(3, "site-b", "site-a", Handshake.Channel.RESYNC);
+    assertEquals(new Handshake(3, "site-b", "site-a"), HandshakeCodec.readReply(HandshakeCodec.ack(ack)));
     assertThrows(IllegalArgumentException.class, () -> HandshakeCodec.hello(
         new Handshake(3, "site-a", "site-b", Handshake.Channel.VERIFY, Optional.of(id))));
   }

@@ -6,7 +6,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Option;
 
-/** An operator's action on one peer: pause or resume of its link, forgetting its journal's incarnation. */
+/**
+ * An operator's action on one peer: pause or resume of its link, a snapshot resync of it, forgetting its journal's
+ * incarnation.
+ */
 abstract class PeerAction extends AdminCall {
   @Option(names = "--peer", required = true, paramLabel = "SITE", description = "the peer site of the link")
   String peer;

@@ -19,10 +19,16 @@ final class ResyncCommand extends PeerAction {
   @Override
   void print(JsonNode p) {
     super.print(p);
+    String line = line(p);
+    if (line != null) out().println(line);
+  }
+
+  /** The line of a peer's resync, the same here and in {@code status}; null when the peer's view has none. */
+  static String line(JsonNode p) {
     JsonNode resync = p.path("resync");
-    if (!resync.isMissingNode() && !resync.isNull()) {
-      out().printf("resync %s: %s values, %s bytes acknowledged (%s)%n", resync.path("phase").asText(),
-          resync.path("values").asText(), resync.path("bytes").asText(), resync.path("reason").asText());
-    }
+    if (!resync.isObject()) return null;
+    return String.format("%s: snapshot resync %s (%s): %,d values, %,d payload bytes acknowledged",
+        p.path("peer").asText(), resync.path("phase").asText(), resync.path("reason").asText(),
+        resync.path("values").asLong(), resync.path("bytes").asLong());
   }
 }

@@ -48,12 +48,8 @@ final class StatusCommand extends AdminCall {
     table.print(out());
     printJournal(status.path("journal"), site(status));
     for (JsonNode p : status.path("peers")) {
-      JsonNode resync = p.path("resync");
-      if (resync.isObject()) {
-        out().printf("%s: snapshot resync %s (%s): %,d values, %,d payload bytes acknowledged%n",
-            p.path("peer").asText(), resync.path("phase").asText(), resync.path("reason").asText(),
-            resync.path("values").asLong(), resync.path("bytes").asLong());
-      }
+      String resync = ResyncCommand.line(p);
+      if (resync != null) out().println(resync);
       for (JsonNode shard : p.path("stoppedShards")) {
         out().printf("%s: shard %d stopped: peer expects seq %d, link sent %d%n", p.path("peer").asText(),
             shard.path("shard").asInt(), shard.path("expectedSeq").asLong(), shard.path("receivedSeq").asLong());

@@ -275,6 +275,52 @@ class ReplicationRoutesTest {
   }
 
   @Test
+  void resyncIsRefusedWithoutTheTokenOrForAStrangerThenShipsTheSnapshotAndStatusShowsIt() throws Exception {
+    replicated100("rs-a", "rs-b");
+    String path = "/replication/peers/rs-b/resync";
+
+    // every refusal starts nothing
+    HttpResponse<String> missing = sites.post("rs-a", path, "", null);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(json(missing).path("error").asText()).isEqualTo("UNAUTHORIZED");
+    assertThat(sites.post("rs-a", path, "", "wrong").statusCode()).isEqualTo(401);
+    assertThat(sites.post("rs-a", "/replication/peers/nope/resync", "", "wrong").statusCode()).isEqualTo(401);
+    HttpResponse<String> unknown = sites.post("rs-a", "/replication/peers/site-z/resync", "", TOKEN);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).path("error").asText()).isEqualTo("UNKNOWN_PEER");
+    assertThat(json(unknown).path("message").asText()).contains("site-z").contains("rs-b");
+    assertThat(sites.get("rs-a", path).statusCode()).isEqualTo(405);
+    JsonNode untouched = sites.peerStatus("rs-a", "rs-b");
+    assertThat(untouched.path("resync").isNull() || untouched.path("resync").isMissingNode())
+        .as("no resync: %s", untouched.path("resync")).isTrue();
+
+    HttpResponse<String> asked = sites.post("rs-a", path, "", TOKEN);
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+    assertThat(json(asked).path("peer").asText()).isEqualTo("rs-b");
+    assertThat(json(asked).path("resync").path("phase").asText()).isIn("NEEDED", "RUNNING", "FINISHED");
+    assertThat(json(asked).path("resync").path("reason").asText()).isEqualTo("requested by an operator");
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      JsonNode peer = sites.peerStatus("rs-a", "rs-b");
+      assertThat(peer.path("resync").path("phase").asText()).isEqualTo("FINISHED");
+      assertThat(peer.path("state").asText()).isEqualTo("CONNECTED");
+    });
+    JsonNode resync = sites.peerStatus("rs-a", "rs-b").path("resync");
+    assertThat(resync.path("values").asLong()).isPositive();
+    assertThat(resync.path("bytes").asLong()).isPositive();
+    assertThat(resync.path("resyncId").asLong()).isPositive();
+    assertThat(resync.path("finishedMillis").asLong()).isGreaterThanOrEqualTo(resync.path("startedMillis").asLong())
+        .isPositive();
+    await().atMost(WAIT).until(() -> json(sites.get("rs-b", "/replication/audit?kind=RESYNC_INSTALLED"))
+        .path("records").size() == 1);
+    // the peer held everything already: the snapshot changed nothing, and the tail goes on
+    sites.append("rs-a", 10);
+    awaitCaughtUp("rs-a", "rs-b", 10);
+    assertThat(json(sites.get("rs-b", "/store/digest")).path("hash").asText())
+        .isEqualTo(json(sites.get("rs-a", "/store/digest")).path("hash").asText());
+  }
+
+  @Test
   void throttleIsSetAndLiftedAtRuntimeRefusedWhenBadAndHoldsOverARestart() throws Exception {
     sites = AdminTestSites.of(dir, "th-a", "th-b");
     Map<String, Object> configured = Map.of("cfs-repl.node.peers.th-b.throttle", "1MiB");

@@ -188,6 +188,45 @@ class ReplicationCliTest {
   }
 
   @Test
+  void resyncNeedsTheTokenAndAPeerThenStatusShowsItsProgressUntilFinished() throws Exception {
+    String token = tokenFile.toString();
+    Run noToken = admin("cli-b", "resync", "--peer", "cli-a");
+    assertThat(noToken.code()).isEqualTo(3);
+    assertThat(noToken.err()).contains("401");
+    Run stranger = admin("cli-b", "resync", "--peer", "site-z", "--token-file", token);
+    assertThat(stranger.code()).isEqualTo(2);
+    assertThat(stranger.err()).contains("404").contains("site-z");
+    Run usage = admin("cli-b", "resync", "--token-file", token);
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(usage.err()).contains("--peer");
+
+    Run resync = admin("cli-b", "resync", "--peer", "cli-a", "--token-file", token);
+    assertThat(resync.code()).as(resync.err()).isZero();
+    List<String> lines = resync.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("cli-a: ").contains("(health ");
+    assertThat(lines.get(1)).matches("cli-a: snapshot resync (NEEDED|RUNNING|FINISHED) \\(requested by an operator\\):"
+        + " [0-9,]+ values, [0-9,]+ payload bytes acknowledged");
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Run status = admin("cli-b", "status");
+      assertThat(status.code()).as(status.out()).isZero();
+      assertThat(status.out()).contains("cli-a: snapshot resync FINISHED (requested by an operator): ");
+    });
+    JsonNode finished = admin("cli-b", "status", "--json").json().path("peers").get(0).path("resync");
+    assertThat(finished.path("phase").asText()).isEqualTo("FINISHED");
+    assertThat(finished.path("values").asLong()).isPositive();
+    Run again = admin("cli-b", "resync", "--peer", "cli-a", "--json", "--token-file", token);
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.json().path("resync").path("phase").asText()).as("another run").isIn("NEEDED", "RUNNING",
+        "FINISHED");
+    await().atMost(WAIT).until(() -> admin("cli-b", "status").out()
+        .contains("cli-a: snapshot resync FINISHED") && admin("cli-b", "health").code() == 0);
+    assertThat(admin("cli-b", "status", "--json").json().path("peers").get(0).path("resync").path("resyncId")
+        .asLong()).as("a run of its own").isGreaterThan(finished.path("resyncId").asLong());
+  }
+
+  @Test
   void throttleSetsAndLiftsTheLimitAndRefusesBadRatesBeforeSending() throws Exception {
     String token = tokenFile.toString();
     Run set = admin("cli-b", "throttle", "--peer", "cli-a", "--rate", "2MiB", "--token-file", token);
