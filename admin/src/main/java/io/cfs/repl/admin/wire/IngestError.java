@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param error what went wrong: MALFORMED, BAD_CRC, WRONG_ORIGIN, GAP, REGRESSION, CONFLICTING_DUPLICATE, CLOCK_AHEAD,
  *     PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE (400), UNAUTHORIZED (401), REQUEST_TIMEOUT (408), FENCED (409),
  *     REQUEST_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), INTERNAL (500), BUSY, TOO_MANY_CONNECTIONS or CLOSED (503),
- *     INSUFFICIENT_STORAGE (507: the journal's volume is full; retry once space frees)
+ *     INSUFFICIENT_STORAGE (507: the journal's volume is full; retry once space frees), JOURNAL_FULL (507: the
+ *     journal is past its retention cap, which refuses writes; retry once the peers catch up)
  * @param shard the shard of the entry the error is about; null when no entry is to blame
  * @param seq the seq of that entry; null likewise
  * @param message for a human

@@ -61,6 +61,15 @@ public final class IngestRejection extends RuntimeException {
     return new IngestRejection(507, "INSUFFICIENT_STORAGE", null, null, message);
   }
 
+  /**
+   * 507 JOURNAL_FULL: the journal is past its retention cap and the cap refuses writes
+   * ({@code cfs-repl.journal-gc.cap-policy = refuse-writes}); nothing of the batch was written. The same batch is
+   * accepted once the peers catch up and the journal is collected back under the cap.
+   */
+  public static IngestRejection journalFull(String message) {
+    return new IngestRejection(507, "JOURNAL_FULL", null, null, message);
+  }
+
   public static IngestRejection requestTooLarge(long max) {
     return new IngestRejection(413, "REQUEST_TOO_LARGE", null, null, "body larger than " + max + " bytes");
   }

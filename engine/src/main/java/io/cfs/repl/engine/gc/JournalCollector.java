@@ -193,7 +193,9 @@ public final class JournalCollector {
     metrics.onJournalHeld(o.held().entries(), o.held().bytes(), oldestAge);
     metrics.onJournalHorizon(o.plan().holder() == null ? null : o.plan().holder().site(), o.plan().behind());
     reportBlocked(o.silent());
-    if (settings.overCap(o.held().bytes(), oldestAge)) overCap(o, oldestAge);
+    if (settings.capPolicy() == JournalGcSettings.CapPolicy.DROP_PEER && settings.overCap(o.held().bytes(), oldestAge)) {
+      overCap(o, oldestAge);
+    }
     if (o.removed() > 0) {
       log.info("[{}] journal GC collected {} entries over {} shards; the journal holds {} entries, {} bytes, the oldest"
               + " {} ms old; {}", site, o.removed(), o.plan().upTo().size(), o.held().entries(), o.held().bytes(),

@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.gc;
 
+import java.util.List;
 import io.cfs.repl.persistence.journal.JournalFootprint;
 
 /**
@@ -8,8 +9,14 @@ import io.cfs.repl.persistence.journal.JournalFootprint;
  * @param collecting whether journal GC removes entries ({@code cfs-repl.journal-gc.enabled})
  * @param held entries, bytes on disk and the oldest entry's hlc
  * @param holder the site holding the horizon back (a peer, or this site for its local apply), null when none
+ * @param released the peers that need a snapshot resync and hold nothing back (dropped by the cap, or behind)
+ * @param refusingWrites why appends are refused by the retention cap ({@code refuse-writes}), null while taken
  */
-public record JournalStatus(boolean collecting, JournalFootprint held, HorizonHolder holder) {
+public record JournalStatus(boolean collecting, JournalFootprint held, HorizonHolder holder, List<String> released,
+                            String refusingWrites) {
+  public JournalStatus {
+    released = List.copyOf(released);
+  }
 
   /** The age of the oldest entry held at {@code nowMillis}; 0 when nothing is held. */
   public long oldestAgeMillis(long nowMillis) {

@@ -79,6 +79,10 @@ public interface ReplicationMetrics {
   default void onResync(String peer, String event, long values, long bytes) {
   }
 
+  /** Whether appends are refused now because the journal is past its retention cap ({@code refuse-writes}). */
+  default void onJournalCapRefusing(boolean refusing) {
+  }
+
   /** The link to {@code peer} entered {@code state}. */
   default void onLinkStateChanged(String peer, LinkState state) {
   }

@@ -23,6 +23,7 @@ import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.receiver.IncarnationGuard;
 import io.cfs.repl.engine.gc.HorizonHolder;
+import io.cfs.repl.engine.gc.CappedJournal;
 import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
 import io.cfs.repl.engine.gc.JournalStatus;
@@ -41,6 +42,7 @@ import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.ResyncView;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.engine.replicator.SyncOutcome;
@@ -101,6 +103,8 @@ public final class ReplicationNode implements AutoCloseable {
   private final NodeSettings settings;
   private final ActorSystem<Void> system;
   private final NodeStorage storage;
+  /** The journal writers append to: the storage's, behind the retention cap when it refuses writes. */
+  private final LocalJournal writes;
   private final Tcp.ServerBinding linkBinding;
   private final Set<String> peers;
   private final Executor storageExecutor;
@@ -116,7 +120,7 @@ public final class ReplicationNode implements AutoCloseable {
   private final JournalGcSettings gc;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
+                          LocalJournal writes, Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
                           SiteClock clock, SiteVerifier verifier, StorageFullState storageFull,
                           IncarnationGuard incarnations, ConflictFeed conflicts, JournalGcSettings gc) {
@@ -132,6 +136,7 @@ public final class ReplicationNode implements AutoCloseable {
     this.settings = settings;
     this.system = system;
     this.storage = storage;
+    this.writes = writes;
     this.linkBinding = linkBinding;
     this.peers = Set.copyOf(new TreeSet<>(peers));
     this.storageExecutor = storageExecutor;
@@ -198,6 +203,13 @@ public final class ReplicationNode implements AutoCloseable {
               ConflictSettings.create(config), auditSettings));
       // the journal is collected behind every peer's persisted cursors and the local apply, by one node of the site
       JournalGcSettings gc = JournalGcSettings.create(config);
+      // under cap-policy refuse-writes every node measures the journal itself and refuses appends past the cap
+      CappedJournal capped = gc.capPolicy() == JournalGcSettings.CapPolicy.REFUSE_WRITES
+          ? new CappedJournal(journal, gc, hooks.metrics(), audit) : null;
+      if (capped != null) {
+        system.scheduler().scheduleWithFixedDelay(gc.interval(), gc.interval(),
+            () -> storageExecutor.execute(() -> measureCap(capped, settings.siteId())), system.executionContext());
+      }
       SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
           fence -> JournalCollector.create(settings.siteId(), settings.peers().keySet(), journal,
               () -> store.watermarks(settings.siteId()),
@@ -236,8 +248,9 @@ public final class ReplicationNode implements AutoCloseable {
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store,
           storageExecutor, audit, VerifySettings.create(config), settings.peers());
-      return new ReplicationNode(settings, system, storage, binding, settings.peers().keySet(), storageExecutor,
-          epochs, failover, audit, listener, clock, verifier, storageFull, incarnations, conflicts, gc);
+      return new ReplicationNode(settings, system, storage, capped != null ? capped : journal, binding,
+          settings.peers().keySet(), storageExecutor, epochs, failover, audit, listener, clock, verifier, storageFull,
+          incarnations, conflicts, gc);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -265,7 +278,21 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   public LocalJournal journal() {
-    return storage.journal();
+    return writes;
+  }
+
+  /** Why appends are refused by the journal's retention cap now ({@code refuse-writes}), or null. */
+  public String journalCapRefusal() {
+    return writes instanceof CappedJournal capped ? capped.refusal() : null;
+  }
+
+  private static void measureCap(CappedJournal capped, String site) {
+    try {
+      capped.measure(System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      log.warn("[{}] measuring the journal for its retention cap failed (tried again next interval): {}", site,
+          e.toString());
+    }
   }
 
   public MetadataStore store() {
@@ -402,8 +429,16 @@ public final class ReplicationNode implements AutoCloseable {
       JournalFootprint held = journal().footprint();
       Map<String, Long> behind = new TreeMap<>();
       behind.put(siteId(), journal().lagBehind(store().watermarks(siteId())).entries());
-      links.forEach(link -> behind.put(link.peer(), link.lagEntries() < 0 ? HorizonHolder.UNKNOWN : link.lagEntries()));
-      return new JournalStatus(gc.enabled(), held, HorizonHolder.of(behind));
+      List<String> released = new ArrayList<>();
+      links.forEach(link -> {
+        // a peer that needs a resync and has none running holds nothing back
+        if (link.resync() != null && link.resync().phase() == ResyncView.Phase.NEEDED) {
+          released.add(link.peer());
+        } else {
+          behind.put(link.peer(), link.lagEntries() < 0 ? HorizonHolder.UNKNOWN : link.lagEntries());
+        }
+      });
+      return new JournalStatus(gc.enabled(), held, HorizonHolder.of(behind), released, journalCapRefusal());
     }, storageExecutor);
   }
 

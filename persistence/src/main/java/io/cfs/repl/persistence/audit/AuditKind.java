@@ -62,7 +62,11 @@ public enum AuditKind {
   /** A peer installed this site's snapshot: the journal tail resumes from the snapshot's watermarks. */
   RESYNC_FINISHED,
   /** This site installed a peer's snapshot: its values and the watermarks raised per origin. */
-  RESYNC_INSTALLED;
+  RESYNC_INSTALLED,
+  /** The journal went past its retention cap under {@code cap-policy = refuse-writes}: appends are refused. */
+  WRITES_REFUSED,
+  /** The journal is back under its retention cap: appends are taken again. */
+  WRITES_RESUMED;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

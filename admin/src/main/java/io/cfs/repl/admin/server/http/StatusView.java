@@ -47,13 +47,18 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    *     acknowledged, or this site itself when its local apply is the furthest behind; null when none is behind
    * @param horizonHeldByEntries the entries it still needs; -1 when its replicator did not answer (collection then
    *     waits for it)
+   * @param released peers that need a snapshot resync and hold nothing back (dropped by the retention cap, or found
+   *     behind the horizon)
+   * @param refusingWrites why appends are refused by the retention cap ({@code cap-policy = refuse-writes}); null
+   *     while they are taken
    */
   public record JournalView(boolean collecting, long entries, long bytes, long oldestHlc, long oldestAgeMillis,
-                            String horizonHeldBy, long horizonHeldByEntries) {
+                            String horizonHeldBy, long horizonHeldByEntries, List<String> released,
+                            String refusingWrites) {
     static JournalView of(JournalStatus s, long nowMillis) {
       return new JournalView(s.collecting(), s.held().entries(), s.held().bytes(), s.held().oldestHlc(),
           s.oldestAgeMillis(nowMillis), s.holder() == null ? null : s.holder().site(),
-          s.holder() == null ? 0 : s.holder().entries());
+          s.holder() == null ? 0 : s.holder().entries(), s.released(), s.refusingWrites());
     }
   }
 

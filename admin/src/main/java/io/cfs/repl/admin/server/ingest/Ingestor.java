@@ -6,6 +6,7 @@ import io.cfs.repl.engine.epoch.NotPrimaryException;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.StorageFullException;
+import io.cfs.repl.persistence.journal.JournalCapException;
 import io.cfs.repl.persistence.journal.AppendRejectedException;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -63,7 +64,8 @@ final class Ingestor {
   /**
    * The typed rejection behind any failure of an ingest: the journal's refusals keep their reason, shard and seq; the
    * write gate's ({@link NotPrimaryException}) become 409 FENCED naming the primary and the epoch; a full volume
- * ({@link StorageFullException}) becomes 507 INSUFFICIENT_STORAGE naming the data dir.
+ * ({@link StorageFullException}) becomes 507 INSUFFICIENT_STORAGE naming the data dir; a journal past its retention cap
+   * under {@code refuse-writes} ({@link JournalCapException}) 507 JOURNAL_FULL.
    */
   static IngestRejection rejection(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -78,6 +80,7 @@ final class Ingestor {
       return new IngestRejection(status, refused.reason().name(), refused.shard(), refused.seq(),
           refused.getMessage());
     }
+    if (cause instanceof JournalCapException capped) return IngestRejection.journalFull(capped.getMessage());
     StorageFullException full = StorageFullException.find(cause);
     if (full != null) {
       return IngestRejection.insufficientStorage(full.getMessage()
@@ -96,7 +99,7 @@ final class Ingestor {
   void logRejected(IngestRejection rejection, String where) {
     metrics.onIngestRefused(rejection.error());
     // While a volume is full every request is refused: the journal logs it, rate-limited, not a line per request.
-    if (rejection.status() == INSUFFICIENT_STORAGE) return;
+    if (rejection.status() == INSUFFICIENT_STORAGE) return; // the cap's refusal likewise, by the CappedJournal
     log.warn("ingest {} refused on site {}: {} shard={} seq={}: {}", where, journal.localSite(), rejection.error(),
         rejection.shard(), rejection.seq(), rejection.getMessage());
   }

@@ -190,6 +190,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onJournalCapRefusing(boolean refusing) {
+    Kamon.gauge(MetricNames.JOURNAL_REFUSING).withTags(siteTags).update(refusing ? 1 : 0);
+  }
+
+  @Override
   public void onResync(String peer, String event, long values, long bytes) {
     TagSet tags = siteTags.withTag(MetricNames.PEER, peer);
     Kamon.counter(MetricNames.RESYNC_EVENTS).withTags(tags.withTag(MetricNames.EVENT, event)).increment();

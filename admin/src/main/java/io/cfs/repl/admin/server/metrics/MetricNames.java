@@ -64,6 +64,7 @@ final class MetricNames {
   // journal GC, after each round of the site's collector (on the node running it): rounds by outcome, entries
   // removed, what the journal holds, and per site (each peer, and this site for its local apply) the entries it still
   // needs, with 1 on the series of the one holding the horizon back
+  static final String JOURNAL_REFUSING = "cfs_repl_journal_refusing_writes";
   static final String RESYNC_EVENTS = "cfs_repl_resync_events";
   static final String EVENT = "event";
   static final String RESYNC_VALUES = "cfs_repl_resync_values";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cfs.repl.admin.wire.IngestRejection;
 import io.cfs.repl.persistence.StorageFullException;
+import io.cfs.repl.persistence.journal.JournalCapException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,15 @@ class IngestorRejectionTest {
       assertThat(rejection.getMessage()).contains(dir.toString()).contains("4 MiB").contains("nothing of the batch");
       assertThat(rejection.shard()).isNull();
     }
+  }
+
+  @Test
+  void aJournalPastItsCapThatRefusesWritesIs507JournalFull() {
+    JournalCapException capped = new JournalCapException("appends refused: the journal of site-a holds 9 bytes");
+    IngestRejection rejection = Ingestor.rejection(new CompletionException(capped));
+    assertThat(rejection.status()).isEqualTo(507);
+    assertThat(rejection.error()).isEqualTo("JOURNAL_FULL");
+    assertThat(rejection.getMessage()).isEqualTo(capped.getMessage());
   }
 
   @Test
