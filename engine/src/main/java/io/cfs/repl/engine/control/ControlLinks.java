@@ -8,9 +8,9 @@ import io.cfs.repl.transport.link.SiteLinkClient;
 import io.cfs.repl.transport.tls.LinkSecurity;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
@@ -34,18 +34,35 @@ public final class ControlLinks implements AutoCloseable {
   /** A few heartbeat intervals' worth: more is stale by the time it would be sent. */
   private static final int QUEUE = 32;
 
-  private final Map<String, SourceQueueWithComplete<Object>> queues = new HashMap<>();
+  private final Map<String, SourceQueueWithComplete<Object>> queues = new ConcurrentHashMap<>();
+  private final ActorSystem<?> system;
+  private final LinkSettings settings;
+  private final LinkSecurity security;
+  private final String localSite;
+  private final KryoCodec codec;
+  private final RestartSettings restart;
 
   public ControlLinks(ActorSystem<?> system, LinkSettings settings, LinkSecurity security, String localSite,
                       Map<String, List<InetSocketAddress>> voters, KryoCodec codec, Duration backoffMin,
                       Duration backoffMax) {
+    this.system = system;
+    this.settings = settings;
+    this.security = security;
+    this.localSite = localSite;
+    this.codec = codec;
     // a voter that is down is what failover is for: its reconnect attempts are not warnings
-    RestartSettings restart = RestartSettings.create(backoffMin, backoffMax, 0.2)
+    this.restart = RestartSettings.create(backoffMin, backoffMax, 0.2)
         .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
-    voters.forEach((voter, addresses) -> {
-      if (addresses.isEmpty()) throw new IllegalArgumentException("no address for voter " + voter);
+    voters.forEach(this::add);
+    log.info("[{}] control links to {}", localSite, voters.keySet());
+  }
+
+  /** Opens the link to {@code voter} (a peer added by a reload); one already open is kept. */
+  public void add(String voter, List<InetSocketAddress> addresses) {
+    if (addresses.isEmpty()) throw new IllegalArgumentException("no address for voter " + voter);
+    queues.computeIfAbsent(voter, v -> {
       AtomicInteger next = new AtomicInteger();
-      SourceQueueWithComplete<Object> queue = Source.queue(QUEUE, OverflowStrategy.dropHead())
+      return Source.<Object>queue(QUEUE, OverflowStrategy.dropHead())
           .map(codec::encodeToByteString)
           .via(RestartFlow.withBackoff(restart, () -> {
             InetSocketAddress address = addresses.get(Math.floorMod(next.getAndIncrement(), addresses.size()));
@@ -54,15 +71,25 @@ public final class ControlLinks implements AutoCloseable {
           }))
           .to(Sink.ignore())
           .run(system);
-      queues.put(voter, queue);
     });
-    log.info("[{}] control links to {}", localSite, voters.keySet());
   }
 
-  /** Queues {@code message} for {@code voter}; a message to an unknown voter is a bug of the caller. */
+  /** Closes the link to {@code voter} (a peer removed by a reload). */
+  public void remove(String voter) {
+    SourceQueueWithComplete<Object> queue = queues.remove(voter);
+    if (queue != null) queue.complete();
+  }
+
+  /**
+   * Queues {@code message} for {@code voter}. A voter without a link was removed by a reload while the message was
+   * decided: it is dropped, as a message to a voter that is down would be.
+   */
   public void send(String voter, Object message) {
     SourceQueueWithComplete<Object> queue = queues.get(voter);
-    if (queue == null) throw new IllegalArgumentException("no control link to " + voter);
+    if (queue == null) {
+      log.debug("[{}] no control link to {} (removed): message dropped", localSite, voter);
+      return;
+    }
     queue.offer(message);
   }
 

@@ -6,6 +6,7 @@ import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -24,15 +25,21 @@ public final class ControlServer implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
   private final String localSite;
-  private final Set<String> voters;
+  private final Predicate<String> voters;
   private final KryoCodec codec;
   private final Class<?> accepted;
   private final BiConsumer<String, Object> deliver;
 
   public ControlServer(String localSite, Set<String> voters, KryoCodec codec, Class<?> accepted,
                        BiConsumer<String, Object> deliver) {
+    this(localSite, Set.copyOf(voters)::contains, codec, accepted, deliver);
+  }
+
+  /** @param voters whether a site is a voter now: a site's peers change when an operator reloads them */
+  public ControlServer(String localSite, Predicate<String> voters, KryoCodec codec, Class<?> accepted,
+                       BiConsumer<String, Object> deliver) {
     this.localSite = localSite;
-    this.voters = Set.copyOf(voters);
+    this.voters = voters;
     this.codec = codec;
     this.accepted = accepted;
     this.deliver = deliver;
@@ -40,7 +47,7 @@ public final class ControlServer implements LinkHandler {
 
   @Override
   public Flow<ByteString, ByteString, NotUsed> accept(Handshake hello) {
-    if (!voters.contains(hello.fromSite())) {
+    if (!voters.test(hello.fromSite())) {
       throw new HandshakeRejectedException(HandshakeRejectedException.Reason.UNKNOWN_SITE,
           hello.fromSite() + " is not a failover voter known to " + localSite);
     }

@@ -6,6 +6,8 @@ import io.cfs.repl.engine.failover.FailoverMessage.View;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A data site of an active-active mesh: every site takes writes, so there is nothing to elect, but operators still
@@ -16,24 +18,31 @@ public final class HealthMonitor implements FailoverMember {
   private final String self;
   private final FailoverSettings settings;
   private final PeerHealthTracker peers;
+  /** The peer sites now: the configured ones, then as an operator reloads them. */
+  private Set<String> peerSites;
   private final ResolverState state;
   private long nextHeartbeatAt;
 
   public HealthMonitor(String self, FailoverSettings settings, long now) {
+    this(self, settings, settings.sites().stream().filter(s -> !s.equals(self)).collect(Collectors.toSet()), now);
+  }
+
+  /** A monitor of {@code peers}, the site's peers as of now (a reload may have changed the configured ones). */
+  public HealthMonitor(String self, FailoverSettings settings, Set<String> peers, long now) {
     if (settings.activePassive() || !settings.isSite(self)) {
       throw new IllegalArgumentException(self + " is not a site of an active-active mesh");
     }
     this.self = self;
     this.settings = settings;
-    this.peers = new PeerHealthTracker(settings, settings.sites().stream().filter(s -> !s.equals(self)).toList(),
-        now);
+    this.peerSites = Set.copyOf(peers);
+    this.peers = new PeerHealthTracker(settings, peerSites, now);
     this.state = ResolverState.initial(self, settings);
     this.nextHeartbeatAt = now;
   }
 
   @Override
   public List<Action> onMessage(String from, FailoverMessage message, long now) {
-    if (from.equals(self) || !settings.isSite(from)) return List.of();
+    if (from.equals(self) || !peerSites.contains(from)) return List.of();
     List<Action> out = new ArrayList<>();
     peers.heard(from, now, out);
     return out;
@@ -45,12 +54,17 @@ public final class HealthMonitor implements FailoverMember {
     peers.tick(now, out);
     if (now >= nextHeartbeatAt) {
       View view = new View(0, null, Role.ACTIVE, 0);
-      for (String to : settings.sites()) {
-        if (!to.equals(self)) out.add(new Send(to, new Heartbeat(view, now, null)));
-      }
+      for (String to : peerSites) out.add(new Send(to, new Heartbeat(view, now, null)));
       nextHeartbeatAt = now + settings.heartbeatInterval().toMillis();
     }
     return out;
+  }
+
+  @Override
+  public List<Action> onPeersChanged(Set<String> now, long nowMillis) {
+    peerSites = Set.copyOf(now);
+    peers.peers(peerSites, nowMillis);
+    return List.of();
   }
 
   @Override

@@ -20,15 +20,36 @@ final class PeerHealthTracker {
   private final Map<String, Long> lastHeard = new HashMap<>();
   private final Map<String, Long> lagMillis = new HashMap<>();
   private final Map<String, PeerHealth> health = new TreeMap<>();
-  private final long startedAt;
+  /** Since when each peer is tracked: a peer never heard is DOWN only down-after from then. */
+  private final Map<String, Long> trackedSince = new HashMap<>();
 
   PeerHealthTracker(FailoverSettings settings, Collection<String> peers, long now) {
     this.settings = settings;
-    this.startedAt = now;
-    for (String peer : peers) health.put(peer, PeerHealth.UNKNOWN);
+    for (String peer : peers) track(peer, now);
+  }
+
+  private void track(String peer, long now) {
+    health.put(peer, PeerHealth.UNKNOWN);
+    trackedSince.put(peer, now);
+  }
+
+  /** The peers changed (an operator reloaded them): new ones start UNKNOWN, removed ones are forgotten. */
+  void peers(Collection<String> peers, long now) {
+    for (String peer : peers) {
+      if (!health.containsKey(peer)) track(peer, now);
+    }
+    for (String gone : List.copyOf(health.keySet())) {
+      if (!peers.contains(gone)) {
+        health.remove(gone);
+        trackedSince.remove(gone);
+        lastHeard.remove(gone);
+        lagMillis.remove(gone);
+      }
+    }
   }
 
   void heard(String peer, long now, List<Action> out) {
+    if (!health.containsKey(peer)) return;
     lastHeard.merge(peer, now, Math::max);
     update(peer, now, out);
   }
@@ -54,7 +75,7 @@ final class PeerHealthTracker {
   }
 
   private void update(String peer, long now, List<Action> out) {
-    PeerHealth next = classify(lastHeard.get(peer), now);
+    PeerHealth next = classify(lastHeard.get(peer), trackedSince.get(peer), now);
     if (next == PeerHealth.HEALTHY && lagMillis.getOrDefault(peer, 0L) > settings.degradedLag().toMillis()) {
       next = PeerHealth.DEGRADED;
     }
@@ -62,9 +83,9 @@ final class PeerHealthTracker {
     if (previous != next) out.add(new HealthChanged(peer, previous, next));
   }
 
-  private PeerHealth classify(Long heardAt, long now) {
+  private PeerHealth classify(Long heardAt, long since, long now) {
     if (heardAt == null) {
-      return now - startedAt >= settings.downAfter().toMillis() ? PeerHealth.DOWN : PeerHealth.UNKNOWN;
+      return now - since >= settings.downAfter().toMillis() ? PeerHealth.DOWN : PeerHealth.UNKNOWN;
     }
     long age = now - heardAt;
     if (age >= settings.downAfter().toMillis()) return PeerHealth.DOWN;

@@ -5,6 +5,7 @@ import io.cfs.repl.engine.control.ControlServer;
 import io.cfs.repl.engine.epoch.SiteEpochs;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteSingletons;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.LinkHandler;
@@ -14,9 +15,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -55,7 +58,7 @@ public final class SiteFailover implements AutoCloseable {
                                    LinkSecurity security, KryoCodec codec,
                                    SiteEpochs epochs, ReplicationMetrics metrics, FailoverListener listener,
                                    Function<String, CompletionStage<LinkLag>> lag,
-                                   Function<String, CompletionStage<Long>> held) {
+                                   Function<String, CompletionStage<Long>> held, PeerSet peers) {
     PermitGate gate = null;
     Consumer<WritePermit> permits = permit -> { };
     if (settings.activePassive()) {
@@ -68,10 +71,14 @@ public final class SiteFailover implements AutoCloseable {
         settings.downAfter());
     ActorRef<ResolverInbox.Command> inbox = system.systemActorOf(
         ResolverInbox.create(SplitBrainResolver.singletonName(), LOOKUP), "failover-inbox", Props.empty());
-    ControlServer control = new ControlServer(site, voters.keySet(), codec, FailoverMessage.class,
+    // in active-active the peers may change with a reload; the voters of active-passive never do
+    Set<String> fixedVoters = Set.copyOf(voters.keySet());
+    Predicate<String> voter = settings.activePassive() ? fixedVoters::contains
+        : from -> peers.contains(from) || fixedVoters.contains(from) && !settings.isSite(from);
+    ControlServer control = new ControlServer(site, voter, codec, FailoverMessage.class,
         (from, message) -> inbox.tell(new ResolverInbox.Deliver(
             new SplitBrainResolver.Incoming(from, (FailoverMessage) message))));
-    FailoverWiring wiring = new FailoverWiring(site, settings, links, permits, listener, lag, held);
+    FailoverWiring wiring = new FailoverWiring(site, settings, links, permits, listener, lag, held, peers::sites);
     SiteSingletons.init(system, SplitBrainResolver.singletonName(), metrics,
         fence -> SplitBrainResolver.create(wiring, fence.fence()));
     return new SiteFailover(system, links, control, gate, settings);
@@ -104,6 +111,21 @@ public final class SiteFailover implements AutoCloseable {
         .thenCompose(resolver -> AskPattern.ask(resolver,
             (ActorRef<SplitBrainResolver.FailoverOutcome> replyTo) ->
                 new SplitBrainResolver.RequestFailover(target, force, replyTo), timeout, system.scheduler()));
+  }
+
+  /**
+   * The site's peers changed (an operator reloaded them): control links to the added ones open, those to the removed
+   * ones close, and the resolver's health follows. Active-active only: the voters of an election never change at run
+   * time (a majority of a changing set is no majority).
+   */
+  public void peersChanged(Map<String, List<InetSocketAddress>> added, Set<String> removed, Set<String> now) {
+    if (settings.activePassive()) {
+      throw new IllegalStateException("the voters of an active-passive mesh are fixed while it runs");
+    }
+    added.forEach(links::add);
+    removed.forEach(links::remove);
+    SingletonLocator.<SplitBrainResolver.Command>locate(system, SplitBrainResolver.singletonName(), LOOKUP)
+        .thenAccept(resolver -> resolver.tell(new SplitBrainResolver.PeersChanged(now)));
   }
 
   @Override

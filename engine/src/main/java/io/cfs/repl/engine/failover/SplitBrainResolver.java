@@ -3,6 +3,7 @@ package io.cfs.repl.engine.failover;
 import io.cfs.repl.persistence.lease.Fence;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -42,6 +43,13 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   }
 
   public record GetStatus(ActorRef<FailoverStatus> replyTo) implements Command {
+  }
+
+  /** The site's peers changed (an operator reloaded them; active-active): health follows the new set. */
+  public record PeersChanged(Set<String> peers) implements Command {
+    public PeersChanged {
+      peers = Set.copyOf(peers);
+    }
   }
 
   private enum Tick implements Command { INSTANCE }
@@ -112,7 +120,7 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
     long now = System.currentTimeMillis();
     FailoverSettings settings = wiring.settings();
     if (!settings.activePassive()) {
-      core = new HealthMonitor(wiring.site(), settings, now);
+      core = new HealthMonitor(wiring.site(), settings, wiring.peers().get(), now);
       context.getLog().info("[{}] peer health monitor up (active-active): peers {}", wiring.site(), core.health());
     } else {
       core = settings.isSite(wiring.site())
@@ -139,6 +147,10 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
         .onCommand(RequestFailover.class, this::onRequestFailover)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(CheckProgress.class, this::onCheckProgress)
+        .onCommand(PeersChanged.class, (state, changed) -> {
+          context.getLog().info("[{}] peers now {}", wiring.site(), changed.peers());
+          return run(core.onPeersChanged(changed.peers(), System.currentTimeMillis()));
+        })
         .onCommand(Lagging.class, this::onLagging)
         .onCommand(Held.class, (state, held) -> {
           if (core instanceof Resolver r) r.onJournalProgress(held.entries());
@@ -211,7 +223,9 @@ public final class SplitBrainResolver extends EventSourcedBehavior<SplitBrainRes
   }
 
   private Effect<FailoverEvent, ResolverState> onCheckProgress(ResolverState state, CheckProgress check) {
-    for (String peer : wiring.settings().sites()) {
+    // in active-active the peers as an operator may have reloaded them; otherwise the configured sites
+    Collection<String> peers = core instanceof HealthMonitor ? core.health().keySet() : wiring.settings().sites();
+    for (String peer : peers) {
       if (!peer.equals(wiring.site())) askLag(peer, false);
     }
     String primary = state.primary();

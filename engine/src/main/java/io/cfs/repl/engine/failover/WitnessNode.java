@@ -100,7 +100,8 @@ public final class WitnessNode implements AutoCloseable {
         settings.downAfter());
     try {
       FailoverWiring wiring = new FailoverWiring(id, settings, links, permit -> { }, FailoverListener.NONE,
-          peer -> CompletableFuture.completedFuture(LinkLag.UNKNOWN), origin -> CompletableFuture.completedFuture(0L));
+          peer -> CompletableFuture.completedFuture(LinkLag.UNKNOWN), origin -> CompletableFuture.completedFuture(0L),
+          sites::keySet);
       ActorRef<SplitBrainResolver.Command> resolver = system.systemActorOf(SplitBrainResolver.create(wiring, null),
           "witness", org.apache.pekko.actor.typed.Props.empty());
       LinkHandler noData = ChannelRouter.refusing(id + " is a failover witness: it holds no data");

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.gc;
 
-import io.cfs.repl.engine.lease.SiteSingletons;
+import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.journal.LocalJournal;
@@ -87,7 +87,7 @@ public final class JournalCollector {
 
   private final ActorContext<Command> context;
   private final String site;
-  private final Set<String> peers;
+  private final PeerSet peers;
   private final LocalJournal journal;
   private final Supplier<Map<Integer, Long>> applied;
   private final PeerCursors cursors;
@@ -100,12 +100,12 @@ public final class JournalCollector {
   /** Whether a round ever heard every peer: until then a silent replicator is most likely still starting. */
   private boolean everyPeerAnswered;
 
-  private JournalCollector(ActorContext<Command> context, String site, Set<String> peers, LocalJournal journal,
+  private JournalCollector(ActorContext<Command> context, String site, PeerSet peers, LocalJournal journal,
                            Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
                            Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
     this.context = context;
     this.site = site;
-    this.peers = Set.copyOf(new TreeSet<>(peers));
+    this.peers = peers;
     this.journal = journal;
     this.applied = applied;
     this.cursors = cursors;
@@ -120,7 +120,7 @@ public final class JournalCollector {
    *     so it is called on {@code storage}
    * @param storage where blocking journal and store calls run
    */
-  public static Behavior<Command> create(String site, Set<String> peers, LocalJournal journal,
+  public static Behavior<Command> create(String site, PeerSet peers, LocalJournal journal,
                                          Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
                                          Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -155,7 +155,8 @@ public final class JournalCollector {
   /** Asks every peer's replicator and reads the local watermarks, then plans, collects and measures in one task. */
   private CompletionStage<Outcome> round() {
     Map<String, CompletableFuture<Optional<Map<Integer, Long>>>> asks = new TreeMap<>();
-    peers.forEach(peer -> asks.put(peer, cursors.of(peer, settings.askTimeout()).toCompletableFuture()));
+    // the peers as of this round: a reload adds or removes some between rounds
+    peers.sites().forEach(peer -> asks.put(peer, cursors.of(peer, settings.askTimeout()).toCompletableFuture()));
     CompletableFuture<Map<Integer, Long>> local = CompletableFuture.supplyAsync(applied, storage);
     CompletableFuture<?>[] all = new CompletableFuture<?>[asks.size() + 1];
     asks.values().toArray(all);

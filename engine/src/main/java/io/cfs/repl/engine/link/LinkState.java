@@ -24,6 +24,8 @@ public enum LinkState {
   PAUSED,
   /** Stopped on an error that retrying cannot fix (the peer refused a batch); resume after fixing it. */
   STOPPED,
+  /** The peer was removed from the site's peers by a reload: its cursors are dropped and its link does not run. */
+  REMOVED,
   /**
    * Reported by the node, not the replicator: no replicator answered in time. It is starting, moving to another node
    * of the site (the lease and recovery take a few seconds), or was stopped by fencing. Lag is unknown meanwhile.

@@ -4,6 +4,7 @@ import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.tls.TlsMetrics;
+import java.util.Set;
 
 /**
  * What replication reports about itself, named after what happened, so the metrics library (Kamon) lives in one
@@ -77,6 +78,10 @@ public interface ReplicationMetrics {
    * {@link #RESYNC_FINISHED}.
    */
   default void onResync(String peer, String event, long values, long bytes) {
+  }
+
+  /** The site's peers changed (an operator reloaded them): series of the new ones may be labelled by name. */
+  default void onPeersChanged(Set<String> peers) {
   }
 
   /** Whether appends are refused now because the journal is past its retention cap ({@code refuse-writes}). */

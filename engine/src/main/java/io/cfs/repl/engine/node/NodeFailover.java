@@ -12,6 +12,7 @@ import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.failover.Role;
 import io.cfs.repl.engine.failover.SiteFailover;
 import io.cfs.repl.engine.lease.SingletonLocator;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.SiteReplicator;
@@ -48,7 +49,7 @@ final class NodeFailover {
    * The site's failover on this node (null for a site without peers): in active-passive mode gate, links and
    * resolver; in active-active links and the resolver's health part only.
    */
-  static SiteFailover start(ActorSystem<?> system, NodeSettings settings, Config config,
+  static SiteFailover start(ActorSystem<?> system, NodeSettings settings, PeerSet peers, Config config,
                                             LinkSettings link, LinkSecurity security, SiteEpochs epochs,
                                             NodeHooks hooks,
                                             MetadataStore store, Executor storageExecutor, AuditSink audit) {
@@ -69,7 +70,8 @@ final class NodeFailover {
                 SiteReplicator.GetStatus::new, ask, system.scheduler()))
             .thenApply(status -> new LinkLag(status.lagEntries(), status.lagMillis(System.currentTimeMillis()))),
         origin -> CompletableFuture.supplyAsync(
-            () -> store.watermarks(origin).values().stream().mapToLong(Long::longValue).sum(), storageExecutor));
+            () -> store.watermarks(origin).values().stream().mapToLong(Long::longValue).sum(), storageExecutor),
+        peers);
   }
 
   static FailoverListener metered(ReplicationMetrics metrics) {

@@ -9,6 +9,9 @@ import io.cfs.repl.engine.apply.LocalApplySettings;
 import io.cfs.repl.engine.audit.AuditSettings;
 import io.cfs.repl.engine.audit.AuditTrail;
 import io.cfs.repl.engine.clock.SiteClock;
+import io.cfs.repl.engine.conflict.ConflictAudit;
+import io.cfs.repl.engine.conflict.ConflictFeed;
+import io.cfs.repl.engine.conflict.ConflictSettings;
 import io.cfs.repl.engine.control.ChannelRouter;
 import io.cfs.repl.engine.epoch.SiteEpochs;
 import io.cfs.repl.engine.failover.FailoverConfig;
@@ -17,47 +20,42 @@ import io.cfs.repl.engine.failover.FailoverListener;
 import io.cfs.repl.engine.failover.FailoverSettings;
 import io.cfs.repl.engine.failover.PeerHealth;
 import io.cfs.repl.engine.failover.SiteFailover;
+import io.cfs.repl.engine.gc.CappedJournal;
+import io.cfs.repl.engine.gc.HorizonHolder;
+import io.cfs.repl.engine.gc.JournalCollector;
+import io.cfs.repl.engine.gc.JournalGcSettings;
+import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
-import io.cfs.repl.engine.receiver.IncarnationGuard;
-import io.cfs.repl.engine.gc.HorizonHolder;
-import io.cfs.repl.engine.gc.CappedJournal;
-import io.cfs.repl.engine.gc.JournalCollector;
-import io.cfs.repl.engine.gc.JournalGcSettings;
-import io.cfs.repl.engine.gc.JournalStatus;
-import io.cfs.repl.engine.resync.ResyncSettings;
-import io.cfs.repl.engine.resync.SnapshotReceiver;
-import io.cfs.repl.engine.replicator.PersistedCursors;
-import io.cfs.repl.persistence.journal.JournalFootprint;
-import io.cfs.repl.persistence.audit.AuditKind;
-import io.cfs.repl.persistence.audit.AuditRecord;
-import io.cfs.repl.persistence.store.ForgottenOrigin;
-import java.util.UUID;
+import io.cfs.repl.engine.membership.PeerChange;
+import io.cfs.repl.engine.membership.PeerDirectory;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.BatchReceiver;
-import io.cfs.repl.engine.storage.StorageFullState;
+import io.cfs.repl.engine.receiver.IncarnationGuard;
 import io.cfs.repl.engine.receiver.ReceiverSettings;
+import io.cfs.repl.engine.replicator.PersistedCursors;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
-import io.cfs.repl.engine.replicator.ResyncView;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
+import io.cfs.repl.engine.replicator.ResyncView;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.engine.replicator.SyncOutcome;
+import io.cfs.repl.engine.resync.ResyncSettings;
+import io.cfs.repl.engine.resync.SnapshotReceiver;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.verify.SiteVerifier;
 import io.cfs.repl.engine.verify.VerifyServer;
 import io.cfs.repl.engine.verify.VerifySettings;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.store.ForgottenOrigin;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.WriteConflict;
-import io.cfs.repl.engine.audit.AuditSettings;
-import io.cfs.repl.engine.conflict.ConflictAudit;
-import io.cfs.repl.engine.conflict.ConflictFeed;
-import io.cfs.repl.engine.conflict.ConflictSettings;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Source;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.kryo.KryoRegistrations;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
@@ -74,11 +72,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -86,6 +87,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +108,13 @@ public final class ReplicationNode implements AutoCloseable {
   /** The journal writers append to: the storage's, behind the retention cap when it refuses writes. */
   private final LocalJournal writes;
   private final Tcp.ServerBinding linkBinding;
-  private final Set<String> peers;
+  /** The site's peers: as configured at start, then as reloaded. */
+  private final PeerDirectory peers;
+  /** Starts the replicator of a peer (its site singleton), at start and for a peer a reload adds. */
+  private final Consumer<PeerAddress> replicators;
+  /** The peers whose replicator this node has started (it keeps running, inert, once its peer is removed). */
+  private final Set<String> startedReplicators = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ReplicationMetrics metrics;
   private final Executor storageExecutor;
   private final SiteEpochs epochs;
   private final SiteFailover failover;
@@ -120,10 +128,15 @@ public final class ReplicationNode implements AutoCloseable {
   private final JournalGcSettings gc;
 
   private ReplicationNode(NodeSettings settings, ActorSystem<Void> system, NodeStorage storage,
-                          LocalJournal writes, Tcp.ServerBinding linkBinding, Set<String> peers, Executor storageExecutor,
+                          LocalJournal writes, Tcp.ServerBinding linkBinding, PeerDirectory peers,
+                          Consumer<PeerAddress> replicators, Executor storageExecutor,
                           SiteEpochs epochs, SiteFailover failover, AuditTrail audit, ApplyLag applyLag,
                           SiteClock clock, SiteVerifier verifier, StorageFullState storageFull,
-                          IncarnationGuard incarnations, ConflictFeed conflicts, JournalGcSettings gc) {
+                          IncarnationGuard incarnations, ConflictFeed conflicts, JournalGcSettings gc,
+                          ReplicationMetrics metrics) {
+    this.replicators = replicators;
+    this.startedReplicators.addAll(peers.sites());
+    this.metrics = metrics;
     this.conflicts = conflicts;
     this.gc = gc;
     this.verifier = verifier;
@@ -138,7 +151,7 @@ public final class ReplicationNode implements AutoCloseable {
     this.storage = storage;
     this.writes = writes;
     this.linkBinding = linkBinding;
-    this.peers = Set.copyOf(new TreeSet<>(peers));
+    this.peers = peers;
     this.storageExecutor = storageExecutor;
     this.audit = audit;
   }
@@ -161,6 +174,7 @@ public final class ReplicationNode implements AutoCloseable {
     log.info("[{}] starting node: storage {}, data {}, link {}:{}, peers {}", settings.siteId(), settings.storage(),
         settings.dataDir(), settings.linkHost(), settings.linkPort(), settings.peers().keySet());
 
+    PeerDirectory directory = new PeerDirectory(settings.peers());
     // no failover configured: every append admitted at epoch 0; the SplitBrainResolver installs its own
     SiteEpochs epochs = SiteEpochs.noFailover();
     SiteClock clock = new SiteClock();
@@ -211,7 +225,7 @@ public final class ReplicationNode implements AutoCloseable {
             () -> storageExecutor.execute(() -> measureCap(capped, settings.siteId())), system.executionContext());
       }
       SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
-          fence -> JournalCollector.create(settings.siteId(), settings.peers().keySet(), journal,
+          fence -> JournalCollector.create(settings.siteId(), directory, journal,
               () -> store.watermarks(settings.siteId()),
               (peer, timeout) -> ReplicationNode.<PersistedCursors>askReplicator(system, peer,
                   SiteReplicator.GetCursors::new, timeout)
@@ -220,16 +234,17 @@ public final class ReplicationNode implements AutoCloseable {
                   replyTo -> new SiteReplicator.RequireResync(reason, false, replyTo), timeout),
               storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
-      BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
+      BatchReceiver receiver = new BatchReceiver(settings.siteId(), directory, applier, codec,
           receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
       LinkSecurity security = LinkSecurity.create(system, linkSettings.tls(), settings.siteId(),
           hooks.metrics().tls());
-      SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, security, epochs, hooks, store,
+      SiteFailover failover = NodeFailover.start(system, settings, directory, config, linkSettings, security, epochs,
+          hooks, store,
           storageExecutor, audit);
       ResyncSettings resyncSettings = ResyncSettings.create(config);
-      SnapshotReceiver snapshots = new SnapshotReceiver(settings.siteId(), settings.peers().keySet(), store,
+      SnapshotReceiver snapshots = new SnapshotReceiver(settings.siteId(), directory, store,
           storageExecutor, incarnations, kryo, resyncSettings, audit);
-      VerifyServer verifyServer = new VerifyServer(settings.siteId(), settings.peers().keySet(), store,
+      VerifyServer verifyServer = new VerifyServer(settings.siteId(), directory, store,
           storageExecutor, audit, kryo, linkSettings.idleTimeout().dividedBy(3));
       LinkHandler links = new ChannelRouter(receiver, failover != null ? failover.control() : NodeFailover.NONE,
           verifyServer, snapshots);
@@ -237,20 +252,22 @@ public final class ReplicationNode implements AutoCloseable {
               settings.linkHost(), settings.linkPort(), links, hooks.metrics().inboundLinks())
           .toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-      for (PeerAddress peer : settings.peers().values()) {
+      AuditTrail auditSink = audit;
+      Consumer<PeerAddress> replicators = peer -> {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
-            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond(), store,
+            hooks.metrics().link(peer.site()), hooks.tracer(), epochs, auditSink, peer.throttleBytesPerSecond(), store,
             resyncSettings);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
-      }
+      };
+      settings.peers().values().forEach(replicators);
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());
       SiteVerifier verifier = new SiteVerifier(settings.siteId(), system, linkSettings, security, kryo, store,
-          storageExecutor, audit, VerifySettings.create(config), settings.peers());
+          storageExecutor, audit, VerifySettings.create(config), directory::address);
       return new ReplicationNode(settings, system, storage, capped != null ? capped : journal, binding,
-          settings.peers().keySet(), storageExecutor, epochs, failover, audit, listener, clock, verifier, storageFull,
-          incarnations, conflicts, gc);
+          directory, replicators, storageExecutor, epochs, failover, audit, listener, clock, verifier, storageFull,
+          incarnations, conflicts, gc, hooks.metrics());
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -357,7 +374,8 @@ public final class ReplicationNode implements AutoCloseable {
    */
   public CompletionStage<List<ReplicatorStatus>> status(Duration timeout) {
     List<CompletableFuture<ReplicatorStatus>> asks = new ArrayList<>();
-    peers.forEach(peer -> asks.add(this.<ReplicatorStatus>askReplicator(peer, SiteReplicator.GetStatus::new, timeout)
+    peers.sites().forEach(peer -> asks.add(this.<ReplicatorStatus>askReplicator(peer, SiteReplicator.GetStatus::new,
+        timeout)
         .exceptionally(failure -> ReplicatorStatus.notRunning(siteId(), peer, "the SiteReplicator did not answer"
             + " within " + timeout.toMillis() + " ms: it is starting, moving to another node of the site, or was"
             + " stopped by fencing", System.currentTimeMillis()))));
@@ -409,7 +427,7 @@ public final class ReplicationNode implements AutoCloseable {
    */
   public CompletionStage<Map<String, SyncOutcome>> sync(boolean force, Duration timeout) {
     Map<String, CompletableFuture<SyncOutcome>> asks = new TreeMap<>();
-    peers.forEach(peer -> asks.put(peer, this.<SyncOutcome>askReplicator(peer,
+    peers.sites().forEach(peer -> asks.put(peer, this.<SyncOutcome>askReplicator(peer,
         replyTo -> new SiteReplicator.Sync(force, replyTo), timeout)));
     return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
         .thenApply(v -> {
@@ -485,7 +503,67 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   public Set<String> peers() {
-    return peers;
+    return peers.sites();
+  }
+
+  /**
+   * An operator's reload of the site's peers from {@code userConfig} (the node's configuration file read again): peers
+   * added get a replicator and are accepted by this node's receivers; peers removed have their cursors dropped
+   * (persisted), hold the journal back nowhere, and their links, both ways, are refused. Nothing else of the
+   * configuration is applied. Refused, changing nothing, when the site id differs, when a peer's addresses or
+   * throttle changed (a restart applies those), or when the mesh runs active-passive (the voters of an election are
+   * fixed while it runs). One reload at a time per node; every node of a site is reloaded on its own.
+   */
+  public synchronized CompletionStage<PeerReload> reloadPeers(Config userConfig, Duration timeout) {
+    NodeSettings fresh = NodeSettings.create(NodeConfig.effective(userConfig));
+    if (!fresh.siteId().equals(siteId())) {
+      throw new IllegalArgumentException("the configuration is of site " + fresh.siteId() + ", this node is of "
+          + siteId());
+    }
+    PeerChange change = peers.diff(fresh.peers());
+    if (!change.changed().isEmpty()) {
+      throw new IllegalArgumentException("the addresses or throttle of " + change.changed() + " changed: a reload"
+          + " only adds and removes peers; restart the node to apply those");
+    }
+    if (change.none()) return CompletableFuture.completedFuture(new PeerReload(Set.of(), Set.of(), peers()));
+    if (failover != null && failover.activePassive()) {
+      throw new IllegalStateException("the mesh runs active-passive: its voters (the sites) are fixed while it runs;"
+          + " adding or removing a site needs every site restarted with the new configuration");
+    }
+    peers.replace(fresh.peers());
+    metrics.onPeersChanged(peers());
+    Map<String, List<java.net.InetSocketAddress>> addresses = new TreeMap<>();
+    List<CompletableFuture<ReplicatorStatus>> told = new ArrayList<>();
+    for (String added : change.added()) {
+      PeerAddress address = fresh.peers().get(added);
+      addresses.put(added, address.addresses());
+      if (startedReplicators.add(added)) {
+        // a replicator that starts is of a member: one whose stored state says removed rejoins by itself
+        replicators.accept(address);
+      } else {
+        // removed earlier in this node's life and added back: it starts from nothing
+        told.add(this.<ReplicatorStatus>askReplicator(added, replyTo -> new SiteReplicator.Membership(true, replyTo),
+            timeout));
+      }
+      record(AuditKind.PEER_ADDED, added, "added to the site's peers by a reload (link listeners "
+          + address.addresses() + ")");
+    }
+    for (String removed : change.removed()) {
+      told.add(this.<ReplicatorStatus>askReplicator(removed, replyTo -> new SiteReplicator.Membership(false, replyTo),
+          timeout));
+      record(AuditKind.PEER_REMOVED, removed, "removed from the site's peers by a reload: its cursors are dropped, it"
+          + " holds the journal back nowhere, and its links are refused");
+    }
+    if (failover != null) failover.peersChanged(addresses, change.removed(), peers());
+    log.info("[{}] peers reloaded: added {}, removed {}; peers now {}", siteId(), change.added(), change.removed(),
+        peers());
+    PeerReload reload = new PeerReload(change.added(), change.removed(), peers());
+    // answered once every replicator concerned has taken it (a removed peer's cursors are dropped by then)
+    return CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).thenApply(done -> reload);
+  }
+
+  private void record(AuditKind kind, String peer, String detail) {
+    audit.record(AuditRecord.of(kind, System.currentTimeMillis(), siteId(), detail).withPeer(peer));
   }
 
   private String requirePeer(String peer) {

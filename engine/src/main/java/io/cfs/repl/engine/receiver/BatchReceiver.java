@@ -1,14 +1,14 @@
 package io.cfs.repl.engine.receiver;
 
-import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.EpochView;
+import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
-import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.BatchRejected.Reason;
+import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
@@ -49,7 +49,7 @@ public final class BatchReceiver implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(BatchReceiver.class);
 
   private final String localSite;
-  private final Set<String> knownPeers;
+  private final PeerSet knownPeers;
   private final WireCodec codec;
   private final ReceiverSettings settings;
   private final Applier applier;
@@ -63,13 +63,13 @@ public final class BatchReceiver implements LinkHandler {
    * {@code listener} and {@code metrics} hear of refused batches, {@code listener} of old-epoch entries too; applied
    * batches are reported by the applier. {@code epochs} is this site's epoch.
    */
-  public BatchReceiver(String localSite, Set<String> knownPeers, Applier applier, WireCodec codec,
+  public BatchReceiver(String localSite, PeerSet knownPeers, Applier applier, WireCodec codec,
                        ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
                        BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations) {
     this.epochs = epochs;
     this.incarnations = incarnations;
     this.localSite = localSite;
-    this.knownPeers = Set.copyOf(knownPeers);
+    this.knownPeers = knownPeers;
     this.applier = applier;
     this.codec = codec;
     this.settings = settings;

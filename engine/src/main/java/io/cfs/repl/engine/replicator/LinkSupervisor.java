@@ -80,7 +80,9 @@ final class LinkSupervisor {
 
   /** Recovery is over: a paused link stays down, any other starts from the recovered cursors. */
   void recovered(ReplicatorState recovered) {
-    if (recovered.paused()) {
+    if (recovered.removed()) {
+      enter(LinkState.REMOVED);
+    } else if (recovered.paused()) {
       enter(LinkState.PAUSED);
     } else {
       connect(recovered);
@@ -233,7 +235,17 @@ final class LinkSupervisor {
     restart(current, "the peer installed the snapshot: the journal tail resumes from its watermarks");
   }
 
+  /** The peer was removed by a reload: the link ends and stays down. */
+  void removed() {
+    shutdown("the peer was removed from the site's peers");
+    enter(LinkState.REMOVED);
+  }
+
   private void connect(ReplicatorState current) {
+    if (current.removed()) {
+      enter(LinkState.REMOVED);
+      return;
+    }
     resyncing = current.resync() != null;
     if (resyncing && !resyncApproved && !wiring.resync().auto()) {
       generation++;

@@ -59,6 +59,17 @@ public sealed interface ReplicatorEvent {
   record ResyncProgressed(long resyncId, long lastInodeId, long values, long bytes) implements ReplicatorEvent {
   }
 
+  /**
+   * An operator's reload removed the peer from the site's peers: its cursors, stopped shards, pause, throttle and resync
+   * are dropped (it holds the journal back nowhere) and its link stops.
+   */
+  record PeerRemoved(long atMillis) implements ReplicatorEvent {
+  }
+
+  /** A reload added the removed peer back: it starts from nothing, as a new peer does. */
+  record PeerRejoined(long atMillis) implements ReplicatorEvent {
+  }
+
   /** The peer installed the run's snapshot: the cursors move to the run's own marks, the resync is over. */
   record ResyncFinished(long resyncId, Map<Integer, Long> cursors, long atMillis) implements ReplicatorEvent {
     public ResyncFinished {

@@ -20,6 +20,8 @@ public final class ReplicatorSerializers {
   private static final int V2 = 2;
   /** The state's layout since snapshot resync: version 2's fields followed by the resync ({@link ResyncSerializers}). */
   private static final int V3 = 3;
+  /** Since peers are reloaded: version 3's fields followed by whether the peer was removed. */
+  private static final int V4 = 4;
 
   private ReplicatorSerializers() {
   }
@@ -137,10 +139,39 @@ public final class ReplicatorSerializers {
     }
   }
 
+  /** Events with a time and nothing else: a peer removed, a peer added back. */
+  public static final class PeerRemovedSerializer extends Serializer<ReplicatorEvent.PeerRemoved> {
+    @Override
+    public void write(Kryo kryo, Output out, ReplicatorEvent.PeerRemoved e) {
+      out.writeByte(V1);
+      out.writeLong(e.atMillis());
+    }
+
+    @Override
+    public ReplicatorEvent.PeerRemoved read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.PeerRemoved> t) {
+      expectVersion(in, "PeerRemoved");
+      return new ReplicatorEvent.PeerRemoved(in.readLong());
+    }
+  }
+
+  public static final class PeerRejoinedSerializer extends Serializer<ReplicatorEvent.PeerRejoined> {
+    @Override
+    public void write(Kryo kryo, Output out, ReplicatorEvent.PeerRejoined e) {
+      out.writeByte(V1);
+      out.writeLong(e.atMillis());
+    }
+
+    @Override
+    public ReplicatorEvent.PeerRejoined read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.PeerRejoined> t) {
+      expectVersion(in, "PeerRejoined");
+      return new ReplicatorEvent.PeerRejoined(in.readLong());
+    }
+  }
+
   public static final class StateSerializer extends Serializer<ReplicatorState> {
     @Override
     public void write(Kryo kryo, Output out, ReplicatorState s) {
-      out.writeByte(V3);
+      out.writeByte(V4);
       writeCursors(out, s.cursors());
       out.writeBoolean(s.paused());
       out.writeVarInt(s.stopped().size(), true);
@@ -148,11 +179,12 @@ public final class ReplicatorSerializers {
       out.writeBoolean(s.throttle() != null);
       if (s.throttle() != null) out.writeVarLong(s.throttle(), true);
       ResyncSerializers.writeResync(out, s.resync());
+      out.writeBoolean(s.removed());
     }
 
     @Override
     public ReplicatorState read(Kryo kryo, Input in, Class<? extends ReplicatorState> type) {
-      int version = readVersion(in, "ReplicatorState", V3);
+      int version = readVersion(in, "ReplicatorState", V4);
       Map<Integer, Long> cursors = readCursors(in);
       boolean paused = in.readBoolean();
       int n = in.readVarInt(true);
@@ -163,7 +195,8 @@ public final class ReplicatorSerializers {
       }
       Long throttle = version >= V2 && in.readBoolean() ? in.readVarLong(true) : null;
       Resync resync = version >= V3 ? ResyncSerializers.readResync(in) : null;
-      return new ReplicatorState(cursors, paused, stopped, throttle, resync);
+      boolean removed = version >= V4 && in.readBoolean();
+      return new ReplicatorState(cursors, paused, stopped, throttle, resync, removed);
     }
   }
 }

@@ -26,9 +26,11 @@ import java.util.TreeMap;
  * @param throttle the link's throttle an operator set (bytes per second, 0 = unlimited); null while none was set,
  *     so the configured one applies
  * @param resync the snapshot resync the peer needs, or null
+ * @param removed whether the peer was removed from the site's peers by a reload: its cursors were dropped and its
+ *     link does not run; a reload that adds it back starts it from nothing (a resync, once behind the horizon)
  */
 public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
-                              Long throttle, Resync resync) {
+                              Long throttle, Resync resync, boolean removed) {
 
   public ReplicatorState {
     cursors = Map.copyOf(cursors);
@@ -44,6 +46,22 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
   public ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
                          Long throttle) {
     this(cursors, paused, stopped, throttle, null);
+  }
+
+  /** A state of a peer that was not removed. */
+  public ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<Integer, StoppedShard> stopped,
+                         Long throttle, Resync resync) {
+    this(cursors, paused, stopped, throttle, resync, false);
+  }
+
+  /** The peer was removed: everything of it is dropped, its pause and throttle included. */
+  public ReplicatorState removedPeer() {
+    return new ReplicatorState(Map.of(), false, Map.of(), null, null, true);
+  }
+
+  /** The peer was added back: it starts from nothing. */
+  public ReplicatorState rejoined() {
+    return new ReplicatorState(Map.of(), false, Map.of(), null, null, false);
   }
 
   public static ReplicatorState empty() {
@@ -172,6 +190,8 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
       return resyncProgressed(e.resyncId(), e.lastInodeId(), e.values(), e.bytes());
     }
     if (event instanceof ReplicatorEvent.ResyncFinished e) return resyncFinished(e.cursors());
+    if (event instanceof ReplicatorEvent.PeerRemoved) return removedPeer();
+    if (event instanceof ReplicatorEvent.PeerRejoined) return rejoined();
     throw new IllegalStateException("unknown event " + event);
   }
 }

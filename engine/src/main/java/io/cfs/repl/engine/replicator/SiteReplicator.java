@@ -96,6 +96,13 @@ public final class SiteReplicator
       implements Command {
   }
 
+  /**
+   * A reload of the site's peers: {@code member} false removes the peer (its cursors are dropped, persisted, and its link
+   * stops), true adds a removed peer back (it starts from nothing). Replies with the status after it.
+   */
+  public record Membership(boolean member, ActorRef<ReplicatorStatus> replyTo) implements Command {
+  }
+
   /** From a new resync run: persist a run with the marks of the view just opened; replied with the run. */
   record OpenRun(Map<String, OriginMarks> marks, ActorRef<Resync.Run> replyTo) implements Command {
   }
@@ -204,6 +211,7 @@ public final class SiteReplicator
         .onCommand(GetCursors.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             PersistedCursors.of(wiring.peer(), state.horizonHold(wiring.localSite()))))
         .onCommand(RequireResync.class, this::onRequireResync)
+        .onCommand(Membership.class, this::onMembership)
         .onCommand(OpenRun.class, this::onOpenRun)
         .onCommand(RecordResync.class, this::onRecordResync)
         .onCommand(SetThrottle.class, this::onSetThrottle)
@@ -236,6 +244,10 @@ public final class SiteReplicator
     refreshLag(state);
     timers.startTimerWithFixedDelay(RefreshLag.INSTANCE, wiring.settings().lagRefresh());
     link.recovered(state);
+    if (state.removed()) {
+      // the node starts replicators of its peers only: removed once, the peer was added back meanwhile
+      context.getSelf().tell(new Membership(true, context.getSystem().ignoreRef()));
+    }
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onRecordAcks(ReplicatorState state, RecordAcks cmd) {
@@ -397,6 +409,29 @@ public final class SiteReplicator
         .thenRun(s -> {
           resyncNeeded(cmd.reason());
           link.resyncNeeded(s, cmd.byOperator(), "restarted for a snapshot resync: " + cmd.reason());
+        })
+        .thenReply(cmd.replyTo(), this::status);
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onMembership(ReplicatorState state, Membership cmd) {
+    if (cmd.member() != state.removed()) return Effect().reply(cmd.replyTo(), status(state));
+    long now = System.currentTimeMillis();
+    if (!cmd.member()) {
+      return Effect().persist(new ReplicatorEvent.PeerRemoved(now))
+          .thenRun(s -> {
+            String what = "removed from the site's peers by a reload: its cursors are dropped and its link stopped";
+            context.getLog().warn("[{}] {}", wiring.link(), what);
+            audit(AuditKind.PEER_REMOVED, what);
+            link.removed();
+          })
+          .thenReply(cmd.replyTo(), this::status);
+    }
+    return Effect().persist(new ReplicatorEvent.PeerRejoined(now))
+        .thenRun(s -> {
+          String what = "added back to the site's peers by a reload: it starts from nothing";
+          context.getLog().info("[{}] {}", wiring.link(), what);
+          audit(AuditKind.PEER_ADDED, what);
+          link.recovered(s);
         })
         .thenReply(cmd.replyTo(), this::status);
   }

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.resync;
 
-import io.cfs.repl.engine.audit.AuditSink;
+import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.receiver.IncarnationGuard;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
@@ -16,7 +16,6 @@ import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkHandler;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -42,7 +41,7 @@ public final class SnapshotReceiver implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(SnapshotReceiver.class);
 
   private final String localSite;
-  private final Set<String> peers;
+  private final PeerSet peers;
   private final MetadataStore store;
   private final Executor storage;
   private final IncarnationGuard incarnations;
@@ -50,10 +49,10 @@ public final class SnapshotReceiver implements LinkHandler {
   private final ResyncSettings settings;
   private final AuditSink audit;
 
-  public SnapshotReceiver(String localSite, Set<String> peers, MetadataStore store, Executor storage,
+  public SnapshotReceiver(String localSite, PeerSet peers, MetadataStore store, Executor storage,
                           IncarnationGuard incarnations, KryoCodec codec, ResyncSettings settings, AuditSink audit) {
     this.localSite = localSite;
-    this.peers = Set.copyOf(peers);
+    this.peers = peers;
     this.store = store;
     this.storage = storage;
     this.incarnations = incarnations;

@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class SiteVerifier {
   private final Executor storage;
   private final AuditSink audit;
   private final VerifySettings settings;
-  private final Map<String, PeerAddress> peers;
+  private final Function<String, Optional<PeerAddress>> peers;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong runs = new AtomicLong();
   private volatile VerifyProgress progress;
@@ -73,7 +74,7 @@ public final class SiteVerifier {
   public SiteVerifier(String site, ActorSystem<?> system, LinkSettings linkSettings, LinkSecurity security,
                       KryoCodec codec,
                       MetadataStore store, Executor storage, AuditSink audit, VerifySettings settings,
-                      Map<String, PeerAddress> peers) {
+                      Function<String, Optional<PeerAddress>> peers) {
     this.site = site;
     this.system = system;
     this.linkSettings = linkSettings;
@@ -83,7 +84,7 @@ public final class SiteVerifier {
     this.storage = storage;
     this.audit = audit;
     this.settings = settings;
-    this.peers = Map.copyOf(peers);
+    this.peers = peers;
   }
 
   /** A verification that started: this node's run number for it, and its report once it finished. */
@@ -110,7 +111,7 @@ public final class SiteVerifier {
    * @throws IllegalStateException while another verification runs on this node
    */
   public Started start(String peer, boolean repair) {
-    PeerAddress address = peers.get(peer);
+    PeerAddress address = peers.apply(peer).orElse(null);
     if (address == null) throw new IllegalArgumentException("unknown peer site: " + peer);
     if (!running.compareAndSet(false, true)) {
       throw new IllegalStateException(

@@ -1,6 +1,6 @@
 package io.cfs.repl.engine.verify;
 
-import io.cfs.repl.engine.audit.AuditSink;
+import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.transport.kryo.KryoCodec;
 import io.cfs.repl.transport.link.Handshake;
@@ -24,7 +24,7 @@ public final class VerifyServer implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(VerifyServer.class);
 
   private final String site;
-  private final Set<String> peers;
+  private final PeerSet peers;
   private final MetadataStore store;
   private final Executor storage;
   private final AuditSink audit;
@@ -35,10 +35,10 @@ public final class VerifyServer implements LinkHandler {
    * @param keepAlive how long the link may stay silent while a request runs before a {@link VerifyMessage.Working}
    *     is sent: well under the link's idle timeout
    */
-  public VerifyServer(String site, Set<String> peers, MetadataStore store, Executor storage, AuditSink audit,
+  public VerifyServer(String site, PeerSet peers, MetadataStore store, Executor storage, AuditSink audit,
                       KryoCodec codec, Duration keepAlive) {
     this.site = site;
-    this.peers = Set.copyOf(peers);
+    this.peers = peers;
     this.store = store;
     this.storage = storage;
     this.audit = audit;

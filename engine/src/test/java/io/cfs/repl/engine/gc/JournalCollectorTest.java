@@ -4,6 +4,7 @@ import static io.cfs.repl.model.entry.TestEntries.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.persistence.journal.JournalSettings;
 import io.cfs.repl.persistence.journal.RocksDbJournal;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class JournalCollectorTest {
 
   private void start(JournalGcSettings settings) {
     Map<Integer, Long> applied = Map.of(0, 20L, 1, 20L, 2, 20L);
-    kit.spawn(JournalCollector.create("a", Set.of("b", "c"), journal, () -> applied,
+    kit.spawn(JournalCollector.create("a", PeerSet.of(Set.of("b", "c")), journal, () -> applied,
         (peer, timeout) -> answers.containsKey(peer) ? CompletableFuture.completedFuture(answers.get(peer))
             : CompletableFuture.failedFuture(new IllegalStateException(peer + " does not answer")),
         (peer, reason, timeout) -> {

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
@@ -18,32 +19,32 @@ import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.protocol.WireMessage;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.TestEntries;
+import io.cfs.repl.persistence.audit.AuditKind;
+import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.persistence.store.ApplyResult;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
-import io.cfs.repl.persistence.audit.AuditKind;
-import io.cfs.repl.persistence.audit.AuditRecord;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.util.ByteString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +124,7 @@ class BatchReceiverEpochTest {
       }
     };
     Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
-    receiver = new BatchReceiver(LOCAL, Set.of(PEER), applier, codec, ReceiverSettings.create(CONFIG), listener,
+    receiver = new BatchReceiver(LOCAL, PeerSet.of(Set.of(PEER)), applier, codec, ReceiverSettings.create(CONFIG), listener,
         ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
         new IncarnationGuard(LOCAL, store, storage, audited::add));
   }

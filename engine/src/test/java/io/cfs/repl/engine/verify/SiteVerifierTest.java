@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.PeerAddress;
 import io.cfs.repl.model.entry.JournalEntry;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +44,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.junit.jupiter.api.AfterEach;
@@ -85,12 +88,12 @@ class SiteVerifierTest {
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     LinkSettings link = LinkSettings.create(CONFIG);
     serverB = SiteLinkServer.bind(kit.system(), link, LinkSecurity.PLAIN, B, "127.0.0.1", 0,
-            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            new VerifyServer(B, PeerSet.of(Set.of(A)), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
             LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     verifier = new SiteVerifier(A, kit.system(), link, LinkSecurity.PLAIN, codec, storeA, storage, auditA::add,
         new VerifySettings(Duration.ofSeconds(30), 1000),
-        Map.of(B, PeerAddress.of(B, "127.0.0.1", serverB.localAddress().getPort())));
+        peerB(serverB));
     // the same history on both sites: INODES inodes written by site-c, in one shard
     List<JournalEntry> history = new ArrayList<>();
     for (long inode = 1; inode <= INODES; inode++) {
@@ -210,13 +213,13 @@ class SiteVerifierTest {
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     Executor slowStorage = CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS, storage);
     Tcp.ServerBinding slowServer = SiteLinkServer.bind(kit.system(), link, LinkSecurity.PLAIN, B, "127.0.0.1", 0,
-            new VerifyServer(B, Set.of(A), storeB, slowStorage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            new VerifyServer(B, PeerSet.of(Set.of(A)), storeB, slowStorage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
             LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       SiteVerifier patient = new SiteVerifier(A, kit.system(), link, LinkSecurity.PLAIN, codec, storeA, storage,
           auditA::add, new VerifySettings(Duration.ofSeconds(30), 10),
-          Map.of(B, PeerAddress.of(B, "127.0.0.1", slowServer.localAddress().getPort())));
+          peerB(slowServer));
       plantDifferences();
 
       VerifyReport report = patient.verify(B, false).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -239,13 +242,13 @@ class SiteVerifierTest {
     KryoCodec codec = KryoRegistrations.fromConfig(CONFIG);
     LinkSettings link = LinkSettings.create(CONFIG);
     Tcp.ServerBinding tlsServer = SiteLinkServer.bind(kit.system(), link, tlsB, B, "127.0.0.1", 0,
-            new VerifyServer(B, Set.of(A), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
+            new VerifyServer(B, PeerSet.of(Set.of(A)), storeB, storage, auditB::add, codec, link.idleTimeout().dividedBy(3)),
             LinkMetrics.NONE)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       SiteVerifier overTls = new SiteVerifier(A, kit.system(), link, tlsA, codec, storeA, storage, auditA::add,
           new VerifySettings(Duration.ofSeconds(30), 1000),
-          Map.of(B, PeerAddress.of(B, "127.0.0.1", tlsServer.localAddress().getPort())));
+          peerB(tlsServer));
       plantDifferences();
 
       VerifyReport report = overTls.verify(B, true).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -262,7 +265,7 @@ class SiteVerifierTest {
     SiteVerifier stranger = new SiteVerifier("site-x", kit.system(), LinkSettings.create(CONFIG), LinkSecurity.PLAIN,
         KryoRegistrations.fromConfig(CONFIG), storeA, storage, auditA::add,
         new VerifySettings(Duration.ofSeconds(30), 10),
-        Map.of(B, PeerAddress.of(B, "127.0.0.1", serverB.localAddress().getPort())));
+        peerB(serverB));
 
     ExecutionException refused = assertThrows(ExecutionException.class,
         () -> stranger.verify(B, true).toCompletableFuture().get(30, TimeUnit.SECONDS));
@@ -293,5 +296,10 @@ class SiteVerifierTest {
 
   private static JournalEntry entry(String origin, long seq, long inode, long hlc, Op op, String payload) {
     return JournalEntry.of(origin, 0, seq, hlc, op, inode, 1, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Function<String, Optional<PeerAddress>> peerB(Tcp.ServerBinding server) {
+    PeerAddress b = PeerAddress.of(B, "127.0.0.1", server.localAddress().getPort());
+    return site -> site.equals(B) ? Optional.of(b) : Optional.empty();
   }
 }

@@ -66,7 +66,11 @@ public enum AuditKind {
   /** The journal went past its retention cap under {@code cap-policy = refuse-writes}: appends are refused. */
   WRITES_REFUSED,
   /** The journal is back under its retention cap: appends are taken again. */
-  WRITES_RESUMED;
+  WRITES_RESUMED,
+  /** A reload added a peer site: its link starts (from nothing: a snapshot resync once behind the journal horizon). */
+  PEER_ADDED,
+  /** A reload removed a peer site: its cursors are dropped, it holds the journal back nowhere, its links are refused. */
+  PEER_REMOVED;
 
   /** The kind stored under {@code name}, empty for a name this version does not know. */
   public static Optional<AuditKind> named(String name) {

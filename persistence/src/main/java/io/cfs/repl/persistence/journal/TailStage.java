@@ -83,7 +83,14 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
 
       private void emitOrWait() {
         CompletionStage<Void> signal = nextAppend.get();
-        List<JournalEntry> batch = reader.apply(positions);
+        List<JournalEntry> batch;
+        try {
+          batch = reader.apply(positions);
+        } catch (JournalCollectedException behind) {
+          // an expected end (the reader needs a snapshot resync), not a stage error to log with its trace
+          failStage(behind);
+          return;
+        }
         if (batch.isEmpty()) {
           signal.whenComplete((ignored, failure) -> woken.invoke(Optional.ofNullable(failure)));
           return;

@@ -43,7 +43,7 @@ public enum Health {
         if (notConnectedMillis > settings.downAfter().toMillis()) down.add(line);
         else degraded.add(line);
       }
-      case CONNECTED -> { }
+      case CONNECTED, REMOVED -> { }
       case RESYNCING -> degraded.add("receiving a snapshot resync: " + resyncProgress(s));
       case NEEDS_RESYNC -> down.add("needs a snapshot resync (auto resync is off): " + resyncProgress(s));
       default -> throw new IllegalStateException("unknown link state " + s.state());

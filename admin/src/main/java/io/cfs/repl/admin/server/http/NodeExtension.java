@@ -1,7 +1,9 @@
 package io.cfs.repl.admin.server.http;
 
+import com.typesafe.config.Config;
 import io.cfs.repl.engine.node.ReplicationNode;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -18,9 +20,22 @@ public final class NodeExtension extends AbstractExtensionId<NodeExtension.Holde
   /** Holds the node once it has started. */
   public static final class Holder implements Extension {
     private volatile ReplicationNode node;
+    private volatile Supplier<Config> configSource;
 
+    /** A node whose peers cannot be reloaded (no configuration file to read again). */
     public void set(ReplicationNode node) {
+      set(node, null);
+    }
+
+    /** @param configSource reads the node's configuration again, for a reload of its peers */
+    public void set(ReplicationNode node, Supplier<Config> configSource) {
+      this.configSource = configSource;
       this.node = node;
+    }
+
+    /** Where a reload of the peers reads the node's configuration; empty when it cannot be reloaded. */
+    public Optional<Supplier<Config>> configSource() {
+      return Optional.ofNullable(configSource);
     }
 
     public Optional<ReplicationNode> node() {

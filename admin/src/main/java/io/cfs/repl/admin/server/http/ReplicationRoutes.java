@@ -13,15 +13,18 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 
+import com.typesafe.config.Config;
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.apply.ApplyLag;
+import io.cfs.repl.engine.node.PeerReload;
 import io.cfs.repl.engine.node.ReplicationNode;
-import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -92,6 +95,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
             path("failover", () -> concat(
                 get(() -> withNode(this::failoverStatus)),
                 post(() -> authorized(() -> withNode(this::failover))))),
+            path(PathMatchers.segment("peers").slash("reload"), () ->
+                post(() -> authorized(() -> withNode(this::reloadPeers)))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("pause"), peer ->
                 post(() -> authorized(() -> withNode(node -> onPeer(node, peer, node::pause))))),
             path(PathMatchers.segment("peers").slash(PathMatchers.segment()).slash("resume"), peer ->
@@ -227,6 +232,29 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
       }
       return onPeer(node, peer, (p, timeout) -> node.throttle(p, request.bytesPerSecond(), timeout));
     })));
+  }
+
+  /**
+   * Re-reads the node's configuration file and applies its peers: added sites get a replicator, removed ones are
+   * dropped (README "Adding and removing sites"). 400 when the file is unreadable or changes what a reload does not
+   * apply, 409 when the mesh's voters are fixed (active-passive), 503 when this node has no file to read again.
+   */
+  private Route reloadPeers(ReplicationNode node) {
+    Optional<Supplier<Config>> source = NodeExtension.of(system).configSource();
+    if (source.isEmpty()) {
+      return refuse(StatusCodes.SERVICE_UNAVAILABLE, "UNAVAILABLE", "this node was not started from a configuration"
+          + " file (cfs node --config FILE), so it has nothing to reload its peers from");
+    }
+    CompletionStage<PeerReload> reload;
+    try {
+      reload = node.reloadPeers(source.get().get(), admin.askTimeout());
+    } catch (IllegalStateException e) {
+      return refuse(StatusCodes.CONFLICT, "RELOAD_REFUSED", e.getMessage());
+    } catch (RuntimeException e) {
+      return refuse(StatusCodes.BAD_REQUEST, "BAD_REQUEST", "peers not reloaded: " + e.getMessage());
+    }
+    return answer(reload, done -> ok(Map.of("site", node.siteId(), "added", done.added(), "removed", done.removed(),
+        "peers", done.peers())));
   }
 
   private Route onPeer(ReplicationNode node, String peer,

@@ -29,7 +29,8 @@ import kamon.tag.TagSet;
  */
 public final class KamonMetrics implements ReplicationMetrics {
   private final String site;
-  private final Set<String> peers;
+  /** The peers whose names label series; a reload of the peers replaces it. */
+  private volatile Set<String> peers;
   private final KamonTlsMetrics tls;
   private final TagSet siteTags;
   private final Map<String, PeerInstruments> byPeer = new ConcurrentHashMap<>();
@@ -187,6 +188,11 @@ public final class KamonMetrics implements ReplicationMetrics {
     PeerInstruments p = peer(peer);
     p.lagEntries.update(entries);
     p.lagMillis.update(millis);
+  }
+
+  @Override
+  public void onPeersChanged(Set<String> now) {
+    peers = Set.copyOf(now);
   }
 
   @Override

@@ -59,7 +59,9 @@ public final class NodeCommand implements Callable<Integer> {
     NodeHooks hooks = Observability.hooks(config);
     ReplicationNode node = ReplicationNode.start(config, hooks);
     try {
-      NodeExtension.of(node.system().classicSystem()).set(node);
+      // a reload of the peers reads this file again (POST /replication/peers/reload)
+      NodeExtension.of(node.system().classicSystem()).set(node,
+          () -> NodeConfig.load(ConfigFactory.parseFile(configFile.toFile())));
       Uri admin = PekkoManagement.get(node.system().classicSystem())
           .start(adminHttps::applyTo)
           .toCompletableFuture().get();

@@ -3,6 +3,8 @@ package io.cfs.repl.admin.tools.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.audit.AuditSink;
+import io.cfs.repl.engine.membership.PeerDirectory;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.node.NodeConfig;
 import io.cfs.repl.engine.node.PeerAddress;
 import io.cfs.repl.engine.verify.SiteVerifier;
@@ -65,12 +67,13 @@ final class VerifyBench {
       KryoCodec codec = KryoRegistrations.fromConfig(config);
       LinkSettings link = LinkSettings.create(config);
       Tcp.ServerBinding server = SiteLinkServer.bind(system, link, LinkSecurity.PLAIN, "site-b", "127.0.0.1", 0,
-              new VerifyServer("site-b", Set.of("site-a"), b, storage, AuditSink.NONE, codec,
+              new VerifyServer("site-b", PeerSet.of(Set.of("site-a")), b, storage, AuditSink.NONE, codec,
                   link.idleTimeout().dividedBy(3)), LinkMetrics.NONE)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       SiteVerifier verifier = new SiteVerifier("site-a", system, link, LinkSecurity.PLAIN, codec, a, storage, AuditSink.NONE,
           new VerifySettings(Duration.ofMinutes(10), 100),
-          Map.of("site-b", PeerAddress.of("site-b", "127.0.0.1", server.localAddress().getPort())));
+          new PeerDirectory(Map.of("site-b", PeerAddress.of("site-b", "127.0.0.1", server.localAddress().getPort())))
+              ::address);
 
       System.out.println("---- results ----");
       System.out.printf("%-34s %10s %12s %9s %10s%n", "case", "differing", "bytes", "requests", "time");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 ok, 1 unhealthy or lagging, 2 usage/connection/request error, 3 authentication."},
     subcommands = {StatusCommand.class, LagCommand.class, HealthCommand.class, PauseCommand.class,
         ResumeCommand.class, ThrottleCommand.class, SyncCommand.class, AuditCommand.class, FailoverCommand.class,
-        VerifyCommand.class, ForgetIncarnationCommand.class, ResyncCommand.class})
+        VerifyCommand.class, ForgetIncarnationCommand.class, ResyncCommand.class, PeersCommand.class})
 public final class ReplicationCommand implements Runnable {
   @Spec
   CommandSpec spec;
