@@ -12,10 +12,16 @@ import java.time.Duration;
  * @param askTimeout how long a round waits for each replicator's cursors
  * @param maxJournalBytes the retention cap on what the journal holds, in bytes; 0 for none
  * @param maxJournalAge the retention cap on the age of the oldest entry held; zero for none
+ * @param tombstoneMinAge how old a tombstone must be, besides applied by every site, to be collected
+ * @param tombstoneMaxPerRound per origin, the most tombstones one round looks at
  */
 public record JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout,
-                                long maxJournalBytes, Duration maxJournalAge) {
+                                long maxJournalBytes, Duration maxJournalAge, Duration tombstoneMinAge,
+                                int tombstoneMaxPerRound) {
   public static final String PATH = "cfs-repl.journal-gc";
+  /** reference.conf's tombstone settings, for settings built in code. */
+  public static final Duration DEFAULT_TOMBSTONE_MIN_AGE = Duration.ofHours(1);
+  public static final int DEFAULT_TOMBSTONE_MAX_PER_ROUND = 10_000;
 
   public JournalGcSettings {
     require(positive(interval), "interval must be > 0");
@@ -23,11 +29,28 @@ public record JournalGcSettings(boolean enabled, Duration interval, long keepEnt
     require(positive(askTimeout), "ask-timeout must be > 0");
     require(maxJournalBytes >= 0, "max-journal-bytes must be >= 0 (0: no cap), was " + maxJournalBytes);
     require(maxJournalAge != null && !maxJournalAge.isNegative(), "max-journal-age must be >= 0 (0: no cap)");
+    require(tombstoneMinAge != null && !tombstoneMinAge.isNegative(), "tombstone-min-age must be >= 0");
+    require(tombstoneMaxPerRound >= 1, "tombstone-max-per-round must be >= 1, was " + tombstoneMaxPerRound);
+  }
+
+  /** Settings with reference.conf's tombstone collection. */
+  public JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout,
+                           long maxJournalBytes, Duration maxJournalAge) {
+    this(enabled, interval, keepEntries, askTimeout, maxJournalBytes, maxJournalAge, DEFAULT_TOMBSTONE_MIN_AGE,
+        DEFAULT_TOMBSTONE_MAX_PER_ROUND);
   }
 
   /** Settings without a retention cap. */
   public JournalGcSettings(boolean enabled, Duration interval, long keepEntries, Duration askTimeout) {
     this(enabled, interval, keepEntries, askTimeout, 0, Duration.ZERO);
+  }
+
+  /**
+   * The hlc (epoch ns) a tombstone must be older than, at {@code nowMillis}, to be collected: ns, as hlcs are, capped
+   * at the epoch so that a min-age beyond it collects nothing rather than wrapping around.
+   */
+  public long tombstonesOlderThanHlc(long nowMillis) {
+    return Math.max(0, nowMillis - tombstoneMinAge.toMillis()) * 1_000_000L;
   }
 
   /** Whether a journal holding {@code bytes}, its oldest entry {@code oldestAgeMillis} old, is past a cap. */
@@ -39,7 +62,8 @@ public record JournalGcSettings(boolean enabled, Duration interval, long keepEnt
   public static JournalGcSettings create(Config root) {
     Config c = root.getConfig(PATH);
     return new JournalGcSettings(c.getBoolean("enabled"), c.getDuration("interval"), c.getLong("keep-entries"),
-        c.getDuration("ask-timeout"), c.getBytes("max-journal-bytes"), c.getDuration("max-journal-age"));
+        c.getDuration("ask-timeout"), c.getBytes("max-journal-bytes"), c.getDuration("max-journal-age"),
+        c.getDuration("tombstone-min-age"), c.getInt("tombstone-max-per-round"));
   }
 
   private static boolean positive(Duration d) {

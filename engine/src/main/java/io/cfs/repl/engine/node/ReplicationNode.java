@@ -25,6 +25,7 @@ import io.cfs.repl.engine.receiver.IncarnationGuard;
 import io.cfs.repl.engine.gc.HorizonHolder;
 import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
+import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.resync.ResyncSettings;
 import io.cfs.repl.engine.resync.SnapshotReceiver;
@@ -198,6 +199,8 @@ public final class ReplicationNode implements AutoCloseable {
               ConflictSettings.create(config), auditSettings));
       // the journal is collected behind every peer's persisted cursors and the local apply, by one node of the site
       JournalGcSettings gc = JournalGcSettings.create(config);
+      // what this node knows of how far every site has applied each origin: tombstone collection reads it
+      StableSeqs stable = new StableSeqs();
       SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
           fence -> JournalCollector.create(settings.siteId(), settings.peers().keySet(), journal,
               () -> store.watermarks(settings.siteId()),
@@ -206,10 +209,10 @@ public final class ReplicationNode implements AutoCloseable {
                   .thenApply(c -> c.released() ? Optional.<Map<Integer, Long>>empty() : Optional.of(c.cursors())),
               (peer, reason, timeout) -> ReplicationNode.<ReplicatorStatus>askReplicator(system, peer,
                   replyTo -> new SiteReplicator.RequireResync(reason, false, replyTo), timeout),
-              storageExecutor, gc, hooks.metrics()));
+              stable, store::collectTombstones, storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), settings.peers().keySet(), applier, codec,
-          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
+          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations, stable);
       LinkSecurity security = LinkSecurity.create(system, linkSettings.tls(), settings.siteId(),
           hooks.metrics().tls());
       SiteFailover failover = NodeFailover.start(system, settings, config, linkSettings, security, epochs, hooks, store,
@@ -229,7 +232,7 @@ public final class ReplicationNode implements AutoCloseable {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
             hooks.metrics().link(peer.site()), hooks.tracer(), epochs, audit, peer.throttleBytesPerSecond(), store,
-            resyncSettings);
+            resyncSettings, stable);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       }

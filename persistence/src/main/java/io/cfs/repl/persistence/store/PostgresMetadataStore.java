@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks},
- * {@code cfs_conflicts}, {@code cfs_incarnations} and {@code cfs_tombstones} ({@code postgres/cfs-repl-schema.sql}), values and conflict records in
- * {@link StoreCodec}'s layouts. Every node of the site opens one on the database they share; several sites may share the database.
+ * {@code cfs_conflicts}, {@code cfs_incarnations} and {@code cfs_tombstones} ({@code postgres/cfs-repl-schema.sql}),
+ * values and conflict records in {@link StoreCodec}'s layouts. Every node of the site opens one on the database they
+ * share; several sites may share the database.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>

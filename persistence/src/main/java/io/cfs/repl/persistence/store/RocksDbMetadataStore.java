@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataStore} on an embedded RocksDB with five column families: {@code inodes}, {@code watermarks},
- * {@code conflicts}, {@code incarnations} and {@code tombstones} (layouts in {@link StoreCodec}). A store written before conflicts were
- * detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
+ * {@code conflicts}, {@code incarnations} and {@code tombstones} (layouts in {@link StoreCodec}). A store written
+ * before conflicts were detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>

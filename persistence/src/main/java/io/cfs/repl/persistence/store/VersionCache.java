@@ -20,9 +20,9 @@ import java.util.Map;
  *
  * <p>Writes ({@link #put}, {@link #forget}, {@link #clear}) come from one thread at a time: callers hold the store's
  * apply lock. Reads may come from any thread at any time (the journal asks what the site knows of each inode it
- * takes, without the apply lock): each slot is a seqlock, its stamp odd while a write is under way, and a read that saw the stamp odd or
- * changed is a miss. A read racing a write may see the slot as it was just before: an earlier state of the store,
- * which is as good as a read of the store a moment earlier.
+ * takes, without the apply lock): each slot is a seqlock, its stamp odd while a write is under way, and a read that
+ * saw the stamp odd or changed is a miss. A read racing a write may see the slot as it was just before: an earlier
+ * state of the store, which is as good as a read of the store a moment earlier.
  */
 final class VersionCache {
   private static final long EMPTY = Long.MIN_VALUE;
