@@ -52,6 +52,17 @@ CREATE TABLE IF NOT EXISTS cfs_inodes (
   PRIMARY KEY (site, inode)
 );
 
+-- The index of the tombstones a site's store wrote (by apply and repair), for their collection: per origin and shard
+-- in seq order. Rows of tombstones since replaced by a newer write are dropped when collection meets them.
+CREATE TABLE IF NOT EXISTS cfs_tombstones (
+  site   text   NOT NULL,
+  origin text   NOT NULL,
+  shard  int    NOT NULL,
+  seq    bigint NOT NULL,
+  inode  bigint NOT NULL,
+  PRIMARY KEY (site, origin, shard, seq, inode)
+);
+
 -- Per (site, origin, shard) the highest seq applied: a re-delivered batch is recognised by it.
 CREATE TABLE IF NOT EXISTS cfs_watermarks (
   site   text   NOT NULL,

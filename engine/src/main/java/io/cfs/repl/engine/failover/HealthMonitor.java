@@ -6,7 +6,9 @@ import io.cfs.repl.engine.failover.FailoverMessage.View;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +36,7 @@ public final class HealthMonitor implements FailoverMember {
     }
     this.self = self;
     this.settings = settings;
-    this.peerSites = Set.copyOf(peers);
+    this.peerSites = Collections.unmodifiableSet(new TreeSet<>(peers));
     this.peers = new PeerHealthTracker(settings, peerSites, now);
     this.state = ResolverState.initial(self, settings);
     this.nextHeartbeatAt = now;
@@ -62,7 +64,7 @@ public final class HealthMonitor implements FailoverMember {
 
   @Override
   public List<Action> onPeersChanged(Set<String> now, long nowMillis) {
-    peerSites = Set.copyOf(now);
+    peerSites = Collections.unmodifiableSet(new TreeSet<>(now));
     peers.peers(peerSites, nowMillis);
     return List.of();
   }

@@ -49,9 +49,8 @@ final class PeerHealthTracker {
   }
 
   void heard(String peer, long now, List<Action> out) {
-    if (!health.containsKey(peer)) return;
     lastHeard.merge(peer, now, Math::max);
-    update(peer, now, out);
+    if (health.containsKey(peer)) update(peer, now, out);
   }
 
   /** The age of the oldest entry of this site's journal the peer has not acknowledged (0 when caught up). */

@@ -2,9 +2,13 @@ package io.cfs.repl.engine.gc;
 
 import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.model.hlc.Clocks;
 import io.cfs.repl.persistence.journal.JournalFootprint;
 import io.cfs.repl.persistence.journal.LocalJournal;
+import io.cfs.repl.persistence.store.MetadataStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,6 +40,17 @@ import org.slf4j.LoggerFactory;
  * drops the peer holding the horizon back, by asking its replicator for a resync, if it holds back at least half of
  * what the journal holds; the next round collects past it.
  *
+ * <p>The same round collects the store's tombstones ({@link MetadataStore#collectTombstones}), per origin: this
+ * site's own deletes up to the lowest of every peer's persisted cursor and the local apply's watermark (when every
+ * peer answered with its cursors: a silent or a released peer, which a snapshot resync would leave holding the older
+ * live value, keeps them all), published in {@link StableSeqs} for the replicators to ship; another origin's up to the
+ * stable seqs its batches carried. And only tombstones older than {@code tombstone-min-age}. Both are needed: a site
+ * that has not applied a delete may still ship, hold, or win a verify or a resync with the older live value, which
+ * only the tombstone's version beats; and an older write of the inode still on its way from a third site (a link
+ * paused or stopped on a gap, a peer being resynced) would be taken as new once the tombstone is gone, so the min-age
+ * is how late such a write may come. On a site of several nodes, the stable seqs this node heard are those of the
+ * links it received and shipped; another node's collector hears none and collects none of them: safe, only later.
+ *
  * <p>Two instances at once (a singleton handing over between nodes of a PostgreSQL site) are harmless: each removes
  * only what persisted cursors and applied watermarks allow, and both only grow, so neither removes what a peer or the
  * local apply still needs. So the collector needs no fence.
@@ -59,6 +74,12 @@ public final class JournalCollector {
     CompletionStage<Optional<Map<Integer, Long>>> of(String peer, Duration timeout);
   }
 
+  /** Removes tombstones from the store: {@link MetadataStore#collectTombstones}. Blocks. */
+  @FunctionalInterface
+  public interface CollectTombstones {
+    long collect(String origin, Map<Integer, Long> stableSeqs, long olderThanHlc, int max);
+  }
+
   /** Asks one peer's replicator to mark its peer as needing a snapshot resync, for {@code reason}. */
   @FunctionalInterface
   public interface PeerDrop {
@@ -78,7 +99,7 @@ public final class JournalCollector {
    * One round: the plan made, the entries removed, what the journal holds afterwards, and why peers did not answer.
    */
   record Outcome(CollectionPlan plan, long removed, JournalFootprint held, Map<String, String> silent,
-                 Set<String> released) {
+                 Set<String> released, Map<String, Long> tombstones) {
   }
 
   public static String singletonName(String site) {
@@ -92,6 +113,8 @@ public final class JournalCollector {
   private final Supplier<Map<Integer, Long>> applied;
   private final PeerCursors cursors;
   private final PeerDrop drop;
+  private final StableSeqs stable;
+  private final CollectTombstones tombstones;
   private final Executor storage;
   private final JournalGcSettings settings;
   private final ReplicationMetrics metrics;
@@ -102,7 +125,8 @@ public final class JournalCollector {
 
   private JournalCollector(ActorContext<Command> context, String site, PeerSet peers, LocalJournal journal,
                            Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
-                           Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
+                           StableSeqs stable, CollectTombstones tombstones, Executor storage,
+                           JournalGcSettings settings, ReplicationMetrics metrics) {
     this.context = context;
     this.site = site;
     this.peers = peers;
@@ -110,6 +134,8 @@ public final class JournalCollector {
     this.applied = applied;
     this.cursors = cursors;
     this.drop = drop;
+    this.stable = stable;
+    this.tombstones = tombstones;
     this.storage = storage;
     this.settings = settings;
     this.metrics = metrics;
@@ -118,18 +144,21 @@ public final class JournalCollector {
   /**
    * @param applied what the local apply has applied, per shard (the store's watermarks of {@code site}); it blocks,
    *     so it is called on {@code storage}
+   * @param stable where this site's own stable seqs are published and other origins' are read (the node's)
+   * @param tombstones the store's tombstone collection; it blocks, so it is called on {@code storage}
    * @param storage where blocking journal and store calls run
    */
   public static Behavior<Command> create(String site, PeerSet peers, LocalJournal journal,
                                          Supplier<Map<Integer, Long>> applied, PeerCursors cursors, PeerDrop drop,
-                                         Executor storage, JournalGcSettings settings, ReplicationMetrics metrics) {
+                                         StableSeqs stable, CollectTombstones tombstones, Executor storage,
+                                         JournalGcSettings settings, ReplicationMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       // the first round after one interval: the replicators recover their cursors meanwhile
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
       context.getLog().info("[{}] journal GC running on this node: every {}, {}keeping {} entries per shard", site,
           settings.interval(), settings.enabled() ? "" : "measuring only (enabled = off), ", settings.keepEntries());
-      return new JournalCollector(context, site, peers, journal, applied, cursors, drop, storage, settings, metrics)
-          .idle();
+      return new JournalCollector(context, site, peers, journal, applied, cursors, drop, stable, tombstones, storage,
+          settings, metrics).idle();
     }));
   }
 
@@ -174,11 +203,34 @@ public final class JournalCollector {
               ask.join().ifPresentOrElse(c -> known.put(peer, c), () -> released.add(peer));
             }
           });
-          CollectionPlan plan = CollectionPlan.of(site, journal.heads(), local.join(), known, silent.keySet(),
+          Map<Integer, Long> heads = journal.heads();
+          CollectionPlan plan = CollectionPlan.of(site, heads, local.join(), known, silent.keySet(),
               settings.keepEntries());
           long removed = settings.enabled() && !plan.upTo().isEmpty() ? journal.collect(plan.upTo()) : 0;
-          return new Outcome(plan, removed, journal.footprint(), silent, released);
+          List<Map<Integer, Long>> positions = new ArrayList<>(known.values());
+          positions.add(local.join());
+          stable.publishOwn(silent.isEmpty() && released.isEmpty()
+              ? StableSeqs.lowest(heads.keySet(), positions) : Map.of());
+          return new Outcome(plan, removed, journal.footprint(), silent, released, collectTombstones());
         }, storage);
+  }
+
+  /**
+   * Per origin (this site's own first) the tombstones removed, up to its stable seqs and older than the min-age; on
+   * the storage executor. Origins with nothing stable are not asked.
+   */
+  private Map<String, Long> collectTombstones() {
+    if (!settings.enabled()) return Map.of();
+    Map<String, Map<Integer, Long>> byOrigin = new TreeMap<>(stable.heard());
+    byOrigin.put(site, stable.own()); // an origin's batches never carry this site's own seqs: this node knows them
+    long olderThanHlc = settings.tombstonesOlderThanHlc(Clocks.epochMillis());
+    Map<String, Long> removed = new TreeMap<>();
+    byOrigin.forEach((origin, seqs) -> {
+      if (seqs.isEmpty()) return;
+      long n = tombstones.collect(origin, seqs, olderThanHlc, settings.tombstoneMaxPerRound());
+      if (n > 0) removed.put(origin, n);
+    });
+    return removed;
   }
 
   private void ended(RoundEnded ended) {
@@ -194,6 +246,11 @@ public final class JournalCollector {
     metrics.onJournalHeld(o.held().entries(), o.held().bytes(), oldestAge);
     metrics.onJournalHorizon(o.plan().holder() == null ? null : o.plan().holder().site(), o.plan().behind());
     reportBlocked(o.silent());
+    o.tombstones().forEach(metrics::onTombstonesCollected);
+    if (!o.tombstones().isEmpty()) {
+      log.info("[{}] journal GC removed tombstones applied by every site and older than {}, by origin: {}", site,
+          settings.tombstoneMinAge(), o.tombstones());
+    }
     if (settings.capPolicy() == JournalGcSettings.CapPolicy.DROP_PEER && settings.overCap(o.held().bytes(), oldestAge)) {
       overCap(o, oldestAge);
     }

@@ -159,6 +159,10 @@ public interface ReplicationMetrics {
   default void onJournalHeld(long entries, long bytes, long oldestAgeMillis) {
   }
 
+  /** A round of journal GC removed {@code removed} tombstones of {@code origin}'s deletes from the store (> 0). */
+  default void onTombstonesCollected(String origin, long removed) {
+  }
+
   /**
    * Who holds the horizon back after a round: per site (each peer, and this site for its local apply) the entries it
    * still needs, -1 when unknown; {@code holder} the one holding it back, null when none does.

@@ -24,6 +24,7 @@ import io.cfs.repl.engine.gc.CappedJournal;
 import io.cfs.repl.engine.gc.HorizonHolder;
 import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
+import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
@@ -224,6 +225,8 @@ public final class ReplicationNode implements AutoCloseable {
         system.scheduler().scheduleWithFixedDelay(gc.interval(), gc.interval(),
             () -> storageExecutor.execute(() -> measureCap(capped, settings.siteId())), system.executionContext());
       }
+      // what this node knows of how far every site has applied each origin: tombstone collection reads it
+      StableSeqs stable = new StableSeqs();
       SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
           fence -> JournalCollector.create(settings.siteId(), directory, journal,
               () -> store.watermarks(settings.siteId()),
@@ -232,10 +235,10 @@ public final class ReplicationNode implements AutoCloseable {
                   .thenApply(c -> c.released() ? Optional.<Map<Integer, Long>>empty() : Optional.of(c.cursors())),
               (peer, reason, timeout) -> ReplicationNode.<ReplicatorStatus>askReplicator(system, peer,
                   replyTo -> new SiteReplicator.RequireResync(reason, false, replyTo), timeout),
-              storageExecutor, gc, hooks.metrics()));
+              stable, store::collectTombstones, storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), directory, applier, codec,
-          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations);
+          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations, stable);
       LinkSecurity security = LinkSecurity.create(system, linkSettings.tls(), settings.siteId(),
           hooks.metrics().tls());
       SiteFailover failover = NodeFailover.start(system, settings, directory, config, linkSettings, security, epochs,
@@ -257,7 +260,7 @@ public final class ReplicationNode implements AutoCloseable {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
             hooks.metrics().link(peer.site()), hooks.tracer(), epochs, auditSink, peer.throttleBytesPerSecond(), store,
-            resyncSettings);
+            resyncSettings, stable);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       };

@@ -2,6 +2,7 @@ package io.cfs.repl.engine.protocol;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sender to receiver: a batch of local-origin entries, per shard in seq order, from {@code cursor + 1}.
@@ -14,11 +15,22 @@ import java.util.List;
  * @param sentAtMillis the sender's wall clock when it shipped the batch (echoed by the ack: clock skew), 0 unknown
  * @param epoch the sending site's current epoch when it shipped the batch (not its entries' epochs, which may be
  *     older: the epochs they were appended in); a receiver at a higher epoch refuses the batch whole
+ * @param stable per shard of the sending site, the seq up to which every site of the mesh (the sender's every peer,
+ *     by its persisted cursor, and the sender's local apply) has applied the sender's entries, as the sender's journal
+ *     GC last computed it; empty when the sender does not know (its collector runs on another node, or has not run,
+ *     or a peer did not answer). The receiver's tombstone collection goes no further.
  */
 public record ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent,
-                        long sentAtMillis, long epoch) implements WireMessage {
+                        long sentAtMillis, long epoch, Map<Integer, Long> stable) implements WireMessage {
   public ShipBatch {
     entries = List.copyOf(entries);
+    stable = stable == null ? Map.of() : Map.copyOf(stable);
+  }
+
+  /** A batch that says nothing of the stable seqs. */
+  public ShipBatch(long batchId, String originSite, List<JournalEntry> entries, String traceParent,
+                   long sentAtMillis, long epoch) {
+    this(batchId, originSite, entries, traceParent, sentAtMillis, epoch, Map.of());
   }
 
   /** A batch of epoch 0. */
@@ -35,6 +47,6 @@ public record ShipBatch(long batchId, String originSite, List<JournalEntry> entr
   @Override
   public String toString() {
     return "ShipBatch{#" + batchId + " from " + originSite + " epoch " + epoch + ", " + entries.size() + " entries"
-        + (traceParent == null ? "" : ", trace " + traceParent) + "}";
+        + (traceParent == null ? "" : ", trace " + traceParent) + (stable.isEmpty() ? "" : ", stable " + stable) + "}";
   }
 }

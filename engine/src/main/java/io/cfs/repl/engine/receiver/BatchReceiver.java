@@ -3,7 +3,9 @@ package io.cfs.repl.engine.receiver;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.EpochView;
-import io.cfs.repl.engine.membership.PeerSet;import io.cfs.repl.model.shard.Gap;
+import io.cfs.repl.engine.gc.StableSeqs;
+import io.cfs.repl.engine.membership.PeerSet;
+import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
@@ -58,14 +60,17 @@ public final class BatchReceiver implements LinkHandler {
   private final BatchTracer tracer;
   private final EpochView epochs;
   private final IncarnationGuard incarnations;
+  private final StableSeqs stable;
 
   /**
    * {@code listener} and {@code metrics} hear of refused batches, {@code listener} of old-epoch entries too; applied
-   * batches are reported by the applier. {@code epochs} is this site's epoch.
+   * batches are reported by the applier. {@code epochs} is this site's epoch. {@code stable} hears the stable seqs each
+   * applied batch carried, for the node's tombstone collection.
    */
   public BatchReceiver(String localSite, PeerSet knownPeers, Applier applier, WireCodec codec,
                        ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
-                       BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations) {
+                       BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations, StableSeqs stable) {
+    this.stable = stable;
     this.epochs = epochs;
     this.incarnations = incarnations;
     this.localSite = localSite;
@@ -230,6 +235,8 @@ public final class BatchReceiver implements LinkHandler {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
       }
       spans.forEach(BatchTracer.BatchSpan::finish);
+      // the newest word of the origin (a batch queued behind it would be the next apply's)
+      stable.heard(origin, pending.batches().get(pending.batches().size() - 1).stable());
       for (Gap gap : result.gaps()) {
         log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite,
             origin, gap.shard(), gap.expectedSeq(), gap.receivedSeq());

@@ -37,7 +37,8 @@ import org.apache.pekko.util.ByteString;
  * shows as backpressure, its lag grows) and never fails for it.
  *
  * <p>Every batch, keep-alives included, carries the site's current epoch; a higher epoch the peer shows in an ack or
- * in a {@link BatchRejected.Reason#STALE_EPOCH} refusal is reported to the site's epoch view.
+ * in a {@link BatchRejected.Reason#STALE_EPOCH} refusal is reported to the site's epoch view. Every batch also carries
+ * this site's stable seqs as this node's journal GC last published them, for the peer's tombstone collection.
  */
 final class LinkStream {
 
@@ -100,11 +101,11 @@ final class LinkStream {
     if (entries.isEmpty()) {
       // keep-alive; its ack still carries the round trip, so an idle link keeps measuring clock skew
       return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, Clocks.epochMillis(),
-          w.epochs().current()));
+          w.epochs().current(), w.stable().own()));
     }
     BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
-        Clocks.epochMillis(), w.epochs().current()));
+        Clocks.epochMillis(), w.epochs().current(), w.stable().own()));
     w.metrics().onBatchShipped(w.peer(), entries.size(), bytes.size());
     inFlight.shipped(batchId, System.nanoTime(), bytes.size(), span);
     return bytes;

@@ -3,6 +3,7 @@ package io.cfs.repl.engine.replicator;
 import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.epoch.EpochView;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
@@ -20,20 +21,22 @@ import java.util.List;
  * turn), from which journal, with which settings, where it reports (metrics, link frames, batch spans, the audit
  * trail), the site's epoch (carried by its batches; told of a higher one the peer shows), and the link's throttle
  * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins),
- * and the site's store with the resync settings, for a snapshot resync of the peer (no store: a resync fails, saying so).
+ * and the site's store with the resync settings, for a snapshot resync of the peer (no store: a resync fails, saying
+ * so), and the node's {@link StableSeqs}, whose own seqs every batch carries (none given: a holder of its own, empty).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
                                WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
                                BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle,
-                               MetadataStore store, ResyncSettings resync) {
+                               MetadataStore store, ResyncSettings resync, StableSeqs stable) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
     peerAddresses = List.copyOf(peerAddresses);
     audit = audit == null ? AuditSink.NONE : audit;
     resync = resync == null ? DEFAULT_RESYNC : resync;
+    stable = stable == null ? new StableSeqs() : stable;
   }
 
   /** The resync settings of a wiring that names none (tests): reference.conf's defaults. */
@@ -45,7 +48,7 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
                           WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
                           EpochView epochs, AuditSink audit) {
     this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
-        epochs, audit, 0, null, null);
+        epochs, audit, 0, null, null, null);
   }
 
   /**

@@ -13,6 +13,7 @@ final class GcRecorder implements ReplicationMetrics {
   final AtomicLong heldEntries = new AtomicLong(-1);
   final AtomicReference<String> holder = new AtomicReference<>();
   final AtomicReference<Map<String, Long>> behind = new AtomicReference<>(Map.of());
+  final Map<String, Long> tombstones = new ConcurrentHashMap<>();
 
   long rounds(String outcome) {
     AtomicLong n = rounds.get(outcome);
@@ -23,6 +24,11 @@ final class GcRecorder implements ReplicationMetrics {
   public void onJournalGcRound(String outcome, long entries) {
     removed.addAndGet(entries);
     rounds.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
+  }
+
+  @Override
+  public void onTombstonesCollected(String origin, long removed) {
+    tombstones.merge(origin, removed, Long::sum);
   }
 
   @Override

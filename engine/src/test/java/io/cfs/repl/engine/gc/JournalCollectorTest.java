@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The collector's rounds on a real journal, with the peers' answers in the test's hands: a peer that does not answer
  * stops collection, an answer lets it go up to the lowest position of all, and with collection off it only measures;
- * past the retention cap the peer holding the horizon back is dropped, and a released peer holds nothing back.
+ * past the retention cap the peer holding the horizon back is dropped, and a released peer holds nothing back. The same
+ * rounds publish this site's stable seqs and collect tombstones per origin up to them.
  */
 class JournalCollectorTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -44,6 +45,12 @@ class JournalCollectorTest {
   /** The peers dropped by the cap, with the reason, in order. */
   private final List<String> drops = new CopyOnWriteArrayList<>();
   private RocksDbJournal journal;
+  private final StableSeqs stable = new StableSeqs();
+  /** Each tombstone collection asked of the store: origin, stable seqs, cut, in order. */
+  private final List<TombstoneCall> tombstoneCalls = new CopyOnWriteArrayList<>();
+
+  private record TombstoneCall(String origin, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
+  }
 
   @BeforeEach
   void open() throws Exception {
@@ -74,6 +81,10 @@ class JournalCollectorTest {
           drops.add(peer + ": " + reason);
           answers.put(peer, Optional.empty());
           return CompletableFuture.completedFuture(null);
+        },
+        stable, (origin, seqs, olderThanHlc, max) -> {
+          tombstoneCalls.add(new TombstoneCall(origin, seqs, olderThanHlc, max));
+          return origin.equals("a") ? 2 : 1;
         },
         storage, settings, metrics));
   }
@@ -144,5 +155,44 @@ class JournalCollectorTest {
     assertThat(metrics.removed.get()).isZero();
     assertThat(journal.horizon(0)).isEqualTo(1);
     assertThat(metrics.holder.get()).as("every site has everything").isNull();
+    assertThat(stable.own()).as("published all the same: peers may collect").isEqualTo(Map.of(0, 20L, 1, 20L, 2, 20L));
+    assertThat(tombstoneCalls).as("nothing removed while collection is off").isEmpty();
+  }
+
+  @Test
+  void ownTombstonesGoUpToTheLowestPositionOfAllOthersUpToWhatTheirOriginSaid() {
+    answer("b", Map.of(0, 10L, 1, 20L, 2, 5L));
+    answer("c", Map.of(0, 15L, 1, 12L));
+    stable.heard("c", Map.of(0, 7L));
+    stable.heard("b", Map.of());
+    Duration minAge = Duration.ofMinutes(5);
+    start(new JournalGcSettings(true, Duration.ofMillis(50), 0, Duration.ofSeconds(1), 0, Duration.ZERO, minAge, 3,
+        JournalGcSettings.CapPolicy.DROP_PEER));
+
+    await().atMost(WAIT).until(() -> metrics.tombstones.getOrDefault("c", 0L) >= 2);
+    assertThat(stable.own()).as("c has acknowledged nothing of shard 2").isEqualTo(Map.of(0, 10L, 1, 12L));
+    TombstoneCall own = tombstoneCalls.stream().filter(c -> c.origin().equals("a")).findFirst().orElseThrow();
+    assertThat(own.stableSeqs()).isEqualTo(Map.of(0, 10L, 1, 12L));
+    assertThat(own.max()).isEqualTo(3);
+    long cutMillis = own.olderThanHlc() / 1_000_000;
+    assertThat(cutMillis).isBetween(System.currentTimeMillis() - minAge.toMillis() - WAIT.toMillis(),
+        System.currentTimeMillis() - minAge.toMillis());
+    assertThat(tombstoneCalls).filteredOn(c -> c.origin().equals("c")).first()
+        .extracting(TombstoneCall::stableSeqs).isEqualTo(Map.of(0, 7L));
+    assertThat(tombstoneCalls).as("an origin that said nothing is not asked").noneMatch(c -> c.origin().equals("b"));
+    assertThat(metrics.tombstones.get("a")).isGreaterThanOrEqualTo(4);
+
+    // a released peer would be resynced from a snapshot without the tombstone, keeping the older live value
+    answers.put("b", Optional.empty());
+    await().atMost(WAIT).until(() -> stable.own().isEmpty());
+    long calls = tombstoneCalls.stream().filter(c -> c.origin().equals("a")).count();
+    long rounds = metrics.rounds(JournalCollector.COLLECTED);
+    await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= rounds + 3);
+    assertThat(tombstoneCalls.stream().filter(c -> c.origin().equals("a")).count()).isEqualTo(calls);
+
+    answers.remove("c"); // silent: nothing of its own is stable either
+    answer("b", Map.of(0, 20L, 1, 20L, 2, 20L));
+    await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.BLOCKED) >= 2);
+    assertThat(stable.own()).isEmpty();
   }
 }

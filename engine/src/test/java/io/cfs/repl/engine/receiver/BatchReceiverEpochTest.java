@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
+import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
@@ -75,6 +76,7 @@ class BatchReceiverEpochTest {
   private RocksDbMetadataStore store;
   private HighestEpochSeen epochs;
   private BatchReceiver receiver;
+  private final StableSeqs stable = new StableSeqs();
 
   @BeforeAll
   static void startKit() {
@@ -126,7 +128,7 @@ class BatchReceiverEpochTest {
     Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
     receiver = new BatchReceiver(LOCAL, PeerSet.of(Set.of(PEER)), applier, codec, ReceiverSettings.create(CONFIG), listener,
         ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
-        new IncarnationGuard(LOCAL, store, storage, audited::add));
+        new IncarnationGuard(LOCAL, store, storage, audited::add), stable);
   }
 
   @Test
@@ -136,7 +138,7 @@ class BatchReceiverEpochTest {
     UUID wiped = UUID.randomUUID();
     for (int attempt = 0; attempt < 2; attempt++) {
       ExecutionException refused = assertThrows(ExecutionException.class, () -> receiver.acceptAsync(
-              new Handshake(3, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(wiped)))
+              new Handshake(4, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(wiped)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS));
       HandshakeRejectedException e = assertInstanceOf(HandshakeRejectedException.class, refused.getCause());
       assertThat(e.reason()).isEqualTo(HandshakeRejectedException.Reason.INCARNATION_MISMATCH);
@@ -151,7 +153,7 @@ class BatchReceiverEpochTest {
 
   /** Sends the batches on one connection and returns the receiver's answers. */
   private List<WireMessage> exchange(ShipBatch... batches) throws Exception {
-    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(3, PEER, LOCAL,
+    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(4, PEER, LOCAL,
         Handshake.Channel.DATA, Optional.of(INCARNATION))).toCompletableFuture().get(30, TimeUnit.SECONDS);
     return Source.from(List.of(batches)).map(codec::encode)
         .via(link)
@@ -182,6 +184,20 @@ class BatchReceiverEpochTest {
     });
     assertThat(store.watermarks(PEER)).as("nothing applied, not even the next batch").isEmpty();
     assertThat(heard).containsExactly("rejected site-a", "stale site-a 2<3");
+  }
+
+  /** The stable seqs an applied batch carried (a keep-alive's too) are what the node heard last of its origin. */
+  @Test
+  void theStableSeqsOfAnAppliedBatchAreHeardAndARefusedOnesAreNot() throws Exception {
+    receiverAt(1);
+    exchange(new ShipBatch(1, PEER, stamped(0, 1, 3, 1), null, 0, 1, Map.of(0, 2L, 3, 9L)));
+    assertThat(stable.heard()).isEqualTo(Map.of(PEER, Map.of(0, 2L, 3, 9L)));
+
+    exchange(new ShipBatch(2, PEER, List.of(), null, 0, 1, Map.of(0, 3L)));
+    assertThat(stable.heard()).as("replaced, not merged").isEqualTo(Map.of(PEER, Map.of(0, 3L)));
+
+    exchange(new ShipBatch(3, PEER, stamped(0, 4, 5, 0), null, 0, 0, Map.of(0, 5L)));
+    assertThat(stable.heard()).as("a stale batch is refused whole").isEqualTo(Map.of(PEER, Map.of(0, 3L)));
   }
 
   @Test

@@ -54,18 +54,23 @@ class ReplicatorSerializersTest {
   }
 
   @Test
-  void theStateLayoutVersionTwoStillReadsAndVersionThreeIsPinned() {
+  void theStateLayoutsTwoAndThreeStillReadAndVersionFourIsPinned() {
     ReplicatorState unthrottled = new ReplicatorState(Map.of(1, 2L), true,
         Map.of(7, new StoppedShard(7, 1, 99, 1234)));
     ReplicatorState throttled = new ReplicatorState(Map.of(1, 2L), false, Map.of(), 300L);
-    assertThat(hex(unthrottled)).isEqualTo(GOLDEN_STATE_V3);
-    assertThat(hex(throttled)).isEqualTo(GOLDEN_STATE_V3_THROTTLED);
+    assertThat(hex(unthrottled)).isEqualTo(GOLDEN_STATE_V4);
+    assertThat(hex(throttled)).isEqualTo(GOLDEN_STATE_V4_THROTTLED);
+    assertThat(decodeHex(GOLDEN_STATE_V4)).isEqualTo(unthrottled);
+    ReplicatorState removed = new ReplicatorState(Map.of(), false, Map.of(), null, null, true);
+    assertThat(hex(removed)).isEqualTo(GOLDEN_STATE_V4_REMOVED);
+    assertThat(decodeHex(GOLDEN_STATE_V4_REMOVED)).isEqualTo(removed);
     assertThat(decodeHex(GOLDEN_STATE_V3)).isEqualTo(unthrottled);
     assertThat(decodeHex(GOLDEN_STATE_V3_THROTTLED)).isEqualTo(throttled);
     ReplicatorState resyncing = new ReplicatorState(Map.of(1, 2L), false, Map.of(), null, new Resync("cap", 5,
         new Resync.Run(9, Map.of("a", new OriginMarks(Optional.of(new UUID(1, 2)), Map.of(1, 7L))), true, 3, 4, 5,
             6)));
-    assertThat(hex(resyncing)).isEqualTo(GOLDEN_STATE_V3_RESYNC);
+    assertThat(hex(resyncing)).isEqualTo(GOLDEN_STATE_V4_RESYNC);
+    assertThat(decodeHex(GOLDEN_STATE_V4_RESYNC)).isEqualTo(resyncing);
     assertThat(decodeHex(GOLDEN_STATE_V3_RESYNC)).isEqualTo(resyncing);
     assertThat(decodeHex(GOLDEN_STATE_V2)).isEqualTo(unthrottled);
     assertThat(decodeHex(GOLDEN_STATE_V2_THROTTLED)).isEqualTo(throttled);
@@ -79,6 +84,11 @@ class ReplicatorSerializersTest {
   private static final String GOLDEN_STATE_V2 = "7e020101020101070163d20400000000000000";
   private static final String GOLDEN_STATE_V2_THROTTLED = "7e02010102000001ac02";
   private static final String GOLDEN_STATE_V3 = "7e030101020101070163d2040000000000000000";
+  private static final String GOLDEN_STATE_V4 = "7e040101020101070163d204000000000000000000";
+  private static final String GOLDEN_STATE_V4_THROTTLED = "7e04010102000001ac020000";
+  private static final String GOLDEN_STATE_V4_REMOVED = "7e04000000000001";
+  private static final String GOLDEN_STATE_V4_RESYNC =
+      "7e04010102000000016361f00500000000000000010901826101010000000000000002000000000000000101070103000000000000000405060000000000000000";
   private static final String GOLDEN_STATE_V3_THROTTLED = "7e03010102000001ac0200";
   private static final String GOLDEN_STATE_V3_RESYNC =
       "7e03010102000000016361f005000000000000000109018261010100000000000000020000000000000001010701030000000000000004050600000000000000";

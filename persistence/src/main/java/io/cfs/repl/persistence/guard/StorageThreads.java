@@ -243,6 +243,12 @@ public final class StorageThreads {
     }
 
     @Override
+    public long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
+      check("store.collectTombstones");
+      return store.collectTombstones(originSite, stableSeqs, olderThanHlc, max);
+    }
+
+    @Override
     public void close() {
       store.close();
     }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataStore} on PostgreSQL: one site's rows of {@code cfs_inodes}, {@code cfs_watermarks},
- * {@code cfs_conflicts} and {@code cfs_incarnations} ({@code postgres/cfs-repl-schema.sql}), values and conflict records in
- * {@link StoreCodec}'s layouts. Every node of the site opens one on the database they share; several sites may share the database.
+ * {@code cfs_conflicts}, {@code cfs_incarnations} and {@code cfs_tombstones} ({@code postgres/cfs-repl-schema.sql}),
+ * values and conflict records in {@link StoreCodec}'s layouts. Every node of the site opens one on the database they
+ * share; several sites may share the database.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
@@ -75,6 +76,13 @@ public final class PostgresMetadataStore implements MetadataStore {
   private static final String TRIM_CONFLICTS = "DELETE FROM cfs_conflicts WHERE site = ? AND (id <= "
       + "(SELECT coalesce(max(id), 0) FROM cfs_conflicts WHERE site = ?) - ? OR id < coalesce("
       + "(SELECT min(id) FROM cfs_conflicts WHERE site = ? AND at_ms >= ?), 9223372036854775807))";
+  private static final String INDEX_TOMBSTONE = "INSERT INTO cfs_tombstones (site, origin, shard, seq, inode)"
+      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  private static final String SELECT_TOMBSTONES = "SELECT seq, inode FROM cfs_tombstones"
+      + " WHERE site = ? AND origin = ? AND shard = ? AND seq >= 1 AND seq <= ? ORDER BY seq, inode LIMIT ?";
+  private static final String DELETE_TOMBSTONE_INDEX =
+      "DELETE FROM cfs_tombstones WHERE site = ? AND origin = ? AND shard = ? AND seq = ? AND inode = ?";
+  private static final String DELETE_VALUE = "DELETE FROM cfs_inodes WHERE site = ? AND inode = ?";
   private static final String UPSERT_WATERMARK = "INSERT INTO cfs_watermarks (site, origin, shard, seq)"
       + " VALUES (?, ?, ?, ?) ON CONFLICT (site, origin, shard) DO UPDATE SET seq = EXCLUDED.seq";
 
@@ -232,6 +240,24 @@ public final class PostgresMetadataStore implements MetadataStore {
       }
       st.executeBatch();
     }
+    indexTombstones(c, winners);
+  }
+
+  /** Tombstones also go into the index their collection reads. */
+  private void indexTombstones(Connection c, Collection<StoredValue> written) throws SQLException {
+    List<StoredValue> tombstones = written.stream().filter(StoredValue::tombstone).toList();
+    if (tombstones.isEmpty()) return;
+    try (PreparedStatement st = c.prepareStatement(INDEX_TOMBSTONE)) {
+      for (StoredValue v : tombstones) {
+        st.setString(1, site);
+        st.setString(2, v.version().originSite());
+        st.setInt(3, v.shard());
+        st.setLong(4, v.seq());
+        st.setLong(5, v.inodeId());
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
   }
 
   /** Under the apply lock: the next ids, in the plan's order. */
@@ -333,6 +359,62 @@ public final class PostgresMetadataStore implements MetadataStore {
       writeWinners(c, plan.writes().stream().map(RepairResult.Repaired::value).toList());
       return plan.result();
     }));
+  }
+
+  /** Under the site's apply lock, like an apply: no apply of any node writes between the reads and the commit. */
+  @Override
+  public long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
+    TombstonePlan plan = new TombstonePlan(originSite, stableSeqs, olderThanHlc, max);
+    return guarded(() -> db.inTransaction(c -> {
+      lockApplies(c, null);
+      List<TombstonePlan.Candidate> candidates = tombstoneCandidates(c, plan);
+      if (candidates.isEmpty()) return 0L;
+      Set<Long> inodes = new LinkedHashSet<>();
+      candidates.forEach(candidate -> inodes.add(candidate.inodeId()));
+      Map<Long, StoredValue> held = values(c, inodes);
+      candidates.forEach(candidate -> plan.decide(candidate, held.get(candidate.inodeId())));
+      if (plan.writesNothing()) return 0L;
+      try (PreparedStatement values = c.prepareStatement(DELETE_VALUE);
+           PreparedStatement index = c.prepareStatement(DELETE_TOMBSTONE_INDEX)) {
+        for (TombstonePlan.Candidate removed : plan.removed()) {
+          values.setString(1, site);
+          values.setLong(2, removed.inodeId());
+          values.addBatch();
+        }
+        List<TombstonePlan.Candidate> dropped = new ArrayList<>(plan.removed());
+        dropped.addAll(plan.stale());
+        for (TombstonePlan.Candidate entry : dropped) {
+          index.setString(1, site);
+          index.setString(2, originSite);
+          index.setInt(3, entry.shard());
+          index.setLong(4, entry.seq());
+          index.setLong(5, entry.inodeId());
+          index.addBatch();
+        }
+        if (!plan.removed().isEmpty()) values.executeBatch();
+        index.executeBatch();
+      }
+      return (long) plan.removed().size();
+    }));
+  }
+
+  /** The index rows the plan covers, per shard in seq order, at most its max in all. */
+  private List<TombstonePlan.Candidate> tombstoneCandidates(Connection c, TombstonePlan plan) throws SQLException {
+    List<TombstonePlan.Candidate> candidates = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement(SELECT_TOMBSTONES)) {
+      for (Map.Entry<Integer, Long> shard : plan.stable().entrySet()) {
+        if (candidates.size() >= plan.max()) break;
+        st.setString(1, site);
+        st.setString(2, plan.origin());
+        st.setInt(3, shard.getKey());
+        st.setLong(4, shard.getValue());
+        st.setInt(5, plan.max() - candidates.size());
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) candidates.add(new TombstonePlan.Candidate(shard.getKey(), rs.getLong(1), rs.getLong(2)));
+        }
+      }
+    }
+    return candidates;
   }
 
   @Override

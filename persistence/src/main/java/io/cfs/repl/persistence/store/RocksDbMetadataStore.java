@@ -11,6 +11,7 @@ import io.cfs.repl.persistence.lease.Fence;
 import io.cfs.repl.persistence.lease.FenceGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -36,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MetadataStore} on an embedded RocksDB with four column families: {@code inodes}, {@code watermarks},
- * {@code conflicts} and {@code incarnations} (layouts in {@link StoreCodec}). A store written before conflicts were
- * detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
+ * {@link MetadataStore} on an embedded RocksDB with five column families: {@code inodes}, {@code watermarks},
+ * {@code conflicts}, {@code incarnations} and {@code tombstones} (layouts in {@link StoreCodec}). A store written
+ * before conflicts were detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
@@ -62,12 +63,19 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /** In the default column family: the lowest conflict id not collected, so ids are not reused once all are. */
   private static final byte[] CONFLICT_FLOOR = "conflict-floor".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   private static final String INCARNATIONS = "incarnations";
+  /**
+   * The index of tombstones written (by apply and repair) since the store had it; tombstones written before are not
+   * in it and are never collected.
+   */
+  private static final String TOMBSTONES = "tombstones";
+  private static final byte[] NO_VALUE = new byte[0];
 
   private final RocksDbHandle rocks;
   private final ColumnFamilyHandle inodes;
   private final ColumnFamilyHandle watermarkColumn;
   private final ColumnFamilyHandle conflictColumn;
   private final ColumnFamilyHandle incarnationColumn;
+  private final ColumnFamilyHandle tombstoneColumn;
   private final WriteOptions writeOptions;
   private final WriteOptions asyncWriteOptions;
   private final Map<String, Map<Integer, Long>> watermarks;
@@ -92,6 +100,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.watermarkColumn = rocks.column(WATERMARKS);
     this.conflictColumn = rocks.column(CONFLICTS);
     this.incarnationColumn = rocks.column(INCARNATIONS);
+    this.tombstoneColumn = rocks.column(TOMBSTONES);
     try (ReadOptions latest = new ReadOptions()) {
       this.watermarks = loadWatermarks(latest);
       this.incarnations = loadIncarnations(latest);
@@ -110,7 +119,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
     RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(),
-        List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS));
+        List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS, TOMBSTONES));
     try {
       RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
@@ -190,7 +199,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       List<StoredValue> inKeyOrder = new ArrayList<>(plan.writes().values());
       inKeyOrder.sort((a, b) -> Long.compareUnsigned(a.inodeId(), b.inodeId()));
       for (StoredValue v : inKeyOrder) {
-        batch.put(inodes, StoreCodec.longKey(v.inodeId()), StoreCodec.encodeValue(v));
+        putValue(batch, v);
       }
       for (WriteConflict conflict : plan.conflicts()) {
         WriteConflict withId = conflict.withId(conflictId++);
@@ -206,6 +215,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
     nextConflictId = conflictId;
     watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(plan.advanced());
     return plan.result(stored);
+  }
+
+  /** Writes a value; a tombstone also goes into the index its collection reads. */
+  private void putValue(WriteBatch batch, StoredValue v) throws RocksDBException {
+    batch.put(inodes, StoreCodec.longKey(v.inodeId()), StoreCodec.encodeValue(v));
+    if (v.tombstone()) {
+      batch.put(tombstoneColumn, StoreCodec.tombstoneKey(v.version().originSite(), v.shard(), v.seq(), v.inodeId()),
+          NO_VALUE);
+    }
   }
 
   /** What is held for the given inodes: from the version cache, the rest in one multi-get. */
@@ -316,7 +334,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
         if (plan.writes().isEmpty()) return plan.result();
         try (WriteBatch batch = new WriteBatch()) {
           for (RepairResult.Repaired w : plan.writes()) {
-            batch.put(inodes, StoreCodec.longKey(w.value().inodeId()), StoreCodec.encodeValue(w.value()));
+            putValue(batch, w.value());
           }
           write(db, durability == Durability.SYNC ? writeOptions : asyncWriteOptions, batch);
         }
@@ -326,6 +344,61 @@ public final class RocksDbMetadataStore implements MetadataStore {
     } finally {
       applyLock.unlock();
     }
+  }
+
+  /**
+   * Under the apply lock, like an apply: no write lands between reading the held values and removing them. The
+   * removed inodes leave the version cache with the write, so no apply decides against a value that is gone.
+   */
+  @Override
+  public long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
+    TombstonePlan plan = new TombstonePlan(originSite, stableSeqs, olderThanHlc, max);
+    applyLock.lock();
+    try {
+      return withDb(db -> {
+        List<TombstonePlan.Candidate> candidates = tombstoneCandidates(db, plan);
+        if (candidates.isEmpty()) return 0L;
+        Map<Long, StoredValue> held = values(db, candidates.stream().map(TombstonePlan.Candidate::inodeId)
+            .distinct().toList());
+        candidates.forEach(c -> plan.decide(c, held.get(c.inodeId())));
+        if (plan.writesNothing()) return 0L;
+        try (WriteBatch batch = new WriteBatch()) {
+          for (TombstonePlan.Candidate c : plan.removed()) {
+            batch.delete(inodes, StoreCodec.longKey(c.inodeId()));
+            batch.delete(tombstoneColumn, StoreCodec.tombstoneKey(originSite, c.shard(), c.seq(), c.inodeId()));
+          }
+          for (TombstonePlan.Candidate c : plan.stale()) {
+            batch.delete(tombstoneColumn, StoreCodec.tombstoneKey(originSite, c.shard(), c.seq(), c.inodeId()));
+          }
+          write(db, writeOptions, batch);
+        }
+        plan.removed().forEach(c -> versions.forget(c.inodeId()));
+        return (long) plan.removed().size();
+      });
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  /** The index entries the plan covers, per shard in seq order, at most its max in all. */
+  private List<TombstonePlan.Candidate> tombstoneCandidates(RocksDB db, TombstonePlan plan) {
+    List<TombstonePlan.Candidate> candidates = new ArrayList<>();
+    for (Map.Entry<Integer, Long> shard : plan.stable().entrySet()) {
+      if (candidates.size() >= plan.max()) break;
+      try (RocksIterator it = db.newIterator(tombstoneColumn)) {
+        byte[] first = StoreCodec.tombstoneKey(plan.origin(), shard.getKey(), 1, 0);
+        int prefixLength = first.length - 16; // origin and shard
+        for (it.seek(first); it.isValid() && candidates.size() < plan.max(); it.next()) {
+          byte[] key = it.key();
+          if (!Arrays.equals(key, 0, prefixLength, first, 0, prefixLength)) break;
+          long seq = StoreCodec.tombstoneSeq(key);
+          if (seq > shard.getValue()) break;
+          candidates.add(new TombstonePlan.Candidate(shard.getKey(), seq, StoreCodec.tombstoneInode(key)));
+        }
+        status(it);
+      }
+    }
+    return candidates;
   }
 
   @Override

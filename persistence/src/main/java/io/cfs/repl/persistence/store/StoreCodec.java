@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
  *       value: highest applied seq (8);</li>
  *   <li>conflicts: key conflict id (8), so iteration is in recording order; value: format (1) = 1, wall clock millis
  *       (8), inode id (8), shard (4), local version (hlc 8, site 2 + n), local seq (8), local knowledge (vector),
- *       remote version, remote seq, remote seen (vector), concurrent (1).</li>
+ *       remote version, remote seq, remote seen (vector), concurrent (1);</li>
+ *   <li>tombstones (an index of the tombstones written, for their collection): key origin site as in a watermark
+ *       key, shard (4), seq (8), inode id (8), so one origin's shard is a range in seq order; empty value.</li>
  * </ul>
  */
 final class StoreCodec {
@@ -120,6 +122,28 @@ final class StoreCodec {
   /** The key of an origin's incarnation: the origin as in a watermark key, without a shard. */
   static byte[] incarnationKey(String origin) {
     return watermarkPrefix(origin);
+  }
+
+  /** The index key of a tombstone: origin as in a watermark key, shard (4), seq (8), inode (8). */
+  static byte[] tombstoneKey(String origin, int shard, long seq, long inodeId) {
+    byte[] prefix = watermarkPrefix(origin);
+    return ByteBuffer.allocate(prefix.length + 4 + 8 + 8).put(prefix).putInt(shard).putLong(seq).putLong(inodeId)
+        .array();
+  }
+
+  /** The shard of a tombstone index key. */
+  static int tombstoneShard(byte[] key) {
+    return ByteBuffer.wrap(key).getInt(key.length - 20);
+  }
+
+  /** The seq of a tombstone index key. */
+  static long tombstoneSeq(byte[] key) {
+    return ByteBuffer.wrap(key).getLong(key.length - 16);
+  }
+
+  /** The inode of a tombstone index key. */
+  static long tombstoneInode(byte[] key) {
+    return ByteBuffer.wrap(key).getLong(key.length - 8);
   }
 
   static byte[] encodeIncarnation(java.util.UUID id) {

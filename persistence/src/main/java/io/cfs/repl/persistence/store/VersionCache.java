@@ -18,11 +18,11 @@ import java.util.Map;
  * <p>Only one writer per store may use it, and it must record every write it makes: the embedded store, whose applies
  * run one at a time in one process. A store that other processes also write (PostgreSQL) must not.
  *
- * <p>Writes ({@link #put}, {@link #clear}) come from one thread at a time: callers hold the store's apply lock. Reads
- * may come from any thread at any time (the journal asks what the site knows of each inode it takes, without the
- * apply lock): each slot is a seqlock, its stamp odd while a write is under way, and a read that saw the stamp odd or
- * changed is a miss. A read racing a write may see the slot as it was just before: an earlier state of the store,
- * which is as good as a read of the store a moment earlier.
+ * <p>Writes ({@link #put}, {@link #forget}, {@link #clear}) come from one thread at a time: callers hold the store's
+ * apply lock. Reads may come from any thread at any time (the journal asks what the site knows of each inode it
+ * takes, without the apply lock): each slot is a seqlock, its stamp odd while a write is under way, and a read that
+ * saw the stamp odd or changed is a miss. A read racing a write may see the slot as it was just before: an earlier
+ * state of the store, which is as good as a read of the store a moment earlier.
  */
 final class VersionCache {
   private static final long EMPTY = Long.MIN_VALUE;
@@ -90,6 +90,13 @@ final class VersionCache {
       originIndex.put(version.originSite(), origin);
     }
     write(slot, inodeId, version.hlc(), value.seq(), (byte) (int) origin);
+  }
+
+  /** Forgets {@code inodeId}: the store no longer holds a value for it (its tombstone was collected). */
+  void forget(long inodeId) {
+    if (inodes.length == 0 || inodeId == EMPTY) return;
+    int slot = slot(inodeId);
+    if (inodes[slot] == inodeId) write(slot, EMPTY, 0, 0, (byte) 0);
   }
 
   /** Forgets everything: a write of unknown outcome leaves the cache unable to say what the store holds. */

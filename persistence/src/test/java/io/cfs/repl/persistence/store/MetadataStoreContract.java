@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.Random;
 import java.util.stream.LongStream;
@@ -523,6 +524,88 @@ abstract class MetadataStoreContract {
     assertEquals(List.of(-3L, 5L), some.keySet().stream().sorted().toList(), "77 holds nothing");
     assertEquals("minus", new String(some.get(-3L).payload(), StandardCharsets.UTF_8));
     assertEquals(new Version(13, A), some.get(5L).version());
+  }
+
+  /**
+   * A tombstone goes only once its entry is stable (every site applied it) and it is older than the cut; live values
+   * stay; watermarks stay, so its entries re-delivered are still skipped; the digest no longer counts it.
+   */
+  @Test
+  void aTombstoneIsCollectedOnlyOnceStableAndOldEnough() {
+    MetadataStore expected = opened.add(open("expected"));
+    List<JournalEntry> history = List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a"),
+        change(A, 1, 2, 20, Op.UNLINK, INODE, ""), change(A, 1, 3, 30, Op.CREATE, 7, "seven"),
+        change(A, 1, 4, 40, Op.UNLINK, 7, ""), change(A, 1, 5, 50, Op.CREATE, 9, "live"),
+        change(A, 2, 1, 15, Op.CREATE, 11, "other shard"), change(A, 2, 2, 16, Op.UNLINK, 11, ""));
+    store.apply(A, history);
+
+    assertEquals(0, store.collectTombstones(A, Map.of(1, 1L), Long.MAX_VALUE, 100), "the delete is not stable yet");
+    assertEquals(0, store.collectTombstones(B, Map.of(1, 5L), Long.MAX_VALUE, 100), "another origin's stable seqs");
+    assertEquals(1, store.collectTombstones(A, Map.of(1, 4L), 25, 100), "only the tombstone older than the cut");
+    assertEquals(Optional.empty(), store.get(INODE));
+    assertTrue(store.get(7).orElseThrow().tombstone(), "too young: kept");
+    assertEquals(1, store.collectTombstones(A, Map.of(1, 5L), 41, 100));
+    assertEquals(Optional.empty(), store.get(7));
+    assertEquals("live", new String(store.get(9).orElseThrow().payload(), StandardCharsets.UTF_8));
+    assertTrue(store.get(11).orElseThrow().tombstone(), "a shard without a stable seq keeps its tombstones");
+    assertEquals(0, store.collectTombstones(A, Map.of(1, 5L), Long.MAX_VALUE, 100), "nothing left to collect");
+
+    assertEquals(Map.of(1, 5L, 2, 2L), store.watermarks(A), "watermarks do not move");
+    ApplyResult again = store.apply(A, history.subList(0, 2));
+    assertEquals(new ApplyResult(0, 2, 0, Map.of(1, 5L), List.of()), counts(again), "re-delivered: still skipped");
+    assertEquals(Optional.empty(), store.get(INODE));
+    expected.apply(A, List.of(change(A, 1, 1, 50, Op.CREATE, 9, "live"), change(A, 2, 1, 16, Op.UNLINK, 11, "")));
+    assertEquals(expected.digest().inodes(), store.digest().inodes());
+    assertEquals(2, store.digest().inodes(), "the live value and the young shard's tombstone");
+    reopen();
+    assertEquals(Optional.empty(), store.get(7), "the removal is durable");
+  }
+
+  /**
+   * Once a tombstone is gone, nothing answers for it any longer (no cached version): an older write arriving after it
+   * is taken as new. This is what tombstone-min-age bounds.
+   */
+  @Test
+  void aCollectedTombstoneNoLongerDecidesAnApply() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a"), change(A, 1, 2, 20, Op.UNLINK, INODE, "")));
+    assertEquals(new ApplyResult(1, 0, 0, Map.of(1, 1L), List.of()),
+        counts(store.apply(B, List.of(change(B, 1, 1, 15, Op.WRITE, 8, "late")))), "applied: a new inode");
+    store.apply(A, List.of(change(A, 1, 3, 30, Op.UNLINK, 8, "")));
+    assertEquals(1, counts(store.apply(B, List.of(change(B, 1, 2, 16, Op.WRITE, 8, "late")))).lost(),
+        "while the tombstone is held it beats the late write");
+    assertEquals(1, store.collectTombstones(A, Map.of(1, 2L), Long.MAX_VALUE, 10));
+
+    store.apply(B, List.of(change(B, 1, 3, 17, Op.WRITE, INODE, "later")));
+    StoredValue held = store.get(INODE).orElseThrow();
+    assertEquals(new Version(17, B), held.version(), "decided against nothing held, not a stale cached tombstone");
+    assertEquals(Map.of(INODE, held.knowledgeWithSelf()), store.knowledge(List.of(INODE)));
+  }
+
+  /** One call looks at max tombstones at most; a tombstone replaced by a newer write is never removed. */
+  @Test
+  void aCallIsBoundedAndATombstoneReplacedSinceIsNotCollected() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.UNLINK, 1, ""), change(A, 1, 2, 11, Op.UNLINK, 2, ""),
+        change(A, 1, 3, 12, Op.UNLINK, 3, ""), change(A, 1, 4, 13, Op.UNLINK, INODE, "")));
+    store.apply(B, List.of(change(B, 1, 1, 30, Op.CREATE, INODE, "recreated")));
+
+    assertEquals(2, store.collectTombstones(A, Map.of(1, 4L), Long.MAX_VALUE, 2));
+    assertEquals(List.of(3L, INODE), List.copyOf(new TreeSet<>(store.getAll(List.of(1L, 2L, 3L, INODE))
+        .keySet())));
+    assertEquals(1, store.collectTombstones(A, Map.of(1, 4L), Long.MAX_VALUE, 2), "the next call goes on");
+    assertEquals("recreated", new String(store.get(INODE).orElseThrow().payload(), StandardCharsets.UTF_8),
+        "a live value is never removed, even where the index still names a tombstone");
+    assertEquals(0, store.collectTombstones(A, Map.of(1, 4L), Long.MAX_VALUE, 2));
+    assertThrows(IllegalArgumentException.class, () -> store.collectTombstones(A, Map.of(), 0, -1));
+  }
+
+  /** A tombstone repaired in (a verify or a snapshot resync) is collected like one applied. */
+  @Test
+  void aRepairedTombstoneIsCollectedLikeAnAppliedOne() {
+    store.repair(List.of(new StoredValue(INODE, 1, new Version(20, A), Op.UNLINK, true, 1, new byte[0], 2, Seen.NONE,
+        Seen.NONE)), Durability.SYNC);
+    assertEquals(0, store.collectTombstones(A, Map.of(1, 1L), Long.MAX_VALUE, 10));
+    assertEquals(1, store.collectTombstones(A, Map.of(1, 2L), Long.MAX_VALUE, 10));
+    assertEquals(Optional.empty(), store.get(INODE));
   }
 
   /** A repair writes another site's values only where they win, atomically, and moves no watermark. */

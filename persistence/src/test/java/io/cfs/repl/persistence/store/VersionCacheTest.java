@@ -33,6 +33,16 @@ class VersionCacheTest {
   }
 
   @Test
+  void aForgottenInodeIsAMissAndAnotherInodeInTheSlotStays() {
+    VersionCache cache = new VersionCache(1);
+    cache.put(value(7, 100, "site-a", 3));
+    cache.forget(8); // not the slot's inode: kept
+    assertThat(cache.get(7)).isEqualTo(new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE, Seen.NONE));
+    cache.forget(7);
+    assertThat(cache.get(7)).isNull();
+  }
+
+  @Test
   void offItCachesNothingAndAnInodeIdEqualToTheEmptyMarkerIsNeverCached() {
     VersionCache off = new VersionCache(0);
     off.put(value(1, 1, "site-a", 1));

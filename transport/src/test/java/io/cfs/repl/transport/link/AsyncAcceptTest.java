@@ -70,7 +70,7 @@ class AsyncAcceptTest {
   @Test
   void theKnownIncarnationIsAcceptedAfterTheDecisionAndCarriesFrames() {
     Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run = run(KNOWN);
-    assertEquals(new Handshake(3, "site-b", "site-a"), await(run.first()));
+    assertEquals(new Handshake(4, "site-b", "site-a"), await(run.first()));
     assertEquals(List.of(text("one"), text("two")), await(run.second()));
   }
 

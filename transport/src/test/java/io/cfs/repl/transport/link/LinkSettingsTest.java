@@ -13,7 +13,7 @@ class LinkSettingsTest {
   @Test
   void referenceDefaults() {
     LinkSettings s = LinkSettings.create(ConfigFactory.defaultReference());
-    assertEquals(3, s.protocolVersion());
+    assertEquals(4, s.protocolVersion());
     assertEquals(16 * 1024 * 1024, s.maxFrameBytes());
     assertEquals(512, s.compressionThresholdBytes());
     assertEquals(Duration.ofSeconds(3), s.connectTimeout());

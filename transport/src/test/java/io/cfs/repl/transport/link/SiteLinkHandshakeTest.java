@@ -61,9 +61,9 @@ class SiteLinkHandshakeTest {
     Pair<CompletionStage<Handshake>, CompletionStage<List<ByteString>>> run =
         run(SETTINGS, "site-a", "site-b", List.of(text("one"), text("two")));
 
-    assertEquals(new Handshake(3, "site-b", "site-a"), await(run.first()));
+    assertEquals(new Handshake(4, "site-b", "site-a"), await(run.first()));
     assertEquals(List.of(text("one"), text("two")), await(run.second()));
-    assertEquals(List.of(new Handshake(3, "site-a", "site-b")), hellos);
+    assertEquals(List.of(new Handshake(4, "site-a", "site-b")), hellos);
   }
 
   @Test
@@ -74,9 +74,9 @@ class SiteLinkHandshakeTest {
         .toMat(Sink.seq(), Keep.both())
         .run(testKit.system());
 
-    assertEquals(new Handshake(3, "site-b", "site-a", Handshake.Channel.CONTROL), await(run.first()));
+    assertEquals(new Handshake(4, "site-b", "site-a", Handshake.Channel.CONTROL), await(run.first()));
     assertEquals(List.of(text("beat")), await(run.second()));
-    assertEquals(List.of(new Handshake(3, "site-a", "site-b", Handshake.Channel.CONTROL)), hellos);
+    assertEquals(List.of(new Handshake(4, "site-a", "site-b", Handshake.Channel.CONTROL)), hellos);
   }
 
   @Test
@@ -87,13 +87,13 @@ class SiteLinkHandshakeTest {
       try (Socket server = fake.accept()) {
         server.setSoTimeout(5000);
         InputStream in = server.getInputStream();
-        assertEquals(new Handshake(3, "site-a", "site-b"),
+        assertEquals(new Handshake(4, "site-a", "site-b"),
             HandshakeCodec.readHello(ByteString.fromArrayUnsafe(RawSocket.readFrame(in))));
         server.setSoTimeout(300);
         assertThrows(SocketTimeoutException.class, in::read, "nothing may follow the hello before the ack");
 
         server.setSoTimeout(5000);
-        Handshake ack = new Handshake(3, "site-b", "site-a");
+        Handshake ack = new Handshake(4, "site-b", "site-a");
         server.getOutputStream().write(RawSocket.framed(HandshakeCodec.ack(ack).toArray()));
         assertEquals(text("early"),
             new FrameCodec(SETTINGS).decode(ByteString.fromArrayUnsafe(RawSocket.readFrame(in))));

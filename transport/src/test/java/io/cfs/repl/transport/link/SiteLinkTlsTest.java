@@ -101,12 +101,12 @@ class SiteLinkTlsTest {
 
     LinkSession session = await(run.first());
     assertEquals("mtls", session.connection());
-    assertEquals(new Handshake(3, "site-b", "site-a"), session.handshake());
+    assertEquals(new Handshake(4, "site-b", "site-a"), session.handshake());
     assertThat(session.peerCertificate()).hasValueSatisfying(c -> assertThat(c.sites()).containsExactly("site-b"));
     // TLS ends the connection when the client's input completes (no half-close), so only the echo of what arrived
     // before is certain; with a finite input both frames were sent before the close
     assertThat(await(run.second())).isSubsetOf(text("one"), text("two"));
-    assertEquals(List.of(new Handshake(3, "site-a", "site-b")), hellos);
+    assertEquals(List.of(new Handshake(4, "site-a", "site-b")), hellos);
     assertThat(serverRefusals.reasons).isEmpty();
   }
 

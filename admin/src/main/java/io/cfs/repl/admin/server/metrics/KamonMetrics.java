@@ -162,6 +162,12 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onTombstonesCollected(String origin, long removed) {
+    Kamon.counter(MetricNames.TOMBSTONES_COLLECTED).withTags(siteTags.withTag(MetricNames.ORIGIN, label(origin)))
+        .increment(removed);
+  }
+
+  @Override
   public void onJournalHeld(long entries, long bytes, long oldestAgeMillis) {
     Kamon.gauge(MetricNames.JOURNAL_ENTRIES).withTags(siteTags).update(entries);
     Kamon.gauge(MetricNames.JOURNAL_BYTES, MeasurementUnit.information().bytes()).withTags(siteTags).update(bytes);

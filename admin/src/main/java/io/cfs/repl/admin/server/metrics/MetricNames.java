@@ -72,6 +72,7 @@ final class MetricNames {
   static final String JOURNAL_GC_ROUNDS = "cfs_repl_journal_gc_rounds";
   static final String OUTCOME = "outcome";
   static final String JOURNAL_COLLECTED = "cfs_repl_journal_collected_entries";
+  static final String TOMBSTONES_COLLECTED = "cfs_repl_tombstones_collected";
   static final String JOURNAL_ENTRIES = "cfs_repl_journal_entries";
   static final String JOURNAL_BYTES = "cfs_repl_journal";
   static final String JOURNAL_OLDEST_AGE = "cfs_repl_journal_oldest_entry_age";
