@@ -42,6 +42,7 @@ import io.cfs.repl.engine.receiver.ReceiverSettings;
 import io.cfs.repl.engine.replicator.ReplicatorSettings;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.ReplicatorWiring;
+import io.cfs.repl.engine.replicator.ResyncView;
 import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.engine.replicator.SyncOutcome;
 import io.cfs.repl.engine.verify.SiteVerifier;
@@ -396,13 +397,17 @@ public final class ReplicationNode implements AutoCloseable {
    * The journal as status shows it, given every link's status: what it holds (read on the storage executor) and who
    * holds its horizon back, by the entries each link has not had acknowledged ({@code lagEntries}; unknown for a link
    * whose replicator did not answer, which would stop collection too) and the entries the local apply has not applied.
+   * A peer released from the horizon (it needs a snapshot resync and none runs) holds nothing back, as collection
+   * treats it, however far behind its link is.
    */
   public CompletionStage<JournalStatus> journalStatus(List<ReplicatorStatus> links) {
     return CompletableFuture.supplyAsync(() -> {
       JournalFootprint held = journal().footprint();
       Map<String, Long> behind = new TreeMap<>();
       behind.put(siteId(), journal().lagBehind(store().watermarks(siteId())).entries());
-      links.forEach(link -> behind.put(link.peer(), link.lagEntries() < 0 ? HorizonHolder.UNKNOWN : link.lagEntries()));
+      links.stream().filter(link -> link.resync() == null || link.resync().phase() != ResyncView.Phase.NEEDED)
+          .forEach(link -> behind.put(link.peer(),
+              link.lagEntries() < 0 ? HorizonHolder.UNKNOWN : link.lagEntries()));
       return new JournalStatus(gc.enabled(), held, HorizonHolder.of(behind));
     }, storageExecutor);
   }
