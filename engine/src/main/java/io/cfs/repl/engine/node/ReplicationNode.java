@@ -444,6 +444,8 @@ public final class ReplicationNode implements AutoCloseable {
    * The journal as status shows it, given every link's status: what it holds (read on the storage executor) and who
    * holds its horizon back, by the entries each link has not had acknowledged ({@code lagEntries}; unknown for a link
    * whose replicator did not answer, which would stop collection too) and the entries the local apply has not applied.
+   * A peer released from the horizon (it needs a snapshot resync and none runs) holds nothing back, as collection
+   * treats it, however far behind its link is.
    */
   public CompletionStage<JournalStatus> journalStatus(List<ReplicatorStatus> links) {
     return CompletableFuture.supplyAsync(() -> {

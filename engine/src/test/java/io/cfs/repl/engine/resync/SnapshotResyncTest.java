@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.link.LinkState;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeHooks;
@@ -14,6 +15,7 @@ import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.replicator.ResyncView;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +95,9 @@ class SnapshotResyncTest {
       assertThat(needed.reason()).contains("retention cap").contains("max-journal-bytes 65536");
       await().atMost(WAIT).until(() -> acknowledged.entrySet().stream()
           .allMatch(e -> a.journal().horizon(e.getKey()) > e.getValue() + 1));
+      JournalStatus released = a.journalStatus(List.of(link(a))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(released.holder()).as("a dropped peer holds nothing back, in status as in collection")
+          .satisfiesAnyOf(h -> assertThat(h).isNull(), h -> assertThat(h.site()).isNotEqualTo(siteB));
 
       // B returns: a snapshot, then the tail; identical stores, and the link back to CONNECTED
       try (ReplicationNode b = start(siteB)) {

@@ -160,6 +160,15 @@ public final class AdminClient {
   public record StoreWatermarks(String site, Map<String, Map<Integer, Long>> origins) {
   }
 
+  /** {@code GET /store/digest}: how many inodes (tombstones included) the site's store holds, and their hash. */
+  public StoreDigest digest() {
+    return Json.read(getOk("/store/digest"), StoreDigest.class);
+  }
+
+  /** The part of {@code GET /store/digest} the tests read. */
+  public record StoreDigest(long inodes, String hash) {
+  }
+
   /** The value this site holds for the inode, or empty on 404. */
   public Optional<InodeValue> inode(long inodeId) {
     return join(inodeAsync(inodeId));

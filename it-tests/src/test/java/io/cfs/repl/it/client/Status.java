@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param epoch the epoch the answering node stamps on the entries it admits; null in active-active mode
  * @param peers one entry per peer link
  * @param node the answering node and the site singletons running on it
+ * @param journal the site's journal: what it holds and who holds its horizon back; null when it was not read
  */
-public record Status(String site, String role, Long epoch, List<Peer> peers, Node node) {
+public record Status(String site, String role, Long epoch, List<Peer> peers, Node node, Journal journal) {
   public Status {
     peers = peers == null ? List.of() : List.copyOf(peers);
   }
@@ -21,9 +22,14 @@ public record Status(String site, String role, Long epoch, List<Peer> peers, Nod
   public record Peer(String peer, String state, long stateSinceMillis, long lagEntries, long lagMillis,
                      long oldestUnackedHlc, long ackedEntries, long ackedBatches, String lastError,
                      List<StoppedShard> stoppedShards, String replicatorNode, String peerAddress,
-                     long throttleBytesPerSecond, long wireBytesPerSecond) {
+                     long throttleBytesPerSecond, long wireBytesPerSecond, Resync resync) {
     public Peer {
       stoppedShards = stoppedShards == null ? List.of() : List.copyOf(stoppedShards);
+    }
+
+    /** The phase of the peer's snapshot resync (NEEDED, RUNNING, FINISHED), or null when none was ever needed. */
+    public String resyncPhase() {
+      return resync == null ? null : resync.phase();
     }
 
     @Override
@@ -33,8 +39,26 @@ public record Status(String site, String role, Long epoch, List<Peer> peers, Nod
           + (lastError == null ? "" : " lastError=" + lastError)
           + (replicatorNode == null ? "" : " on " + replicatorNode + " to " + peerAddress)
           + (throttleBytesPerSecond == 0 ? "" : " throttle=" + throttleBytesPerSecond + "B/s")
-          + " wire=" + wireBytesPerSecond + "B/s}";
+          + " wire=" + wireBytesPerSecond + "B/s" + (resync == null ? "" : " " + resync) + "}";
     }
+  }
+
+  /**
+   * A peer's snapshot resync: {@code values} and {@code bytes} (payload) the peer acknowledged in the run,
+   * {@code resyncId} 0 before a run started.
+   */
+  public record Resync(String phase, String reason, long sinceMillis, long resyncId, long values, long bytes,
+                       long lastInodeId, long startedMillis, long finishedMillis) {
+    @Override
+    public String toString() {
+      return "resync{" + phase + " id=" + resyncId + " values=" + values + " bytes=" + bytes + " lastInode="
+          + lastInodeId + "}";
+    }
+  }
+
+  /** The site's journal: entries and bytes held, and the site holding its horizon back most (null: none). */
+  public record Journal(boolean collecting, long entries, long bytes, long oldestHlc, long oldestAgeMillis,
+                        String horizonHeldBy, long horizonHeldByEntries) {
   }
 
   /** The answering node: each singleton listed ran here from its sinceMillis until at least atMillis. */
