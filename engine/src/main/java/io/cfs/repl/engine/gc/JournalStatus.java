@@ -7,7 +7,7 @@ import io.cfs.repl.persistence.journal.JournalFootprint;
  * The journal as status shows it: what it holds, and who holds its horizon back.
  *
  * @param collecting whether journal GC removes entries ({@code cfs-repl.journal-gc.enabled})
- * @param held entries, bytes on disk and the oldest entry's hlc
+ * @param held entries, bytes held and the oldest entry's hlc
  * @param holder the site holding the horizon back (a peer, or this site for its local apply), null when none
  * @param released the peers that need a snapshot resync and hold nothing back (dropped by the cap, or behind)
  * @param refusingWrites why appends are refused by the retention cap ({@code refuse-writes}), null while taken

@@ -155,7 +155,7 @@ public interface ReplicationMetrics {
   default void onJournalGcRound(String outcome, long removed) {
   }
 
-  /** What the journal holds after a round: entries, bytes on disk, the age of its oldest entry (0 when empty). */
+  /** What the journal holds after a round: entries, bytes held, the age of its oldest entry (0 when empty). */
   default void onJournalHeld(long entries, long bytes, long oldestAgeMillis) {
   }
 

@@ -94,7 +94,7 @@ public interface LocalJournal extends AutoCloseable {
    */
   long collect(Map<Integer, Long> upToInclusive);
 
-  /** What the journal holds now (entries, bytes on disk, its oldest entry), for status and metrics. Blocks. */
+  /** What the journal holds now (entries, bytes, its oldest entry), for status, metrics and its cap. Blocks. */
   JournalFootprint footprint();
 
   /** Hybrid logical timestamp (hlc) of the entry at (shard, seq), if held; used for lag in time. */

@@ -350,15 +350,24 @@ public final class RocksDbJournal implements LocalJournal {
   public JournalFootprint footprint() {
     return withDb(db -> {
       long oldest = 0;
+      long sampledBytes = 0;
+      int samples = 0;
       for (Map.Entry<Integer, Long> head : heads.entrySet()) {
-        byte[] value = db.get(JournalKeys.key(head.getKey(), horizon(head.getKey())));
+        byte[] key = JournalKeys.key(head.getKey(), horizon(head.getKey()));
+        byte[] value = db.get(key);
         if (value == null) continue; // collected meanwhile: the next lowest is younger, and this is an estimate
         long hlc = EntryCodec.decode(value).hlc();
         if (oldest == 0 || hlc < oldest) oldest = hlc;
+        sampledBytes += key.length + value.length;
+        samples++;
       }
-      long bytes = db.getLongProperty("rocksdb.total-sst-files-size")
-          + db.getLongProperty("rocksdb.cur-size-all-mem-tables");
-      return new JournalFootprint(JournalHorizon.entriesHeld(heads, this::collectedThrough), bytes, oldest);
+      long entries = JournalHorizon.entriesHeld(heads, this::collectedThrough);
+      // What the journal holds, not what its files take: the files shrink only as compaction reclaims what was
+      // collected, and the memtables are allocated in blocks, so a retention cap on them would drop peers that hold
+      // nothing back. The entries held times the mean size of one entry per shard (the oldest held) follows every
+      // collection at once.
+      long bytes = samples == 0 ? 0 : entries * sampledBytes / samples;
+      return new JournalFootprint(entries, bytes, oldest);
     });
   }
 

@@ -38,8 +38,8 @@ public record StatusView(String site, String role, Long epoch, String primary, L
    *
    * @param collecting whether journal GC removes entries ({@code enabled}); off, it only measures
    * @param entries entries held, all shards
-   * @param bytes bytes on disk: on embedded storage the journal's RocksDB SST files plus memtables (its write-ahead log
-   *     not counted); on PostgreSQL an estimate, the site's share by rows of the {@code cfs_journal} table with its
+   * @param bytes bytes held: on embedded storage the entries held times the mean size of one entry per shard (the
+   *     journal's files follow as compaction reclaims what was collected); on PostgreSQL an estimate, the site's share by rows of the {@code cfs_journal} table with its
    *     indexes and TOAST
    * @param oldestHlc hlc (ns) of the oldest entry held (the lowest seq held of each shard, the earliest); 0 when none
    * @param oldestAgeMillis now minus that hlc; 0 when none
