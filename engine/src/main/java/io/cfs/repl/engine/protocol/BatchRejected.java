@@ -21,6 +21,8 @@ public record BatchRejected(long batchId, Reason reason, String message, long ep
     /** More entries than the receiver's max-batch-entries. */
     TOO_LARGE,
     /** The batch carries an epoch lower than the receiver's: its sender has not learned of the newer epoch. */
-    STALE_EPOCH
+    STALE_EPOCH,
+    /** The sender was removed from the receiver's peers by a reload while its link was open. */
+    UNKNOWN_SITE
   }
 }

@@ -192,6 +192,11 @@ public final class BatchReceiver implements LinkHandler {
 
   /** The refusal of a decoded batch, or null if it may be applied. */
   private Checked check(String origin, ShipBatch batch) {
+    if (!knownPeers.contains(origin)) {
+      // its link opened before a reload removed it: nothing more of it is applied here
+      return reject(origin, batch.batchId(), Reason.UNKNOWN_SITE, origin + " is no longer a peer of " + localSite
+          + " (removed by a reload of its peers)");
+    }
     if (!origin.equals(batch.originSite())) {
       return reject(origin, batch.batchId(), Reason.WRONG_ORIGIN,
           "batch origin " + batch.originSite() + " does not match link origin " + origin);

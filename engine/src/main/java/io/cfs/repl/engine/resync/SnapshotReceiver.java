@@ -106,6 +106,9 @@ public final class SnapshotReceiver implements LinkHandler {
       } catch (RuntimeException e) {
         return refuse(0, "undecodable frame: " + e.getMessage());
       }
+      if (!peers.contains(origin)) {
+        return refuse(0, origin + " is no longer a peer of " + localSite + " (removed by a reload of its peers)");
+      }
       if (message instanceof ResyncMessage.Chunk chunk) return chunk(chunk);
       if (message instanceof ResyncMessage.End end) return end(end);
       return refuse(0, "expected a snapshot chunk or end, got " + message.getClass().getSimpleName());

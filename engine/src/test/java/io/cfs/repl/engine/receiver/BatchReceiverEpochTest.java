@@ -10,9 +10,10 @@ import io.cfs.repl.engine.apply.Applier;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.gc.StableSeqs;
-import io.cfs.repl.engine.membership.PeerSet;
+import io.cfs.repl.engine.membership.PeerDirectory;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
+import io.cfs.repl.engine.node.PeerAddress;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,6 +99,9 @@ class BatchReceiverEpochTest {
     store.close();
   }
 
+  /** The receiver's peers: site-a, until a test removes it. */
+  private PeerDirectory peers;
+
   /** A receiver of site-b at {@code epoch}, whose listener writes down what it hears. */
   private void receiverAt(long epoch) {
     epochs = new HighestEpochSeen(epoch);
@@ -126,7 +129,8 @@ class BatchReceiverEpochTest {
       }
     };
     Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
-    receiver = new BatchReceiver(LOCAL, PeerSet.of(Set.of(PEER)), applier, codec, ReceiverSettings.create(CONFIG), listener,
+    peers = new PeerDirectory(Map.of(PEER, PeerAddress.of(PEER, "127.0.0.1", 1)));
+    receiver = new BatchReceiver(LOCAL, peers, applier, codec, ReceiverSettings.create(CONFIG), listener,
         ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
         new IncarnationGuard(LOCAL, store, storage, audited::add), stable);
   }
@@ -198,6 +202,23 @@ class BatchReceiverEpochTest {
 
     exchange(new ShipBatch(3, PEER, stamped(0, 4, 5, 0), null, 0, 0, Map.of(0, 5L)));
     assertThat(stable.heard()).as("a stale batch is refused whole").isEqualTo(Map.of(PEER, Map.of(0, 3L)));
+  }
+
+  /** A reload that removes the peer while its link is open: its next batch is refused, nothing of it applied. */
+  @Test
+  void aBatchOfAPeerRemovedWhileItsLinkIsOpenIsRefused() throws Exception {
+    receiverAt(0);
+    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(4, PEER, LOCAL,
+        Handshake.Channel.DATA, Optional.of(INCARNATION))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    peers.replace(Map.of());
+    List<WireMessage> answers = Source.single(batch(1, 0, stamped(0, 1, 3, 0))).map(codec::encode)
+        .via(link).map(codec::decode).runWith(Sink.seq(), testKit.system())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(answers).singleElement().isInstanceOfSatisfying(BatchRejected.class, rejected -> {
+      assertThat(rejected.reason()).isEqualTo(BatchRejected.Reason.UNKNOWN_SITE);
+      assertThat(rejected.message()).contains("no longer a peer of " + LOCAL);
+    });
+    assertThat(store.watermarks(PEER)).as("nothing applied").isEmpty();
   }
 
   @Test
