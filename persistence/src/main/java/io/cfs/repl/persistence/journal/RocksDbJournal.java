@@ -1,12 +1,12 @@
 package io.cfs.repl.persistence.journal;
 
+import io.cfs.repl.model.entry.EntryCodec;
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.StorageFullException;
 import io.cfs.repl.persistence.StorageFullWarning;
-import io.cfs.repl.model.entry.EntryCodec;
-import io.cfs.repl.model.entry.JournalEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -154,9 +155,13 @@ public final class RocksDbJournal implements LocalJournal {
         return new UUID(in.getLong(), in.getLong());
       }
       UUID created = UUID.randomUUID();
-      try (WriteOptions sync = new WriteOptions().setSync(true)) {
+      try (WriteOptions sync = new WriteOptions().setSync(true);
+           FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
         rocks.db().put(rocks.column(META), sync, INCARNATION_KEY, ByteBuffer.allocate(16)
             .putLong(created.getMostSignificantBits()).putLong(created.getLeastSignificantBits()).array());
+        // Written once and never again: left in its memtable, it would keep every write-ahead log file alive from
+        // this one on (until max-total-wal-size forced a flush), and the journal's disk would grow while collected.
+        rocks.db().flush(wait, rocks.column(META));
       }
       log.info("Journal created with incarnation {}", created);
       return created;
