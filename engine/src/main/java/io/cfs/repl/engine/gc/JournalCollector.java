@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -71,7 +70,7 @@ public final class JournalCollector {
    */
   @FunctionalInterface
   public interface PeerCursors {
-    CompletionStage<Optional<Map<Integer, Long>>> of(String peer, Duration timeout);
+    CompletionStage<PeerHold> of(String peer, Duration timeout);
   }
 
   /** Removes tombstones from the store: {@link MetadataStore#collectTombstones}. Blocks. */
@@ -183,7 +182,7 @@ public final class JournalCollector {
 
   /** Asks every peer's replicator and reads the local watermarks, then plans, collects and measures in one task. */
   private CompletionStage<Outcome> round() {
-    Map<String, CompletableFuture<Optional<Map<Integer, Long>>>> asks = new TreeMap<>();
+    Map<String, CompletableFuture<PeerHold>> asks = new TreeMap<>();
     // the peers as of this round: a reload adds or removes some between rounds
     peers.sites().forEach(peer -> asks.put(peer, cursors.of(peer, settings.askTimeout()).toCompletableFuture()));
     CompletableFuture<Map<Integer, Long>> local = CompletableFuture.supplyAsync(applied, storage);
@@ -196,11 +195,15 @@ public final class JournalCollector {
           Map<String, Map<Integer, Long>> known = new TreeMap<>();
           Map<String, String> silent = new TreeMap<>();
           Set<String> released = new TreeSet<>();
+          Set<String> resyncing = new TreeSet<>();
           asks.forEach((peer, ask) -> {
             if (ask.isCompletedExceptionally()) {
               silent.put(peer, ask.handle((c, f) -> SiteSingletons.rootMessage(f)).join());
             } else {
-              ask.join().ifPresentOrElse(c -> known.put(peer, c), () -> released.add(peer));
+              PeerHold hold = ask.join();
+              if (hold.released()) released.add(peer);
+              else known.put(peer, hold.cursors());
+              if (hold.resyncing()) resyncing.add(peer);
             }
           });
           Map<Integer, Long> heads = journal.heads();
@@ -209,7 +212,8 @@ public final class JournalCollector {
           long removed = settings.enabled() && !plan.upTo().isEmpty() ? journal.collect(plan.upTo()) : 0;
           List<Map<Integer, Long>> positions = new ArrayList<>(known.values());
           positions.add(local.join());
-          stable.publishOwn(silent.isEmpty() && released.isEmpty()
+          // a peer being resynced holds its marks, not what it acknowledged: no own tombstone goes on its account
+          stable.publishOwn(silent.isEmpty() && resyncing.isEmpty()
               ? StableSeqs.lowest(heads.keySet(), positions) : Map.of());
           return new Outcome(plan, removed, journal.footprint(), silent, released, collectTombstones());
         }, storage);

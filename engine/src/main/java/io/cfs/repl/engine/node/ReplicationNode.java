@@ -26,6 +26,7 @@ import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
 import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.gc.JournalStatus;
+import io.cfs.repl.engine.gc.PeerHold;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
@@ -232,7 +233,7 @@ public final class ReplicationNode implements AutoCloseable {
               () -> store.watermarks(settings.siteId()),
               (peer, timeout) -> ReplicationNode.<PersistedCursors>askReplicator(system, peer,
                   SiteReplicator.GetCursors::new, timeout)
-                  .thenApply(c -> c.released() ? Optional.<Map<Integer, Long>>empty() : Optional.of(c.cursors())),
+                  .thenApply(c -> new PeerHold(c.cursors(), c.released(), c.resyncing())),
               (peer, reason, timeout) -> ReplicationNode.<ReplicatorStatus>askReplicator(system, peer,
                   replyTo -> new SiteReplicator.RequireResync(reason, false, replyTo), timeout),
               stable, store::collectTombstones, storageExecutor, gc, hooks.metrics()));
@@ -260,7 +261,7 @@ public final class ReplicationNode implements AutoCloseable {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
             hooks.metrics().link(peer.site()), hooks.tracer(), epochs, auditSink, peer.throttleBytesPerSecond(), store,
-            resyncSettings, stable);
+            resyncSettings, stable, directory);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()));
       };

@@ -11,18 +11,22 @@ import java.util.Map;
  *     run's own marks (the tail resumes from there once the peer installed it)
  * @param released whether the peer needs a snapshot resync and none runs: it holds the journal back nowhere (then
  *     {@code cursors} is empty)
+ * @param resyncing whether the peer needs or receives a snapshot resync (then {@code cursors} is not what it
+ *     acknowledged)
  */
-public record PersistedCursors(String peer, Map<Integer, Long> cursors, boolean released) {
+public record PersistedCursors(String peer, Map<Integer, Long> cursors, boolean released, boolean resyncing) {
   public PersistedCursors {
     cursors = Map.copyOf(cursors);
   }
 
   public PersistedCursors(String peer, Map<Integer, Long> cursors) {
-    this(peer, cursors, false);
+    this(peer, cursors, false, false);
   }
 
-  /** What a replicator's state holds back ({@link ReplicatorState#horizonHold}): null for a released peer. */
-  static PersistedCursors of(String peer, Map<Integer, Long> hold) {
-    return hold == null ? new PersistedCursors(peer, Map.of(), true) : new PersistedCursors(peer, hold, false);
+  /** What a replicator's state holds back ({@link ReplicatorState#horizonHold}). */
+  static PersistedCursors of(String peer, ReplicatorState state, String localSite) {
+    Map<Integer, Long> hold = state.horizonHold(localSite);
+    return hold == null ? new PersistedCursors(peer, Map.of(), true, true)
+        : new PersistedCursors(peer, hold, false, state.resync() != null);
   }
 }

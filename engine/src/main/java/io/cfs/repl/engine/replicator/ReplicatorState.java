@@ -103,25 +103,25 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
   public ReplicatorState advance(Map<Integer, Long> acked) {
     Map<Integer, Long> next = new HashMap<>(cursors);
     acked.forEach((shard, seq) -> next.merge(shard, seq, Math::max));
-    return new ReplicatorState(next, paused, stopped, throttle, resync);
+    return new ReplicatorState(next, paused, stopped, throttle, resync, removed);
   }
 
   public ReplicatorState stop(StoppedShard shard) {
     Map<Integer, StoppedShard> next = new HashMap<>(stopped);
     next.put(shard.shard(), shard);
-    return new ReplicatorState(cursors, paused, next, throttle, resync);
+    return new ReplicatorState(cursors, paused, next, throttle, resync, removed);
   }
 
   public ReplicatorState pause() {
-    return new ReplicatorState(cursors, true, stopped, throttle, resync);
+    return new ReplicatorState(cursors, true, stopped, throttle, resync, removed);
   }
 
   public ReplicatorState resume() {
-    return new ReplicatorState(cursors, false, Map.of(), throttle, resync);
+    return new ReplicatorState(cursors, false, Map.of(), throttle, resync, removed);
   }
 
   public ReplicatorState throttled(long bytesPerSecond) {
-    return new ReplicatorState(cursors, paused, stopped, bytesPerSecond, resync);
+    return new ReplicatorState(cursors, paused, stopped, bytesPerSecond, resync, removed);
   }
 
   /**
@@ -130,25 +130,25 @@ public record ReplicatorState(Map<Integer, Long> cursors, boolean paused, Map<In
    */
   public ReplicatorState resyncNeeded(String reason, long atMillis) {
     if (resync != null && resync.run() == null) return this;
-    return new ReplicatorState(cursors, paused, stopped, throttle, new Resync(reason, atMillis, null));
+    return new ReplicatorState(cursors, paused, stopped, throttle, new Resync(reason, atMillis, null), removed);
   }
 
   public ReplicatorState resyncStarted(Resync.Run run) {
     Resync needed = resync != null ? resync : new Resync("started", run.startedMillis(), null);
-    return new ReplicatorState(cursors, paused, stopped, throttle, needed.started(run));
+    return new ReplicatorState(cursors, paused, stopped, throttle, needed.started(run), removed);
   }
 
   /** Progress of the run with {@code id}; of another run (or none), nothing. */
   public ReplicatorState resyncProgressed(long id, long lastInodeId, long values, long bytes) {
     if (resync == null || resync.run() == null || resync.run().id() != id) return this;
     return new ReplicatorState(cursors, paused, stopped, throttle,
-        resync.started(resync.run().progressed(lastInodeId, values, bytes)));
+        resync.started(resync.run().progressed(lastInodeId, values, bytes)), removed);
   }
 
   /** The peer installed the snapshot: cursors move up to its marks, stopped shards are past, the resync is over. */
   public ReplicatorState resyncFinished(Map<Integer, Long> installed) {
     ReplicatorState advanced = advance(installed);
-    return new ReplicatorState(advanced.cursors, paused, Map.of(), throttle, null);
+    return new ReplicatorState(advanced.cursors, paused, Map.of(), throttle, null, removed);
   }
 
   /** The run in progress, or null. */

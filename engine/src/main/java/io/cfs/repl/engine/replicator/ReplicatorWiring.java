@@ -4,6 +4,7 @@ import io.cfs.repl.engine.audit.AuditSink;
 import io.cfs.repl.engine.epoch.EpochView;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.gc.StableSeqs;
+import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
@@ -22,14 +23,15 @@ import java.util.List;
  * trail), the site's epoch (carried by its batches; told of a higher one the peer shows), and the link's throttle
  * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins),
  * and the site's store with the resync settings, for a snapshot resync of the peer (no store: a resync fails, saying
- * so), and the node's {@link StableSeqs}, whose own seqs every batch carries (none given: a holder of its own, empty).
+ * so), the node's {@link StableSeqs}, whose own seqs every batch carries (none given: a holder of its own, empty),
+ * and the site's peers as of now, which a replicator checks itself against as it recovers (null: always a peer).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
                                WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
                                BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle,
-                               MetadataStore store, ResyncSettings resync, StableSeqs stable) {
+                               MetadataStore store, ResyncSettings resync, StableSeqs stable, PeerSet members) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
@@ -48,7 +50,7 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
                           WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
                           EpochView epochs, AuditSink audit) {
     this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
-        epochs, audit, 0, null, null, null);
+        epochs, audit, 0, null, null, null, null);
   }
 
   /**
@@ -66,6 +68,11 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
   /** Tells the site's epoch view of {@code epoch} shown by the peer, if it is above the site's current one. */
   void peerShowed(long epoch) {
     if (epoch > epochs.current()) epochs.observe(peer, epoch);
+  }
+
+  /** Whether the peer is one of the site's peers now (a reload may have removed it). */
+  boolean member() {
+    return members == null || members.contains(peer);
   }
 
   /** The link's name in logs: {@code local->peer}. */

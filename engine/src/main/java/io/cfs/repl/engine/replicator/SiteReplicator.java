@@ -196,6 +196,12 @@ public final class SiteReplicator
   public CommandHandlerWithReply<Command, ReplicatorEvent, ReplicatorState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, ReplicatorEvent, ReplicatorState> builder =
         newCommandHandlerWithReplyBuilder();
+    // a removed peer's replicator is inert: what its last link or run still sends changes nothing
+    builder.forState(ReplicatorState::removed)
+        .onCommand(RecordAcks.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+        .onCommand(RecordResync.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+        .onCommand(OpenRun.class, (state, cmd) -> Effect().noReply())
+        .onCommand(RequireResync.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)));
     builder.forState(ReplicatorState::paused)
         .onCommand(Pause.class, this::onPauseWhilePaused)
         .onCommand(Resume.class, this::resume)
@@ -209,7 +215,7 @@ public final class SiteReplicator
         .onCommand(RecordAcks.class, this::onRecordAcks)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(GetCursors.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            PersistedCursors.of(wiring.peer(), state.horizonHold(wiring.localSite()))))
+            PersistedCursors.of(wiring.peer(), state, wiring.localSite())))
         .onCommand(RequireResync.class, this::onRequireResync)
         .onCommand(Membership.class, this::onMembership)
         .onCommand(OpenRun.class, this::onOpenRun)
@@ -244,9 +250,10 @@ public final class SiteReplicator
     refreshLag(state);
     timers.startTimerWithFixedDelay(RefreshLag.INSTANCE, wiring.settings().lagRefresh());
     link.recovered(state);
-    if (state.removed()) {
-      // the node starts replicators of its peers only: removed once, the peer was added back meanwhile
-      context.getSelf().tell(new Membership(true, context.getSystem().ignoreRef()));
+    // a replicator that starts again (a restart, a hand-over to another node of the site) follows the site's peers
+    // as they are now, not as they were when it stopped
+    if (state.removed() == wiring.member()) {
+      context.getSelf().tell(new Membership(wiring.member(), context.getSystem().ignoreRef()));
     }
   }
 

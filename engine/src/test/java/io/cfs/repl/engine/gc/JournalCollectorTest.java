@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,7 @@ class JournalCollectorTest {
   private final ExecutorService storage = Executors.newSingleThreadExecutor();
   private final GcRecorder metrics = new GcRecorder();
   /** Per peer its cursors, empty once released; a peer absent does not answer. */
-  private final Map<String, Optional<Map<Integer, Long>>> answers = new ConcurrentHashMap<>();
+  private final Map<String, PeerHold> answers = new ConcurrentHashMap<>();
   /** The peers dropped by the cap, with the reason, in order. */
   private final List<String> drops = new CopyOnWriteArrayList<>();
   private RocksDbJournal journal;
@@ -79,7 +78,7 @@ class JournalCollectorTest {
         (peer, reason, timeout) -> {
           // as a replicator does: the peer needs a resync and, none running, is released
           drops.add(peer + ": " + reason);
-          answers.put(peer, Optional.empty());
+          answers.put(peer, PeerHold.releasedPeer());
           return CompletableFuture.completedFuture(null);
         },
         stable, (origin, seqs, olderThanHlc, max) -> {
@@ -90,7 +89,7 @@ class JournalCollectorTest {
   }
 
   private void answer(String peer, Map<Integer, Long> cursors) {
-    answers.put(peer, Optional.of(cursors));
+    answers.put(peer, PeerHold.acknowledged(cursors));
   }
 
   @Test
@@ -114,7 +113,7 @@ class JournalCollectorTest {
 
   @Test
   void withoutACapAReleasedPeerHoldsNothingBackAndNobodyIsDropped() {
-    answers.put("b", Optional.empty());
+    answers.put("b", PeerHold.releasedPeer());
     answer("c", Map.of(0, 15L, 1, 16L, 2, 17L));
     start(true);
 
@@ -183,11 +182,18 @@ class JournalCollectorTest {
     assertThat(metrics.tombstones.get("a")).isGreaterThanOrEqualTo(4);
 
     // a released peer would be resynced from a snapshot without the tombstone, keeping the older live value
-    answers.put("b", Optional.empty());
+    answers.put("b", PeerHold.releasedPeer());
     await().atMost(WAIT).until(() -> stable.own().isEmpty());
     long calls = tombstoneCalls.stream().filter(c -> c.origin().equals("a")).count();
     long rounds = metrics.rounds(JournalCollector.COLLECTED);
     await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= rounds + 3);
+    assertThat(tombstoneCalls.stream().filter(c -> c.origin().equals("a")).count()).isEqualTo(calls);
+
+    // a peer receiving a resync holds the run's marks, not what it acknowledged: nothing of its own is stable either
+    answers.put("b", new PeerHold(Map.of(0, 20L, 1, 20L, 2, 20L), false, true));
+    long resyncRounds = metrics.rounds(JournalCollector.COLLECTED);
+    await().atMost(WAIT).until(() -> metrics.rounds(JournalCollector.COLLECTED) >= resyncRounds + 3);
+    assertThat(stable.own()).isEmpty();
     assertThat(tombstoneCalls.stream().filter(c -> c.origin().equals("a")).count()).isEqualTo(calls);
 
     answers.remove("c"); // silent: nothing of its own is stable either

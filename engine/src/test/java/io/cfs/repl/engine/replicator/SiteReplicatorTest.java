@@ -6,10 +6,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.membership.PeerDirectory;
 import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.LoopbackSites;
 import io.cfs.repl.engine.node.NodeConfig;
+import io.cfs.repl.engine.node.PeerAddress;
 import io.cfs.repl.engine.node.TestSites;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.model.shard.Gap;
@@ -59,6 +61,8 @@ class SiteReplicatorTest {
   private RocksDbJournal journal;
   private final List<AuditRecord> audited = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<SiteReplicator.Command, ReplicatorEvent, ReplicatorState> kit;
+  /** The site's peers as the replicator sees them: site-b, until a test removes it. */
+  private final PeerDirectory members = new PeerDirectory(Map.of("site-b", PeerAddress.of("site-b", "127.0.0.1", 1)));
 
   @BeforeAll
   static void startKit() {
@@ -78,7 +82,7 @@ class SiteReplicatorTest {
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, WireCodec.create(CONFIG),
         ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE, null, null, null);
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE, null, null, null, members);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }
@@ -93,6 +97,40 @@ class SiteReplicatorTest {
       ReplicatorState, Done> ack(Map<Integer, Long> watermarks, List<Gap> gaps) {
     return kit.runCommand(replyTo -> new SiteReplicator.RecordAcks(
         new AckSummary(watermarks, gaps, 1, 1), replyTo));
+  }
+
+  /**
+   * A removed peer's replicator is inert: an ack or a run of its last link changes nothing (it stays removed), and one
+   * that starts again follows the site's peers as they are now: removed while it was down, it removes itself; added
+   * back meanwhile, it rejoins from nothing.
+   */
+  @Test
+  void aRemovedPeersReplicatorIgnoresItsLastLinkAndFollowsThePeersWhenItStartsAgain() {
+    ack(Map.of(0, 50L), List.of());
+    var removed = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.Membership(false, replyTo));
+    assertThat(removed.events()).singleElement().isInstanceOf(ReplicatorEvent.PeerRemoved.class);
+    assertThat(removed.state().cursors()).isEmpty();
+    assertThat(removed.reply().state()).isEqualTo(LinkState.REMOVED);
+    assertThat(ack(Map.of(0, 60L), List.of()).hasNoEvents()).isTrue();
+    var resync = kit.<ReplicatorStatus>runCommand(replyTo -> new SiteReplicator.RequireResync("cap", false, replyTo));
+    assertThat(resync.hasNoEvents()).isTrue();
+    assertThat(kit.getState().removed()).isTrue();
+
+    // still a member as far as the node knows now: it rejoins as it recovers
+    kit.restart();
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertThat(kit.getState().removed()).isFalse();
+      return null;
+    });
+    assertThat(kit.getState().cursors()).isEmpty();
+
+    // removed while it was down: it removes itself as it recovers
+    members.replace(Map.of());
+    kit.restart();
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertThat(kit.getState().removed()).isTrue();
+      return null;
+    });
   }
 
   @Test
