@@ -98,7 +98,7 @@ public final class JournalCollector {
    * One round: the plan made, the entries removed, what the journal holds afterwards, and why peers did not answer.
    */
   record Outcome(CollectionPlan plan, long removed, JournalFootprint held, Map<String, String> silent,
-                 Set<String> released, Map<String, Long> tombstones) {
+                 Set<String> released, Map<String, Long> tombstones, long oldestNeededHlc) {
   }
 
   public static String singletonName(String site) {
@@ -215,7 +215,10 @@ public final class JournalCollector {
           // a peer being resynced holds its marks, not what it acknowledged: no own tombstone goes on its account
           stable.publishOwn(silent.isEmpty() && resyncing.isEmpty()
               ? StableSeqs.lowest(heads.keySet(), positions) : Map.of());
-          return new Outcome(plan, removed, journal.footprint(), silent, released, collectTombstones());
+          // the age cap is of what some site still needs: entries kept past everyone (keep-entries) age on an idle
+          // shard and would keep the journal over the cap for good
+          long oldestNeeded = journal.lagBehind(StableSeqs.lowest(heads.keySet(), positions)).oldestHlc();
+          return new Outcome(plan, removed, journal.footprint(), silent, released, collectTombstones(), oldestNeeded);
         }, storage);
   }
 
@@ -255,8 +258,9 @@ public final class JournalCollector {
       log.info("[{}] journal GC removed tombstones applied by every site and older than {}, by origin: {}", site,
           settings.tombstoneMinAge(), o.tombstones());
     }
-    if (settings.capPolicy() == JournalGcSettings.CapPolicy.DROP_PEER && settings.overCap(o.held().bytes(), oldestAge)) {
-      overCap(o, oldestAge);
+    long neededAge = JournalStatus.ageMillis(o.oldestNeededHlc(), System.currentTimeMillis());
+    if (settings.capPolicy() == JournalGcSettings.CapPolicy.DROP_PEER && settings.overCap(o.held().bytes(), neededAge)) {
+      overCap(o, neededAge);
     }
     if (o.removed() > 0) {
       log.info("[{}] journal GC collected {} entries over {} shards; the journal holds {} entries, {} bytes, the oldest"
@@ -272,8 +276,9 @@ public final class JournalCollector {
    * round collects past it. A horizon held by the local apply, or by a silent peer, drops nobody: logged.
    */
   private void overCap(Outcome o, long oldestAgeMillis) {
-    String over = "the journal holds " + o.held().bytes() + " bytes, its oldest entry " + oldestAgeMillis
-        + " ms old, past the retention cap (max-journal-bytes " + settings.maxJournalBytes() + ", max-journal-age "
+    String over = "the journal holds " + o.held().bytes() + " bytes, the oldest entry a site still needs "
+        + oldestAgeMillis + " ms old, past the retention cap (max-journal-bytes " + settings.maxJournalBytes()
+        + ", max-journal-age "
         + settings.maxJournalAge() + ")";
     HorizonHolder holder = o.plan().holder();
     if (holder == null || holder.site().equals(site) || o.silent().containsKey(holder.site())) {

@@ -41,6 +41,11 @@ public record JournalGcSettings(boolean enabled, Duration interval, long keepEnt
     require(tombstoneMinAge != null && !tombstoneMinAge.isNegative(), "tombstone-min-age must be >= 0");
     require(tombstoneMaxPerRound >= 1, "tombstone-max-per-round must be >= 1, was " + tombstoneMaxPerRound);
     require(capPolicy != null, "cap-policy must be drop-peer or refuse-writes");
+    // every node measures the journal itself under refuse-writes, without the peers' cursors: the oldest entry held
+    // then includes those kept past everyone, which age on a shard that stops taking writes, and with writes refused
+    // nothing would ever move the window again
+    require(capPolicy == CapPolicy.DROP_PEER || maxJournalAge.isZero(), "max-journal-age applies to cap-policy"
+        + " drop-peer only; under refuse-writes bound the journal by max-journal-bytes");
   }
 
   /** Settings with reference.conf's tombstone collection and a cap that drops peers. */

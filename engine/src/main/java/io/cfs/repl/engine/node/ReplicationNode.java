@@ -531,36 +531,35 @@ public final class ReplicationNode implements AutoCloseable {
       throw new IllegalArgumentException("the addresses or throttle of " + change.changed() + " changed: a reload"
           + " only adds and removes peers; restart the node to apply those");
     }
-    if (change.none()) return CompletableFuture.completedFuture(new PeerReload(Set.of(), Set.of(), peers()));
-    if (failover != null && failover.activePassive()) {
+    if (!change.none() && failover != null && failover.activePassive()) {
       throw new IllegalStateException("the mesh runs active-passive: its voters (the sites) are fixed while it runs;"
           + " adding or removing a site needs every site restarted with the new configuration");
     }
     peers.replace(fresh.peers());
-    metrics.onPeersChanged(peers());
+    if (!change.none()) metrics.onPeersChanged(peers());
     Map<String, List<java.net.InetSocketAddress>> addresses = new TreeMap<>();
-    List<CompletableFuture<ReplicatorStatus>> told = new ArrayList<>();
     for (String added : change.added()) {
       PeerAddress address = fresh.peers().get(added);
       addresses.put(added, address.addresses());
-      if (startedReplicators.add(added)) {
-        // a replicator that starts is of a member: one whose stored state says removed rejoins by itself
-        replicators.accept(address);
-      } else {
-        // removed earlier in this node's life and added back: it starts from nothing
-        told.add(this.<ReplicatorStatus>askReplicator(added, replyTo -> new SiteReplicator.Membership(true, replyTo),
-            timeout));
-      }
       record(AuditKind.PEER_ADDED, added, "added to the site's peers by a reload (link listeners "
           + address.addresses() + ")");
     }
     for (String removed : change.removed()) {
-      told.add(this.<ReplicatorStatus>askReplicator(removed, replyTo -> new SiteReplicator.Membership(false, replyTo),
-          timeout));
       record(AuditKind.PEER_REMOVED, removed, "removed from the site's peers by a reload: its cursors are dropped, it"
           + " holds the journal back nowhere, and its links are refused");
     }
-    if (failover != null) failover.peersChanged(addresses, change.removed(), peers());
+    // Every replicator this node started is told whether its peer is one now, not only those that changed: a reload
+    // repeated after one whose answers timed out completes it. A replicator started now checks itself as it recovers.
+    List<CompletableFuture<ReplicatorStatus>> told = new ArrayList<>();
+    for (String peer : new TreeSet<>(startedReplicators)) {
+      boolean member = peers.contains(peer);
+      told.add(this.<ReplicatorStatus>askReplicator(peer, replyTo -> new SiteReplicator.Membership(member, replyTo),
+          timeout));
+    }
+    for (String added : change.added()) {
+      if (startedReplicators.add(added)) replicators.accept(fresh.peers().get(added));
+    }
+    if (failover != null && !change.none()) failover.peersChanged(addresses, change.removed(), peers());
     log.info("[{}] peers reloaded: added {}, removed {}; peers now {}", siteId(), change.added(), change.removed(),
         peers());
     PeerReload reload = new PeerReload(change.added(), change.removed(), peers());

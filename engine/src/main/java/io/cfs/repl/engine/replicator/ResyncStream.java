@@ -56,7 +56,7 @@ final class ResyncStream {
     CompletableFuture<LinkSession> connected = new CompletableFuture<>();
     var m = Source.completionStageSource(connected.thenApply(session ->
             Source.<ResyncMessage, Reader>unfoldResourceAsync(
-                () -> open(system, w, reads, resumed, replicator),
+                () -> open(system, w, reads, resumed, replicator, throttle),
                 reader -> reader.next(reads),
                 reader -> reader.close(reads))))
         // after the end, wait for its ack: completing would close the connection before the peer answers
@@ -90,12 +90,13 @@ final class ResyncStream {
 
   /** Opens a view on the storage executor; a new run persists the view's marks before the first chunk is read. */
   private static CompletionStage<Reader> open(ActorSystem<?> system, ReplicatorWiring w, Executor reads,
-                                              Resync.Run resumed, ActorRef<SiteReplicator.Command> replicator) {
+                                              Resync.Run resumed, ActorRef<SiteReplicator.Command> replicator,
+                                              WireThrottle throttle) {
     if (w.store() == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("this replicator has no store to snapshot"));
     }
     return CompletableFuture.supplyAsync(() -> w.store().openSnapshot(), reads).thenCompose(view -> {
-      if (resumed != null) return CompletableFuture.completedFuture(new Reader(w, view, resumed));
+      if (resumed != null) return CompletableFuture.completedFuture(new Reader(w, view, resumed, throttle));
       Map<String, OriginMarks> marks = new HashMap<>(view.marks());
       // the peer's marks of itself are its own journal's business (its receiver would skip them anyway)
       marks.remove(w.peer());
@@ -110,7 +111,7 @@ final class ResyncStream {
           view.close();
           throw new IllegalStateException("the resync run could not be persisted: " + failure, failure);
         }
-        return new Reader(w, view, started);
+        return new Reader(w, view, started, throttle);
       });
     });
   }
@@ -120,11 +121,13 @@ final class ResyncStream {
     private final ReplicatorWiring w;
     private final StoreSnapshot view;
     private final Resync.Run run;
+    private final WireThrottle throttle;
     private OptionalLong after;
     private boolean ended;
 
-    Reader(ReplicatorWiring w, StoreSnapshot view, Resync.Run run) {
+    Reader(ReplicatorWiring w, StoreSnapshot view, Resync.Run run, WireThrottle throttle) {
       this.w = w;
+      this.throttle = throttle;
       this.view = view;
       this.run = run;
       this.after = run.anyAcked() ? OptionalLong.of(run.lastInodeId()) : OptionalLong.empty();
@@ -133,7 +136,7 @@ final class ResyncStream {
     CompletionStage<Optional<ResyncMessage>> next(Executor reads) {
       if (ended) return CompletableFuture.completedFuture(Optional.empty());
       return CompletableFuture.supplyAsync(() -> {
-        List<StoredValue> values = view.next(after, w.resync().chunkMaxValues(), w.resync().chunkMaxBytes());
+        List<StoredValue> values = view.next(after, w.resync().chunkMaxValues(), chunkMaxBytes());
         if (values.isEmpty()) {
           ended = true;
           return Optional.of(new ResyncMessage.End(run.id(), run.marks()));
@@ -141,6 +144,17 @@ final class ResyncStream {
         after = OptionalLong.of(values.get(values.size() - 1).inodeId());
         return Optional.of(new ResyncMessage.Chunk(run.id(), values));
       }, reads);
+    }
+
+    /**
+     * A throttled link ships chunks of at most two seconds of its rate: an ack comes per chunk, and a chunk that took
+     * longer than the link's idle timeout on the wire would fail the connection and be shipped again, forever. The
+     * throttle is asked before each read, so a rate changed meanwhile sizes the next chunk.
+     */
+    private long chunkMaxBytes() {
+      long rate = throttle.bytesPerSecond();
+      if (rate == WireThrottle.UNLIMITED) return w.resync().chunkMaxBytes();
+      return Math.min(w.resync().chunkMaxBytes(), Math.max(4096, 2 * rate));
     }
 
     CompletionStage<Done> close(Executor reads) {

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The retention cap's {@code refuse-writes} policy on a real journal: past the cap (here its age bound) appends are
+ * The retention cap's {@code refuse-writes} policy on a real journal: past the cap (its byte bound) appends are
  * refused typed and write nothing, the refusal is audited and published once; once the journal is collected back
- * under the cap, appends are taken again.
+ * under the cap, appends are taken again. An age bound is refused with this policy (see {@link JournalGcSettings}).
  */
 class CappedJournalTest {
   @TempDir
@@ -41,8 +41,9 @@ class CappedJournalTest {
   @BeforeEach
   void open() {
     journal = RocksDbJournal.open(dir, "a", JournalSettings.defaults());
-    JournalGcSettings settings = new JournalGcSettings(true, Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 0,
-        Duration.ofHours(1), JournalGcSettings.CapPolicy.REFUSE_WRITES);
+    // about three entries' worth (each about 60 bytes with its key)
+    JournalGcSettings settings = new JournalGcSettings(true, Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 200,
+        Duration.ZERO, JournalGcSettings.CapPolicy.REFUSE_WRITES);
     capped = new CappedJournal(journal, settings, new ReplicationMetrics() {
       @Override
       public void onJournalCapRefusing(boolean now) {
@@ -57,8 +58,14 @@ class CappedJournalTest {
   }
 
   @Test
+  void anAgeBoundIsRefusedUnderRefuseWrites() {
+    assertThatThrownBy(() -> new JournalGcSettings(true, Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 0,
+        Duration.ofHours(1), JournalGcSettings.CapPolicy.REFUSE_WRITES))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-journal-age applies to cap-policy");
+  }
+
+  @Test
   void pastTheCapAppendsAreRefusedAndWriteNothingThenTakenAgainOnceCollected() throws Exception {
-    // entries stamped in 1970: the oldest entry held is far older than the one-hour cap
     capped.append(range("a", 0, 1, 5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     capped.measure(System.currentTimeMillis());
     assertThat(capped.refusal()).contains("past the retention cap").contains("cap-policy refuse-writes");
