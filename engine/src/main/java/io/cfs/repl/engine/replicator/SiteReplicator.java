@@ -160,6 +160,8 @@ public final class SiteReplicator
   private ResyncView finishedResync;
   /** Run ids only grow, even when two start within a millisecond. */
   private long lastRunId;
+  /** When the run last moved (a chunk acknowledged, or this replicator started): the cap abandons only a stuck run. */
+  private long lastResyncProgressMillis = System.currentTimeMillis();
 
   private SiteReplicator(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicatorWiring wiring,
                          Fence fence) {
@@ -404,8 +406,12 @@ public final class SiteReplicator
    * peer again while a run holds the journal back abandons the run if the peer is not taking it in right now.
    */
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onRequireResync(ReplicatorState state, RequireResync cmd) {
-    // a run the peer is taking in right now is never abandoned: the journal exceeds its cap until it ends
-    boolean abandon = state.resyncRun() != null && !cmd.byOperator() && link.view().state() != LinkState.RESYNCING;
+    // A run the peer is taking in, or took in lately (a cut, and the link in backoff), is not abandoned: the journal
+    // exceeds its cap until it ends. One that has not moved for three longest backoffs is: its peer is not there.
+    boolean stuck = System.currentTimeMillis() - lastResyncProgressMillis
+        > 3 * wiring.settings().backoffMax().toMillis();
+    boolean abandon = state.resyncRun() != null && !cmd.byOperator() && link.view().state() != LinkState.RESYNCING
+        && stuck;
     if (state.resync() != null && !abandon) {
       if (cmd.byOperator() && state.resyncRun() == null) {
         link.resyncNeeded(state, true, "resync approved by an operator");
@@ -457,6 +463,7 @@ public final class SiteReplicator
     return Effect().persist(new ReplicatorEvent.ResyncStarted(id, cmd.marks(), System.currentTimeMillis()))
         .thenRun(s -> {
           lastRunId = id;
+          lastResyncProgressMillis = System.currentTimeMillis();
           String detail = "snapshot resync " + id + " started; the tail resumes from " + wiring.localSite()
               + "'s watermarks " + s.resyncRun().cursorsOf(wiring.localSite()).values().stream()
               .mapToLong(Long::longValue).sum() + " (sum over shards) once installed";
@@ -472,6 +479,7 @@ public final class SiteReplicator
     ResyncMessage.Ack ack = cmd.ack();
     if (run == null || run.id() != ack.resyncId()) return Effect().reply(cmd.replyTo(), Done.getInstance());
     link.acked();
+    lastResyncProgressMillis = System.currentTimeMillis();
     if (!ack.finished()) {
       wiring.metrics().onResync(wiring.peer(), ReplicationMetrics.RESYNC_CHUNK, ack.values(), ack.payloadBytes());
       return Effect().persist(new ReplicatorEvent.ResyncProgressed(run.id(), ack.lastInodeId(), ack.values(),
