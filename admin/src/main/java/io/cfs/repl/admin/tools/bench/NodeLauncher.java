@@ -3,11 +3,11 @@ package io.cfs.repl.admin.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cfs.repl.admin.cli.Cfs;
+import io.cfs.repl.engine.node.LoopbackSites;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -151,9 +151,7 @@ final class NodeLauncher implements AutoCloseable {
     Runtime.getRuntime().removeShutdownHook(reaper);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return LoopbackSites.freePort();
   }
 }
