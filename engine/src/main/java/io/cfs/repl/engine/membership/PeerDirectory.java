@@ -34,10 +34,6 @@ public final class PeerDirectory implements PeerSet {
     return Optional.ofNullable(peers.get().get(site));
   }
 
-  /** Every peer and its address, as of now. */
-  public Map<String, PeerAddress> all() {
-    return peers.get();
-  }
 
   /** What replacing the peers by {@code next} would change. */
   public PeerChange diff(Map<String, PeerAddress> next) {

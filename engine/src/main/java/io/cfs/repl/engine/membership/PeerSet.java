@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.membership;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The peer sites a component deals with, as of now: a site's peers change when an operator reloads them
@@ -23,7 +24,7 @@ public interface PeerSet {
 
       @Override
       public Set<String> sites() {
-        return new java.util.TreeSet<>(fixed);
+        return new TreeSet<>(fixed);
       }
     };
   }

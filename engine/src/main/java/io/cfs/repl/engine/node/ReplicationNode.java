@@ -24,9 +24,9 @@ import io.cfs.repl.engine.gc.CappedJournal;
 import io.cfs.repl.engine.gc.HorizonHolder;
 import io.cfs.repl.engine.gc.JournalCollector;
 import io.cfs.repl.engine.gc.JournalGcSettings;
-import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.gc.JournalStatus;
 import io.cfs.repl.engine.gc.PeerHold;
+import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.lease.SingletonLocator;
 import io.cfs.repl.engine.lease.SiteLease;
 import io.cfs.repl.engine.lease.SiteLeases;
@@ -77,6 +77,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -115,7 +116,7 @@ public final class ReplicationNode implements AutoCloseable {
   /** Starts the replicator of a peer (its site singleton), at start and for a peer a reload adds. */
   private final Consumer<PeerAddress> replicators;
   /** The peers whose replicator this node has started (it keeps running, inert, once its peer is removed). */
-  private final Set<String> startedReplicators = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> startedReplicators = ConcurrentHashMap.newKeySet();
   private final ReplicationMetrics metrics;
   private final Executor storageExecutor;
   private final SiteEpochs epochs;
@@ -537,7 +538,7 @@ public final class ReplicationNode implements AutoCloseable {
     }
     peers.replace(fresh.peers());
     if (!change.none()) metrics.onPeersChanged(peers());
-    Map<String, List<java.net.InetSocketAddress>> addresses = new TreeMap<>();
+    Map<String, List<InetSocketAddress>> addresses = new TreeMap<>();
     for (String added : change.added()) {
       PeerAddress address = fresh.peers().get(added);
       addresses.put(added, address.addresses());

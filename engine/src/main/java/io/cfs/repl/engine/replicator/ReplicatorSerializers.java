@@ -8,6 +8,8 @@ import com.esotericsoftware.kryo.io.Output;
 import io.cfs.repl.transport.kryo.BoundedInput;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Explicit, versioned Kryo layouts for what the replicator persists (events and snapshots). Each layout starts with
@@ -95,31 +97,55 @@ public final class ReplicatorSerializers {
     }
   }
 
-  public static final class LinkPausedSerializer extends Serializer<ReplicatorEvent.LinkPaused> {
-    @Override
-    public void write(Kryo kryo, Output out, ReplicatorEvent.LinkPaused e) {
-      out.writeByte(V1);
-      out.writeLong(e.atMillis());
+  /**
+   * The layout of events that carry only when they happened (a pause, a resume, a peer removed or added back): version
+   * 1, then the time.
+   */
+  abstract static class TimeOnlySerializer<E extends ReplicatorEvent> extends Serializer<E> {
+    private final String what;
+    private final ToLongFunction<E> at;
+    private final LongFunction<E> create;
+
+    TimeOnlySerializer(String what, ToLongFunction<E> at, LongFunction<E> create) {
+      this.what = what;
+      this.at = at;
+      this.create = create;
     }
 
     @Override
-    public ReplicatorEvent.LinkPaused read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.LinkPaused> t) {
-      expectVersion(in, "LinkPaused");
-      return new ReplicatorEvent.LinkPaused(in.readLong());
+    public void write(Kryo kryo, Output out, E e) {
+      out.writeByte(V1);
+      out.writeLong(at.applyAsLong(e));
+    }
+
+    @Override
+    public E read(Kryo kryo, Input in, Class<? extends E> type) {
+      expectVersion(in, what);
+      return create.apply(in.readLong());
     }
   }
 
-  public static final class LinkResumedSerializer extends Serializer<ReplicatorEvent.LinkResumed> {
-    @Override
-    public void write(Kryo kryo, Output out, ReplicatorEvent.LinkResumed e) {
-      out.writeByte(V1);
-      out.writeLong(e.atMillis());
+  public static final class LinkPausedSerializer extends TimeOnlySerializer<ReplicatorEvent.LinkPaused> {
+    public LinkPausedSerializer() {
+      super("LinkPaused", ReplicatorEvent.LinkPaused::atMillis, ReplicatorEvent.LinkPaused::new);
     }
+  }
 
-    @Override
-    public ReplicatorEvent.LinkResumed read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.LinkResumed> t) {
-      expectVersion(in, "LinkResumed");
-      return new ReplicatorEvent.LinkResumed(in.readLong());
+  public static final class LinkResumedSerializer extends TimeOnlySerializer<ReplicatorEvent.LinkResumed> {
+    public LinkResumedSerializer() {
+      super("LinkResumed", ReplicatorEvent.LinkResumed::atMillis, ReplicatorEvent.LinkResumed::new);
+    }
+  }
+
+  public static final class PeerRemovedSerializer extends TimeOnlySerializer<ReplicatorEvent.PeerRemoved> {
+    public PeerRemovedSerializer() {
+      super("PeerRemoved", ReplicatorEvent.PeerRemoved::atMillis, ReplicatorEvent.PeerRemoved::new);
+    }
+  }
+
+  public static final class PeerRejoinedSerializer extends TimeOnlySerializer<ReplicatorEvent.PeerRejoined> {
+    public PeerRejoinedSerializer() {
+      super("PeerRejoined", ReplicatorEvent.PeerRejoined::atMillis, ReplicatorEvent.PeerRejoined::new);
     }
   }
 
@@ -136,35 +162,6 @@ public final class ReplicatorSerializers {
                                                 Class<? extends ReplicatorEvent.ThrottleChanged> t) {
       expectVersion(in, "ThrottleChanged");
       return new ReplicatorEvent.ThrottleChanged(in.readVarLong(true), in.readLong());
-    }
-  }
-
-  /** Events with a time and nothing else: a peer removed, a peer added back. */
-  public static final class PeerRemovedSerializer extends Serializer<ReplicatorEvent.PeerRemoved> {
-    @Override
-    public void write(Kryo kryo, Output out, ReplicatorEvent.PeerRemoved e) {
-      out.writeByte(V1);
-      out.writeLong(e.atMillis());
-    }
-
-    @Override
-    public ReplicatorEvent.PeerRemoved read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.PeerRemoved> t) {
-      expectVersion(in, "PeerRemoved");
-      return new ReplicatorEvent.PeerRemoved(in.readLong());
-    }
-  }
-
-  public static final class PeerRejoinedSerializer extends Serializer<ReplicatorEvent.PeerRejoined> {
-    @Override
-    public void write(Kryo kryo, Output out, ReplicatorEvent.PeerRejoined e) {
-      out.writeByte(V1);
-      out.writeLong(e.atMillis());
-    }
-
-    @Override
-    public ReplicatorEvent.PeerRejoined read(Kryo kryo, Input in, Class<? extends ReplicatorEvent.PeerRejoined> t) {
-      expectVersion(in, "PeerRejoined");
-      return new ReplicatorEvent.PeerRejoined(in.readLong());
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +106,7 @@ class AddRemoveSiteTest {
           assertThat(reload.added()).containsExactly(d);
           assertThat(reload.removed()).isEmpty();
           assertThat(n.peers()).isEqualTo(Set.of(a, b, c, d).stream().filter(s -> !s.equals(n.siteId()))
-              .collect(java.util.stream.Collectors.toSet()));
+              .collect(Collectors.toSet()));
         }
         // D's links from the three run (a resync first: their journals were collected past D's empty cursors)
         await().atMost(WAIT).until(() -> {

@@ -8,6 +8,7 @@ import io.cfs.repl.model.entry.TestEntries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class RocksDbJournalTest extends LocalJournalContract {
       JournalTesting.await(journal.append(TestEntries.range(site, 1, from, from + 99)));
     }
     JournalFootprint all = journal.footprint();
-    journal.collect(java.util.Map.of(0, 900L, 1, 900L));
+    journal.collect(Map.of(0, 900L, 1, 900L));
     JournalFootprint after = journal.footprint();
     assertEquals(200, after.entries());
     assertTrue(after.bytes() * 8 < all.bytes(), "a tenth held: " + after + " against " + all);
