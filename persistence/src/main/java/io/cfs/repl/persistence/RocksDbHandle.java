@@ -71,10 +71,8 @@ public final class RocksDbHandle implements AutoCloseable {
           .setCreateIfMissing(true)
           .setCreateMissingColumnFamilies(true)
           .setMaxBackgroundJobs(settings.maxBackgroundJobs())
-          // A column family written seldom (watermarks, incarnations) keeps every WAL file alive from its first
-          // unflushed write on; past this bound RocksDB flushes it. All the memtables a busy column family may hold
-          // (active and waiting to flush) need no more WAL than this, so its own flushes are not forced earlier.
-          .setMaxTotalWalSize(settings.writeBufferSize() * settings.maxWriteBufferNumber())
+          // Small column families keep old WAL files alive; this bound forces their flush instead.
+          .setMaxTotalWalSize(4 * settings.writeBufferSize() * settings.maxWriteBufferNumber())
           .setBytesPerSync(1 << 20)
           // RocksDB's own LOG files otherwise grow and accumulate without bound in the data directory.
           .setMaxLogFileSize(16 << 20)
