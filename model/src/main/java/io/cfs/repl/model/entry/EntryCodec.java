@@ -2,7 +2,6 @@ package io.cfs.repl.model.entry;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The binary layout of a {@link JournalEntry}: how the journal stores it and how ingest and transport may carry it.
@@ -61,7 +60,7 @@ public final class EntryCodec {
 
   /** Exact encoded size of the entry. */
   public static int encodedSize(JournalEntry entry) {
-    return fixedBytes(entry) + entry.originSite().getBytes(StandardCharsets.UTF_8).length + entry.payload().length;
+    return fixedBytes(entry) + SiteIds.utf8(entry.originSite()).length + entry.payload().length;
   }
 
   private static int fixedBytes(JournalEntry entry) {
@@ -78,7 +77,7 @@ public final class EntryCodec {
   }
 
   public static byte[] encode(JournalEntry entry) {
-    byte[] site = entry.originSite().getBytes(StandardCharsets.UTF_8);
+    byte[] site = SiteIds.utf8(entry.originSite());
     ByteBuffer out = ByteBuffer.allocate(fixedBytes(entry) + site.length + entry.payload().length);
     write(entry, site, out);
     return out.array();
@@ -86,7 +85,7 @@ public final class EntryCodec {
 
   /** Appends the encoding at the buffer's position; the buffer must have {@link #encodedSize} bytes remaining. */
   public static void encode(JournalEntry entry, ByteBuffer out) {
-    write(entry, entry.originSite().getBytes(StandardCharsets.UTF_8), out);
+    write(entry, SiteIds.utf8(entry.originSite()), out);
   }
 
   /** Decodes exactly one entry; trailing bytes are an error. */
@@ -108,8 +107,7 @@ public final class EntryCodec {
       }
       int siteLength = Short.toUnsignedInt(in.getShort());
       if (siteLength > MAX_SITE_BYTES) throw new InvalidEntryException("site id of " + siteLength + " bytes");
-      byte[] site = new byte[siteLength];
-      in.get(site);
+      String site = site(in, siteLength);
       int shard = in.getInt();
       long seq = in.getLong();
       long hlc = in.getLong();
@@ -127,11 +125,23 @@ public final class EntryCodec {
       int crc = in.getInt();
       long epoch = version == FORMAT_VERSION ? 0 : in.getLong();
       Seen seen = version == FORMAT_VERSION_WITH_SEEN ? Seen.decode(in) : Seen.NONE;
-      return new JournalEntry(new String(site, StandardCharsets.UTF_8), shard, seq, hlc, op, inodeId, schemaVersion,
+      return new JournalEntry(site, shard, seq, hlc, op, inodeId, schemaVersion,
           payload, crc, epoch, seen);
     } catch (BufferUnderflowException e) {
       throw new InvalidEntryException("truncated entry");
     }
+  }
+
+  private static String site(ByteBuffer in, int length) {
+    if (length > in.remaining()) throw new InvalidEntryException("truncated entry");
+    if (in.hasArray()) {
+      String site = SiteIds.decode(in.array(), in.arrayOffset() + in.position(), length);
+      in.position(in.position() + length);
+      return site;
+    }
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return SiteIds.decode(bytes, 0, length);
   }
 
   private static void write(JournalEntry e, byte[] site, ByteBuffer out) {

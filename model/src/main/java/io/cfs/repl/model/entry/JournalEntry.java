@@ -1,7 +1,6 @@
 package io.cfs.repl.model.entry;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
@@ -48,6 +47,7 @@ public record JournalEntry(
   public JournalEntry {
     if (epoch < 0) throw new InvalidEntryException("epoch must be >= 0, was " + epoch);
     validateSiteId(originSite);
+    originSite = SiteIds.canonical(originSite);
     seen = seen == null ? Seen.NONE : seen.beyond(originSite, seq);
     if (shard < 0) throw new InvalidEntryException("shard must be >= 0, was " + shard);
     if (seq < 1) throw new InvalidEntryException("seq must be >= 1, was " + seq + " (shard " + shard + ")");
@@ -93,7 +93,7 @@ public record JournalEntry(
   public static int computeCrc(String originSite, int shard, long seq, long hlc, Op op, long inodeId,
                                int schemaVersion, byte[] payload) {
     CRC32C crc = new CRC32C();
-    crc.update(originSite.getBytes(StandardCharsets.UTF_8));
+    crc.update(SiteIds.utf8(originSite));
     ByteBuffer fixed = ByteBuffer.allocate(4 + 8 + 8 + 4 + 8 + 4);
     fixed.putInt(shard).putLong(seq).putLong(hlc).putInt(op.code()).putLong(inodeId).putInt(schemaVersion);
     crc.update(fixed.array());

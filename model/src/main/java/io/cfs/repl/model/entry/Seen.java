@@ -2,7 +2,6 @@ package io.cfs.repl.model.entry;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -48,7 +47,7 @@ public final class Seen {
       if (c.getValue() == null || c.getValue() < 0) {
         throw new InvalidEntryException("seen seq of " + c.getKey() + " must be >= 0, was " + c.getValue());
       }
-      sites[i] = c.getKey();
+      sites[i] = SiteIds.canonical(c.getKey());
       seqs[i++] = c.getValue();
     }
     return new Seen(sites, seqs);
@@ -90,9 +89,28 @@ public final class Seen {
   public Seen merge(Seen other) {
     if (other.isEmpty() || coversAll(other)) return this;
     if (isEmpty() || other.coversAll(this)) return other;
-    TreeMap<String, Long> union = new TreeMap<>(asMap());
-    for (int i = 0; i < other.sites.length; i++) union.merge(other.sites[i], other.seqs[i], Math::max);
-    return of(union);
+    String[] s = new String[sites.length + other.sites.length];
+    long[] h = new long[s.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < sites.length || j < other.sites.length) {
+      int order = i == sites.length ? 1 : j == other.sites.length ? -1 : sites[i].compareTo(other.sites[j]);
+      if (order < 0) {
+        s[n] = sites[i];
+        h[n++] = seqs[i++];
+      } else if (order > 0) {
+        s[n] = other.sites[j];
+        h[n++] = other.seqs[j++];
+      } else {
+        s[n] = sites[i];
+        h[n++] = Math.max(seqs[i++], other.seqs[j++]);
+      }
+    }
+    if (n > MAX_SITES) {
+      throw new InvalidEntryException("a seen vector holds at most " + MAX_SITES + " sites, was " + n);
+    }
+    return new Seen(Arrays.copyOf(s, n), Arrays.copyOf(h, n));
   }
 
   /** This vector with {@code site}'s write at {@code seq} (and its earlier ones) added. */
@@ -127,14 +145,14 @@ public final class Seen {
   /** Encoded size: a count byte, then per component a 2-byte UTF-8 length, the site and an 8-byte seq. */
   public int encodedSize() {
     int size = 1;
-    for (String site : sites) size += 2 + site.getBytes(StandardCharsets.UTF_8).length + 8;
+    for (String site : sites) size += 2 + SiteIds.utf8(site).length + 8;
     return size;
   }
 
   public void encode(ByteBuffer out) {
     out.put((byte) sites.length);
     for (int i = 0; i < sites.length; i++) {
-      byte[] site = sites[i].getBytes(StandardCharsets.UTF_8);
+      byte[] site = SiteIds.utf8(sites[i]);
       out.putShort((short) site.length).put(site).putLong(seqs[i]);
     }
   }
@@ -157,7 +175,7 @@ public final class Seen {
         if (length > 4 * JournalEntry.MAX_SITE_ID_LENGTH) throw new InvalidEntryException("site id of " + length + " bytes");
         byte[] site = new byte[length];
         in.get(site);
-        String id = new String(site, StandardCharsets.UTF_8);
+        String id = SiteIds.decode(site, 0, length);
         if (components.put(id, in.getLong()) != null) throw new InvalidEntryException("seen vector names " + id + " twice");
       }
       return of(components);

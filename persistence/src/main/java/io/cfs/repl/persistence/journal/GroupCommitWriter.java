@@ -166,7 +166,9 @@ final class GroupCommitWriter {
 
   /** The group with each entry stamped with what the site knows of its inode now, before the entry is written. */
   private List<Call> stamped(List<Call> group) {
-    Set<Long> inodes = new HashSet<>();
+    int count = 0;
+    for (Call call : group) count += call.entries().size();
+    Set<Long> inodes = new HashSet<>((int) (count / 0.75f) + 1);
     group.forEach(call -> call.entries().forEach(e -> inodes.add(e.inodeId())));
     Map<Long, Seen> known = seen.knowledge(inodes);
     if (known.isEmpty()) return group;

@@ -75,8 +75,8 @@ final class ApplyPlan {
   private final Map<Integer, Long> previousWatermarks = new HashMap<>();
   private final Map<Integer, Long> advanced = new HashMap<>();
   private final List<Gap> gaps = new ArrayList<>();
-  private final Map<Long, Slot> slots = new LinkedHashMap<>();
-  private final Map<Long, StoredValue> writes = new LinkedHashMap<>();
+  private final Map<Long, Slot> slots;
+  private final Map<Long, StoredValue> writes;
   private final List<WriteConflict> conflicts = new ArrayList<>();
   private final List<ShardPosition> lostEntries = new ArrayList<>();
   private int skipped;
@@ -87,6 +87,7 @@ final class ApplyPlan {
    * hole, or the shard's whole part of the batch is refused as a gap.
    */
   ApplyPlan(Map<Integer, Long> currentWatermarks, List<JournalEntry> entries) {
+    // maps sized for the batch up front: growing them an entry at a time rehashed every entry log(n) times
     Map<Integer, List<JournalEntry>> byShard = new LinkedHashMap<>();
     entries.forEach(e -> byShard.computeIfAbsent(e.shard(), s -> new ArrayList<>()).add(e));
     byShard.forEach((shard, shardEntries) -> {
@@ -110,6 +111,13 @@ final class ApplyPlan {
       watermarks.put(shard, expected - 1);
       if (!fresh.isEmpty()) advanced.put(shard, expected - 1);
     });
+    slots = new LinkedHashMap<>(capacityFor(accepted.size()));
+    writes = new LinkedHashMap<>(capacityFor(accepted.size()));
+  }
+
+  /** The initial capacity of a hash map that holds {@code n} entries without growing. */
+  static int capacityFor(int n) {
+    return (int) (n / 0.75f) + 1;
   }
 
   /** A batch is one origin's: a valid site id that every entry carries. */
@@ -124,7 +132,7 @@ final class ApplyPlan {
 
   /** Inode ids the accepted entries touch, whose held values {@link #resolve} needs. */
   Set<Long> inodes() {
-    Set<Long> ids = new LinkedHashSet<>();
+    Set<Long> ids = new LinkedHashSet<>(capacityFor(accepted.size()));
     accepted.forEach(e -> ids.add(e.inodeId()));
     return ids;
   }

@@ -228,7 +228,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** What is held for the given inodes: from the version cache, the rest in one multi-get. */
   private Map<Long, ApplyPlan.Held> held(RocksDB db, Set<Long> ids) throws RocksDBException {
-    Map<Long, ApplyPlan.Held> held = new HashMap<>();
+    Map<Long, ApplyPlan.Held> held = new HashMap<>(ApplyPlan.capacityFor(ids.size()));
     List<Long> misses = new ArrayList<>();
     for (Long id : ids) {
       ApplyPlan.Held cached = versions.get(id);
@@ -253,7 +253,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
    */
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
-    Map<Long, Seen> known = new HashMap<>();
+    Map<Long, Seen> known = new HashMap<>(ApplyPlan.capacityFor(inodeIds.size()));
     List<Long> misses = new ArrayList<>();
     for (Long id : new LinkedHashSet<>(inodeIds)) {
       ApplyPlan.Held cached = versions.get(id); // safe without the apply lock (see VersionCache)
@@ -298,7 +298,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     List<byte[]> keys = new ArrayList<>(ids.size());
     ids.forEach(id -> keys.add(StoreCodec.longKey(id)));
     List<byte[]> found = db.multiGetAsList(Collections.nCopies(ids.size(), inodes), keys);
-    Map<Long, T> values = new LinkedHashMap<>();
+    Map<Long, T> values = new LinkedHashMap<>(ApplyPlan.capacityFor(ids.size()));
     for (int i = 0; i < ids.size(); i++) {
       if (found.get(i) != null) values.put(ids.get(i), decode.apply(ids.get(i), found.get(i)));
     }

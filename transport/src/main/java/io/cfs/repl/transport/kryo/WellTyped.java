@@ -53,12 +53,14 @@ final class WellTyped {
     if (declared instanceof ParameterizedType p) {
       Type[] args = p.getActualTypeArguments();
       if (value instanceof Map<?, ?> map && args.length == 2) {
+        String keyPath = path + ".key";
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          check(e.getKey(), args[0], path + ".key", depth + 1);
+          check(e.getKey(), args[0], keyPath, depth + 1);
           check(e.getValue(), args[1], path + "[" + e.getKey() + "]", depth + 1);
         }
       } else if (value instanceof Collection<?> elements && args.length == 1) {
-        for (Object e : elements) check(e, args[0], path + "[]", depth + 1);
+        String elementPath = path + "[]"; // once, not per element: a batch holds thousands
+        for (Object e : elements) check(e, args[0], elementPath, depth + 1);
       } else if (value instanceof Optional<?> optional && args.length == 1) {
         check(optional.orElse(null), args[0], path + ".get()", depth + 1);
       }
