@@ -43,6 +43,9 @@ public record JournalEntry(
     Seen seen) {
 
   public static final int MAX_SITE_ID_LENGTH = 64;
+  /** The CRC's fixed fields, laid out per thread: every decoded entry checks its CRC. */
+  private static final ThreadLocal<ByteBuffer> CRC_FIELDS =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(4 + 8 + 8 + 4 + 8 + 4));
 
   public JournalEntry {
     if (epoch < 0) throw new InvalidEntryException("epoch must be >= 0, was " + epoch);
@@ -94,9 +97,9 @@ public record JournalEntry(
                                int schemaVersion, byte[] payload) {
     CRC32C crc = new CRC32C();
     crc.update(SiteIds.utf8(originSite));
-    ByteBuffer fixed = ByteBuffer.allocate(4 + 8 + 8 + 4 + 8 + 4);
+    ByteBuffer fixed = CRC_FIELDS.get().clear();
     fixed.putInt(shard).putLong(seq).putLong(hlc).putInt(op.code()).putLong(inodeId).putInt(schemaVersion);
-    crc.update(fixed.array());
+    crc.update(fixed.array(), 0, fixed.position());
     crc.update(payload);
     return (int) crc.getValue();
   }

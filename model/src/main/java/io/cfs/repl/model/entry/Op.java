@@ -9,6 +9,9 @@ public enum Op {
   CREATE(false), UNLINK(true), RENAME(false), WRITE(false), TRUNCATE(false), SETATTR(false),
   LINK(false), SYMLINK(false), MKDIR(false), SETXATTR(false), REMOVEXATTR(false), RMDIR(true);
 
+  /** values() copies the array on every call; decoding asks once per entry. */
+  private static final Op[] BY_CODE = values();
+
   private final boolean delete;
 
   Op(boolean delete) {
@@ -25,10 +28,9 @@ public enum Op {
   }
 
   public static Op fromCode(int code) {
-    Op[] all = values();
-    if (code < 0 || code >= all.length) {
+    if (code < 0 || code >= BY_CODE.length) {
       throw new InvalidEntryException("unknown op code " + code);
     }
-    return all[code];
+    return BY_CODE[code];
   }
 }
