@@ -158,7 +158,10 @@ public final class BatchReceiver implements LinkHandler {
     }
 
     List<JournalEntry> entries() {
-      List<JournalEntry> all = new ArrayList<>();
+      if (batches.size() == 1) return batches.get(0).entries();
+      int count = 0;
+      for (ShipBatch b : batches) count += b.entries().size();
+      List<JournalEntry> all = new ArrayList<>(count);
       batches.forEach(b -> all.addAll(b.entries()));
       return all;
     }
