@@ -5,6 +5,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-mvn -B -ntp -q -Pjmh -pl microbench -am install -DskipTests
-CP="$(mvn -B -ntp -q -Pjmh -pl microbench dependency:build-classpath -Dmdep.outputFile=/dev/stdout | sed "s/\x1b\[[0-9;]*m//g")"
+mvn -B -ntp -q -pl microbench -am install -DskipTests
+CP="$(mvn -B -ntp -q -pl microbench dependency:build-classpath -Dmdep.outputFile=/dev/stdout | sed "s/\x1b\[[0-9;]*m//g")"
 exec java -cp "microbench/target/classes:$CP" org.openjdk.jmh.Main "$@"

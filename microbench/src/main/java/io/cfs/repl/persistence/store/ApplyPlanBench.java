@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.microbench.Batches;
 import io.cfs.repl.microbench.HotPathBench;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class ApplyPlanBench extends HotPathBench {
   private List<JournalEntry> batch;
-  private Map<Long, Version> held;
+  private Map<Long, ApplyPlan.Held> held;
   private final Map<Integer, Long> watermarks = new HashMap<>();
 
   @Setup
@@ -30,7 +31,7 @@ public class ApplyPlanBench extends HotPathBench {
     SplittableRandom random = new SplittableRandom(2);
     for (JournalEntry e : batch) {
       if (random.nextBoolean()) {
-        held.put(e.inodeId(), new Version(e.hlc() - 1_000, "site-b"));
+        held.put(e.inodeId(), new ApplyPlan.Held(new Version(e.hlc() - 1_000, "site-b"), 1, Seen.NONE, Seen.NONE));
       }
     }
   }
