@@ -137,7 +137,7 @@ final class ProcessBench {
         delayed.peersOf(site), ""));
     Path log = base.resolve(site + ".log");
     Path gcLog = base.resolve(site + "-gc.log");
-    List<String> jvm = new ArrayList<>(List.of(options.nodeJvm.split(" ")));
+    List<String> jvm = new ArrayList<>(jvmFlags(options.nodeJvm));
     if (options.backlog) jvm.add(GcLog.flag(gcLog));
     Process p = launcher.start(jvm, log, "node", "--config", config.toString());
     return new Node(site, ports.get(site), p, log, gcLog);
@@ -220,5 +220,10 @@ final class ProcessBench {
       }
       return sum;
     }
+  }
+
+  /** The flags of {@code --node-jvm}: any whitespace separates them (an empty one would be taken for the class). */
+  static List<String> jvmFlags(String flags) {
+    return flags.isBlank() ? List.of() : List.of(flags.trim().split("\\s+"));
   }
 }
