@@ -4,8 +4,6 @@ import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.StorageFullException;
 import io.cfs.repl.model.entry.Seen;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -166,9 +164,8 @@ final class GroupCommitWriter {
 
   /** The group with each entry stamped with what the site knows of its inode now, before the entry is written. */
   private List<Call> stamped(List<Call> group) {
-    int count = 0;
-    for (Call call : group) count += call.entries().size();
-    Set<Long> inodes = new HashSet<>((int) (count / 0.75f) + 1);
+    // repeats left in: the store takes each inode once
+    List<Long> inodes = new ArrayList<>();
     group.forEach(call -> call.entries().forEach(e -> inodes.add(e.inodeId())));
     Map<Long, Seen> known = seen.knowledge(inodes);
     if (known.isEmpty()) return group;

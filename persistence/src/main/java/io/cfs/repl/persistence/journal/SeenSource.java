@@ -13,6 +13,9 @@ import java.util.Map;
 public interface SeenSource {
   SeenSource NONE = inodes -> Map.of();
 
-  /** Per inode the site holds a value of, what it knows of the inode's writes; other inodes left out. Blocks. */
+  /**
+   * Per inode the site holds a value of, what it knows of the inode's writes; other inodes left out. An inode may be
+   * named more than once. Blocks.
+   */
   Map<Long, Seen> knowledge(Collection<Long> inodeIds);
 }

@@ -130,8 +130,9 @@ public interface MetadataStore extends AutoCloseable {
   }
 
   /**
-   * What this site knows of each of {@code inodeIds} ({@link StoredValue#knowledgeWithSelf}); inodes with no value are
-   * left out. The origin stamps each entry it takes with this ({@link JournalEntry#withSeen}).
+   * What this site knows of each of {@code inodeIds} ({@link StoredValue#knowledgeWithSelf}), which may name an inode
+   * more than once; inodes with no value are left out. The origin stamps each entry it takes with this
+   * ({@link JournalEntry#withSeen}).
    */
   Map<Long, Seen> knowledge(Collection<Long> inodeIds);
 
