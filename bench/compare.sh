@@ -2,7 +2,7 @@
 # cfs-repl against its two peer baselines, back to back on this machine (the box is noisy: only figures of one run
 # compare), then one table of ratios. Needs root (the PostgreSQL baseline runs initdb as postgres) and ../shared/peers.
 #
-#   bench/compare.sh                 # about 8 minutes
+#   bench/compare.sh                 # about 11 minutes
 #   N=2000000 bench/compare.sh       # a longer flat-out run
 #   SKIP_KAFKA=1 bench/compare.sh    # PostgreSQL only
 #
@@ -13,16 +13,20 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
 N="${N:-1000000}"; PACED_N="${PACED_N:-600000}"; RATE="${RATE:-10000}"; WARMUP="${WARMUP:-30}"
+# Seconds of load at 10K/s through the same node JVMs before each measured cfs-repl run, as the Kafka baseline's
+# SYSTEM_WARMUP_S (60 s by default) does for its JVMs; 0 measures cold JVMs, whose JIT takes a fifth of the CPU.
+SYSTEM_WARMUP="${SYSTEM_WARMUP:-60}"
 OUT="$(mktemp -d /tmp/cfs-compare.XXXX)"
 trap 'rm -rf "$OUT"' EXIT
 [[ -d "$PEERS" ]] || { echo "no peer baselines at $PEERS (set PEERS)"; exit 2; }
 date -u +"compare run of %Y-%m-%d %H:%M UTC on $(nproc) cores"
 
-echo "== cfs-repl flat out: $N entries"
-"$ROOT/bin/cfs" bench --processes --entries "$N" --warmup 5 | tee "$OUT/cfs-flat"
-echo "== cfs-repl paced: $PACED_N entries at $RATE/s in batches of 100 (as PostgreSQL's), ${WARMUP} s warm-up"
+echo "== cfs-repl flat out: $N entries, after a ${SYSTEM_WARMUP} s system warm-up at 10K/s"
+"$ROOT/bin/cfs" bench --processes --entries "$N" --warmup 5 --system-warmup "$SYSTEM_WARMUP" | tee "$OUT/cfs-flat"
+echo "== cfs-repl paced: $PACED_N entries at $RATE/s in batches of 100 (as PostgreSQL's)," \
+  "${SYSTEM_WARMUP} s system and ${WARMUP} s in-run warm-up"
 "$ROOT/bin/cfs" bench --processes --entries "$PACED_N" --rate "$RATE" --pacing-ms $((100 * 1000 / RATE)) \
-  --warmup "$WARMUP" | tee "$OUT/cfs-paced"
+  --warmup "$WARMUP" --system-warmup "$SYSTEM_WARMUP" | tee "$OUT/cfs-paced"
 echo "== PostgreSQL logical replication flat out"
 bash "$PEERS/pg-logical/run.sh" 500000 1000 50000 | tee "$OUT/pg-flat"
 echo "== PostgreSQL logical replication paced at $RATE/s"

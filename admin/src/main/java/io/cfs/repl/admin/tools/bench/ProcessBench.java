@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  */
 final class ProcessBench {
   private static final Duration STARTUP = Duration.ofSeconds(120);
+  private static final long SYSTEM_WARMUP_RATE = 10_000; // as the Kafka baseline's system warm-up
+  private static final long MEASURED_SEED = 42;
+  private static final long WARMUP_SEED = 7;
   private static final Pattern LOAD_ACKED = Pattern.compile("acked ([\\d,]+)");
   private final BenchCommand options;
   private final Path base;
@@ -61,6 +64,9 @@ final class ProcessBench {
     for (int i = 0; i <= options.peers; i++) ports.put("site-" + (char) ('a' + i), NodeLauncher.Ports.free());
     long delay = options.peerDelayMillis;
     if (delay < 0) throw new IllegalArgumentException("--peer-delay-ms must be >= 0, was " + delay);
+    if (options.systemWarmupSeconds < 0 || options.systemWarmupSeconds > 0 && options.backlog) {
+      throw new IllegalArgumentException("--system-warmup must be >= 0 and is for the steady mode, not --backlog");
+    }
     System.out.printf("bench (processes%s): %,d entries from site-a to %d peer(s)%s, rate %s, %d shards, %d-byte"
         + " payloads, batches of %d x %d in flight over the binary ingest, node JVMs %s, data and logs in %s%n",
         options.backlog ? ", backlog: the peers start once site-a holds every entry" : "", options.entries,
@@ -82,13 +88,14 @@ final class ProcessBench {
     nodes.add(start("site-a"));
     for (String peer : peers) nodes.add(start(peer));
     for (Node n : nodes) launcher.awaitConnected(n.process(), n.ports().admin(), n.log(), STARTUP);
-    nodes.forEach(report::countFrom);
     Node origin = nodes.get(0);
     List<Node> receivers = nodes.subList(1, nodes.size());
+    long before = systemWarmup(origin, receivers);
+    nodes.forEach(report::countFrom);
     long t0 = System.nanoTime();
-    Process load = startLoad(origin);
+    Process load = startLoad(origin, loadLog(), options.entries, options.rate, options.pacingMillis, MEASURED_SEED);
     boolean[] warm = {options.warmupSeconds == 0};
-    long done = awaitApplied(origin, receivers, load, t0, "applied at every peer", now -> {
+    long done = awaitApplied(origin, receivers, load, before + options.entries, t0, "applied at every peer", now -> {
       if (!warm[0] && now - t0 >= TimeUnit.SECONDS.toNanos(options.warmupSeconds)) {
         for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
         report.warmedUp(load);
@@ -106,7 +113,7 @@ final class ProcessBench {
     launcher.awaitListening(origin.process(), origin.ports().ingest(), origin.log(), STARTUP);
     report.countFrom(origin);
     long t0 = System.nanoTime();
-    Process load = startLoad(origin);
+    Process load = startLoad(origin, loadLog(), options.entries, options.rate, options.pacingMillis, MEASURED_SEED);
     awaitLoaded(load, t0);
     long loaded = System.nanoTime();
     long journalBytes = bytesUnder(base.resolve(origin.site()).resolve("journal"));
@@ -121,7 +128,8 @@ final class ProcessBench {
     for (Node r : receivers) launcher.awaitConnected(r.process(), r.ports().admin(), r.log(), STARTUP);
     receivers.forEach(report::countFrom);
     long[] linksUp = {-1}; // when site-a's links to every peer were first seen up: it redials with backoff
-    long done = awaitApplied(origin, receivers, load, peersStarted, "catching up: applied at every peer", now -> {
+    long done = awaitApplied(origin, receivers, load, options.entries, peersStarted,
+        "catching up: applied at every peer", now -> {
       if (linksUp[0] < 0 && launcher.connected(origin.ports().admin())) linksUp[0] = now;
     });
     report.print(origin, receivers, (done - t0) / 1e9, new ProcessReport.Backlog((loaded - t0) / 1e9,
@@ -147,13 +155,34 @@ final class ProcessBench {
     return base.resolve("load.log");
   }
 
-  private Process startLoad(Node origin) throws IOException {
-    return launcher.start(List.of("-Xmx1g"), loadLog(), "load",
+  /**
+   * With {@code --system-warmup}, a load of its own (another seed, so the measured run does not find its inodes
+   * already written) at {@link #SYSTEM_WARMUP_RATE} until every peer applied it; returns what the peers had applied
+   * from the origin before the measured run (0 without). Not counted in any figure but the lag since node start.
+   */
+  private long systemWarmup(Node origin, List<Node> receivers) throws Exception {
+    if (options.systemWarmupSeconds <= 0) return 0;
+    long count = options.systemWarmupSeconds * SYSTEM_WARMUP_RATE;
+    System.out.printf("  system warm-up: %,d entries at %,d/s through the same nodes (not measured)%n", count,
+        SYSTEM_WARMUP_RATE);
+    long t0 = System.nanoTime();
+    Process load = startLoad(origin, base.resolve("warmup-load.log"), count, SYSTEM_WARMUP_RATE,
+        100 * 1000 / SYSTEM_WARMUP_RATE, WARMUP_SEED);
+    awaitApplied(origin, receivers, load, count, t0, "system warm-up: applied at every peer", now -> { });
+    if (!load.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the warm-up load did not end");
+    for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
+    return count;
+  }
+
+  private Process startLoad(Node origin, Path log, long count, long rate, long pacingMillis, long seed)
+      throws IOException {
+    return launcher.start(List.of("-Xmx1g"), log, "load",
         "--node", "http://127.0.0.1:" + origin.ports().ingest(), "--site", origin.site(),
-        "--count", Long.toString(options.entries), "--rate", Long.toString(options.rate),
+        "--count", Long.toString(count), "--rate", Long.toString(rate),
         "--shards", Integer.toString(options.shards), "--inodes", Long.toString(options.inodes),
         "--payload", Integer.toString(options.payload), "--batch", Integer.toString(options.appendBatch),
-        "--in-flight", Integer.toString(options.inFlight), "--pacing-ms", Long.toString(options.pacingMillis));
+        "--in-flight", Integer.toString(options.inFlight), "--pacing-ms", Long.toString(pacingMillis),
+        "--seed", Long.toString(seed));
   }
 
   /** Until the load process has ended well, showing what it has had acknowledged. */
@@ -179,8 +208,8 @@ final class ProcessBench {
    * the nanoTime scale, to the millisecond). Polling seldom keeps the measurement from loading the nodes it measures:
    * every 20 ms the bench process alone took 5 % of the two cores at 10K entries/s.
    */
-  private long awaitApplied(Node origin, List<Node> receivers, Process load, long since, String progress, Tick tick)
-      throws Exception {
+  private long awaitApplied(Node origin, List<Node> receivers, Process load, long target, long since, String progress,
+                            Tick tick) throws Exception {
     long lastReport = since;
     while (true) {
       long now = System.nanoTime();
@@ -192,11 +221,12 @@ final class ProcessBench {
         applied = Math.min(applied, lag.path("sinceStart").path(origin.site()).path("count").asLong());
         lastAppliedMillis = Math.max(lastAppliedMillis, lag.path("lastAppliedMillis").path(origin.site()).asLong());
       }
-      if (applied >= options.entries) {
+      if (applied >= target) {
         return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - lastAppliedMillis);
       }
       if (!load.isAlive() && load.exitValue() != 0) {
-        throw new IllegalStateException("the load process failed (exit " + load.exitValue() + "), see " + loadLog());
+        throw new IllegalStateException("a load process failed (exit " + load.exitValue() + "), see its log in "
+            + base);
       }
       if (now - lastReport > TimeUnit.SECONDS.toNanos(2)) {
         lastReport = now;
