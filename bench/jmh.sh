@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# JMH micro-benchmarks of the hot paths (journal entry codec, wire batch codec, apply plan, journal batch read).
-#   bench/jmh.sh                 # all, about 4 minutes
+# JMH micro-benchmarks of the hot paths (journal entry codec, wire batch codec, link frame codec, apply plan, journal
+# batch read).
+#   bench/jmh.sh                 # all, about 6 minutes
 #   bench/jmh.sh ApplyPlanBench  # one (any JMH arguments pass through)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

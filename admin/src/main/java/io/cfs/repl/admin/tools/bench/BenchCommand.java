@@ -56,10 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "5", description = "seconds of JIT warm-up reported apart")
   long warmupSeconds;
 
-  @Option(names = "--system-warmup", defaultValue = "0", description = "with --processes: seconds of load at"
-      + " 10K entries/s (another seed) through the same nodes before the measured run, left out of every figure but"
-      + " the lag since node start: the JIT then works before the clock starts, as for Kafka's baseline")
-  long systemWarmupSeconds;
+  @Option(names = "--system-warmup", defaultValue = "0", description = "with --processes: entries written at the"
+      + " run's own rate and pacing (another seed) through the same nodes before the measured run, left out of every"
+      + " figure but the lag since node start: the JIT then works before the clock starts, as for Kafka's baseline")
+  long systemWarmupEntries;
 
   @Option(names = "--data-dir", description = "data dir (default: a fresh temp dir)")
   Path dataDir;

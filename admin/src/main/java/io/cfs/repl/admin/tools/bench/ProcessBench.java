@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  */
 final class ProcessBench {
   private static final Duration STARTUP = Duration.ofSeconds(120);
-  private static final long SYSTEM_WARMUP_RATE = 10_000; // as the Kafka baseline's system warm-up
   private static final long MEASURED_SEED = 42;
   private static final long WARMUP_SEED = 7;
   private static final Pattern LOAD_ACKED = Pattern.compile("acked ([\\d,]+)");
@@ -64,7 +63,7 @@ final class ProcessBench {
     for (int i = 0; i <= options.peers; i++) ports.put("site-" + (char) ('a' + i), NodeLauncher.Ports.free());
     long delay = options.peerDelayMillis;
     if (delay < 0) throw new IllegalArgumentException("--peer-delay-ms must be >= 0, was " + delay);
-    if (options.systemWarmupSeconds < 0 || options.systemWarmupSeconds > 0 && options.backlog) {
+    if (options.systemWarmupEntries < 0 || options.systemWarmupEntries > 0 && options.backlog) {
       throw new IllegalArgumentException("--system-warmup must be >= 0 and is for the steady mode, not --backlog");
     }
     System.out.printf("bench (processes%s): %,d entries from site-a to %d peer(s)%s, rate %s, %d shards, %d-byte"
@@ -156,18 +155,19 @@ final class ProcessBench {
   }
 
   /**
-   * With {@code --system-warmup}, a load of its own (another seed, so the measured run does not find its inodes
-   * already written) at {@link #SYSTEM_WARMUP_RATE} until every peer applied it; returns what the peers had applied
-   * from the origin before the measured run (0 without). Not counted in any figure but the lag since node start.
+   * With {@code --system-warmup}, a load of its own at the run's rate and pacing (another seed, so the measured run
+   * does not find its inodes already written) until every peer applied it: the code the measured run takes is then
+   * compiled for the shape of batches it sees. Returns what the peers had applied from the origin before the
+   * measured run (0 without). Counted in no figure but the lag since node start.
    */
   private long systemWarmup(Node origin, List<Node> receivers) throws Exception {
-    if (options.systemWarmupSeconds <= 0) return 0;
-    long count = options.systemWarmupSeconds * SYSTEM_WARMUP_RATE;
-    System.out.printf("  system warm-up: %,d entries at %,d/s through the same nodes (not measured)%n", count,
-        SYSTEM_WARMUP_RATE);
+    long count = options.systemWarmupEntries;
+    if (count <= 0) return 0;
+    System.out.printf("  system warm-up: %,d entries at %s through the same nodes (not measured)%n", count,
+        options.rate == 0 ? "full speed" : options.rate + "/s");
     long t0 = System.nanoTime();
-    Process load = startLoad(origin, base.resolve("warmup-load.log"), count, SYSTEM_WARMUP_RATE,
-        100 * 1000 / SYSTEM_WARMUP_RATE, WARMUP_SEED);
+    Process load = startLoad(origin, base.resolve("warmup-load.log"), count, options.rate, options.pacingMillis,
+        WARMUP_SEED);
     awaitApplied(origin, receivers, load, count, t0, "system warm-up: applied at every peer", now -> { });
     if (!load.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the warm-up load did not end");
     for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");

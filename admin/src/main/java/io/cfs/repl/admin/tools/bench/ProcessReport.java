@@ -98,7 +98,7 @@ final class ProcessReport {
       JsonNode lag = launcher.get(r.ports().admin(), "/replication/apply-lag");
       JsonNode all = lag.path("sinceStart").path(origin.site());
       JsonNode steady = lag.path("window").path(origin.site());
-      System.out.printf("lag at %s      %s (%s)%n", r.site(), millis(all), options.systemWarmupSeconds > 0
+      System.out.printf("lag at %s      %s (%s)%n", r.site(), millis(all), options.systemWarmupEntries > 0
           ? "every entry since the node started, the system warm-up's included" : "all entries");
       System.out.printf("                %s (after %d s warm-up)%n", millis(steady), options.warmupSeconds);
       result.append(String.format(" %s_lag_all_p50_ms=%.2f %s_lag_all_p99_ms=%.2f %s_lag_all_max_ms=%.2f"
