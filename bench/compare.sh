@@ -13,19 +13,19 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
 N="${N:-1000000}"; PACED_N="${PACED_N:-600000}"; RATE="${RATE:-10000}"; WARMUP="${WARMUP:-30}"
-# Entries written through the same node JVMs before each measured cfs-repl run, at that run's rate, as the Kafka
-# baseline's SYSTEM_WARMUP_S (60 s at 10K/s: 600,000 records) does for its JVMs; 0 measures cold JVMs, whose JIT
-# takes a fifth of the CPU of a 1M-entry run.
+# Entries written at 10K/s through the same node JVMs before each measured cfs-repl run, as the Kafka baseline's
+# SYSTEM_WARMUP_S (60 s at 10K/s: 600,000 records) does for its JVMs; 0 measures cold JVMs, whose JIT takes a fifth
+# of the CPU of a 1M-entry run.
 SYSTEM_WARMUP="${SYSTEM_WARMUP:-600000}"
 OUT="$(mktemp -d /tmp/cfs-compare.XXXX)"
 trap 'rm -rf "$OUT"' EXIT
 [[ -d "$PEERS" ]] || { echo "no peer baselines at $PEERS (set PEERS)"; exit 2; }
 date -u +"compare run of %Y-%m-%d %H:%M UTC on $(nproc) cores"
 
-echo "== cfs-repl flat out: $N entries, after a system warm-up of $SYSTEM_WARMUP entries flat out"
+echo "== cfs-repl flat out: $N entries, after a system warm-up of $SYSTEM_WARMUP entries at 10K/s"
 "$ROOT/bin/cfs" bench --processes --entries "$N" --warmup 5 --system-warmup "$SYSTEM_WARMUP" | tee "$OUT/cfs-flat"
 echo "== cfs-repl paced: $PACED_N entries at $RATE/s in batches of 100 (as PostgreSQL's)," \
-  "after a system warm-up of $SYSTEM_WARMUP entries at $RATE/s, ${WARMUP} s in-run warm-up"
+  "after a system warm-up of $SYSTEM_WARMUP entries at 10K/s, ${WARMUP} s in-run warm-up"
 "$ROOT/bin/cfs" bench --processes --entries "$PACED_N" --rate "$RATE" --pacing-ms $((100 * 1000 / RATE)) \
   --warmup "$WARMUP" --system-warmup "$SYSTEM_WARMUP" | tee "$OUT/cfs-paced"
 echo "== PostgreSQL logical replication flat out"

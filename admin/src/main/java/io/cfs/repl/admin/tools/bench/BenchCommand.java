@@ -56,9 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "5", description = "seconds of JIT warm-up reported apart")
   long warmupSeconds;
 
-  @Option(names = "--system-warmup", defaultValue = "0", description = "with --processes: entries written at the"
-      + " run's own rate and pacing (another seed) through the same nodes before the measured run, left out of every"
-      + " figure but the lag since node start: the JIT then works before the clock starts, as for Kafka's baseline")
+  @Option(names = "--system-warmup", defaultValue = "0", description = "with --processes: entries written at 10K/s"
+      + " (another seed) through the same nodes before the measured run, left out of every figure but the lag since"
+      + " node start: the JIT then works before the clock starts, as in the Kafka baseline's system warm-up")
   long systemWarmupEntries;
 
   @Option(names = "--data-dir", description = "data dir (default: a fresh temp dir)")
