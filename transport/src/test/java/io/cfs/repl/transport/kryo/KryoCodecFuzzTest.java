@@ -48,12 +48,65 @@ class KryoCodecFuzzTest {
       new KryoRegistration(Message.class, 102),
       new KryoRegistration(Wrapper.class, 103)));
 
+  /**
+   * The untyped decode's values have no declared types to hold to (links use the typed one, which {@link WellTyped}
+   * checks), so mutated bytes can put an array as a map's key into them: such a value cannot be compared with its
+   * round trip, arrays being equal only to themselves (a CI run found one: an {@code int[]} key in the
+   * {@code Map<String, Long>} of a message). It must still re-encode and decode to a value of its class.
+   */
   @Property
   void decodesOrRefusesAnyBytes(@ForAll("mutatedMessages") byte[] bytes) {
     Object decoded = decode(bytes);
-    if (decoded != null) {
-      assertThat(codec.decode(codec.encode(decoded))).usingRecursiveComparison().isEqualTo(decoded);
+    if (decoded == null) return;
+    Object again = codec.decode(codec.encode(decoded));
+    if (arrayKeyed(decoded, 0)) {
+      assertThat(again).hasSameClassAs(decoded);
+    } else {
+      assertThat(again).usingRecursiveComparison().isEqualTo(decoded);
     }
+  }
+
+  /** The case the fuzzer found, as bytes a peer could send: the typed decode refuses it, the untyped one keeps it. */
+  @Example
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void anArrayKeyInAMapOfStringsIsRefusedByTheTypedDecodeOnly() {
+    Map cursors = Map.of("a", 1L, new int[] {-11, -52}, Duration.ofSeconds(-1));
+    Message message = new Message("o", List.of(), cursors, Set.of(), new long[0], new int[0], new String[0],
+        Optional.empty(), null, null, null, null, null, null);
+    byte[] bytes = codec.encode(message);
+    assertThat(Fuzz.run(() -> codec.decode(org.apache.pekko.util.ByteString.fromArray(bytes), Message.class))
+        .failure()).isInstanceOf(KryoDecodingException.class).hasMessageContaining("cursors.key");
+    Object decoded = decode(bytes);
+    assertThat(arrayKeyed(decoded, 0)).isTrue();
+    assertThat(codec.decode(codec.encode(decoded))).hasSameClassAs(decoded);
+  }
+
+  /** Whether a map anywhere in {@code value} has an array as a key. */
+  private static boolean arrayKeyed(Object value, int depth) {
+    if (value == null || depth > KryoCodec.MAX_DEPTH) return false;
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (e.getKey() != null && e.getKey().getClass().isArray()) return true;
+        if (arrayKeyed(e.getKey(), depth + 1) || arrayKeyed(e.getValue(), depth + 1)) return true;
+      }
+    } else if (value instanceof java.util.Collection<?> elements) {
+      for (Object e : elements) if (arrayKeyed(e, depth + 1)) return true;
+    } else if (value instanceof Object[] array) {
+      for (Object e : array) if (arrayKeyed(e, depth + 1)) return true;
+    } else if (value instanceof Optional<?> optional) {
+      return arrayKeyed(optional.orElse(null), depth + 1);
+    } else if (value.getClass().isRecord()) {
+      for (java.lang.reflect.RecordComponent c : value.getClass().getRecordComponents()) {
+        try {
+          java.lang.reflect.Method accessor = c.getAccessor();
+          accessor.setAccessible(true);
+          if (arrayKeyed(accessor.invoke(value), depth + 1)) return true;
+        } catch (ReflectiveOperationException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return false;
   }
 
   // few tries: AssertJ's field-by-field comparison (the records hold arrays) costs some 15 ms a message
