@@ -2,7 +2,7 @@
 # cfs-repl against its two peer baselines, back to back on this machine (the box is noisy: only figures of one run
 # compare), then one table of ratios. Needs root (the PostgreSQL baseline runs initdb as postgres) and ../shared/peers.
 #
-#   bench/compare.sh                 # about 11 minutes
+#   bench/compare.sh                 # about 8 minutes
 #   N=2000000 bench/compare.sh       # a longer flat-out run
 #   SKIP_KAFKA=1 bench/compare.sh    # PostgreSQL only
 #

@@ -52,10 +52,6 @@ public class FrameCodecBench extends HotPathBench {
     return out;
   }
 
-  byte[] payloadBytes() {
-    return payload.toArray();
-  }
-
   @Benchmark
   public ByteString encode() {
     return codec.encode(payload);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.esotericsoftware.kryo.io.Output;
 import io.cfs.repl.fuzz.Fuzz;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.apache.pekko.util.ByteString;
 
 /**
  * KryoCodec reads every message a peer site sends on a data or control link: any bytes decode to a value that
@@ -74,7 +78,7 @@ class KryoCodecFuzzTest {
     Message message = new Message("o", List.of(), cursors, Set.of(), new long[0], new int[0], new String[0],
         Optional.empty(), null, null, null, null, null, null);
     byte[] bytes = codec.encode(message);
-    assertThat(Fuzz.run(() -> codec.decode(org.apache.pekko.util.ByteString.fromArray(bytes), Message.class))
+    assertThat(Fuzz.run(() -> codec.decode(ByteString.fromArray(bytes), Message.class))
         .failure()).isInstanceOf(KryoDecodingException.class).hasMessageContaining("cursors.key");
     Object decoded = decode(bytes);
     assertThat(arrayKeyed(decoded, 0)).isTrue();
@@ -89,16 +93,16 @@ class KryoCodecFuzzTest {
         if (e.getKey() != null && e.getKey().getClass().isArray()) return true;
         if (arrayKeyed(e.getKey(), depth + 1) || arrayKeyed(e.getValue(), depth + 1)) return true;
       }
-    } else if (value instanceof java.util.Collection<?> elements) {
+    } else if (value instanceof Collection<?> elements) {
       for (Object e : elements) if (arrayKeyed(e, depth + 1)) return true;
     } else if (value instanceof Object[] array) {
       for (Object e : array) if (arrayKeyed(e, depth + 1)) return true;
     } else if (value instanceof Optional<?> optional) {
       return arrayKeyed(optional.orElse(null), depth + 1);
     } else if (value.getClass().isRecord()) {
-      for (java.lang.reflect.RecordComponent c : value.getClass().getRecordComponents()) {
+      for (RecordComponent c : value.getClass().getRecordComponents()) {
         try {
-          java.lang.reflect.Method accessor = c.getAccessor();
+          Method accessor = c.getAccessor();
           accessor.setAccessible(true);
           if (arrayKeyed(accessor.invoke(value), depth + 1)) return true;
         } catch (ReflectiveOperationException e) {
@@ -176,7 +180,7 @@ class KryoCodecFuzzTest {
   /** A message of one null byte decodes to null, which no caller expects: the typed decode refuses it. */
   @Example
   void refusesNullWhereAValueIsExpected() {
-    org.apache.pekko.util.ByteString nullValue = org.apache.pekko.util.ByteString.fromArray(new byte[] {0});
+    ByteString nullValue = ByteString.fromArray(new byte[] {0});
     assertThat(Fuzz.run(() -> codec.decode(nullValue, Message.class)).failure())
         .isInstanceOf(KryoDecodingException.class);
   }

@@ -158,9 +158,8 @@ final class ProcessBench {
   /**
    * With {@code --system-warmup}, a load of its own at {@link #SYSTEM_WARMUP_RATE} in batches of 100 until every peer
    * applied it; another seed, so that the measured run does not replay the warm-up's inodes in the same order (it finds
-   * some of them written, as a site that has run for a while would). Returns what the peers
-   * had applied from the origin before the measured run (0 without). Counted in no figure but the lag since node
-   * start. Paced, as the Kafka baseline's: a flat-out warm-up left the measured run slower (28.7K entries/s after
+   * some of them written, as a site that has run for a while would). Returns what the peers had applied from the
+   * origin before the measured run (0 without). Counted in no figure but the lag since node start. Paced, as the Kafka baseline's: a flat-out warm-up left the measured run slower (28.7K entries/s after
    * 600,000 entries flat out), behind the compactions and the peer's backlog it left.
    */
   private long systemWarmup(Node origin, List<Node> receivers) throws Exception {
