@@ -1,6 +1,7 @@
 package io.cfs.repl.persistence.store;
 
 import io.cfs.repl.persistence.Lifecycle;
+import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.persistence.lease.Fence;
@@ -79,7 +80,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   private static final String INDEX_TOMBSTONE = "INSERT INTO cfs_tombstones (site, origin, shard, seq, inode)"
       + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
   private static final String SELECT_TOMBSTONES = "SELECT seq, inode FROM cfs_tombstones"
-      + " WHERE site = ? AND origin = ? AND shard = ? AND seq >= 1 AND seq <= ? ORDER BY seq, inode LIMIT ?";
+      + " WHERE site = ? AND origin = ? AND shard = ? AND seq > ? AND seq <= ? ORDER BY seq, inode LIMIT ?";
   private static final String DELETE_TOMBSTONE_INDEX =
       "DELETE FROM cfs_tombstones WHERE site = ? AND origin = ? AND shard = ? AND seq = ? AND inode = ?";
   private static final String DELETE_VALUE = "DELETE FROM cfs_inodes WHERE site = ? AND inode = ?";
@@ -365,14 +366,14 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
     TombstonePlan plan = new TombstonePlan(originSite, stableSeqs, olderThanHlc, max);
+    // surveyed outside the apply lock, decided under it (see TombstonePlan)
+    List<TombstonePlan.Candidate> due = guarded(() -> db.withConnection(c -> plan.survey(tombstoneIndex(c,
+        originSite))));
+    if (due.isEmpty()) return 0L;
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
-      List<TombstonePlan.Candidate> candidates = tombstoneCandidates(c, plan);
-      if (candidates.isEmpty()) return 0L;
-      Set<Long> inodes = new LinkedHashSet<>();
-      candidates.forEach(candidate -> inodes.add(candidate.inodeId()));
-      Map<Long, StoredValue> held = values(c, inodes);
-      candidates.forEach(candidate -> plan.decide(candidate, held.get(candidate.inodeId())));
+      Map<Long, StoredValue> held = values(c, TombstonePlan.inodes(due));
+      due.forEach(candidate -> plan.decide(candidate, held.get(candidate.inodeId())));
       if (plan.writesNothing()) return 0L;
       try (PreparedStatement values = c.prepareStatement(DELETE_VALUE);
            PreparedStatement index = c.prepareStatement(DELETE_TOMBSTONE_INDEX)) {
@@ -398,23 +399,37 @@ public final class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
-  /** The index rows the plan covers, per shard in seq order, at most its max in all. */
-  private List<TombstonePlan.Candidate> tombstoneCandidates(Connection c, TombstonePlan plan) throws SQLException {
-    List<TombstonePlan.Candidate> candidates = new ArrayList<>();
-    try (PreparedStatement st = c.prepareStatement(SELECT_TOMBSTONES)) {
-      for (Map.Entry<Integer, Long> shard : plan.stable().entrySet()) {
-        if (candidates.size() >= plan.max()) break;
-        st.setString(1, site);
-        st.setString(2, plan.origin());
-        st.setInt(3, shard.getKey());
-        st.setLong(4, shard.getValue());
-        st.setInt(5, plan.max() - candidates.size());
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) candidates.add(new TombstonePlan.Candidate(shard.getKey(), rs.getLong(1), rs.getLong(2)));
+  /** The tombstone index of {@code origin} as a survey reads it, on connection {@code c}. */
+  private TombstonePlan.Index tombstoneIndex(Connection c, String origin) {
+    return new TombstonePlan.Index() {
+      @Override
+      public List<TombstonePlan.Candidate> after(int shard, long afterSeq, long uptoSeq, int limit) {
+        List<TombstonePlan.Candidate> found = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(SELECT_TOMBSTONES)) {
+          st.setString(1, site);
+          st.setString(2, origin);
+          st.setInt(3, shard);
+          st.setLong(4, afterSeq);
+          st.setLong(5, uptoSeq);
+          st.setInt(6, limit);
+          try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) found.add(new TombstonePlan.Candidate(shard, rs.getLong(1), rs.getLong(2)));
+          }
+        } catch (SQLException e) {
+          throw new StorageException("reading the tombstone index failed", e);
+        }
+        return found;
+      }
+
+      @Override
+      public Map<Long, StoredValue> held(Collection<Long> inodeIds) {
+        try {
+          return values(c, new LinkedHashSet<>(inodeIds));
+        } catch (SQLException e) {
+          throw new StorageException("reading the values of tombstones failed", e);
         }
       }
-    }
-    return candidates;
+    };
   }
 
   @Override

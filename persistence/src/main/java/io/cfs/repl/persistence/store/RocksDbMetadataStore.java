@@ -347,20 +347,20 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   /**
-   * Under the apply lock, like an apply: no write lands between reading the held values and removing them. The
-   * removed inodes leave the version cache with the write, so no apply decides against a value that is gone.
+   * Surveyed without the apply lock ({@link TombstonePlan#survey}), then decided and written under it, like an apply:
+   * no write lands between reading the held values and removing them. The removed inodes leave the version cache with
+   * the write, so no apply decides against a value that is gone.
    */
   @Override
   public long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max) {
     TombstonePlan plan = new TombstonePlan(originSite, stableSeqs, olderThanHlc, max);
+    List<TombstonePlan.Candidate> due = withDb(db -> plan.survey(tombstoneIndex(db, originSite)));
+    if (due.isEmpty()) return 0L;
     applyLock.lock();
     try {
       return withDb(db -> {
-        List<TombstonePlan.Candidate> candidates = tombstoneCandidates(db, plan);
-        if (candidates.isEmpty()) return 0L;
-        Map<Long, StoredValue> held = values(db, candidates.stream().map(TombstonePlan.Candidate::inodeId)
-            .distinct().toList());
-        candidates.forEach(c -> plan.decide(c, held.get(c.inodeId())));
+        Map<Long, StoredValue> held = values(db, List.copyOf(TombstonePlan.inodes(due)));
+        due.forEach(c -> plan.decide(c, held.get(c.inodeId())));
         if (plan.writesNothing()) return 0L;
         try (WriteBatch batch = new WriteBatch()) {
           for (TombstonePlan.Candidate c : plan.removed()) {
@@ -380,25 +380,37 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
-  /** The index entries the plan covers, per shard in seq order, at most its max in all. */
-  private List<TombstonePlan.Candidate> tombstoneCandidates(RocksDB db, TombstonePlan plan) {
-    List<TombstonePlan.Candidate> candidates = new ArrayList<>();
-    for (Map.Entry<Integer, Long> shard : plan.stable().entrySet()) {
-      if (candidates.size() >= plan.max()) break;
-      try (RocksIterator it = db.newIterator(tombstoneColumn)) {
-        byte[] first = StoreCodec.tombstoneKey(plan.origin(), shard.getKey(), 1, 0);
-        int prefixLength = first.length - 16; // origin and shard
-        for (it.seek(first); it.isValid() && candidates.size() < plan.max(); it.next()) {
-          byte[] key = it.key();
-          if (!Arrays.equals(key, 0, prefixLength, first, 0, prefixLength)) break;
-          long seq = StoreCodec.tombstoneSeq(key);
-          if (seq > shard.getValue()) break;
-          candidates.add(new TombstonePlan.Candidate(shard.getKey(), seq, StoreCodec.tombstoneInode(key)));
+  /** The tombstone index of {@code origin} as a survey reads it: seeks in the index, multi-gets of the values. */
+  private TombstonePlan.Index tombstoneIndex(RocksDB db, String origin) {
+    return new TombstonePlan.Index() {
+      @Override
+      public List<TombstonePlan.Candidate> after(int shard, long afterSeq, long uptoSeq, int limit) {
+        List<TombstonePlan.Candidate> found = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(tombstoneColumn)) {
+          // inode 0 sorts first among the keys of a seq: the key's bytes compare unsigned
+          byte[] first = StoreCodec.tombstoneKey(origin, shard, afterSeq + 1, 0);
+          int prefixLength = first.length - 16; // origin and shard
+          for (it.seek(first); it.isValid() && found.size() < limit; it.next()) {
+            byte[] key = it.key();
+            if (!Arrays.equals(key, 0, prefixLength, first, 0, prefixLength)) break;
+            long seq = StoreCodec.tombstoneSeq(key);
+            if (seq > uptoSeq) break;
+            found.add(new TombstonePlan.Candidate(shard, seq, StoreCodec.tombstoneInode(key)));
+          }
+          status(it);
         }
-        status(it);
+        return found;
       }
-    }
-    return candidates;
+
+      @Override
+      public Map<Long, StoredValue> held(Collection<Long> inodeIds) {
+        try {
+          return values(db, List.copyOf(inodeIds));
+        } catch (RocksDBException e) {
+          throw new StorageException("reading the values of tombstones failed", e);
+        }
+      }
+    };
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.cfs.repl.persistence.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,11 +24,40 @@ import java.util.TreeMap;
  * </ul>
  * A seq of 0 (a value written before seqs were stored, or repaired in by a tool) is never covered: what applied it is
  * unknown.
+ *
+ * <p>A call runs in two steps, so that the applies wait only for what is written. {@link #survey} looks at the index
+ * without the apply lock and picks the entries the call would write; then, under the lock, {@link #decide} decides
+ * each picked one again against the value held now. A survey looks at each shard in seq order and stops at the
+ * first tombstone still held and too young: a shard's later deletes are nearly always younger (the index is in
+ * entry order, and the entries in clock order but for the writers' clock offsets), so looking past it would only
+ * re-read, round after round, tombstones that are not due. One behind it waits until it is due, no longer than the
+ * min-age after its own write and the writers' clock offset.
  */
 final class TombstonePlan {
-  /** An index entry: a tombstone of the origin's entry {@code seq} of {@code shard} was written to {@code inodeId}. */
+  /**
+   * Index entries a survey reads at first per shard, doubled per read up to {@link #SURVEY_MAX_CHUNK}: a shard's first
+   * young tombstone is usually among the first few, and a backlog of due ones is read in a few large reads.
+   */
+  static final int SURVEY_FIRST_CHUNK = 8;
+  static final int SURVEY_MAX_CHUNK = 512;
+
+  /**
+   * An index entry: a tombstone of the origin's entry {@code seq} of {@code shard} was written to {@code inodeId}.
+   * The entry wrote that one inode, so (shard, seq) names the index entry.
+   */
   record Candidate(int shard, long seq, long inodeId) {
   }
+
+  /** What a survey reads of one backend, without the apply lock. */
+  interface Index {
+    /** At most {@code limit} index entries of the plan's origin in {@code shard}, seqs in (afterSeq, uptoSeq], in order. */
+    List<Candidate> after(int shard, long afterSeq, long uptoSeq, int limit);
+
+    /** The values held now for {@code inodeIds}; absent inodes left out. */
+    Map<Long, StoredValue> held(Collection<Long> inodeIds);
+  }
+
+  private enum Outcome { REMOVE, STALE, YOUNG }
 
   private final String origin;
   private final Map<Integer, Long> stable;
@@ -42,10 +74,6 @@ final class TombstonePlan {
     this.max = max;
   }
 
-  String origin() {
-    return origin;
-  }
-
   /** Per shard, the highest seq a removed tombstone may have; shards below seq 1 left out. */
   Map<Integer, Long> stable() {
     Map<Integer, Long> covered = new TreeMap<>();
@@ -55,25 +83,66 @@ final class TombstonePlan {
     return covered;
   }
 
-  /** How many index entries one call looks at, at most: a round is bounded whatever the index holds. */
-  int max() {
-    return max;
-  }
-
   /**
    * Decides one candidate against the value held for its inode now (null: none). A candidate whose tombstone is no
    * longer held (a newer write replaced it) only leaves the index; one too young stays for a later call.
    */
   void decide(Candidate c, StoredValue held) {
+    switch (outcome(c, held)) {
+      case STALE -> stale.add(c);
+      case REMOVE -> removed.add(c);
+      case YOUNG -> { }
+    }
+  }
+
+  private Outcome outcome(Candidate c, StoredValue held) {
     if (c.seq() < 1 || c.seq() > stable.getOrDefault(c.shard(), 0L)) {
       throw new IllegalArgumentException(c + " is not covered by the stable seqs " + stable);
     }
     if (held == null || !held.tombstone() || held.seq() != c.seq() || held.shard() != c.shard()
         || !held.version().originSite().equals(origin)) {
-      stale.add(c);
-    } else if (held.version().hlc() < olderThanHlc) {
-      removed.add(c);
+      return Outcome.STALE;
     }
+    return held.version().hlc() < olderThanHlc ? Outcome.REMOVE : Outcome.YOUNG;
+  }
+
+  /**
+   * The index entries this call would write (removed or dropped as stale), read from {@code index} without the apply
+   * lock: each shard in seq order up to its first young tombstone, at most {@code max} entries looked at in all.
+   * Decides nothing: {@link #decide} each again under the lock, against the values held then.
+   */
+  List<Candidate> survey(Index index) {
+    List<Candidate> due = new ArrayList<>();
+    int looked = 0;
+    for (Map.Entry<Integer, Long> shard : stable().entrySet()) {
+      long after = 0;
+      int chunk = SURVEY_FIRST_CHUNK;
+      boolean more = true;
+      while (more && looked < max) {
+        int limit = Math.min(chunk, max - looked);
+        chunk = Math.min(SURVEY_MAX_CHUNK, chunk * 2);
+        List<Candidate> read = index.after(shard.getKey(), after, shard.getValue(), limit);
+        Map<Long, StoredValue> held = read.isEmpty() ? Map.of() : index.held(inodes(read));
+        more = read.size() == limit;
+        for (Candidate c : read) {
+          looked++;
+          if (outcome(c, held.get(c.inodeId())) == Outcome.YOUNG) {
+            more = false;
+            break;
+          }
+          due.add(c);
+          after = c.seq();
+        }
+      }
+    }
+    return due;
+  }
+
+  /** The distinct inodes of {@code candidates}, in order. */
+  static Set<Long> inodes(List<Candidate> candidates) {
+    Set<Long> inodes = new LinkedHashSet<>();
+    candidates.forEach(c -> inodes.add(c.inodeId()));
+    return inodes;
   }
 
   /** Tombstones to remove, value and index entry. */

@@ -562,6 +562,21 @@ abstract class MetadataStoreContract {
   }
 
   /**
+   * A shard's tombstones are looked at in entry order: one behind a tombstone still too young waits for it (here its
+   * writer's clock was behind), and goes with it once that one is due.
+   */
+  @Test
+  void aTombstoneBehindAYoungerOneWaitsForIt() {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, 1, "one"), change(A, 1, 2, 40, Op.UNLINK, 1, ""),
+        change(A, 1, 3, 20, Op.UNLINK, INODE, "")));
+
+    assertEquals(0, store.collectTombstones(A, Map.of(1, 3L), 30, 100), "behind the young tombstone of seq 2");
+    assertTrue(store.get(INODE).orElseThrow().tombstone());
+    assertEquals(2, store.collectTombstones(A, Map.of(1, 3L), 41, 100), "once that one is due, both go");
+    assertEquals(Map.of(), store.getAll(List.of(1L, INODE)));
+  }
+
+  /**
    * Once a tombstone is gone, nothing answers for it any longer (no cached version): an older write arriving after it
    * is taken as new. This is what tombstone-min-age bounds.
    */

@@ -3,8 +3,10 @@ package io.cfs.repl.persistence.store;
 import static io.cfs.repl.model.entry.TestEntries.change;
 import static io.cfs.repl.model.entry.TestEntries.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +15,11 @@ import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.persistence.postgres.PostgresDatabase;
 import io.cfs.repl.persistence.postgres.PostgresSettings;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +28,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,6 +109,49 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   /** Watermarks are read from the tables here, so unlike the embedded store's they are refused once closed. */
+  /**
+   * A tombstone round reads without the apply lock: with nothing due it ends while another node holds the lock (as
+   * a long apply would); with something to remove it waits for the lock, then removes it.
+   */
+  @Test
+  void aTombstoneRoundWaitsForTheAppliesOnlyToRemove() throws Exception {
+    store.apply(A, List.of(change(A, 1, 1, 10, Op.CREATE, INODE, "a"), change(A, 1, 2, 20, Op.UNLINK, INODE, "")));
+    long key = PostgresMetadataStore.applyLockKey(site());
+    try (Connection holder = db.dataSource().getConnection()) {
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, key);
+        lock.execute();
+      }
+      assertEquals(0L, assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> store.collectTombstones(A, Map.of(1, 2L), 15, 100)), "too young: nothing due, the lock not needed");
+
+      CompletableFuture<Long> removing = CompletableFuture.supplyAsync(
+          () -> store.collectTombstones(A, Map.of(1, 2L), 21, 100));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!waitingForAdvisoryLock(holder, key)) {
+        assertTrue(System.nanoTime() < deadline, "the round never queued for the apply lock");
+        assertFalse(removing.isDone(), "removed without the apply lock");
+        Thread.sleep(5);
+      }
+      holder.rollback();
+      assertEquals(1L, removing.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(Optional.empty(), store.get(INODE));
+  }
+
+  /** Whether some session waits for the advisory lock {@code key} (pg_locks splits it into two 32-bit halves). */
+  private static boolean waitingForAdvisoryLock(Connection c, long key) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        + " AND NOT granted AND classid::bigint = ? AND objid::bigint = ?")) {
+      st.setLong(1, key >>> 32);
+      st.setLong(2, key & 0xFFFFFFFFL);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    }
+  }
+
   @Test
   void aClosedStoreAlsoRefusesWatermarkReadsAndLeavesThePoolOpen() {
     store.apply(A, range(A, 1, 1, 3));
