@@ -22,6 +22,7 @@ class SettingsTest {
     StoreSettings store = StoreSettings.defaults();
     assertTrue(store.sync());
     assertEquals(128L << 20, store.rocksdb().blockCacheSize());
+    assertEquals(BackgroundPriority.LOW, BackgroundPriority.create(ConfigFactory.defaultReference()));
   }
 
   @Test
@@ -32,6 +33,8 @@ class SettingsTest {
     assertFalse(journal.sync());
     assertEquals(RocksDbSettings.Compression.ZSTD, journal.rocksdb().compression());
     assertFalse(StoreSettings.create(config("cfs-repl.persistence.store.sync = off")).sync());
+    assertEquals(BackgroundPriority.NORMAL,
+        BackgroundPriority.create(config("cfs-repl.persistence.rocksdb-background-priority = Normal")));
   }
 
   @Test
@@ -46,6 +49,10 @@ class SettingsTest {
         config("cfs-repl.persistence.store.rocksdb.max-write-buffer-number = 1")));
     assertTrue(store.getMessage().contains("cfs-repl.persistence.store.rocksdb.max-write-buffer-number"),
         store.getMessage());
+    IllegalArgumentException priority = assertThrows(IllegalArgumentException.class, () -> BackgroundPriority.create(
+        config("cfs-repl.persistence.rocksdb-background-priority = high")));
+    assertTrue(priority.getMessage().contains("cfs-repl.persistence.rocksdb-background-priority"),
+        priority.getMessage());
   }
 
   private static void assertRefused(String override, String key) {

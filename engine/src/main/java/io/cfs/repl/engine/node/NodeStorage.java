@@ -7,6 +7,7 @@ import io.cfs.repl.engine.clock.SiteClock;
 import io.cfs.repl.engine.metrics.MeteredJournal;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.storage.StorageFullState;
+import io.cfs.repl.persistence.BackgroundPriority;
 import io.cfs.repl.persistence.RocksDbSettings;
 import io.cfs.repl.persistence.audit.AuditLog;
 import io.cfs.repl.persistence.audit.PostgresAuditLog;
@@ -55,6 +56,7 @@ record NodeStorage(LocalJournal journal, MetadataStore store, LeaseStore leases,
         throw e;
       }
     }
+    BackgroundPriority.create(config).applyToProcess();
     InMemoryLeaseStore leases = new InMemoryLeaseStore(site);
     MetadataStore store = RocksDbMetadataStore.open(settings.dataDir().resolve("store"), storeSettings, leases);
     LocalJournal journal = null;

@@ -50,7 +50,7 @@ final class TombstonePlan {
 
   /** What a survey reads of one backend, without the apply lock. */
   interface Index {
-    /** At most {@code limit} index entries of the plan's origin in {@code shard}, seqs in (afterSeq, uptoSeq], in order. */
+    /** At most {@code limit} index entries of the origin in {@code shard}, seqs in (afterSeq, uptoSeq], in order. */
     List<Candidate> after(int shard, long afterSeq, long uptoSeq, int limit);
 
     /** The values held now for {@code inodeIds}; absent inodes left out. */
