@@ -3,6 +3,7 @@ package io.cfs.repl.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ class BackgroundPriorityTest {
   @Test
   void lowPutsEveryFlushAndCompactionThreadAtNice19() throws Exception {
     List<Integer> nices = childNices("LOW");
-    nices.remove(0);
+    assumeTrue(nices.remove(0) < 19, "the build runs at nice 19: nothing to lower");
     assertFalse(nices.isEmpty(), "no rocksdb background thread seen");
     nices.forEach(nice -> assertEquals(19, nice, "nice of the rocksdb threads " + nices));
   }
@@ -38,7 +39,7 @@ class BackgroundPriorityTest {
     List<Integer> nices = childNices("NORMAL");
     assertFalse(nices.isEmpty(), "no rocksdb background thread seen");
     int process = nices.remove(0); // whatever the build runs at
-    assertTrue(process < 19, "the child runs at nice " + process + ": nothing to compare");
+    assumeTrue(process < 19, "the build runs at nice 19: nothing to compare");
     nices.forEach(nice -> assertEquals(process, nice, "nice of the rocksdb threads " + nices));
   }
 
@@ -68,7 +69,8 @@ class BackgroundPriorityTest {
            FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
         for (int i = 0; i < 1000; i++) rocks.db().put(write, ("key" + i).getBytes(), new byte[100]);
         rocks.db().flush(flush);
-        rocks.db().compactRange(); // runs in the calling thread or the low pool; the pool's threads exist either way
+        // a thread lowers itself when it takes a job: the flush ran on the high pool, the compaction runs on the low
+        rocks.db().compactRange();
         System.out.println("NICE " + nice(Files.readString(Path.of("/proc/thread-self/stat"))));
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
           for (Path task : (Iterable<Path>) tasks::iterator) {

@@ -46,9 +46,22 @@ public final class TmpfsVolume implements BeforeAllCallback, AfterAllCallback {
 
   /** Writes a filler file until the volume refuses with ENOSPC; returns the bytes written. */
   public long fill() throws IOException {
-    byte[] chunk = new byte[64 << 10];
+    return fill(false);
+  }
+
+  /**
+   * Grows the filler file until the volume refuses again: RocksDB deletes the partial files of a write the full volume
+   * refused, so the volume has room again right after a refusal. Returns the bytes written.
+   */
+  public long topUp() throws IOException {
+    return fill(true);
+  }
+
+  private long fill(boolean append) throws IOException {
+    byte[] chunk = new byte[4 << 10];
     long written = 0;
-    try (OutputStream out = Files.newOutputStream(filler())) {
+    try (OutputStream out = append ? Files.newOutputStream(filler(), java.nio.file.StandardOpenOption.APPEND)
+        : Files.newOutputStream(filler())) {
       while (true) {
         out.write(chunk);
         written += chunk.length;

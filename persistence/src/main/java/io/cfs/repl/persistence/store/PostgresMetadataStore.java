@@ -79,8 +79,8 @@ public final class PostgresMetadataStore implements MetadataStore {
       + "(SELECT min(id) FROM cfs_conflicts WHERE site = ? AND at_ms >= ?), 9223372036854775807))";
   private static final String INDEX_TOMBSTONE = "INSERT INTO cfs_tombstones (site, origin, shard, seq, inode)"
       + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-  private static final String SELECT_TOMBSTONES = "SELECT seq, inode FROM cfs_tombstones"
-      + " WHERE site = ? AND origin = ? AND shard = ? AND seq > ? AND seq <= ? ORDER BY seq, inode LIMIT ?";
+  private static final String SELECT_TOMBSTONES = "SELECT seq, inode FROM cfs_tombstones WHERE site = ? AND origin = ?"
+      + " AND shard = ? AND (seq, inode) > (?, ?) AND seq <= ? ORDER BY seq, inode LIMIT ?";
   private static final String DELETE_TOMBSTONE_INDEX =
       "DELETE FROM cfs_tombstones WHERE site = ? AND origin = ? AND shard = ? AND seq = ? AND inode = ?";
   private static final String DELETE_VALUE = "DELETE FROM cfs_inodes WHERE site = ? AND inode = ?";
@@ -403,15 +403,17 @@ public final class PostgresMetadataStore implements MetadataStore {
   private TombstonePlan.Index tombstoneIndex(Connection c, String origin) {
     return new TombstonePlan.Index() {
       @Override
-      public List<TombstonePlan.Candidate> after(int shard, long afterSeq, long uptoSeq, int limit) {
+      public List<TombstonePlan.Candidate> after(int shard, TombstonePlan.Candidate last, long uptoSeq, int limit) {
         List<TombstonePlan.Candidate> found = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement(SELECT_TOMBSTONES)) {
           st.setString(1, site);
           st.setString(2, origin);
           st.setInt(3, shard);
-          st.setLong(4, afterSeq);
-          st.setLong(5, uptoSeq);
-          st.setInt(6, limit);
+          // from the first: past every entry of seq 0, which no stable seq covers
+          st.setLong(4, last == null ? 0 : last.seq());
+          st.setLong(5, last == null ? Long.MAX_VALUE : last.inodeId());
+          st.setLong(6, uptoSeq);
+          st.setInt(7, limit);
           try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) found.add(new TombstonePlan.Candidate(shard, rs.getLong(1), rs.getLong(2)));
           }

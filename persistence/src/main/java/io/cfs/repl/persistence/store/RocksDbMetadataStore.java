@@ -384,13 +384,16 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private TombstonePlan.Index tombstoneIndex(RocksDB db, String origin) {
     return new TombstonePlan.Index() {
       @Override
-      public List<TombstonePlan.Candidate> after(int shard, long afterSeq, long uptoSeq, int limit) {
+      public List<TombstonePlan.Candidate> after(int shard, TombstonePlan.Candidate last, long uptoSeq, int limit) {
         List<TombstonePlan.Candidate> found = new ArrayList<>();
         try (RocksIterator it = db.newIterator(tombstoneColumn)) {
           // inode 0 sorts first among the keys of a seq: the key's bytes compare unsigned
-          byte[] first = StoreCodec.tombstoneKey(origin, shard, afterSeq + 1, 0);
+          byte[] first = last == null ? StoreCodec.tombstoneKey(origin, shard, 1, 0)
+              : StoreCodec.tombstoneKey(origin, shard, last.seq(), last.inodeId());
           int prefixLength = first.length - 16; // origin and shard
-          for (it.seek(first); it.isValid() && found.size() < limit; it.next()) {
+          it.seek(first);
+          if (last != null && it.isValid() && Arrays.equals(it.key(), first)) it.next();
+          for (; it.isValid() && found.size() < limit; it.next()) {
             byte[] key = it.key();
             if (!Arrays.equals(key, 0, prefixLength, first, 0, prefixLength)) break;
             long seq = StoreCodec.tombstoneSeq(key);

@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * each picked one again against the value held now. A survey looks at each shard in seq order and stops at the
  * first tombstone still held and too young: a shard's later deletes are nearly always younger (the index is in
  * entry order, and the entries in clock order but for the writers' clock offsets), so looking past it would only
- * re-read, round after round, tombstones that are not due. One behind it waits until it is due, no longer than the
- * min-age after its own write and the writers' clock offset.
+ * re-read, round after round, tombstones that are not due. One behind it waits until that one is due: in wall time,
+ * about the min-age after the younger one was appended plus the writers' clock offset (an hlc further ahead is
+ * refused at append).
  */
 final class TombstonePlan {
   /**
@@ -43,15 +44,18 @@ final class TombstonePlan {
 
   /**
    * An index entry: a tombstone of the origin's entry {@code seq} of {@code shard} was written to {@code inodeId}.
-   * The entry wrote that one inode, so (shard, seq) names the index entry.
+   * Usually one per (shard, seq), but not always: an origin whose history was forgotten starts its seqs again.
    */
   record Candidate(int shard, long seq, long inodeId) {
   }
 
   /** What a survey reads of one backend, without the apply lock. */
   interface Index {
-    /** At most {@code limit} index entries of the origin in {@code shard}, seqs in (afterSeq, uptoSeq], in order. */
-    List<Candidate> after(int shard, long afterSeq, long uptoSeq, int limit);
+    /**
+     * At most {@code limit} index entries of the origin in {@code shard} with seqs from 1 to {@code uptoSeq}, in the
+     * index's order (seq, then inode), those after {@code last} (null: from the first).
+     */
+    List<Candidate> after(int shard, Candidate last, long uptoSeq, int limit);
 
     /** The values held now for {@code inodeIds}; absent inodes left out. */
     Map<Long, StoredValue> held(Collection<Long> inodeIds);
@@ -108,30 +112,30 @@ final class TombstonePlan {
 
   /**
    * The index entries this call would write (removed or dropped as stale), read from {@code index} without the apply
-   * lock: each shard in seq order up to its first young tombstone, at most {@code max} entries looked at in all.
+   * lock: each shard in seq order up to its first young tombstone, at most {@code max} index entries read in all.
    * Decides nothing: {@link #decide} each again under the lock, against the values held then.
    */
   List<Candidate> survey(Index index) {
     List<Candidate> due = new ArrayList<>();
     int looked = 0;
     for (Map.Entry<Integer, Long> shard : stable().entrySet()) {
-      long after = 0;
+      Candidate last = null;
       int chunk = SURVEY_FIRST_CHUNK;
       boolean more = true;
       while (more && looked < max) {
         int limit = Math.min(chunk, max - looked);
         chunk = Math.min(SURVEY_MAX_CHUNK, chunk * 2);
-        List<Candidate> read = index.after(shard.getKey(), after, shard.getValue(), limit);
+        List<Candidate> read = index.after(shard.getKey(), last, shard.getValue(), limit);
+        looked += read.size();
         Map<Long, StoredValue> held = read.isEmpty() ? Map.of() : index.held(inodes(read));
         more = read.size() == limit;
         for (Candidate c : read) {
-          looked++;
           if (outcome(c, held.get(c.inodeId())) == Outcome.YOUNG) {
             more = false;
             break;
           }
           due.add(c);
-          after = c.seq();
+          last = c;
         }
       }
     }

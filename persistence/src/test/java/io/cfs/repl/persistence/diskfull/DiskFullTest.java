@@ -78,6 +78,7 @@ class DiskFullTest {
     try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, settings)) {
       acked = writeUntilFull(dir, appendCall(journal, 0), head -> appendCall(journal, head));
       long heldWhileFull = acked;
+      VOLUME.topUp();
       // Two calls in flight at once (shards 0 and 1, valid alone and together): one group or two, each call fails.
       CompletableFuture<AppendResult> first = journal.append(entries(SITE, 0, heldWhileFull)).toCompletableFuture();
       CompletableFuture<AppendResult> second = journal.append(entries(SITE, 1, 0)).toCompletableFuture();
@@ -109,6 +110,7 @@ class DiskFullTest {
     try (RocksDbMetadataStore store = RocksDbMetadataStore.open(dir, settings)) {
       applied = writeUntilFull(dir, applyCall(store, 0), watermark -> applyCall(store, watermark));
       long heldWhileFull = applied;
+      VOLUME.topUp();
       assertThrows(StorageFullException.class, () -> applyCall(store, heldWhileFull));
       assertEquals(applied, store.watermark("site-b", 0), "a refused apply moved no watermark");
 

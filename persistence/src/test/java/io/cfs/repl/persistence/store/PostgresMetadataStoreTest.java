@@ -108,7 +108,6 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
-  /** Watermarks are read from the tables here, so unlike the embedded store's they are refused once closed. */
   /**
    * A tombstone round reads without the apply lock: with nothing due it ends while another node holds the lock (as
    * a long apply would); with something to remove it waits for the lock, then removes it.
@@ -152,6 +151,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
+  /** Watermarks are read from the tables here, so unlike the embedded store's they are refused once closed. */
   @Test
   void aClosedStoreAlsoRefusesWatermarkReadsAndLeavesThePoolOpen() {
     store.apply(A, range(A, 1, 1, 3));

@@ -8,10 +8,11 @@ import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The survey of a tombstone collection, against an index in memory that counts what it is asked. */
@@ -19,9 +20,11 @@ class TombstonePlanTest {
   private static final String A = "site-a";
   private static final long CUT = 1_000;
 
-  /** Index entries per shard in seq order, the values held per inode, and what the survey read. */
+  /** Index entries per shard in (seq, inode) order, the values held per inode, and what the survey read. */
   private static final class MemoryIndex implements TombstonePlan.Index {
-    final Map<Integer, TreeMap<Long, Long>> entries = new HashMap<>(); // shard -> seq -> inode
+    private static final Comparator<TombstonePlan.Candidate> ORDER = Comparator
+        .comparingLong(TombstonePlan.Candidate::seq).thenComparingLong(TombstonePlan.Candidate::inodeId);
+    final Map<Integer, TreeSet<TombstonePlan.Candidate>> entries = new HashMap<>();
     final Map<Long, StoredValue> values = new HashMap<>();
     int looked;
     int reads;
@@ -34,16 +37,17 @@ class TombstonePlanTest {
     }
 
     void index(int shard, long seq, long inode) {
-      entries.computeIfAbsent(shard, s -> new TreeMap<>()).put(seq, inode);
+      entries.computeIfAbsent(shard, s -> new TreeSet<>(ORDER)).add(new TombstonePlan.Candidate(shard, seq, inode));
     }
 
     @Override
-    public List<TombstonePlan.Candidate> after(int shard, long afterSeq, long uptoSeq, int limit) {
+    public List<TombstonePlan.Candidate> after(int shard, TombstonePlan.Candidate last, long uptoSeq, int limit) {
       reads++;
       List<TombstonePlan.Candidate> found = new ArrayList<>();
-      entries.getOrDefault(shard, new TreeMap<>()).subMap(afterSeq, false, uptoSeq, true).forEach((seq, inode) -> {
-        if (found.size() < limit) found.add(new TombstonePlan.Candidate(shard, seq, inode));
-      });
+      for (TombstonePlan.Candidate c : entries.getOrDefault(shard, new TreeSet<>(ORDER))) {
+        if (found.size() == limit || c.seq() > uptoSeq) break;
+        if (c.seq() >= 1 && (last == null || ORDER.compare(c, last) > 0)) found.add(c);
+      }
       looked += found.size();
       return found;
     }
@@ -95,6 +99,27 @@ class TombstonePlanTest {
         .survey(index);
     assertEquals(max, bounded.size());
     assertEquals(max, index.looked, "no more index entries read than the bound");
+
+    MemoryIndex youngFirst = new MemoryIndex();
+    for (int shard = 0; shard < 3; shard++) {
+      for (long seq = 1; seq <= 20; seq++) youngFirst.tombstone(shard, seq, shard * 100L + seq, CUT + seq);
+    }
+    new TombstonePlan(A, Map.of(0, 20L, 1, 20L, 2, 20L), CUT, 10).survey(youngFirst);
+    assertEquals(10, youngFirst.looked, "entries read past a young one count against the bound");
+  }
+
+  /** Two index entries of one seq (an origin's history forgotten and begun again) are both looked at. */
+  @Test
+  void entriesSharingASeqAcrossReadsAreAllSurveyed() {
+    MemoryIndex index = new MemoryIndex();
+    for (long seq = 1; seq <= 7; seq++) index.tombstone(1, seq, 100 + seq, 10);
+    index.tombstone(1, 8, 200, 10); // the 8th entry ends the first read of 8
+    index.index(1, 8, 201); // the same seq, another inode: its old history's tombstone, replaced since (stale)
+    index.tombstone(1, 9, 300, 10);
+
+    List<TombstonePlan.Candidate> due = new TombstonePlan(A, Map.of(1, 9L), CUT, 100).survey(index);
+    assertEquals(10, due.size(), "every entry, the second of seq 8 included: " + due);
+    assertTrue(due.contains(new TombstonePlan.Candidate(1, 8, 201)));
   }
 
   @Test
