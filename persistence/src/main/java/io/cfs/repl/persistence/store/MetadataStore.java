@@ -115,12 +115,12 @@ public interface MetadataStore extends AutoCloseable {
    * enough: those whose entry's seq is at most {@code stableSeqs} of its shard (shards absent: none) and whose version
    * is older than {@code olderThanHlc}. Each shard is looked at in seq order up to its first tombstone still too young
    * (those behind it wait for it), {@code max} index entries read at most in all (a collection round is bounded; the
-   * next call goes on). Looked at without the apply lock, then checked again and removed in one atomic write under it: applies
-   * wait only for a call that removes something. Live values are never removed; watermarks do not move, so an entry
-   * at or below them (the delete's, or an older write's) re-delivered later is still skipped. After it, {@link #get}
-   * finds nothing for a removed inode, the digest and snapshots leave it out, and the next apply to it decides against
-   * nothing held. Returns how many were removed. {@link TombstonePlan} holds the rule and why both conditions are
-   * needed.
+   * next call goes on). Looked at without the apply lock, then checked again and removed in one atomic write under
+   * it: applies wait only for a call that removes something. Live values are never removed; watermarks do not move,
+   * so an entry at or below them (the delete's, or an older write's) re-delivered later is still skipped. After it,
+   * {@link #get} finds nothing for a removed inode, the digest and snapshots leave it out, and the next apply to it
+   * decides against nothing held. Returns how many were removed. {@link TombstonePlan} holds the rule and why both
+   * conditions are needed.
    */
   long collectTombstones(String originSite, Map<Integer, Long> stableSeqs, long olderThanHlc, int max);
 

@@ -424,9 +424,9 @@ public final class PostgresMetadataStore implements MetadataStore {
       }
 
       @Override
-      public Map<Long, StoredValue> held(Collection<Long> inodeIds) {
+      public Map<Long, StoredValue> held(Set<Long> inodeIds) {
         try {
-          return values(c, new LinkedHashSet<>(inodeIds));
+          return values(c, inodeIds);
         } catch (SQLException e) {
           throw new StorageException("reading the values of tombstones failed", e);
         }

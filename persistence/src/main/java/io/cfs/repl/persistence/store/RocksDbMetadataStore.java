@@ -406,7 +406,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       }
 
       @Override
-      public Map<Long, StoredValue> held(Collection<Long> inodeIds) {
+      public Map<Long, StoredValue> held(Set<Long> inodeIds) {
         try {
           return values(db, List.copyOf(inodeIds));
         } catch (RocksDBException e) {

@@ -1,7 +1,6 @@
 package io.cfs.repl.persistence.store;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ final class TombstonePlan {
     List<Candidate> after(int shard, Candidate last, long uptoSeq, int limit);
 
     /** The values held now for {@code inodeIds}; absent inodes left out. */
-    Map<Long, StoredValue> held(Collection<Long> inodeIds);
+    Map<Long, StoredValue> held(Set<Long> inodeIds);
   }
 
   private enum Outcome { REMOVE, STALE, YOUNG }

@@ -7,11 +7,11 @@ import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Version;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class TombstonePlanTest {
     }
 
     @Override
-    public Map<Long, StoredValue> held(Collection<Long> inodeIds) {
+    public Map<Long, StoredValue> held(Set<Long> inodeIds) {
       Map<Long, StoredValue> held = new HashMap<>();
       inodeIds.forEach(id -> {
         if (values.containsKey(id)) held.put(id, values.get(id));
