@@ -232,10 +232,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
     List<Long> misses = new ArrayList<>();
     for (Long id : ids) {
       ApplyPlan.Held cached = versions.get(id);
-      if (cached != null) {
-        held.put(id, cached);
-      } else {
+      if (cached == null) {
         misses.add(id);
+      } else if (cached != VersionCache.ABSENT) {
+        held.put(id, cached);
       }
     }
     if (misses.isEmpty()) return held;
@@ -249,7 +249,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /**
    * Read without the apply lock: from the version cache, the rest in one multi-get. Each inode's answer is what the
    * store held for it at some instant before the append (a cached slot may be a moment older than the store), which
-   * is all the rule asks: a write is never stamped with more than its site knew.
+   * is all the rule asks: a write is never stamped with more than its site knew. What the multi-get finds (or does not)
+   * goes into the version cache unless a write of the inode was recorded meanwhile ({@link VersionCache#install}),
+   * so the local apply of the same entries finds it there.
    */
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
@@ -257,13 +259,22 @@ public final class RocksDbMetadataStore implements MetadataStore {
     List<Long> misses = new ArrayList<>();
     for (Long id : new LinkedHashSet<>(inodeIds)) {
       ApplyPlan.Held cached = versions.get(id); // safe without the apply lock (see VersionCache)
-      if (cached != null) {
-        known.put(id, cached.knowledgeWithSelf());
-      } else {
+      if (cached == null) {
         misses.add(id);
+      } else if (cached != VersionCache.ABSENT) {
+        known.put(id, cached.knowledgeWithSelf());
       }
     }
-    if (!misses.isEmpty()) known.putAll(withDb(db -> read(db, misses, StoreCodec::knowledgeOf)));
+    if (misses.isEmpty()) return known;
+    long[] tickets = new long[misses.size()];
+    for (int i = 0; i < tickets.length; i++) tickets[i] = versions.ticket(misses.get(i));
+    Map<Long, ApplyPlan.Held> found = withDb(db -> read(db, misses, StoreCodec::heldOf));
+    for (int i = 0; i < tickets.length; i++) {
+      Long id = misses.get(i);
+      ApplyPlan.Held held = found.get(id);
+      versions.install(id, tickets[i], held);
+      if (held != null) known.put(id, held.knowledgeWithSelf());
+    }
     return known;
   }
 

@@ -77,25 +77,25 @@ final class StoreCodec {
   }
 
   /**
-   * What the site knows of the inode ({@link StoredValue#knowledgeWithSelf}), read without copying the payload: the
-   * journal asks it for every entry it takes.
+   * What last-write-wins needs of a value ({@link ApplyPlan.Held}), read without copying the payload: the journal
+   * asks what the site knows of every entry it takes.
    */
-  static Seen knowledgeOf(long inodeId, byte[] bytes) {
+  static ApplyPlan.Held heldOf(long inodeId, byte[] bytes) {
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes);
       byte format = in.get();
       if (format != FORMAT && format != FORMAT_V1) {
         throw new StorageException("unsupported inode value format " + format + " of " + inodeId);
       }
-      in.position(in.position() + 4 + 8);
-      String site = readSite(in);
+      in.position(in.position() + 4);
+      Version version = new Version(in.getLong(), readSite(in));
       in.position(in.position() + 1 + 1 + 4);
       int payloadLength = in.getInt();
       in.position(in.position() + payloadLength);
-      if (format == FORMAT_V1) return Seen.of(site, 0);
+      if (format == FORMAT_V1) return new ApplyPlan.Held(version, 0, Seen.NONE, Seen.NONE);
       long seq = in.getLong();
-      Seen.decode(in); // what the value's writer had seen: not asked here
-      return Seen.decode(in).with(site, seq);
+      Seen seen = Seen.decode(in);
+      return new ApplyPlan.Held(version, seq, seen, Seen.decode(in));
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new StorageException("corrupt value of inode " + inodeId, e);
     }

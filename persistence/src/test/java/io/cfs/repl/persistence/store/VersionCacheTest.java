@@ -118,6 +118,87 @@ class VersionCacheTest {
     assertThat(hits.get()).isPositive();
   }
 
+  @Test
+  void whatAReadFoundIsInstalledOnlyIfNoWriteOfTheSlotCameBetweenTicketAndInstall() {
+    VersionCache cache = new VersionCache(1);
+    cache.put(value(9, 1, "site-a", 1)); // site-a in the origin table
+    ApplyPlan.Held read = new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE, Seen.NONE);
+    cache.install(7, cache.ticket(7), read);
+    assertThat(cache.get(7)).isEqualTo(read);
+    cache.install(8, cache.ticket(8), null);
+    assertThat(cache.get(8)).isSameAs(VersionCache.ABSENT);
+    assertThat(cache.get(7)).isNull(); // one slot: 8 took it
+
+    long ticket = cache.ticket(7);
+    cache.put(value(7, 200, "site-a", 4)); // recorded after the read began: the read may be older
+    cache.install(7, ticket, read);
+    assertThat(cache.get(7).version()).isEqualTo(new Version(200, "site-a"));
+
+    // each write moves the slot's stamp on, whatever inode the slot holds
+    for (Runnable write : List.<Runnable>of(() -> cache.forget(5), cache::clear,
+        () -> cache.put(new StoredValue(5, 0, new Version(20, "site-a"), Op.WRITE, false, 1, new byte[0], 2,
+            Seen.NONE, Seen.of("site-b", 9))))) {
+      cache.put(value(7, 300, "site-a", 5));
+      long stale = cache.ticket(5);
+      write.run();
+      cache.install(5, stale, null);
+      assertThat(cache.get(5)).isNull();
+    }
+  }
+
+  @Test
+  void aReadOfAValueNotCacheableOrOfAnOriginNotInTheTableIsNotInstalled() {
+    VersionCache cache = new VersionCache(16);
+    cache.put(value(1, 1, "site-a", 1));
+    cache.install(5, cache.ticket(5), new ApplyPlan.Held(new Version(20, "site-a"), 2, Seen.NONE, Seen.of("site-b", 9)));
+    assertThat(cache.get(5)).isNull();
+    cache.install(5, cache.ticket(5), new ApplyPlan.Held(new Version(20, "site-z"), 2, Seen.NONE, Seen.NONE));
+    assertThat(cache.get(5)).isNull();
+    VersionCache off = new VersionCache(0);
+    off.install(5, off.ticket(5), null);
+    assertThat(off.get(5)).isNull();
+  }
+
+  /**
+   * A writer stores each version of an inode and then records it, as an apply does; installers on other threads take
+   * a ticket, read the store and install, as the stamper does. Once a version is recorded, the cache answers it or
+   * nothing until the next one is stored: never an older version, never "absent".
+   */
+  @Test
+  void installsRacingWritesNeverLeaveAnOlderAnswer() throws Exception {
+    VersionCache cache = new VersionCache(1);
+    cache.put(value(2, 1, "site-a", 1)); // site-a in the origin table; inode 1 starts absent
+    java.util.concurrent.atomic.AtomicLong store = new java.util.concurrent.atomic.AtomicLong(); // 0: absent
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong installs = new java.util.concurrent.atomic.AtomicLong();
+    List<Thread> installers = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread installer = new Thread(() -> {
+        while (!done.get()) {
+          long ticket = cache.ticket(1);
+          long seq = store.get();
+          cache.install(1, ticket, seq == 0 ? null
+              : new ApplyPlan.Held(new Version(10 * seq, "site-a"), seq, Seen.NONE, Seen.NONE));
+          installs.incrementAndGet();
+        }
+      });
+      installers.add(installer);
+      installer.start();
+    }
+    List<String> wrong = new java.util.ArrayList<>();
+    for (long seq = 1; seq <= 300_000; seq++) {
+      store.set(seq);
+      cache.put(value(1, 10 * seq, "site-a", seq));
+      ApplyPlan.Held answer = cache.get(1);
+      if (answer != null && answer.seq() != seq) wrong.add("after " + seq + ": " + answer);
+      if (seq % 3 == 0) cache.put(value(5, 1, "site-a", 1)); // a colliding inode takes the slot now and then
+    }
+    done.set(true);
+    for (Thread installer : installers) installer.join();
+    assertThat(wrong).isEmpty();
+    assertThat(installs.get()).isPositive();
+  }
+
   private static StoredValue value(long inode, long hlc, String site, long seq) {
     return new StoredValue(inode, 0, new Version(hlc, site), Op.WRITE, false, 1, new byte[0], seq, Seen.NONE,
         Seen.NONE);
@@ -126,6 +207,8 @@ class VersionCacheTest {
   /**
    * Three origins overwrite, delete and lose against each other on a few hundred inodes; a store whose cache of 4
    * slots collides all the time, reopened half-way (its cache then empty), decides exactly as one without a cache.
+   * Before each batch both are asked what they know of its inodes, as the journal's stamper asks, which fills the
+   * cache with what it reads (absent inodes included): the answers are the same too.
    */
   @Test
   void lastWriteWinsDecidesTheSameWithACollidingCacheAsWithoutOne() {
@@ -152,6 +235,8 @@ class VersionCacheTest {
           if (sent[o] >= to) continue;
           List<JournalEntry> batch = all.subList(sent[o], to);
           String origin = batch.get(0).originSite();
+          List<Long> asked = batch.stream().map(JournalEntry::inodeId).toList();
+          assertThat(cached.knowledge(asked)).isEqualTo(reference.knowledge(asked));
           assertThat(MetadataStoreContract.timeless(cached.apply(origin, batch)))
               .isEqualTo(MetadataStoreContract.timeless(reference.apply(origin, batch)));
           sent[o] = to;

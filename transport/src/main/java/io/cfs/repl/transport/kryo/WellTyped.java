@@ -19,31 +19,66 @@ import java.util.Optional;
  * array, record or abstract type (a journal entry) is checked by its class alone, so a batch costs one check an entry.
  */
 final class WellTyped {
-  private static final ClassValue<Method[]> WALKED_ACCESSORS = new ClassValue<>() {
+  /** A component of a record that needs walking: its accessor, declared type and path segment, read once a class. */
+  private record Component(Method accessor, Type type, String segment) {
+  }
+
+  private static final ClassValue<Component[]> WALKED = new ClassValue<>() {
     @Override
-    protected Method[] computeValue(Class<?> type) {
-      if (!type.isRecord()) return new Method[0];
+    protected Component[] computeValue(Class<?> type) {
+      if (!type.isRecord()) return new Component[0];
       RecordComponent[] components = type.getRecordComponents();
       boolean leaf = true;
       for (RecordComponent c : components) leaf &= isLeaf(c.getGenericType());
-      if (leaf) return new Method[0];
-      Method[] accessors = new Method[components.length];
+      if (leaf) return new Component[0];
+      Component[] walked = new Component[components.length];
       for (int i = 0; i < components.length; i++) {
-        accessors[i] = components[i].getAccessor();
-        accessors[i].setAccessible(true); // records nested in non-public classes
+        Method accessor = components[i].getAccessor();
+        accessor.setAccessible(true); // records nested in non-public classes
+        walked[i] = new Component(accessor, components[i].getGenericType(),
+            "." + components[i].getName());
       }
-      return accessors;
+      return walked;
     }
   };
+
+  private static final Map<Class<?>, Class<?>> BOXES = Map.of(boolean.class, Boolean.class, byte.class, Byte.class,
+      char.class, Character.class, short.class, Short.class, int.class, Integer.class, long.class, Long.class,
+      float.class, Float.class, double.class, Double.class, void.class, Void.class);
+
+  /**
+   * Where a value sits in the decoded message, spelled out only for an error: a batch holds thousands of values and
+   * building each one's path as a string cost more than checking it.
+   */
+  private record Path(Path parent, String segment, Object key) {
+    static Path root(String name) {
+      return new Path(null, name, null);
+    }
+
+    Path child(String name) {
+      return new Path(this, name, null);
+    }
+
+    /** A map's value or an array's element: {@code [key]}. */
+    Path at(Object key) {
+      return new Path(this, null, key);
+    }
+
+    @Override
+    public String toString() {
+      String here = segment != null ? segment : "[" + key + "]";
+      return parent == null ? here : parent + here;
+    }
+  }
 
   private WellTyped() {}
 
   /** @throws KryoDecodingException naming the first value that is not of its declared type */
   static void require(Object value) {
-    if (value != null) check(value, value.getClass(), value.getClass().getSimpleName(), 0);
+    if (value != null) check(value, value.getClass(), Path.root(value.getClass().getSimpleName()), 0);
   }
 
-  private static void check(Object value, Type declared, String path, int depth) {
+  private static void check(Object value, Type declared, Path path, int depth) {
     if (value == null) return;
     if (depth > KryoCodec.MAX_DEPTH) throw new KryoDecodingException(path + " nests deeper than " + KryoCodec.MAX_DEPTH);
     Class<?> raw = boxed(rawClass(declared));
@@ -53,26 +88,23 @@ final class WellTyped {
     if (declared instanceof ParameterizedType p) {
       Type[] args = p.getActualTypeArguments();
       if (value instanceof Map<?, ?> map && args.length == 2) {
-        String keyPath = path + ".key";
+        Path keyPath = path.child(".key");
         for (Map.Entry<?, ?> e : map.entrySet()) {
           check(e.getKey(), args[0], keyPath, depth + 1);
-          check(e.getValue(), args[1], path + "[" + e.getKey() + "]", depth + 1);
+          check(e.getValue(), args[1], path.at(e.getKey()), depth + 1);
         }
       } else if (value instanceof Collection<?> elements && args.length == 1) {
-        String elementPath = path + "[]"; // once, not per element: a batch holds thousands
+        Path elementPath = path.child("[]");
         for (Object e : elements) check(e, args[0], elementPath, depth + 1);
       } else if (value instanceof Optional<?> optional && args.length == 1) {
-        check(optional.orElse(null), args[0], path + ".get()", depth + 1);
+        check(optional.orElse(null), args[0], path.child(".get()"), depth + 1);
       }
     } else if (value instanceof Object[] array) {
       Type component = declared instanceof GenericArrayType g ? g.getGenericComponentType() : raw.getComponentType();
-      for (int i = 0; i < Array.getLength(array); i++) check(array[i], component, path + "[" + i + "]", depth + 1);
+      for (int i = 0; i < array.length; i++) check(array[i], component, path.at(i), depth + 1);
     }
-    Method[] accessors = WALKED_ACCESSORS.get(value.getClass());
-    RecordComponent[] components = accessors.length == 0 ? null : value.getClass().getRecordComponents();
-    for (int i = 0; i < accessors.length; i++) {
-      check(read(accessors[i], value), components[i].getGenericType(), path + "." + components[i].getName(),
-          depth + 1);
+    for (Component c : WALKED.get(value.getClass())) {
+      check(read(c.accessor(), value), c.type(), path.child(c.segment()), depth + 1);
     }
   }
 
@@ -91,8 +123,7 @@ final class WellTyped {
   }
 
   private static Class<?> boxed(Class<?> type) {
-    if (!type.isPrimitive()) return type;
-    return Array.get(Array.newInstance(type, 1), 0).getClass();
+    return type.isPrimitive() ? BOXES.get(type) : type;
   }
 
   private static Object read(Method accessor, Object record) {

@@ -85,6 +85,25 @@ class KryoCodecFuzzTest {
     assertThat(codec.decode(codec.encode(decoded))).hasSameClassAs(decoded);
   }
 
+  /** A refusal names where the wrong value sits: a map's value by its key, an element by its collection. */
+  @Example
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void theTypedDecodeNamesWhereAWrongValueSits() {
+    Map cursors = Map.of("a", 1L, "b", "not a long");
+    Message inMap = new Message("o", List.of(), cursors, Set.of(), new long[0], new int[0], new String[0],
+        Optional.empty(), null, null, null, null, null, null);
+    byte[] mapBytes = codec.encode(inMap);
+    assertThat(Fuzz.run(() -> codec.decode(ByteString.fromArray(mapBytes), Message.class)).failure())
+        .isInstanceOf(KryoDecodingException.class)
+        .hasMessageContaining("Message.cursors[b] holds a java.lang.String, declared class java.lang.Long");
+    List items = List.of(new Item(1, Kind.CREATE, new byte[0], "n"), "not an item");
+    Message inList = new Message("o", items, Map.of(), Set.of(), new long[0], new int[0], new String[0],
+        Optional.empty(), null, null, null, null, null, null);
+    byte[] listBytes = codec.encode(inList);
+    assertThat(Fuzz.run(() -> codec.decode(ByteString.fromArray(listBytes), Message.class)).failure())
+        .isInstanceOf(KryoDecodingException.class).hasMessageContaining("Message.items[] holds a java.lang.String");
+  }
+
   /** Whether a map anywhere in {@code value} has an array as a key. */
   private static boolean arrayKeyed(Object value, int depth) {
     if (value == null || depth > KryoCodec.MAX_DEPTH) return false;

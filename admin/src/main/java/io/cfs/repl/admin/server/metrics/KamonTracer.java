@@ -79,15 +79,16 @@ public final class KamonTracer implements BatchTracer {
 
   private static final class KamonSpan implements BatchSpan {
     private final Span span;
-    private final String traceParent;
+    /** Formatted when first asked for: only a ship span's travels, and Kamon's formatting cost more than the span. */
+    private String traceParent;
 
     KamonSpan(Span span) {
       this.span = span;
-      this.traceParent = format(span);
     }
 
     @Override
     public String traceParent() {
+      if (traceParent == null) traceParent = format(span);
       return traceParent;
     }
 

@@ -54,7 +54,8 @@ class IngestDiskFullTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // RocksDB resumes writes once the volume has a write buffer's worth free: 64 MiB by default, all of this volume.
+    // RocksDB resumes writes once the volume has a write buffer's worth free: the journal's is 64 MiB by default, all
+    // of this volume.
     node = IngestTestNode.start(VOLUME.root().resolve("node"), Map.of(
         "cfs-repl.persistence.journal.rocksdb.write-buffer-size", "4 MiB",
         "cfs-repl.persistence.store.rocksdb.write-buffer-size", "4 MiB"));
