@@ -2,6 +2,7 @@ package io.cfs.repl.admin.server.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.cli.MachineLine;
 import io.cfs.repl.admin.server.http.AdminSettings;
 import io.cfs.repl.admin.server.http.NodeExtension;
 import io.cfs.repl.admin.server.https.HttpsSettings;
@@ -73,10 +74,9 @@ public final class NodeCommand implements Callable<Integer> {
       IngestServer ingest = IngestServer.start(node.system(), node.journal(), node::conflicts,
           node.storageExecutor(), ingestSettings, hooks.metrics()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
-      System.out.printf("READY site=%s link=%d admin=%s%n", node.siteId(), node.linkPort(), admin);
-      System.out.printf("INGEST port=%d%n", ingest.port());
-      System.out.printf("METRICS %s%n", Observability.describe());
-      System.out.flush();
+      MachineLine.print(System.out, "READY site=%s link=%d admin=%s", node.siteId(), node.linkPort(), admin);
+      MachineLine.print(System.out, "INGEST port=%d", ingest.port());
+      MachineLine.print(System.out, "METRICS %s", Observability.describe());
     } catch (Throwable startupFailure) {
       // Never leave a node replicating without its admin and ingest endpoints.
       node.close();

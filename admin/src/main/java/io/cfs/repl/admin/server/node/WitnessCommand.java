@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.node;
 
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.cli.MachineLine;
 import io.cfs.repl.engine.failover.WitnessNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,7 @@ public final class WitnessCommand implements Callable<Integer> {
       witness.close();
       stopped.countDown();
     }, "cfs-witness-shutdown"));
-    System.out.printf("READY witness=%s link=%d%n", witness.id(), witness.linkPort());
-    System.out.flush();
+    MachineLine.print(System.out, "READY witness=%s link=%d", witness.id(), witness.linkPort());
     stopped.await();
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.cfs.repl.admin.tools.load;
 
+import io.cfs.repl.admin.cli.MachineLine;
 import io.cfs.repl.admin.tools.bench.ProcessStats;
 import io.cfs.repl.admin.tools.https.HttpClients;
 import io.cfs.repl.admin.tools.workload.EntryFactory;
@@ -124,7 +125,8 @@ public final class LoadCommand implements Callable<Integer> {
         acknowledged.get() / seconds, mode);
     System.out.printf("ack latency   %s per batch of %d%n", latency.summaryMillis(), batch);
     // for a benchmark driving this process: what the load itself cost (it has exited when the bench reads it)
-    System.out.printf("LOAD-STATS cpuNanos=%d peakRssBytes=%d%n", ProcessStats.cpuNanos(), ProcessStats.peakRssBytes());
+    MachineLine.print(System.out, "LOAD-STATS cpuNanos=%d peakRssBytes=%d", ProcessStats.cpuNanos(),
+        ProcessStats.peakRssBytes());
     return 0;
   }
 
