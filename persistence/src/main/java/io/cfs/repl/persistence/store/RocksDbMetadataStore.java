@@ -210,7 +210,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
         batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
       }
       write(db, options, batch);
-      inKeyOrder.forEach(versions::put);
+      recorded(() -> inKeyOrder.forEach(versions::put));
     }
     nextConflictId = conflictId;
     watermarks.computeIfAbsent(origin, s -> new ConcurrentHashMap<>()).putAll(plan.advanced());
@@ -349,7 +349,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
           }
           write(db, durability == Durability.SYNC ? writeOptions : asyncWriteOptions, batch);
         }
-        plan.writes().forEach(w -> versions.put(w.value()));
+        recorded(() -> plan.writes().forEach(w -> versions.put(w.value())));
         return plan.result();
       });
     } finally {
@@ -383,7 +383,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
           }
           write(db, writeOptions, batch);
         }
-        plan.removed().forEach(c -> versions.forget(c.inodeId()));
+        recorded(() -> plan.removed().forEach(c -> versions.forget(c.inodeId())));
         return (long) plan.removed().size();
       });
     } finally {
@@ -537,11 +537,24 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
-  /** A failed write may have left the version cache ahead of the store: it starts over empty. */
+  /**
+   * A write whose outcome is unknown leaves the version cache unable to say what the store holds: it starts over empty
+   * (the journal's stamper may have filled a slot with what an inode held before the write).
+   */
   private void write(RocksDB db, WriteOptions options, WriteBatch batch) throws RocksDBException {
     try {
       db.write(options, batch);
-    } catch (RocksDBException | RuntimeException e) {
+    } catch (Throwable e) {
+      versions.clear();
+      throw e;
+    }
+  }
+
+  /** Records a write that reached the store into the version cache; if that fails part-way, the cache starts over. */
+  private void recorded(Runnable record) {
+    try {
+      record.run();
+    } catch (Throwable e) {
       versions.clear();
       throw e;
     }

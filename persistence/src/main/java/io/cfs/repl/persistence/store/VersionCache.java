@@ -93,7 +93,8 @@ final class VersionCache {
     int slot = slot(inodeId);
     Version version = value.version();
     Integer origin = originIndex.get(version.originSite());
-    if (!value.knowledge().isEmpty() || (origin == null && originIndex.size() >= MAX_ORIGINS)) {
+    if (!value.knowledge().isEmpty() || !value.seen().isEmpty()
+        || (origin == null && originIndex.size() >= MAX_ORIGINS)) {
       // not cacheable: the slot must not go on answering with what this inode held before
       forget(inodeId);
       return;
@@ -150,12 +151,15 @@ final class VersionCache {
       origin = indexOf(originNames, held.version().originSite());
       if (origin < 0) return;
     }
+    long hlc = held == null ? 0 : held.version().hlc();
+    long seq = held == null ? 0 : held.seq();
     int slot = slot(inodeId);
+    // between the CAS and the release only array stores: a writer waits out this window, holding the apply lock
     if (!STAMPS.compareAndSet(stamps, slot, ticket, ticket + 1)) return;
     VarHandle.storeStoreFence(); // no reader may see the fields change under an even stamp
     inodes[slot] = inodeId;
-    hlcs[slot] = held == null ? 0 : held.version().hlc();
-    seqs[slot] = held == null ? 0 : held.seq();
+    hlcs[slot] = hlc;
+    seqs[slot] = seq;
     origins[slot] = (byte) origin;
     STAMPS.setRelease(stamps, slot, ticket + 2);
   }
@@ -176,15 +180,22 @@ final class VersionCache {
     STAMPS.setRelease(stamps, slot, stamp + 2);
   }
 
-  /** Makes the slot's stamp odd for a write; waits out an {@link #install} under way (a few stores). */
+  /**
+   * Makes the slot's stamp odd for a write; waits out an {@link #install} under way (four array stores, unless its
+   * thread was descheduled in the middle: then this one yields rather than spin through the other's time slice).
+   */
   private long lock(int slot) {
-    while (true) {
+    for (int spins = 0; ; spins++) {
       long stamp = (long) STAMPS.getVolatile(stamps, slot);
       if ((stamp & 1) == 0 && STAMPS.compareAndSet(stamps, slot, stamp, stamp + 1)) {
         VarHandle.storeStoreFence(); // no reader may see the fields change under an even stamp
         return stamp;
       }
-      Thread.onSpinWait();
+      if (spins < 100) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
     }
   }
 

@@ -73,6 +73,11 @@ class VersionCacheTest {
         Seen.NONE, Seen.of("site-b", 9));
     cache.put(known);
     assertThat(cache.get(5)).isNull();
+    // nor one whose writer had seen more (the cache answers "nothing seen" for what it holds)
+    cache.put(value(5, 10, "site-a", 1));
+    cache.put(new StoredValue(5, 0, new Version(30, "site-a"), Op.WRITE, false, 1, new byte[0], 3,
+        Seen.of("site-b", 4), Seen.NONE));
+    assertThat(cache.get(5)).isNull();
   }
 
   /**
@@ -135,7 +140,7 @@ class VersionCacheTest {
     assertThat(cache.get(7).version()).isEqualTo(new Version(200, "site-a"));
 
     // each write moves the slot's stamp on, whatever inode the slot holds
-    for (Runnable write : List.<Runnable>of(() -> cache.forget(5), cache::clear,
+    for (Runnable write : List.<Runnable>of(() -> cache.forget(5),
         () -> cache.put(new StoredValue(5, 0, new Version(20, "site-a"), Op.WRITE, false, 1, new byte[0], 2,
             Seen.NONE, Seen.of("site-b", 9))))) {
       cache.put(value(7, 300, "site-a", 5));
@@ -144,6 +149,12 @@ class VersionCacheTest {
       cache.install(5, stale, null);
       assertThat(cache.get(5)).isNull();
     }
+    // and clear, also of a slot that holds nothing
+    cache.forget(7);
+    long stale = cache.ticket(5);
+    cache.clear();
+    cache.install(5, stale, null);
+    assertThat(cache.get(5)).isNull();
   }
 
   @Test
@@ -160,9 +171,11 @@ class VersionCacheTest {
   }
 
   /**
-   * A writer stores each version of an inode and then records it, as an apply does; installers on other threads take
-   * a ticket, read the store and install, as the stamper does. Once a version is recorded, the cache answers it or
-   * nothing until the next one is stored: never an older version, never "absent".
+   * A writer stores each version of an inode and then records it, as an apply does, and now and then removes it (a
+   * collected tombstone: the store holds nothing, and the writer forgets it); installers on other threads take a
+   * ticket, read the store and install, as the stamper does. Once a change is recorded, the cache answers it or nothing
+   * until the next one is stored: never an older version, never "absent" for an inode the store holds, never a version
+   * for one it does not.
    */
   @Test
   void installsRacingWritesNeverLeaveAnOlderAnswer() throws Exception {
@@ -192,6 +205,12 @@ class VersionCacheTest {
       ApplyPlan.Held answer = cache.get(1);
       if (answer != null && answer.seq() != seq) wrong.add("after " + seq + ": " + answer);
       if (seq % 3 == 0) cache.put(value(5, 1, "site-a", 1)); // a colliding inode takes the slot now and then
+      if (seq % 7 == 0) {
+        store.set(0);
+        cache.forget(1);
+        ApplyPlan.Held gone = cache.get(1);
+        if (gone != null && gone != VersionCache.ABSENT) wrong.add("after removing " + seq + ": " + gone);
+      }
     }
     done.set(true);
     for (Thread installer : installers) installer.join();
