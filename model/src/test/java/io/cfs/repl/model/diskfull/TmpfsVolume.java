@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -60,7 +61,7 @@ public final class TmpfsVolume implements BeforeAllCallback, AfterAllCallback {
   private long fill(boolean append) throws IOException {
     byte[] chunk = new byte[4 << 10];
     long written = 0;
-    try (OutputStream out = append ? Files.newOutputStream(filler(), java.nio.file.StandardOpenOption.APPEND)
+    try (OutputStream out = append ? Files.newOutputStream(filler(), StandardOpenOption.APPEND)
         : Files.newOutputStream(filler())) {
       while (true) {
         out.write(chunk);

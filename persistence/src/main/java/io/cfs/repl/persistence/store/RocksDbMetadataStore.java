@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -229,15 +230,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /** What is held for the given inodes: from the version cache, the rest in one multi-get. */
   private Map<Long, ApplyPlan.Held> held(RocksDB db, Set<Long> ids) throws RocksDBException {
     Map<Long, ApplyPlan.Held> held = new HashMap<>(ApplyPlan.capacityFor(ids.size()));
-    List<Long> misses = new ArrayList<>();
-    for (Long id : ids) {
-      ApplyPlan.Held cached = versions.get(id);
-      if (cached == null) {
-        misses.add(id);
-      } else if (cached != VersionCache.ABSENT) {
-        held.put(id, cached);
-      }
-    }
+    List<Long> misses = fromCache(ids, held, cached -> cached);
     if (misses.isEmpty()) return held;
     values(db, misses).forEach((id, value) -> {
       held.put(id, ApplyPlan.Held.of(value));
@@ -256,15 +249,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
   @Override
   public Map<Long, Seen> knowledge(Collection<Long> inodeIds) {
     Map<Long, Seen> known = new HashMap<>(ApplyPlan.capacityFor(inodeIds.size()));
-    List<Long> misses = new ArrayList<>();
-    for (Long id : new LinkedHashSet<>(inodeIds)) {
-      ApplyPlan.Held cached = versions.get(id); // safe without the apply lock (see VersionCache)
-      if (cached == null) {
-        misses.add(id);
-      } else if (cached != VersionCache.ABSENT) {
-        known.put(id, cached.knowledgeWithSelf());
-      }
-    }
+    // the cache is safe to read without the apply lock (see VersionCache)
+    List<Long> misses = fromCache(new LinkedHashSet<>(inodeIds), known, ApplyPlan.Held::knowledgeWithSelf);
     if (misses.isEmpty()) return known;
     long[] tickets = new long[misses.size()];
     for (int i = 0; i < tickets.length; i++) tickets[i] = versions.ticket(misses.get(i));
@@ -276,6 +262,23 @@ public final class RocksDbMetadataStore implements MetadataStore {
       if (held != null) known.put(id, held.knowledgeWithSelf());
     }
     return known;
+  }
+
+  /**
+   * Puts into {@code answers} what the version cache says of each inode (nothing for one it knows to be absent) and
+   * returns the inodes it does not hold, in order, for one multi-get.
+   */
+  private <T> List<Long> fromCache(Collection<Long> ids, Map<Long, T> answers, Function<ApplyPlan.Held, T> answer) {
+    List<Long> misses = new ArrayList<>();
+    for (Long id : ids) {
+      ApplyPlan.Held cached = versions.get(id);
+      if (cached == null) {
+        misses.add(id);
+      } else if (cached != VersionCache.ABSENT) {
+        answers.put(id, answer.apply(cached));
+      }
+    }
+    return misses;
   }
 
   @Override
