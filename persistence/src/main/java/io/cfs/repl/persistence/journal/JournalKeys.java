@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  */
 final class JournalKeys {
   static final int LENGTH = 12;
+  /** The shard's part of a key: within it, keys are written in seq order. */
+  static final int SHARD_BYTES = 4;
 
   private JournalKeys() {
   }

@@ -132,7 +132,7 @@ public final class RocksDbJournal implements LocalJournal {
    */
   public static RocksDbJournal open(Path dir, String localSite, JournalSettings settings, SeenSource seen) {
     JournalEntry.validateSiteId(localSite);
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(META));
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), List.of(META), JournalKeys.SHARD_BYTES);
     try {
       RocksDbJournal journal = new RocksDbJournal(localSite, settings, rocks, recover(rocks.db()),
           incarnation(rocks), seen);

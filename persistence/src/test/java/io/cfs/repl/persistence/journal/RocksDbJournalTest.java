@@ -54,4 +54,21 @@ class RocksDbJournalTest extends LocalJournalContract {
     assertTrue(after.bytes() * 8 < all.bytes(), "a tenth held: " + after + " against " + all);
     assertTrue(after.bytes() > 0, "the entries held take bytes: " + after);
   }
+
+  /**
+   * The journal's memtable inserts start from the last key of their shard (RocksDB keeps its options in an OPTIONS
+   * file per open): without the hint, or with concurrent memtable writes, which make RocksDB ignore it, every insert
+   * searches the skip list from its top.
+   */
+  @Test
+  void memtableInsertsAreHintedByShard() throws Exception {
+    String options;
+    try (Stream<Path> files = Files.list(dir)) {
+      Path newest = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-"))
+          .max(Comparator.comparing(Path::toString)).orElseThrow();
+      options = Files.readString(newest);
+    }
+    assertTrue(options.contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix.4"), options);
+    assertTrue(options.contains("allow_concurrent_memtable_write=false"), options);
+  }
 }
