@@ -23,7 +23,11 @@ import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.stream.ActorMaterializer;
+import org.apache.pekko.stream.ActorMaterializerSettings;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutSettings;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
@@ -40,10 +44,12 @@ public final class IngestServer implements AutoCloseable {
   private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
 
   private final ServerBinding binding;
+  private final Materializer materializer;
   private CompletionStage<Done> stopped; // guarded by this
 
-  private IngestServer(ServerBinding binding) {
+  private IngestServer(ServerBinding binding, Materializer materializer) {
     this.binding = binding;
+    this.materializer = materializer;
   }
 
   /**
@@ -55,7 +61,7 @@ public final class IngestServer implements AutoCloseable {
                                                     Executor storageExecutor, IngestSettings settings,
                                                     ReplicationMetrics metrics) {
     Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
-    Materializer materializer = Materializer.matFromSystem(system);
+    Materializer materializer = ingestMaterializer(system);
     IngestStream stream = new IngestStream(ingestor, settings);
     ConflictEvents conflictEvents = new ConflictEvents(journal.localSite(), conflicts);
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, conflictEvents, settings,
@@ -67,12 +73,15 @@ public final class IngestServer implements AutoCloseable {
         .to(Sink.foreach(limit::accept))
         .run(materializer)
         .thenApply(binding -> {
-          IngestServer server = new IngestServer(binding);
+          IngestServer server = new IngestServer(binding, materializer);
           CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "cfs-ingest-stop",
               server::stop);
           log.info("Ingest for site {} listening on {} ({}, {})", journal.localSite(), binding.localAddress(),
               settings.https().scheme(), settings);
           return server;
+        })
+        .whenComplete((server, failure) -> {
+          if (failure != null) materializer.shutdown(); // not bound: no connection uses it
         });
   }
 
@@ -80,6 +89,24 @@ public final class IngestServer implements AutoCloseable {
    * Serves at most {@code max} connections at once; one more gets a typed 503 TOO_MANY_CONNECTIONS to its first
    * request and is closed, so slow or idle clients cannot take every socket and buffer of the node.
    */
+  /**
+   * The system's materializer, but for one setting. A stream socket's next messages wait, their data unread, while the
+   * journal is slow (the appends in flight are the stream's limit), and Pekko cancels a message nobody reads within
+   * the subscription timeout (5 s): the batch was refused, and the client's stream ended, whenever the journal stalled
+   * that long (RocksDB stopping writes while its flushes caught up, on a saturated node). The ingest reads every
+   * message to its end once it gets to it, so none is left unread for good: here a message waits as long as the
+   * journal takes. Pekko HTTP materializes a WebSocket's messages with the connection's materializer, not with the
+   * attributes of the connection's graph, so the setting is the materializer's.
+   */
+  @SuppressWarnings("deprecation") // ActorMaterializerSettings is the only way to set a materializer's defaults
+  private static Materializer ingestMaterializer(ActorSystem<?> system) {
+    ActorMaterializerSettings defaults = ActorMaterializerSettings.create(system.classicSystem());
+    // the timer still runs (per message, cancelled when it is read); noop makes its expiry do nothing
+    ActorMaterializerSettings settings = defaults.withSubscriptionTimeoutSettings(StreamSubscriptionTimeoutSettings
+        .create(StreamSubscriptionTimeoutTerminationMode.noop(), defaults.subscriptionTimeoutSettings().timeout()));
+    return ActorMaterializer.create(settings, system.classicSystem());
+  }
+
   private static final class ConnectionLimit {
     /** How long a refused connection may stay open waiting for its first request. */
     private static final Duration REFUSED_LINGER = Duration.ofSeconds(2);
@@ -130,7 +157,12 @@ public final class IngestServer implements AutoCloseable {
    * both {@link #close} and the actor system's coordinated shutdown call it.
    */
   public synchronized CompletionStage<Done> stop() {
-    if (stopped == null) stopped = binding.terminate(STOP_DEADLINE).thenApply(terminated -> Done.done());
+    if (stopped == null) {
+      stopped = binding.terminate(STOP_DEADLINE).thenApply(terminated -> {
+        materializer.shutdown(); // the connections' streams ended with the binding's termination
+        return Done.done();
+      });
+    }
     return stopped;
   }
 

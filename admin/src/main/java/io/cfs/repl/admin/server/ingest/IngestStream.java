@@ -22,8 +22,10 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Backpressure: messages are read one at a time, each bounded by max-request-bytes, and at most
  * stream-parallelism batches wait for the journal; beyond that the flow stops pulling, the socket stops being read
- * and TCP slows the client. Batches reach the journal in arrival order (the append call is made by the mapAsync
- * stage itself, never by a completion callback), so a client may pipeline consecutive seqs of a shard.
+ * and TCP slows the client. However long the journal takes (RocksDB stopping writes, a slow disk), the messages
+ * waiting meanwhile are not cancelled: the ingest's materializer never times them out ({@link IngestServer}).
+ * Batches reach the journal in arrival order (the append call is made by the mapAsync stage itself, never by a
+ * completion callback), so a client may pipeline consecutive seqs of a shard.
  *
  * <p>Every message is read to its end, an oversized one too (it keeps at most max-request-bytes and drops the rest):
  * the data of a streamed message must never be cancelled mid-message. Pekko HTTP splits the socket's frames into

@@ -78,12 +78,17 @@ final class StreamClient implements IngestClient, WebSocket.Listener {
     try {
       JsonNode answer = IngestJson.MAPPER.readTree(json);
       if (answer.has("error")) {
-        failAll(new IllegalStateException("node refused the batch: " + json));
+        IllegalStateException refused = new IllegalStateException("node refused the batch: " + json);
+        // the refused batch's own answer was taken off the queue above: settle it too, or its caller waits forever
+        if (ack != null) ack.completeExceptionally(refused);
+        failAll(refused);
       } else if (ack != null) {
         ack.complete(IngestJson.MAPPER.treeToValue(answer, IngestResponse.class));
       }
     } catch (JsonProcessingException e) {
-      failAll(new IllegalStateException("unreadable answer from the node: " + json, e));
+      IllegalStateException unreadable = new IllegalStateException("unreadable answer from the node: " + json, e);
+      if (ack != null) ack.completeExceptionally(unreadable);
+      failAll(unreadable);
     }
   }
 

@@ -10,12 +10,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test double beside the node's real journal: appends wait at a gate while it is held, then go to the real journal.
- * It makes "an append is in progress" last as long as a test needs.
+ * A test double beside the node's real journal: appends wait at a gate while it is held, then go to the real journal
+ * in the order they were called (as a caller pipelining consecutive seqs needs). It makes "an append is in progress"
+ * last as long as a test needs.
  */
 final class GatedJournal extends ForwardingJournal {
   private final AtomicInteger waiting = new AtomicInteger();
   private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+  /** Completed once the last append called so far has been handed to the real journal. */
+  private CompletableFuture<Void> lastHandedOn = CompletableFuture.completedFuture(null); // guarded by this
 
   GatedJournal(LocalJournal journal) {
     super(journal);
@@ -35,12 +38,19 @@ final class GatedJournal extends ForwardingJournal {
   }
 
   @Override
-  public CompletionStage<AppendResult> append(List<JournalEntry> entries) {
+  public synchronized CompletionStage<AppendResult> append(List<JournalEntry> entries) {
     waiting.incrementAndGet();
-    return gate.thenCompose(open -> {
+    CompletableFuture<Void> heldBy = gate;
+    CompletableFuture<Void> handedOn = new CompletableFuture<>();
+    // a released gate runs its waiters in no set order: each append waits for the one before it to be handed on
+    CompletionStage<AppendResult> result = lastHandedOn.thenCompose(previous -> heldBy).thenCompose(open -> {
       waiting.decrementAndGet();
-      return delegate().append(entries);
+      CompletionStage<AppendResult> appended = delegate().append(entries);
+      handedOn.complete(null);
+      return appended;
     });
+    lastHandedOn = handedOn;
+    return result;
   }
 
   @Override

@@ -1,12 +1,17 @@
 package io.cfs.repl.admin.tools.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.cfs.repl.admin.server.ingest.IngestTestNode;
 import io.cfs.repl.model.entry.JournalEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,5 +60,27 @@ class LoadCommandTest {
     JournalEntry held = node.node.journal().read(Integer.parseInt(last[1]), Long.parseLong(last[2]), 1).get(0);
     assertThat(last).containsExactly(held.originSite(), String.valueOf(held.shard()), String.valueOf(held.seq()),
         String.valueOf(held.hlc()), held.op().name(), String.valueOf(held.inodeId()), String.valueOf(held.crc()));
+  }
+
+  /**
+   * A refused batch ends the load with an error naming the refusal, however many batches are in flight: the refused
+   * one's own answer used to be taken and never settled, so the load waited for it forever.
+   */
+  @Test
+  void aRefusedStreamedBatchEndsTheLoadWithTheRefusal() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      exit = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new CommandLine(new LoadCommand()).execute(
+          "--node", ingest.toString(), "--site", "site-z", "--count", "2000", "--shards", "2", "--batch", "100",
+          "--in-flight", "8"));
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("load failed after 0 acknowledged entries")
+        .contains("node refused the batch").contains("site-z");
   }
 }
