@@ -1,7 +1,6 @@
 package io.cfs.repl.admin.server.ingest;
 
 import static io.cfs.repl.admin.server.ingest.IngestTestNode.entries;
-import static io.cfs.repl.admin.server.ingest.IngestTestNode.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +35,7 @@ class IngestStallTest {
         Map.of("pekko.stream.materializer.subscription-timeout.timeout", "1s"))) {
       GatedJournal gated = new GatedJournal(node.node.journal());
       URI ingest = node.listen(Map.of(), gated);
-      Answers answers = new Answers();
+      IngestStreamTest.Answers answers = new IngestStreamTest.Answers();
       WebSocket ws = node.http.newWebSocketBuilder()
           .buildAsync(URI.create("ws://127.0.0.1:" + ingest.getPort() + "/journal/stream"), answers).join();
       gated.hold();
@@ -57,42 +53,13 @@ class IngestStallTest {
       gated.release();
       sending.get(30, TimeUnit.SECONDS);
       for (int b = 0; b < BATCHES; b++) {
-        String text = answers.texts.poll(30, TimeUnit.SECONDS);
-        assertThat(text).as("answer %d", b).isNotNull();
-        JsonNode answer = json(text);
+        JsonNode answer = answers.next();
         assertThat(answer.path("error").isMissingNode()).as(answer.toString()).isTrue();
         assertThat(answer.path("batch").asLong()).isEqualTo(b);
         assertThat(answer.path("written").asInt()).isEqualTo(PER_BATCH);
       }
       assertThat(node.heads().get(1)).isEqualTo((long) BATCHES * PER_BATCH);
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static final class Answers implements WebSocket.Listener {
-    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        texts.add(partial.toString());
-        partial.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      texts.add("{\"error\":\"closed " + statusCode + " " + reason + "\"}");
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      texts.add("{\"error\":\"failed: " + error + "\"}");
     }
   }
 }

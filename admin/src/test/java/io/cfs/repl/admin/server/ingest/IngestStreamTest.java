@@ -47,9 +47,9 @@ class IngestStreamTest {
    * Collects whole text messages, then how the socket ended (close or error), in arrival order, so the test can wait
    * for each with a timeout and an answer that will never come fails at once, naming the close.
    */
-  private static final class Answers implements WebSocket.Listener {
+  static final class Answers implements WebSocket.Listener {
     private static final String ENDED = "";
-    private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final CompletableFuture<Void> pong = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
