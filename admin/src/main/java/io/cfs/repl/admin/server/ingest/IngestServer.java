@@ -44,12 +44,10 @@ public final class IngestServer implements AutoCloseable {
   private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
 
   private final ServerBinding binding;
-  private final Materializer materializer;
   private CompletionStage<Done> stopped; // guarded by this
 
-  private IngestServer(ServerBinding binding, Materializer materializer) {
+  private IngestServer(ServerBinding binding) {
     this.binding = binding;
-    this.materializer = materializer;
   }
 
   /**
@@ -61,19 +59,26 @@ public final class IngestServer implements AutoCloseable {
                                                     Executor storageExecutor, IngestSettings settings,
                                                     ReplicationMetrics metrics) {
     Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
-    Materializer materializer = ingestMaterializer(system);
     IngestStream stream = new IngestStream(ingestor, settings);
     ConflictEvents conflictEvents = new ConflictEvents(journal.localSite(), conflicts);
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, conflictEvents, settings,
         system).route().flow(system);
-    ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);
     ServerBuilder listener = Http.get(system).newServerAt(settings.host(), settings.port());
     if (settings.https().enabled()) listener = listener.enableHttps(settings.https().context());
-    return listener.connectionSource()
-        .to(Sink.foreach(limit::accept))
-        .run(materializer)
+    // Lives as long as the actor system, like the system's own: stop() unbinds, but the connections it served may
+    // still be finishing their requests (Pekko HTTP does not track a connectionSource's connections for terminate).
+    Materializer materializer = ingestMaterializer(system);
+    ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), ingestor, routes, materializer);
+    CompletionStage<ServerBinding> bound;
+    try {
+      bound = listener.connectionSource().to(Sink.foreach(limit::accept)).run(materializer);
+    } catch (RuntimeException e) {
+      materializer.shutdown();
+      throw e;
+    }
+    return bound
         .thenApply(binding -> {
-          IngestServer server = new IngestServer(binding, materializer);
+          IngestServer server = new IngestServer(binding);
           CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "cfs-ingest-stop",
               server::stop);
           log.info("Ingest for site {} listening on {} ({}, {})", journal.localSite(), binding.localAddress(),
@@ -85,10 +90,6 @@ public final class IngestServer implements AutoCloseable {
         });
   }
 
-  /**
-   * Serves at most {@code max} connections at once; one more gets a typed 503 TOO_MANY_CONNECTIONS to its first
-   * request and is closed, so slow or idle clients cannot take every socket and buffer of the node.
-   */
   /**
    * The system's materializer, but for one setting. A stream socket's next messages wait, their data unread, while the
    * journal is slow (the appends in flight are the stream's limit), and Pekko cancels a message nobody reads within
@@ -107,6 +108,10 @@ public final class IngestServer implements AutoCloseable {
     return ActorMaterializer.create(settings, system.classicSystem());
   }
 
+  /**
+   * Serves at most {@code max} connections at once; one more gets a typed 503 TOO_MANY_CONNECTIONS to its first
+   * request and is closed, so slow or idle clients cannot take every socket and buffer of the node.
+   */
   private static final class ConnectionLimit {
     /** How long a refused connection may stay open waiting for its first request. */
     private static final Duration REFUSED_LINGER = Duration.ofSeconds(2);
@@ -157,12 +162,7 @@ public final class IngestServer implements AutoCloseable {
    * both {@link #close} and the actor system's coordinated shutdown call it.
    */
   public synchronized CompletionStage<Done> stop() {
-    if (stopped == null) {
-      stopped = binding.terminate(STOP_DEADLINE).thenApply(terminated -> {
-        materializer.shutdown(); // the connections' streams ended with the binding's termination
-        return Done.done();
-      });
-    }
+    if (stopped == null) stopped = binding.terminate(STOP_DEADLINE).thenApply(terminated -> Done.done());
     return stopped;
   }
 

@@ -79,16 +79,16 @@ final class StreamClient implements IngestClient, WebSocket.Listener {
       JsonNode answer = IngestJson.MAPPER.readTree(json);
       if (answer.has("error")) {
         IllegalStateException refused = new IllegalStateException("node refused the batch: " + json);
+        failAll(refused); // first, so that a caller woken below cannot send another batch into a broken stream
         // the refused batch's own answer was taken off the queue above: settle it too, or its caller waits forever
         if (ack != null) ack.completeExceptionally(refused);
-        failAll(refused);
       } else if (ack != null) {
         ack.complete(IngestJson.MAPPER.treeToValue(answer, IngestResponse.class));
       }
     } catch (JsonProcessingException e) {
       IllegalStateException unreadable = new IllegalStateException("unreadable answer from the node: " + json, e);
-      if (ack != null) ack.completeExceptionally(unreadable);
       failAll(unreadable);
+      if (ack != null) ack.completeExceptionally(unreadable);
     }
   }
 

@@ -45,9 +45,11 @@ final class GatedJournal extends ForwardingJournal {
     // a released gate runs its waiters in no set order: each append waits for the one before it to be handed on
     CompletionStage<AppendResult> result = lastHandedOn.thenCompose(previous -> heldBy).thenCompose(open -> {
       waiting.decrementAndGet();
-      CompletionStage<AppendResult> appended = delegate().append(entries);
-      handedOn.complete(null);
-      return appended;
+      try {
+        return delegate().append(entries);
+      } finally {
+        handedOn.complete(null); // a journal that throws must not hold the appends after it
+      }
     });
     lastHandedOn = handedOn;
     return result;

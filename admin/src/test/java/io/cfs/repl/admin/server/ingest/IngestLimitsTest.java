@@ -92,6 +92,26 @@ class IngestLimitsTest {
     assertAccepted(node.postJson(one, entries(2, 4, 4)), 1, 0, Map.of(2, 4L));
   }
 
+  /** Stopping a listener unbinds it; a request it is serving still gets its answer, not a dropped connection. */
+  @Test
+  void aRequestInFlightIsAnsweredAfterItsListenerStops() throws Exception {
+    GatedJournal gated = new GatedJournal(node.node.journal());
+    URI stopping = node.listen(Map.of(), gated);
+    IngestServer server = node.lastServer();
+    gated.hold();
+    CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return node.postJson(stopping, entries(7, 1, 10));
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> gated.waiting() == 1);
+    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gated.release();
+    assertAccepted(inFlight.get(10, TimeUnit.SECONDS), 10, 0, Map.of(7, 10L));
+  }
+
   @Test
   void withATokenEveryRouteNeedsIt() throws Exception {
     byte[] body = BinaryBatch.encode(entries(3, 1, 2));

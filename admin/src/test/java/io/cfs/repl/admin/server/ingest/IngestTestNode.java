@@ -85,6 +85,11 @@ public final class IngestTestNode implements AutoCloseable {
         NodeHooks.NONE.withMetrics(metrics)), metrics);
   }
 
+  /** The listener started last. */
+  IngestServer lastServer() {
+    return servers.get(servers.size() - 1);
+  }
+
   /** Starts an ingest listener on a free port with these cfs-repl.ingest keys over the defaults; its base URI. */
   public URI listen(Map<String, Object> ingestKeys) throws Exception {
     return listen(ingestKeys, node.journal());
