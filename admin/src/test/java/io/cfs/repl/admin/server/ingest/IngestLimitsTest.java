@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.cfs.repl.admin.wire.BinaryBatch;
+import io.cfs.repl.model.entry.JournalEntry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -75,13 +76,7 @@ class IngestLimitsTest {
     URI one = node.listen(Map.of("max-in-flight-appends", 1), gated);
     gated.hold();
     // the only permit is taken once the first body has arrived, and held while the journal works on it
-    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return node.postJson(one, entries(2, 1, 3));
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> first = postJsonMeanwhile(one, entries(2, 1, 3));
     await().atMost(Duration.ofSeconds(10)).until(() -> gated.waiting() == 1);
     HttpResponse<String> busy = node.postJson(one, entries(2, 4, 4));
     assertRefused(busy, 503, "BUSY", null, null);
@@ -99,17 +94,22 @@ class IngestLimitsTest {
     URI stopping = node.listen(Map.of(), gated);
     IngestServer server = node.lastServer();
     gated.hold();
-    CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return node.postJson(stopping, entries(7, 1, 10));
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> inFlight = postJsonMeanwhile(stopping, entries(7, 1, 10));
     await().atMost(Duration.ofSeconds(10)).until(() -> gated.waiting() == 1);
     server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     gated.release();
     assertAccepted(inFlight.get(10, TimeUnit.SECONDS), 10, 0, Map.of(7, 10L));
+  }
+
+  /** POSTs on another thread, so that the test can act while the request waits for the journal. */
+  private static CompletableFuture<HttpResponse<String>> postJsonMeanwhile(URI to, List<JournalEntry> batch) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return node.postJson(to, batch);
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
   }
 
   @Test
