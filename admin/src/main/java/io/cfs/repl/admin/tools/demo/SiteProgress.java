@@ -4,6 +4,7 @@ import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One line per site of live progress: written, applied from each peer, and each outgoing link's lag. */
@@ -34,10 +35,19 @@ final class SiteProgress {
     return sb.toString();
   }
 
+  /**
+   * Every link acknowledged (each peer applied all of this site's journal) and every site's local apply at its own
+   * journal's heads: only then does each store hold every entry. The links alone are not enough: a site's own writes
+   * reach its store through its local apply, which may still be a batch behind when its peers have theirs.
+   */
   static boolean caughtUp(List<ReplicationNode> nodes) throws Exception {
     for (ReplicationNode node : nodes) {
       for (ReplicatorStatus s : status(node)) {
         if (s.lagEntries() != 0) return false;
+      }
+      Map<Integer, Long> applied = node.store().watermarks(node.siteId());
+      for (Map.Entry<Integer, Long> head : node.journal().heads().entrySet()) {
+        if (applied.getOrDefault(head.getKey(), 0L) < head.getValue()) return false;
       }
     }
     return true;
