@@ -3,11 +3,10 @@ package io.cfs.repl.admin.tools.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cfs.repl.admin.AdminTestSites;
+import io.cfs.repl.admin.tools.CapturedRun;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.hlc.HybridClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cfs check} against two real sites: converged sites pass; a lost write and a diverged store fail. */
 class CheckCommandTest {
@@ -33,23 +31,23 @@ class CheckCommandTest {
       String nodes = sites.admin("chk-a") + "," + sites.admin("chk-b");
       String histories = historyA + "," + historyB;
 
-      Run ok = run("--history", histories, "--nodes", nodes, "--timeout", "60");
-      assertThat(ok.code).as(ok.out).isZero();
-      assertThat(ok.out).contains("OK: every acknowledged entry took effect on every site");
+      CapturedRun ok = run("--history", histories, "--nodes", nodes, "--timeout", "60");
+      assertThat(ok.exit()).as(ok.out()).isZero();
+      assertThat(ok.out()).contains("OK: every acknowledged entry took effect on every site");
 
       // An acknowledged write no site holds: a lost entry must be reported on both sites.
       Path lost = dir.resolve("lost.history");
       Files.writeString(lost, "chk-a\t0\t999\t" + Long.MAX_VALUE / 2 + "\tWRITE\t7\t0\n");
-      Run missing = run("--history", histories + "," + lost, "--nodes", nodes, "--timeout", "60");
-      assertThat(missing.code).isEqualTo(1);
-      assertThat(missing.out).contains("inode 7: expected").contains("FAILED: 2 differences");
+      CapturedRun missing = run("--history", histories + "," + lost, "--nodes", nodes, "--timeout", "60");
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.out()).contains("inode 7: expected").contains("FAILED: 2 differences");
 
       // One site's store diverges behind replication's back: the digests disagree.
       sites.node("chk-b").store().apply("chk-x", List.of(JournalEntry.of("chk-x", 0, 1, 1, Op.CREATE, 123_456, 1,
           new byte[] {9})));
-      Run diverged = run("--history", histories, "--nodes", nodes, "--timeout", "60");
-      assertThat(diverged.code).isEqualTo(1);
-      assertThat(diverged.out).contains("digest").contains("differs from");
+      CapturedRun diverged = run("--history", histories, "--nodes", nodes, "--timeout", "60");
+      assertThat(diverged.exit()).isEqualTo(1);
+      assertThat(diverged.out()).contains("digest").contains("differs from");
     }
   }
 
@@ -72,18 +70,7 @@ class CheckCommandTest {
     return file;
   }
 
-  private record Run(int code, String out) {
-  }
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream previous = System.out;
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      int code = new CommandLine(new CheckCommand()).execute(args);
-      return new Run(code, bytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(previous);
-    }
+  private static CapturedRun run(String... args) {
+    return CapturedRun.of(new CheckCommand(), args);
   }
 }

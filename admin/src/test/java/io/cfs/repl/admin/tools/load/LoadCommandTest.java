@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.cfs.repl.admin.server.ingest.IngestTestNode;
+import io.cfs.repl.admin.tools.CapturedRun;
 import io.cfs.repl.model.entry.JournalEntry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,19 +66,11 @@ class LoadCommandTest {
    */
   @Test
   void aRefusedStreamedBatchEndsTheLoadWithTheRefusal() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      exit = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new CommandLine(new LoadCommand()).execute(
-          "--node", ingest.toString(), "--site", "site-z", "--count", "2000", "--shards", "2", "--batch", "100",
-          "--in-flight", "8"));
-    } finally {
-      System.setOut(stdout);
-    }
-    assertThat(exit).isEqualTo(1);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("load failed after 0 acknowledged entries")
+    CapturedRun run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CapturedRun.of(new LoadCommand(),
+        "--node", ingest.toString(), "--site", "site-z", "--count", "2000", "--shards", "2", "--batch", "100",
+        "--in-flight", "8"));
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).contains("load failed after 0 acknowledged entries")
         .contains("node refused the batch").contains("site-z");
   }
 }
