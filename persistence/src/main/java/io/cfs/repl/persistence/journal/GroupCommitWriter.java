@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
  * fsync), in queue order. With a {@link SeenSource}, a stamper thread comes first: it takes what has queued up,
  * stamps every entry with what the site knows of its inode (one read for the group) and hands the group on, so that
- * the store read of the next group overlaps the write and fsync of this one instead of adding to it.
+ * the store read of the next group overlaps the write and fsync of this one instead of adding to it. That overlap
+ * only pays while calls queue up: when the stamper has stamped a group, nothing waits to be stamped and the writer
+ * has committed everything handed to it, the stamper commits the group itself. On a quiet journal (a batch every
+ * few ms) that saves a thread wake-up per group, on the path of every append's latency. Groups are committed in
+ * queue order either way: the stamper commits only when no group it handed on is still uncommitted, and the writer
+ * takes only what the stamper hands on; the count of handed-on calls orders the two threads' commits.
  *
  * <p>Invariants: every accepted call's promise is completed, by the committer or, if it throws, here (every call of
  * the group fails with what it threw, a {@link StorageFullException} included); after
@@ -50,6 +56,8 @@ final class GroupCommitWriter {
   private final Thread stamper; // null without a SeenSource
   private final Committer committer;
   private final SeenSource seen;
+  /** Calls the stamper handed to the writer that the writer has not committed yet. */
+  private final AtomicInteger handedOn = new AtomicInteger();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean stopped; // guarded by lifecycle
 
@@ -112,8 +120,8 @@ final class GroupCommitWriter {
   }
 
   /**
-   * The stamper: stamps what has queued up as one group and passes it on in order. A failed read fails that group's
-   * calls (nothing of them written); the journal itself is not at fault, so later groups go on.
+   * The stamper: stamps what has queued up as one group and commits it or passes it on, in order. A failed read fails
+   * that group's calls (nothing of them written); the journal itself is not at fault, so later groups go on.
    */
   private void stamp() {
     List<Call> group = new ArrayList<>();
@@ -121,12 +129,21 @@ final class GroupCommitWriter {
     while (!stopping) {
       stopping = nextGroup(queue, group);
       if (group.isEmpty()) continue;
+      List<Call> stamped;
       try {
-        stampedQueue.addAll(stamped(group));
+        stamped = stamped(group);
       } catch (Throwable t) {
         log.error("Reading what the site knows of the inodes of {} append calls failed ({}): they fail", group.size(),
             stamper.getName(), t);
         group.forEach(call -> call.promise().completeExceptionally(t));
+        continue;
+      }
+      // the writer's decrement after its commit happens-before this read: what it wrote is seen here
+      if (handedOn.get() == 0 && queue.isEmpty()) {
+        commit(stamped);
+      } else {
+        handedOn.addAndGet(stamped.size());
+        stampedQueue.addAll(stamped);
       }
     }
     stampedQueue.add(STOP);
@@ -149,16 +166,23 @@ final class GroupCommitWriter {
     while (!stopping) {
       stopping = nextGroup(from, group);
       if (group.isEmpty()) continue;
-      try {
-        committer.commit(group);
-      } catch (Throwable t) {
-        // A full volume is expected to last and is logged, rate-limited, by the committer.
-        if (!(t instanceof StorageFullException)) {
-          log.error("Journal write failed ({}): its {} append calls fail", thread.getName(), group.size(), t);
-        }
-        committer.onFailure(t);
-        group.forEach(call -> call.promise().completeExceptionally(t));
+      commit(group);
+      if (stamper != null) handedOn.addAndGet(-group.size());
+    }
+  }
+
+  /** On the writer, or on the stamper while the writer has nothing uncommitted: never on both at once. */
+  private void commit(List<Call> group) {
+    try {
+      committer.commit(group);
+    } catch (Throwable t) {
+      // A full volume is expected to last and is logged, rate-limited, by the committer.
+      if (!(t instanceof StorageFullException)) {
+        log.error("Journal write failed ({}): its {} append calls fail", Thread.currentThread().getName(),
+            group.size(), t);
       }
+      committer.onFailure(t);
+      group.forEach(call -> call.promise().completeExceptionally(t));
     }
   }
 

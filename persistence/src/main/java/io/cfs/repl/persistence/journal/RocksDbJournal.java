@@ -45,13 +45,14 @@ import org.slf4j.LoggerFactory;
  * entry is never collected ({@link JournalHorizon}).
  *
  * <p>Write path: {@link #append} checks what needs no state (origin, payload size, call size) on the caller's thread
- * and queues the call. One writer thread ({@code cfs-journal-writer-<site>}) takes every queued call, validates them in
- * queue order ({@link PendingGroup}), writes the new entries of all accepted calls in one WriteBatch with one fsync,
- * then advances the heads, completes the calls and wakes the tails.
+ * and queues the call. One writer ({@code cfs-journal-writer-<site>}, or the stamper when the writer is idle: see
+ * {@link GroupCommitWriter}; never both at once) takes every queued call, validates them in queue order
+ * ({@link PendingGroup}), writes the new entries of all accepted calls in one WriteBatch with one fsync, then
+ * advances the heads, completes the calls and wakes the tails.
  *
  * <p>Invariants, beyond those of {@link LocalJournal}:
  * <ul>
- *   <li>only the writer thread writes entries and advances {@code heads}, and only after the write holding them
+ *   <li>only the writer writes entries and advances {@code heads}, and only after the write holding them
  *       returned; readers never read past the heads, so they see durable entries only;</li>
  *   <li>{@code heads} holds, for every shard with entries, the seq of its last key (recovered on open);</li>
  *   <li>calls are validated in the order they were queued, so one thread may pipeline appends to its shards;</li>
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  *       fails and later groups are written once space frees.</li>
  * </ul>
  *
- * <p>Append stages are completed on the writer thread: stages chained to them without an executor run there and must
+ * <p>Append stages are completed on the writer's thread: stages chained to them without an executor run there and must
  * be short (sending a message, as pipeToSelf does, is fine); blocking in one stalls every append.
  */
 public final class RocksDbJournal implements LocalJournal {
@@ -84,7 +85,7 @@ public final class RocksDbJournal implements LocalJournal {
   private final Object collecting = new Object();
   private final TailCache tailCache;
   private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
-  private volatile Throwable writeFailure; // set by the writer thread only
+  private volatile Throwable writeFailure; // set by the writer only
   private final StorageFullWarning fullWarning;
 
   @FunctionalInterface

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * most of the CPU of a batch of a few entries.
  *
  * <p>Each shard keeps its run of consecutive seqs in a ring: a lookup is an index, not a search (a sorted map here
- * cost more CPU than the reads it saved). Only the writer thread adds (after the write returned, before the heads
+ * cost more CPU than the reads it saved). Only the journal's writer adds (after the write returned, before the heads
  * move, so a reader that sees a head finds its entry here or in storage) and evicts (oldest first, beyond
  * {@code maxBytes}). Readers take only what is dense from the range's start: an entry evicted or never held (a site of
  * several nodes writes one journal) sends the rest of the range to storage, so the cache can only save reads, never
@@ -32,14 +32,14 @@ final class TailCache {
 
   private final long maxBytes;
   private final Map<Integer, ShardRing> shards = new ConcurrentHashMap<>();
-  private final ArrayDeque<JournalEntry> order = new ArrayDeque<>(); // writer thread only
-  private long bytes; // writer thread only
+  private final ArrayDeque<JournalEntry> order = new ArrayDeque<>(); // the writer only
+  private long bytes; // the writer only
 
   TailCache(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 
-  /** Writer thread: {@code written} are durable, in seq order per shard, each one past the shard's head. */
+  /** The writer: {@code written} are durable, in seq order per shard, each one past the shard's head. */
   void added(List<JournalEntry> written) {
     if (maxBytes <= 0) return;
     for (JournalEntry e : written) {

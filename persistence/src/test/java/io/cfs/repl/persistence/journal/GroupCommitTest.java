@@ -7,6 +7,7 @@ import static io.cfs.repl.persistence.journal.JournalTesting.await;
 import static io.cfs.repl.persistence.journal.JournalTesting.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.journal.AppendRejectedException.Reason;
@@ -23,18 +24,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GroupCommitTest {
   @TempDir
   Path dir;
 
-  @Test
-  void concurrentAppendersEachGetADenseDurableShard() throws Exception {
+  /**
+   * With a stamper, groups are committed by the stamper while the writer is idle and by the writer while calls queue
+   * up: appenders that pipeline from many threads mix both, and every shard must still come out dense and in order.
+   */
+  @ParameterizedTest(name = "stamper: {0}")
+  @ValueSource(booleans = {false, true})
+  void concurrentAppendersEachGetADenseDurableShard(boolean stamped) throws Exception {
     int threads = 8;
     int perThread = 10_000;
     int perCall = 100;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {
+    SeenSource seen = stamped ? inodes -> Map.of() : SeenSource.NONE;
+    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults(), seen)) {
       List<Future<Integer>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int shard = 100 + t;
@@ -94,6 +103,39 @@ class GroupCommitTest {
       failing.set(false);
       assertEquals(10, await(journal.append(range(SITE, 7, 5_001, 5_010))).written(), "the journal goes on");
       assertEquals(5_010, journal.headSeq(7));
+    }
+  }
+
+  /**
+   * A group stamped while nothing else waits is committed on the stamper's thread (no hand-off to wake the writer);
+   * one stamped while calls queue behind it goes to the writer, so that the next group's read overlaps its fsync.
+   */
+  @Test
+  void theStamperCommitsWhenIdleAndHandsOnWhenCallsQueueUp() throws Exception {
+    java.util.concurrent.Semaphore reading = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.Semaphore reads = new java.util.concurrent.Semaphore(0);
+    SeenSource gated = inodes -> {
+      reading.release();
+      reads.acquireUninterruptibly();
+      return Map.of();
+    };
+    try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults(), gated)) {
+      CompletionStage<String> alone = journal.append(range(SITE, 3, 1, 10))
+          .thenApply(r -> Thread.currentThread().getName());
+      reads.release();
+      assertEquals("cfs-journal-stamper-" + SITE, await(alone));
+
+      // the stamper is held on the first group's read while two more calls queue behind it
+      reading.drainPermits();
+      CompletionStage<String> first = journal.append(range(SITE, 3, 11, 20))
+          .thenApply(r -> Thread.currentThread().getName());
+      assertTrue(reading.tryAcquire(30, TimeUnit.SECONDS), "the stamper took the call alone");
+      List<CompletionStage<AppendResult>> queued = List.of(journal.append(range(SITE, 3, 21, 30)),
+          journal.append(range(SITE, 3, 31, 40)));
+      reads.release(2);
+      assertEquals("cfs-journal-writer-" + SITE, await(first));
+      queued.forEach(c -> assertEquals(10, await(c).written()));
+      assertEquals(range(SITE, 3, 1, 40), journal.read(3, 1, 41));
     }
   }
 
