@@ -85,8 +85,7 @@ public final class LocalApplier {
             // each (re)start resumes from the store's watermarks, read on a storage thread like every store call
             Source.completionStage(CompletableFuture.supplyAsync(() -> store.watermarks(site), reads))
                 .flatMapConcat(watermarks -> journal.tail(watermarks, settings.batchMaxEntries(),
-                    settings.batchMaxBytes()))
-                .async(settings.readDispatcher(), 1)
+                    settings::batchMaxBytes, reads))
                 // what arrives during an apply joins the next one: one fsync for the whole backlog
                 .batchWeighted(settings.batchMaxEntries() * 4L, b -> (long) b.size(), ArrayList::new, (acc, more) -> {
                   acc.addAll(more);

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -56,8 +57,8 @@ final class LinkStream {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
     Pair<Pair<UniqueKillSwitch, CompletionStage<LinkSession>>, CompletionStage<Done>> m =
-        w.journal().tail(positions, s.batchMaxEntries(), () -> batchMaxBytes(s, throttle.bytesPerSecond()))
-            .async(s.readDispatcher(), 1)
+        w.journal().tail(positions, s.batchMaxEntries(), () -> batchMaxBytes(s, throttle.bytesPerSecond()),
+                system.dispatchers().lookup(DispatcherSelector.fromConfig(s.readDispatcher())))
             .via(new DemandWait<>(waitNanos -> w.metrics().onBackpressure(w.peer(), waitNanos)))
             // an empty batch on a quiet link keeps both ends inside the transport's idle timeout
             .keepAlive(w.linkSettings().idleTimeout().dividedBy(3), List::<JournalEntry>of)

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -63,8 +64,8 @@ public abstract class ForwardingJournal implements LocalJournal {
 
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
-                                                  LongSupplier maxBytes) {
-    return journal.tail(positions, maxEntries, maxBytes);
+                                                  LongSupplier maxBytes, Executor reads) {
+    return journal.tail(positions, maxEntries, maxBytes, reads);
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -64,17 +65,22 @@ public interface LocalJournal extends AutoCloseable {
    * A source that tails the journal from the given positions: emits non-empty batches (bounded as in
    * {@link #readBatch}) as demand allows, and when caught up waits for the next append instead of polling hot.
    * Never completes on its own; fails when the journal closes. Its reads block, so run it on a blocking dispatcher
-   * ({@code .async(dispatcher, 1)}).
+   * ({@code .async(dispatcher, 1)}), or give it an executor for them ({@link #tail(Map, int, LongSupplier, Executor)}).
    */
   default Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
-    return tail(positions, maxEntries, () -> maxBytes);
+    return tail(positions, maxEntries, () -> maxBytes, null);
   }
 
   /**
    * A tail whose byte bound is asked before each read, so its owner may change it while the tail runs (a link whose
    * throttle changes ships batches sized to the new rate without reconnecting). Every value must be at least 1.
+   *
+   * <p>With {@code reads}, the tail may run on any dispatcher: what it takes from memory (what was just appended, for
+   * a tail that keeps up) it reads in place, and it hands every read that needs storage to {@code reads}. Null: every
+   * read runs in place, and may block.
    */
-  Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes);
+  Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes,
+                                           Executor reads);
 
   /**
    * The lowest seq of {@code shard} still held: 1 while nothing of it was collected. A read from below it fails with

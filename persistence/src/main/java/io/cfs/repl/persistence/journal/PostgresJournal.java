@@ -20,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
@@ -331,8 +332,10 @@ public final class PostgresJournal implements LocalJournal {
 
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
-                                                  LongSupplier maxBytes) {
-    return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
+                                                  LongSupplier maxBytes, Executor reads) {
+    // the heads are in the database (every node of the site writes this journal): each read is a round trip
+    return TailStage.batches(positions, maxEntries, maxBytes, (p, n, b) -> null, this::readBatch, reads,
+        () -> nextAppend);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
@@ -379,8 +380,15 @@ public final class RocksDbJournal implements LocalJournal {
 
   @Override
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
-                                                  LongSupplier maxBytes) {
-    return TailStage.batches(this, positions, maxEntries, maxBytes, () -> nextAppend);
+                                                  LongSupplier maxBytes, Executor reads) {
+    return TailStage.batches(positions, maxEntries, maxBytes, this::readHeldBatch, this::readBatch, reads,
+        () -> nextAppend);
+  }
+
+  /** {@link #readBatch} from the tail cache alone, null if part of it is only on disk: no lock, no disk, no wait. */
+  private List<JournalEntry> readHeldBatch(Map<Integer, Long> positions, int maxEntries, long maxBytes) {
+    JournalHorizon.checkPositions(localSite, heads, positions, this::collectedThrough);
+    return tailCache.readHeld(batchReader, heads, positions, maxEntries, maxBytes);
   }
 
   @Override

@@ -54,11 +54,36 @@ final class TailCache {
     }
   }
 
+  /**
+   * {@code reader}'s next batch from memory alone, or null when part of it is held only in storage (or the cache is
+   * off). Never blocks: a read that would open storage ends instead, and nothing of it is taken.
+   */
+  List<JournalEntry> readHeld(FairBatchReader reader, Map<Integer, Long> heads, Map<Integer, Long> positions,
+                              int maxEntries, long maxBytes) {
+    try {
+      return reader.read(heads, positions, maxEntries, maxBytes, over(NOT_HELD));
+    } catch (NotHeld e) {
+      return null;
+    }
+  }
+
   /** Reads through this cache: each range from memory as far as it holds it densely, the rest from {@code storage}. */
   ShardScan over(ShardScan storage) {
     if (maxBytes <= 0) return storage;
     return (ranges, limit) -> new CachedPass(storage, ranges, limit);
   }
+
+  /** Thrown where a read would open storage; preallocated, without a trace: it only ends a read that memory misses. */
+  private static final class NotHeld extends RuntimeException {
+    NotHeld() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final NotHeld MISSED = new NotHeld();
+  private static final ShardScan NOT_HELD = (ranges, limit) -> {
+    throw MISSED;
+  };
 
   private static long size(JournalEntry e) {
     return OVERHEAD_BYTES + e.sizeEstimate();

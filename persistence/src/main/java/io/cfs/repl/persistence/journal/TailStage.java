@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
@@ -26,39 +28,59 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * next-append signal and reads again when that fires (if still pulled), so an idle tail costs nothing. The signal
  * is taken before reading, so an append that lands between the read and the registration still wakes it.
  *
- * <p>Reads run inside the stage, on whatever dispatcher runs it, and they block: a round trip to PostgreSQL, or a
- * RocksDB read from disk for a peer far behind. So its consumers give it an island of its own on a blocking
- * dispatcher: the engine's links and local applier apply {@code .async(read-dispatcher, 1)} directly to the tail
- * ({@code cfs-repl.replicator.read-dispatcher}, by default {@code cfs-repl.blocking-dispatcher}), which also lets the
- * tail read one batch ahead of its consumer.
+ * <p>A tail that keeps up reads what was just appended, which the journal still holds in memory ({@link TailCache}):
+ * that read neither blocks nor waits, so it runs inside the stage, on whatever dispatcher runs the stream, and a
+ * wake-up costs one hand-off, not two. Only a read that needs storage (a RocksDB read from disk for a peer far
+ * behind, a round trip to PostgreSQL) goes to the {@code reads} executor, and its batch comes back to the stage when
+ * done. Without one ({@code null}) every read runs inside the stage: its consumer must then give it an island on a
+ * blocking dispatcher.
  */
 final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
+  /** One read of the next batch after {@code positions}, possibly empty. */
+  @FunctionalInterface
+  interface BatchRead {
+    List<JournalEntry> read(Map<Integer, Long> positions, int maxEntries, long maxBytes);
+  }
+
+  /** What a read aside brought back, with the signal taken before it. */
+  private record Read(List<JournalEntry> batch, Throwable failure, CompletionStage<Void> signal) {
+  }
+
   private final Outlet<List<JournalEntry>> out = Outlet.create("JournalTail.out");
   private final SourceShape<List<JournalEntry>> shape = SourceShape.of(out);
   private final Map<Integer, Long> initialPositions;
-  private final Function<Map<Integer, Long>, List<JournalEntry>> reader;
+  private final int maxEntries;
+  private final LongSupplier maxBytes;
+  private final BatchRead held;
+  private final BatchRead stored;
+  private final Executor reads;
   private final Supplier<CompletionStage<Void>> nextAppend;
 
   /**
    * @param positions per shard, the last seq already consumed
-   * @param reader reads the next batch after the positions it is given, possibly empty
+   * @param held reads the next batch from memory alone, without blocking; null when part of it is only in storage
+   * @param stored reads the next batch, from storage where needed (blocks)
+   * @param reads where {@code stored} runs; null: inside the stage
    * @param nextAppend the signal completed after the next group commit (failed when the journal closes)
    */
-  TailStage(Map<Integer, Long> positions, Function<Map<Integer, Long>, List<JournalEntry>> reader,
-            Supplier<CompletionStage<Void>> nextAppend) {
+  private TailStage(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes, BatchRead held,
+                    BatchRead stored, Executor reads, Supplier<CompletionStage<Void>> nextAppend) {
     this.initialPositions = Map.copyOf(positions);
-    this.reader = reader;
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+    this.held = held;
+    this.stored = stored;
+    this.reads = reads;
     this.nextAppend = nextAppend;
   }
 
-  /** {@link LocalJournal#tail} of {@code journal}, woken by {@code nextAppend}. */
-  static Source<List<JournalEntry>, NotUsed> batches(LocalJournal journal, Map<Integer, Long> positions,
-                                                     int maxEntries, LongSupplier maxBytes,
-                                                     Supplier<CompletionStage<Void>> nextAppend) {
+  /** {@link LocalJournal#tail}: batches read by {@code held} where it can, else by {@code stored} on {@code reads}. */
+  static Source<List<JournalEntry>, NotUsed> batches(Map<Integer, Long> positions, int maxEntries,
+                                                     LongSupplier maxBytes, BatchRead held, BatchRead stored,
+                                                     Executor reads, Supplier<CompletionStage<Void>> nextAppend) {
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
     AppendChecks.requireArgument(maxBytes.getAsLong() >= 1, "maxBytes must be >= 1, was " + maxBytes.getAsLong());
-    return Source.fromGraph(new TailStage(positions, p -> journal.readBatch(p, maxEntries, maxBytes.getAsLong()),
-        nextAppend));
+    return Source.fromGraph(new TailStage(positions, maxEntries, maxBytes, held, stored, reads, nextAppend));
   }
 
   @Override
@@ -71,6 +93,7 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
     return new GraphStageLogic(shape) {
       private final Map<Integer, Long> positions = new HashMap<>(initialPositions);
       private final AsyncCallback<Optional<Throwable>> woken = createAsyncCallback(this::onWoken);
+      private final AsyncCallback<Read> readAside = createAsyncCallback(this::onReadAside);
 
       {
         setHandler(out, new AbstractOutHandler() {
@@ -83,14 +106,36 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
 
       private void emitOrWait() {
         CompletionStage<Void> signal = nextAppend.get();
+        long bytes = maxBytes.getAsLong();
         List<JournalEntry> batch;
         try {
-          batch = reader.apply(positions);
+          batch = held.read(positions, maxEntries, bytes);
+          if (batch == null && reads != null) {
+            Map<Integer, Long> at = Map.copyOf(positions);
+            CompletableFuture.supplyAsync(() -> stored.read(at, maxEntries, bytes), reads)
+                .whenComplete((read, failure) -> readAside.invoke(new Read(read, failure, signal)));
+            return;
+          }
+          if (batch == null) batch = stored.read(positions, maxEntries, bytes);
         } catch (JournalCollectedException behind) {
           // an expected end (the reader needs a snapshot resync), not a stage error to log with its trace
           failStage(behind);
           return;
         }
+        emitOrRegister(batch, signal);
+      }
+
+      /** Out is still pulled: only a pull starts a read, and nothing is pushed while it runs. */
+      private void onReadAside(Read read) {
+        if (read.failure() != null) {
+          failStage(read.failure() instanceof CompletionException c && c.getCause() != null
+              ? c.getCause() : read.failure());
+        } else {
+          emitOrRegister(read.batch(), read.signal());
+        }
+      }
+
+      private void emitOrRegister(List<JournalEntry> batch, CompletionStage<Void> signal) {
         if (batch.isEmpty()) {
           signal.whenComplete((ignored, failure) -> woken.invoke(Optional.ofNullable(failure)));
           return;

@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.testkit.TestSubscriber;
 import org.apache.pekko.stream.testkit.javadsl.TestSink;
@@ -324,6 +327,38 @@ abstract class LocalJournalContract {
     assertEquals(range(site, 3, 1, 2), probe.requestNext(WAIT), "an append made without demand waits for it");
     probe.cancel();
   }
+
+  /**
+   * Given an executor for its reads, a tail hands it every read that needs storage (after a reopen nothing is held in
+   * memory) and, where the journal holds what was just appended in memory, takes that in place: no hand-off.
+   */
+  @Test
+  void aTailHandsStorageReadsToItsExecutorAndTakesHeldAppendsInPlace() {
+    await(journal.append(range(site, 1, 1, 5)));
+    reopen();
+    AtomicInteger handedOff = new AtomicInteger();
+    Executor reads = task -> {
+      handedOff.incrementAndGet();
+      ForkJoinPool.commonPool().execute(task);
+    };
+    TestSubscriber.Probe<List<JournalEntry>> probe = journal.tail(Map.of(), 100, () -> Long.MAX_VALUE, reads)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+
+    assertEquals(range(site, 1, 1, 5), probe.request(1).expectNext(WAIT));
+    assertEquals(1, handedOff.get(), "the read from storage ran on the executor");
+    probe.request(1).expectNoMessage(QUIET);
+    await(journal.append(range(site, 1, 6, 9)));
+    assertEquals(range(site, 1, 6, 9), probe.expectNext(WAIT));
+    if (holdsAppendsForItsTails()) {
+      assertEquals(1, handedOff.get(), "what was just appended came from memory, in place");
+    } else {
+      assertTrue(handedOff.get() > 1, "every read went to the executor");
+    }
+    probe.cancel();
+  }
+
+  /** Whether a tail may take what was just appended from this node's memory without asking storage. */
+  abstract boolean holdsAppendsForItsTails();
 
   @Test
   void tailFailsWhenTheJournalCloses() {

@@ -24,6 +24,11 @@ class RocksDbJournalTest extends LocalJournalContract {
     return RocksDbJournal.open(dir, site, settings, seen);
   }
 
+  @Override
+  boolean holdsAppendsForItsTails() {
+    return true;
+  }
+
   @Test
   void aJournalCreatedOnAWipedDirIsANewIncarnation() throws Exception {
     UUID before = journal.incarnation();
