@@ -26,8 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rule that a blocking storage call never runs on a thread of Pekko's own dispatchers (actors, streams, HTTP
@@ -38,6 +44,7 @@ import java.util.regex.Pattern;
  * a thread throws. Off, the wrappers are not installed and cost nothing.
  */
 public final class StorageThreads {
+  private static final Logger log = LoggerFactory.getLogger(StorageThreads.class);
   public static final String PROPERTY = "cfs-repl.check-storage-threads";
   /** In the message of every refused call, so that a test can find one in a node's log. */
   public static final String VIOLATION = "blocking storage calls belong on the storage executor";
@@ -76,8 +83,9 @@ public final class StorageThreads {
   }
 
   /**
-   * Appends are asynchronous (group commit) and tails run where their stream puts them: only reads and collection
-   * (synchronous deletes) are checked.
+   * Appends are asynchronous (group commit): reads and collection (synchronous deletes) are checked, and a tail's
+   * storage reads where they run: a tail runs on its stream's dispatcher and must hand them to an executor of its own
+   * (a read found on Pekko's threads is logged, not refused: see {@link #tail}).
    */
   private static final class CheckedJournal extends ForwardingJournal {
     CheckedJournal(LocalJournal journal) {
@@ -100,6 +108,25 @@ public final class StorageThreads {
     public List<JournalEntry> read(int shard, long fromSeq, int maxEntries) {
       check("journal.read");
       return super.read(shard, fromSeq, maxEntries);
+    }
+
+    @Override
+    public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
+                                                    LongSupplier maxBytes, Executor reads) {
+      if (reads == null) {
+        throw new IllegalStateException("a tail without an executor for its reads reads storage on its stream's "
+            + "thread: " + VIOLATION);
+      }
+      return super.tail(positions, maxEntries, maxBytes, task -> reads.execute(() -> {
+        try {
+          check("journal.tail read");
+        } catch (IllegalStateException violation) {
+          // refused, the read's future would never complete and the tail would hang unnoticed: the read runs and the
+          // violation is logged, where tests look for it in a node's log
+          log.error(violation.getMessage());
+        }
+        task.run();
+      }));
     }
 
     @Override

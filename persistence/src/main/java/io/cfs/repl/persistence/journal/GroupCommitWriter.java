@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append side of a journal: checks each call for what needs no journal state, queues it, and one writer thread
+ * The append side of a journal: checks each call for what needs no journal state, queues it, and one writer
  * takes every call queued since its last write and hands them to the journal as one group (one durable write, one
  * fsync), in queue order. With a {@link SeenSource}, a stamper thread comes first: it takes what has queued up,
  * stamps every entry with what the site knows of its inode (one read for the group) and hands the group on, so that
  * the store read of the next group overlaps the write and fsync of this one instead of adding to it. That overlap
  * only pays while calls queue up: when the stamper has stamped a group, nothing waits to be stamped and the writer
- * has committed everything handed to it, the stamper commits the group itself. On a quiet journal (a batch every
+ * has committed everything handed to it, the stamper commits the group itself (unless calls queued up during its
+ * previous commit: load is building, so the next group goes to the writer). On a quiet journal (a batch every
  * few ms) that saves a thread wake-up per group, on the path of every append's latency. Groups are committed in
  * queue order either way: the stamper commits only when no group it handed on is still uncommitted, and the writer
  * takes only what the stamper hands on; the count of handed-on calls orders the two threads' commits.
@@ -126,6 +127,7 @@ final class GroupCommitWriter {
   private void stamp() {
     List<Call> group = new ArrayList<>();
     boolean stopping = false;
+    boolean queuedDuringCommit = false;
     while (!stopping) {
       stopping = nextGroup(queue, group);
       if (group.isEmpty()) continue;
@@ -139,9 +141,11 @@ final class GroupCommitWriter {
         continue;
       }
       // the writer's decrement after its commit happens-before this read: what it wrote is seen here
-      if (handedOn.get() == 0 && queue.isEmpty()) {
+      if (handedOn.get() == 0 && queue.isEmpty() && !queuedDuringCommit) {
         commit(stamped);
+        queuedDuringCommit = !queue.isEmpty();
       } else {
+        queuedDuringCommit = false;
         handedOn.addAndGet(stamped.size());
         stampedQueue.addAll(stamped);
       }

@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.apache.pekko.NotUsed;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A row holds the entry in {@link EntryCodec}'s layout, which entries are read from, and beside it, for queries, its
  * hlc and its epoch.
  *
- * <p>Write path: as in {@link RocksDbJournal}, one writer thread per node takes every queued call and commits them as
+ * <p>Write path: as in {@link RocksDbJournal}, one writer per node takes every queued call and commits them as
  * one group, here one transaction: it locks the head rows of the group's shards, validates the calls in queue order
  * against those heads ({@link PendingGroup}), inserts the new entries, advances the heads and notifies the site's
  * channel; the commit is the fsync.
@@ -64,7 +65,8 @@ public final class PostgresJournal implements LocalJournal {
   private final PostgresJournalReads reads;
   private final FairBatchReader batchReader;
   private final TailCache tailCache;
-  private volatile CompletableFuture<Void> nextAppend = new CompletableFuture<>();
+  /** Replaced and fired by the writer and the notification listener alike: swapped atomically, so no tail misses one. */
+  private final AtomicReference<CompletableFuture<Void>> nextAppend = new AtomicReference<>(new CompletableFuture<>());
 
   private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings, UUID incarnation,
                           SeenSource seen) {
@@ -250,9 +252,7 @@ public final class PostgresJournal implements LocalJournal {
   }
 
   private void wakeTails() {
-    CompletableFuture<Void> fired = nextAppend;
-    nextAppend = new CompletableFuture<>();
-    fired.complete(null);
+    nextAppend.getAndSet(new CompletableFuture<>()).complete(null);
   }
 
   @Override
@@ -335,7 +335,7 @@ public final class PostgresJournal implements LocalJournal {
                                                   LongSupplier maxBytes, Executor reads) {
     // the heads are in the database (every node of the site writes this journal): each read is a round trip
     return TailStage.batches(positions, maxEntries, maxBytes, (p, n, b) -> null, this::readBatch, reads,
-        () -> nextAppend);
+        nextAppend::get);
   }
 
   @Override
@@ -357,7 +357,7 @@ public final class PostgresJournal implements LocalJournal {
     if (!lifecycle.close()) return;
     writer.stop();
     listener.stop();
-    nextAppend.completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));
+    nextAppend.get().completeExceptionally(new IllegalStateException("journal of " + localSite + " closed"));
     log.info("Journal of {} closed", localSite);
   }
 }

@@ -3,6 +3,9 @@ package io.cfs.repl.persistence.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.model.entry.TestEntries;
 import io.cfs.repl.persistence.RocksDbSettings;
@@ -25,10 +28,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class StorageThreadsTest {
   private final ActorTestKit kit = ActorTestKit.create("StorageThreadsTest", ConfigFactory.parseString(
@@ -82,6 +87,44 @@ class StorageThreadsTest {
           .hasMessageContaining("storage call journal.footprint");
       assertThat(raw.horizon(0)).isEqualTo(1);
       assertThat(journal.collect(Map.of(0, 3L))).as("on the test's own thread").isEqualTo(3);
+    }
+  }
+
+  /**
+   * A tail runs on its stream's dispatcher and reads storage only through the executor it is given: none at all is
+   * refused at once; a storage read (after a reopen nothing is held in memory) found on one of Pekko's threads is
+   * logged as a violation (refused, its tail would hang instead), one on a storage pool is not.
+   */
+  @Test
+  void aTailReadsStorageOnlyOnAStorageExecutor() throws Exception {
+    Path at = dir.resolve("journal");
+    try (RocksDbJournal raw = RocksDbJournal.open(at, "site-a", JournalSettings.defaults())) {
+      raw.append(TestEntries.range("site-a", 0, 1, 5)).toCompletableFuture().get();
+    }
+    try (RocksDbJournal raw = RocksDbJournal.open(at, "site-a", JournalSettings.defaults())) {
+      LocalJournal journal = StorageThreads.checked(raw);
+      assertThatThrownBy(() -> journal.tail(Map.of(), 100, () -> Long.MAX_VALUE, null))
+          .hasMessageContaining("a tail without an executor for its reads");
+      ListAppender<ILoggingEvent> logged = new ListAppender<>();
+      logged.start();
+      Logger guard = (Logger) LoggerFactory.getLogger(StorageThreads.class);
+      guard.addAppender(logged);
+      try {
+        Executor storage = kit.system().dispatchers().lookup(DispatcherSelector.fromConfig("storage-pool"));
+        assertThat(journal.tail(Map.of(), 100, () -> Long.MAX_VALUE, storage)
+            .runWith(Sink.head(), kit.system()).toCompletableFuture().join())
+            .isEqualTo(TestEntries.range("site-a", 0, 1, 5));
+        assertThat(logged.list).isEmpty();
+        Executor pekko = kit.system().executionContext();
+        assertThat(journal.tail(Map.of(), 100, () -> Long.MAX_VALUE, pekko)
+            .runWith(Sink.head(), kit.system()).toCompletableFuture().join())
+            .isEqualTo(TestEntries.range("site-a", 0, 1, 5));
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+            .contains("storage call journal.tail read on StorageThreadsTest-pekko.actor.default-dispatcher")
+            .contains(StorageThreads.VIOLATION);
+      } finally {
+        guard.detachAppender(logged);
+      }
     }
   }
 
