@@ -64,6 +64,20 @@ class VersionCacheTest {
     assertThat(cache.get(254)).isNull();
   }
 
+  /** A slot keeps the origin in its seq word's top byte: a seq that needs that byte is read from the store instead. */
+  @Test
+  void seqsUpToTheirTopByteAreCachedWholeAndLargerOnesNot() {
+    VersionCache cache = new VersionCache(16);
+    long largest = (1L << 56) - 1;
+    cache.put(value(3, 100, "site-a", largest));
+    assertThat(cache.get(3)).isEqualTo(new ApplyPlan.Held(new Version(100, "site-a"), largest, Seen.NONE, Seen.NONE));
+    cache.put(value(3, 101, "site-a", largest + 1)); // not cacheable: the slot must not keep the old version
+    assertThat(cache.get(3)).isNull();
+    long ticket = cache.ticket(4);
+    cache.install(4, ticket, new ApplyPlan.Held(new Version(5, "site-a"), Long.MAX_VALUE, Seen.NONE, Seen.NONE));
+    assertThat(cache.get(4)).isNull();
+  }
+
   /** A value whose site knows more of its inode than its own write is not cached: its knowledge is in the store. */
   @Test
   void aValueWithKnowledgeBeyondItselfIsReadFromTheStore() {
