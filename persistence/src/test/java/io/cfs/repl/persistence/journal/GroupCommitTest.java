@@ -139,6 +139,36 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * Calls that queue up while the stamper commits a group of its own mean load is building: the next group goes to
+   * the writer, so that the read of the one after it overlaps its write and fsync.
+   */
+  @Test
+  void afterCallsQueuedDuringItsOwnCommitTheStamperHandsTheNextGroupOn() throws Exception {
+    java.util.concurrent.Semaphore committing = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.Semaphore commits = new java.util.concurrent.Semaphore(0);
+    List<String> committedOn = java.util.Collections.synchronizedList(new ArrayList<>());
+    GroupCommitWriter writer = new GroupCommitWriter(SITE, JournalSettings.defaults(), inodes -> Map.of(), group -> {
+      committedOn.add(Thread.currentThread().getName());
+      committing.release();
+      commits.acquireUninterruptibly();
+      group.forEach(call -> call.promise().complete(new AppendResult(call.entries().size(), 0, Map.of())));
+    });
+    writer.start();
+    try {
+      CompletionStage<AppendResult> first = writer.append(range(SITE, 1, 1, 10));
+      assertTrue(committing.tryAcquire(30, TimeUnit.SECONDS), "the stamper commits the first group itself");
+      CompletionStage<AppendResult> second = writer.append(range(SITE, 1, 11, 20));
+      commits.release(2);
+      assertEquals(10, await(first).written());
+      assertEquals(10, await(second).written());
+      assertEquals(List.of("cfs-journal-stamper-" + SITE, "cfs-journal-writer-" + SITE), committedOn);
+    } finally {
+      commits.release(100);
+      writer.stop();
+    }
+  }
+
   @Test
   void aRefusedCallLeavesTheCallsQueuedWithItAlone() {
     try (RocksDbJournal journal = RocksDbJournal.open(dir, SITE, JournalSettings.defaults())) {
