@@ -65,7 +65,7 @@ public final class PostgresJournal implements LocalJournal {
   private final PostgresJournalReads reads;
   private final FairBatchReader batchReader;
   private final TailCache tailCache;
-  /** Replaced and fired by the writer and the notification listener alike: swapped atomically, so no tail misses one. */
+  /** Replaced and fired by the writer and the notification listener alike: swapped atomically, no tail misses one. */
   private final AtomicReference<CompletableFuture<Void>> nextAppend = new AtomicReference<>(new CompletableFuture<>());
 
   private PostgresJournal(PostgresDatabase db, String localSite, JournalSettings settings, UUID incarnation,

@@ -105,7 +105,8 @@ final class IngestStream {
     if (received.refused() != null) {
       return CompletableFuture.completedFuture(new Reply(index, null, received.refused()));
     }
-    // Completed on the journal's writer (a thread of its own): only wrap here; JSON and logging happen in the next stage.
+    // Completed on the journal's writer (a thread of its own): only wrap here; JSON and logging happen in the next
+    // stage.
     return ingestor.ingest(received.batch(), BatchFormat.BINARY).handle((response, failure) ->
         new Reply(index, response, failure == null ? null : Ingestor.rejection(failure)));
   }

@@ -54,7 +54,8 @@ final class Ingestor {
     } catch (IngestRejection malformed) {
       return CompletableFuture.failedFuture(malformed);
     }
-    // Completed on the journal's writer (a thread of its own): only map here, anything longer belongs to the caller's stage.
+    // Completed on the journal's writer (a thread of its own): only map here, anything longer belongs to the caller's
+    // stage.
     return journal.append(entries).handle((result, failure) -> {
       if (failure != null) throw rejection(failure);
       return new IngestResponse(result.written(), result.duplicates(), result.heads(), result.hlc(), null);
