@@ -38,6 +38,21 @@ class SettingsTest {
   }
 
   @Test
+  void theVersionCacheIsSizedFromTheHeapUnlessToldHowLarge() {
+    assertEquals(StoreSettings.autoVersionCacheSlots(Runtime.getRuntime().maxMemory()),
+        StoreSettings.defaults().versionCacheSlots());
+    assertEquals(1 << 22, StoreSettings.autoVersionCacheSlots(1L << 30), "-Xmx1g: 128 MiB of slots");
+    assertEquals(1 << 20, StoreSettings.autoVersionCacheSlots(256L << 20), "-Xmx256m: 32 MiB");
+    assertEquals(1 << 20, StoreSettings.autoVersionCacheSlots(384L << 20), "rounded down to a power of two");
+    assertEquals(1 << 28, StoreSettings.autoVersionCacheSlots(1L << 40), "at most 2^28 slots");
+    assertEquals(1, StoreSettings.autoVersionCacheSlots(1));
+    assertEquals(4096, StoreSettings.create(config("cfs-repl.persistence.store.version-cache-slots = 4096"))
+        .versionCacheSlots());
+    assertEquals(0, StoreSettings.create(config("cfs-repl.persistence.store.version-cache-slots = 0"))
+        .versionCacheSlots());
+  }
+
+  @Test
   void badValuesAreRefusedNamingTheKey() {
     assertRefused("cfs-repl.persistence.journal.max-append-entries = 0", "max-append-entries");
     assertRefused("cfs-repl.persistence.journal.max-payload-bytes = 1 GiB", "max-payload-bytes");
@@ -49,6 +64,11 @@ class SettingsTest {
         config("cfs-repl.persistence.store.rocksdb.max-write-buffer-number = 1")));
     assertTrue(store.getMessage().contains("cfs-repl.persistence.store.rocksdb.max-write-buffer-number"),
         store.getMessage());
+    for (String slots : new String[] {"3", "lots", "-2"}) {
+      IllegalArgumentException cache = assertThrows(IllegalArgumentException.class, () -> StoreSettings.create(
+          config("cfs-repl.persistence.store.version-cache-slots = " + slots)));
+      assertTrue(cache.getMessage().contains("cfs-repl.persistence.store.version-cache-slots"), cache.getMessage());
+    }
     IllegalArgumentException priority = assertThrows(IllegalArgumentException.class, () -> BackgroundPriority.create(
         config("cfs-repl.persistence.rocksdb-background-priority = high")));
     assertTrue(priority.getMessage().contains("cfs-repl.persistence.rocksdb-background-priority"),

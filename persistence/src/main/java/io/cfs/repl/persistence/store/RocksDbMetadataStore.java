@@ -107,7 +107,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       this.incarnations = loadIncarnations(latest);
     }
     this.nextConflictId = lastConflictId() + 1;
-    this.versions = new VersionCache(settings.versionCacheSlots());
+    this.versions = new VersionCache(VersionCache.INITIAL_SLOTS, settings.versionCacheSlots());
     this.writeOptions = new WriteOptions().setSync(settings.sync());
     this.asyncWriteOptions = new WriteOptions().setSync(false);
   }

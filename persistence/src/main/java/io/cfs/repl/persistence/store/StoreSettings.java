@@ -11,7 +11,8 @@ import io.cfs.repl.persistence.RocksDbSettings;
  *
  * @param sync whether each apply is fsync'd before it returns
  * @param rocksdb storage engine tuning
- * @param versionCacheSlots slots of the embedded store's cache of inode versions (a power of two; 0: off)
+ * @param versionCacheSlots the most slots the embedded store's cache of inode versions grows to (a power of two; 0:
+ *     off); {@code auto} in the config: {@link #autoVersionCacheSlots} of this JVM's maximum heap
  */
 public record StoreSettings(boolean sync, RocksDbSettings rocksdb, int versionCacheSlots) {
   public static final String PATH = "cfs-repl.persistence.store";
@@ -26,7 +27,19 @@ public record StoreSettings(boolean sync, RocksDbSettings rocksdb, int versionCa
   public static StoreSettings create(Config config) {
     Config c = config.getConfig(PATH);
     return new StoreSettings(c.getBoolean("sync"), RocksDbSettings.create(config, PATH + ".rocksdb"),
-        c.getInt("version-cache-slots"));
+        versionCacheSlots(c.getValue("version-cache-slots").unwrapped()));
+  }
+
+  private static int versionCacheSlots(Object value) {
+    if ("auto".equals(value)) return autoVersionCacheSlots(Runtime.getRuntime().maxMemory());
+    require(value instanceof Integer, PATH + ".version-cache-slots must be auto or a number of slots, was " + value);
+    return (Integer) value;
+  }
+
+  /** As many slots of 32 bytes as fit in an eighth of {@code maxHeapBytes}, rounded down to a power of two. */
+  public static int autoVersionCacheSlots(long maxHeapBytes) {
+    long slots = Math.max(1, Math.min(VersionCache.MAX_SLOTS, maxHeapBytes / 8 / 32));
+    return Integer.highestOneBit((int) slots);
   }
 
   /** The defaults of reference.conf. */

@@ -138,6 +138,77 @@ class VersionCacheTest {
   }
 
   @Test
+  void aCrowdedCacheGrowsUpToItsMaximumKeepingWhatItHeldAndOneThatFitsStaysSmall() {
+    VersionCache growing = new VersionCache(4, 64);
+    for (long seq = 1; seq <= 2_000; seq++) growing.put(value(seq % 500, 10 * seq, "site-a", seq));
+    assertThat(growing.slots()).isEqualTo(64); // 500 inodes: crowded at every size up to the maximum
+    int answered = 0;
+    for (long inode = 0; inode < 500; inode++) {
+      ApplyPlan.Held held = growing.get(inode);
+      if (held == null) continue;
+      answered++;
+      long last = 1_500 + (inode == 0 ? 500 : inode); // the last seq put for this inode
+      assertThat(held.seq()).isEqualTo(last);
+      assertThat(held.version()).isEqualTo(new Version(10 * last, "site-a"));
+    }
+    assertThat(answered).isPositive();
+
+    VersionCache roomy = new VersionCache(64, 1 << 20);
+    for (long seq = 1; seq <= 10_000; seq++) roomy.put(value(1 + seq % 8, seq, "site-a", seq));
+    assertThat(roomy.slots()).isEqualTo(64); // eight inodes in 64 slots never replace each other
+
+    VersionCache fixed = new VersionCache(4);
+    for (long seq = 1; seq <= 2_000; seq++) fixed.put(value(seq % 500, 10 * seq, "site-a", seq));
+    assertThat(fixed.slots()).isEqualTo(4);
+  }
+
+  @Test
+  void aReadBegunBeforeTheCacheGrewIsNotInstalledAfter() {
+    // in two slots 9 and 12 share one and 7 has the other, whose stamp is then that of every slot of a new table
+    VersionCache cache = new VersionCache(2, 4);
+    cache.put(value(9, 1, "site-a", 1)); // site-a in the origin table; an empty slot taken: no growth
+    ApplyPlan.Held read = new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE, Seen.NONE);
+    long before = cache.ticket(7);
+    cache.put(value(12, 2, "site-a", 2)); // replaces 9: one put in two, crowded, so it grows
+    assertThat(cache.slots()).isEqualTo(4);
+    assertThat(cache.get(12).version()).isEqualTo(new Version(2, "site-a")); // copied into the grown table
+    cache.install(7, before, read);
+    assertThat(cache.get(7)).isNull();
+    cache.install(7, cache.ticket(7), read);
+    assertThat(cache.get(7)).isEqualTo(read);
+  }
+
+  /** As {@link #readersOnOtherThreadsSeeWholeSlotsOnly}, while the cache grows under them. */
+  @Test
+  void readersSeeWholeSlotsAndNoOlderAnswerWhileTheCacheGrows() throws Exception {
+    VersionCache cache = new VersionCache(2, 1 << 12);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ConcurrentLinkedQueue<String> torn = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong();
+    Thread reader = new Thread(() -> {
+      long[] last = new long[5_000];
+      while (!done.get()) {
+        for (int inode = 0; inode < last.length; inode += 7) {
+          ApplyPlan.Held held = cache.get(inode);
+          if (held == null) continue;
+          hits.incrementAndGet();
+          long seq = held.seq();
+          if (held.version().hlc() != 10 * seq || seq % last.length != inode) torn.add(inode + " -> " + held);
+          if (seq < last[inode]) torn.add(inode + " went back from " + last[inode] + " to " + seq);
+          last[inode] = seq;
+        }
+      }
+    });
+    reader.start();
+    for (long seq = 1; seq <= 1_000_000; seq++) cache.put(value(seq % 5_000, 10 * seq, "site-a", seq));
+    done.set(true);
+    reader.join();
+    assertThat(torn).isEmpty();
+    assertThat(hits.get()).isPositive();
+    assertThat(cache.slots()).isEqualTo(1 << 12);
+  }
+
+  @Test
   void whatAReadFoundIsInstalledOnlyIfNoWriteOfTheSlotCameBetweenTicketAndInstall() {
     VersionCache cache = new VersionCache(1);
     cache.put(value(9, 1, "site-a", 1)); // site-a in the origin table

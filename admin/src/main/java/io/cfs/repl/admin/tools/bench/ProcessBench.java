@@ -39,7 +39,7 @@ final class ProcessBench {
   private final NodeLauncher launcher;
   private final ProcessReport report;
 
-  /** One node of the run; its GC log is written in backlog mode only. */
+  /** One node of the run, with its GC log. */
   record Node(String site, NodeLauncher.Ports ports, Process process, Path log, Path gcLog) {
   }
 
@@ -138,7 +138,7 @@ final class ProcessBench {
     return 0;
   }
 
-  /** Starts node {@code site} (with a GC log in backlog mode), its peers dialled as the delay proxies say. */
+  /** Starts node {@code site} with a GC log, its peers dialled as the delay proxies say. */
   private Node start(String site) throws IOException {
     Path config = base.resolve(site + ".conf");
     Files.writeString(config, NodeLauncher.nodeConfig(site, base.resolve(site), ports.get(site),
@@ -146,7 +146,7 @@ final class ProcessBench {
     Path log = base.resolve(site + ".log");
     Path gcLog = base.resolve(site + "-gc.log");
     List<String> jvm = new ArrayList<>(jvmFlags(options.nodeJvm));
-    if (options.backlog) jvm.add(GcLog.flag(gcLog));
+    jvm.add(GcLog.flag(gcLog));
     Process p = launcher.start(jvm, log, "node", "--config", config.toString());
     return new Node(site, ports.get(site), p, log, gcLog);
   }

@@ -2,6 +2,8 @@ package io.cfs.repl.admin.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cfs.repl.admin.tools.bench.ProcessBench.Node;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ final class ProcessReport {
   private final Path loadLog;
   private final Map<Node, Long> cpuFrom = new LinkedHashMap<>();
   private final Map<Node, Map<String, Long>> threadsFrom = new LinkedHashMap<>();
+  private final Map<Node, long[]> gcFrom = new LinkedHashMap<>(); // GC log offset, System.nanoTime()
   private long warmCpu = -1; // all nodes' CPU, and the load's, when the warm-up ended
   private long warmLoadCpu = -1;
   private StringBuilder result;
@@ -46,6 +49,7 @@ final class ProcessReport {
   void countFrom(Node node) {
     cpuFrom.put(node, ProcessStats.cpuNanos(node.process().pid()));
     threadsFrom.put(node, ProcessStats.threadCpuNanos(node.process().pid()));
+    gcFrom.put(node, gcMark(node));
   }
 
   /** The warm-up ended: steady-state CPU counts from now on. */
@@ -54,6 +58,15 @@ final class ProcessReport {
     for (Node n : cpuFrom.keySet()) warmCpu += ProcessStats.cpuNanos(n.process().pid());
     warmLoadCpu = ProcessStats.cpuNanos(load.pid());
     threadsFrom.replaceAll((n, before) -> ProcessStats.threadCpuNanos(n.process().pid()));
+    gcFrom.replaceAll((n, before) -> gcMark(n));
+  }
+
+  private static long[] gcMark(Node node) {
+    try {
+      return new long[] {GcLog.end(node.gcLog()), System.nanoTime()};
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Prints the results of a run of {@code seconds} (load start to applied at every peer); backlog null if none. */
@@ -73,6 +86,7 @@ final class ProcessReport {
     } else {
       backlog(backlog);
     }
+    gcPauses();
     batches(origin);
     long steadyEntries = receivers.isEmpty() ? 0 : launcher.get(receivers.get(0).ports().admin(),
         "/replication/apply-lag").path("window").path(origin.site()).path("count").asLong();
@@ -106,6 +120,20 @@ final class ProcessReport {
           r.site(), ms(all, "p99Micros"), r.site(), ms(all, "maxMicros"), r.site(), ms(steady, "p50Micros"),
           r.site(), ms(steady, "p99Micros"), r.site(), ms(steady, "maxMicros")));
     }
+  }
+
+  /** Each node's GC pauses since the warm-up ended (or since it was counted in, without one). */
+  private void gcPauses() throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (Map.Entry<Node, long[]> n : gcFrom.entrySet()) {
+      GcLog.Pauses pauses = GcLog.pauses(n.getKey().gcLog(), n.getValue()[0]);
+      double seconds = (System.nanoTime() - n.getValue()[1]) / 1e9;
+      line.append(line.length() == 0 ? "" : "\n                ").append(n.getKey().site()).append(": ")
+          .append(pauses.describe(seconds));
+      result.append(String.format(" gc_pauses_%s=%d gc_pause_ms_%s=%.1f gc_pause_max_ms_%s=%.1f", n.getKey().site(),
+          pauses.count(), n.getKey().site(), pauses.totalMillis(), n.getKey().site(), pauses.longestMillis()));
+    }
+    System.out.printf("GC pauses       %s (%s)%n", line, warmCpu >= 0 ? "after warm-up" : "since the nodes were up");
   }
 
   private void batches(Node origin) throws Exception {

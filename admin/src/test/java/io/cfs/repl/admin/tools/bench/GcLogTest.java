@@ -1,13 +1,14 @@
 package io.cfs.repl.admin.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Heap peaks from a JDK 17 G1 log as {@code -Xlog:gc*} writes it. */
+/** Heap peaks and pauses from a JDK 17 G1 log as {@code -Xlog:gc*} writes it. */
 class GcLogTest {
   private static final String LOADING = """
       [0.004s][info][gc] Using G1
@@ -44,6 +45,24 @@ class GcLogTest {
     assertThat(later.beforeGc()).isEqualTo(255L << 20);
     assertThat(GcLog.peaks(log, 0).afterGc()).isEqualTo(131L << 20);
     assertThat(GcLog.peaks(dir.resolve("none.log"), 0).pauses()).isZero();
+  }
+
+  @Test
+  void pausesAreCountedSummedAndTheLongestKeptFromAnOffsetOn(@TempDir Path dir) throws Exception {
+    GcLog.Pauses all = GcLog.pauses(LOADING + CATCH_UP);
+    assertThat(all.count()).isEqualTo(5); // the young pause's start line carries no duration: not counted twice
+    assertThat(all.totalMillis()).isCloseTo(4.561 + 1.341 + 0.100 + 5.782 + 2, within(1e-9));
+    assertThat(all.longestMillis()).isEqualTo(5.782);
+    assertThat(all.describe(2)).isEqualTo("5 pauses, 13.8 ms in all (0.69 % of 2.0 s), longest 5.8 ms");
+
+    Path log = dir.resolve("site-b-gc.log");
+    Files.writeString(log, LOADING);
+    long warm = GcLog.end(log);
+    Files.writeString(log, LOADING + CATCH_UP);
+    GcLog.Pauses later = GcLog.pauses(log, warm);
+    assertThat(later.count()).isEqualTo(2);
+    assertThat(later.longestMillis()).isEqualTo(5.782);
+    assertThat(GcLog.pauses(dir.resolve("none.log"), 0).describe(1)).isEqualTo("no GC pause");
   }
 
   @Test
