@@ -48,6 +48,8 @@ class SettingsTest {
     assertEquals(1, StoreSettings.autoVersionCacheSlots(1));
     assertEquals(4096, StoreSettings.create(config("cfs-repl.persistence.store.version-cache-slots = 4096"))
         .versionCacheSlots());
+    assertEquals(8192, StoreSettings.create(config("cfs-repl.persistence.store.version-cache-slots = \"8192\""))
+        .versionCacheSlots(), "as a system property gives it: a string");
     assertEquals(0, StoreSettings.create(config("cfs-repl.persistence.store.version-cache-slots = 0"))
         .versionCacheSlots());
   }

@@ -3,6 +3,7 @@ package io.cfs.repl.persistence.store;
 import static io.cfs.repl.persistence.Settings.require;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.persistence.RocksDbSettings;
 
@@ -27,13 +28,20 @@ public record StoreSettings(boolean sync, RocksDbSettings rocksdb, int versionCa
   public static StoreSettings create(Config config) {
     Config c = config.getConfig(PATH);
     return new StoreSettings(c.getBoolean("sync"), RocksDbSettings.create(config, PATH + ".rocksdb"),
-        versionCacheSlots(c.getValue("version-cache-slots").unwrapped()));
+        versionCacheSlots(c));
   }
 
-  private static int versionCacheSlots(Object value) {
-    if ("auto".equals(value)) return autoVersionCacheSlots(Runtime.getRuntime().maxMemory());
-    require(value instanceof Integer, PATH + ".version-cache-slots must be auto or a number of slots, was " + value);
-    return (Integer) value;
+  /** A number may come as a string (a system property always does). */
+  private static int versionCacheSlots(Config c) {
+    if ("auto".equals(c.getValue("version-cache-slots").unwrapped())) {
+      return autoVersionCacheSlots(Runtime.getRuntime().maxMemory());
+    }
+    try {
+      return c.getInt("version-cache-slots");
+    } catch (ConfigException.WrongType e) {
+      throw new IllegalArgumentException(PATH + ".version-cache-slots must be auto or a number of slots, was "
+          + c.getValue("version-cache-slots").unwrapped(), e);
+    }
   }
 
   /** As many slots of 32 bytes as fit in an eighth of {@code maxHeapBytes}, rounded down to a power of two. */
