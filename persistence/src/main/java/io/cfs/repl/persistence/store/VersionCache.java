@@ -5,6 +5,7 @@ import io.cfs.repl.model.entry.Version;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +36,14 @@ import org.slf4j.LoggerFactory;
  * overwrites the installed answer. The journal's stamper reads every inode the local apply will write a moment later,
  * so that apply finds them here instead of reading the store a second time.
  *
- * <p>It sizes itself: it starts small and doubles, up to its maximum, while more than one put in eight replaces
- * another inode (a working set larger than about a quarter of the slots: a hit needs the inode's last write to have
- * stayed in its slot, so a cache about the size of a uniformly written working set misses most of it). A miss of an
- * inode the store holds is the apply's costliest read (index and data blocks): measured flat out over 1M inodes,
- * 4M slots against 1M took the peer's apply from 6.0 to 4.1 us per entry. The writer grows it, copying every slot
- * it can read whole into a table twice the size, then publishing that; a reader still on the old table gets an answer
- * from a moment earlier, as when it races a write, and a ticket names its table, so a read begun on the old one is
- * never installed in the new one.
+ * <p>It sizes itself: it starts small and doubles, up to its maximum, while more than one put or install in eight
+ * replaces another inode (a working set larger than about a quarter of the slots: a hit needs the inode's last write
+ * to have stayed in its slot, so a cache about the size of a uniformly written working set misses most of it). A
+ * miss of an inode the store holds is the apply's costliest read (index and data blocks): measured flat out over 1M
+ * inodes, 4M slots against 1M took the peer's apply from 6.0 to 4.1 us per entry. The writer grows it, copying every
+ * slot it can read whole into a table twice the size, then publishing that; a reader still on the old table gets an
+ * answer from a moment earlier, as when it races a write, and a ticket names its table, so a read begun on the old
+ * one is never installed in the new one.
  */
 final class VersionCache {
   private static final Logger log = LoggerFactory.getLogger(VersionCache.class);
@@ -102,9 +103,12 @@ final class VersionCache {
 
   private volatile Table table;
   private final int maxSlots;
-  /** Since the table's size was last weighed: puts, and puts that replaced another inode. The writer's only. */
-  private long puts;
-  private long evictions;
+  /**
+   * Since the table's size was last weighed: puts and installs, and those that replaced another inode. Both count: on
+   * the origin the journal's stamper installs what the local apply then finds, so its puts seldom replace anything.
+   */
+  private final AtomicLong puts = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
   /** Replaced, never changed in place, so a reader sees a whole table. */
   private volatile String[] originNames = new String[0];
 
@@ -178,24 +182,23 @@ final class VersionCache {
     }
     int at = t.slot(inodeId);
     long held = t.words[at + INODE];
-    if (held != EMPTY && held != inodeId) evictions++;
+    if (held != EMPTY && held != inodeId) evictions.incrementAndGet();
     write(t, at, inodeId, version.hlc(), value.seq(), origin);
-    if (++puts >= Math.min(t.slots(), WEIGHED_PUTS)) weigh(t);
+    if (puts.incrementAndGet() >= Math.min(t.slots(), WEIGHED_PUTS)) weigh(t);
   }
 
-  /** After {@link #WEIGHED_PUTS}: doubles the table (up to its maximum) if over 1 put in 8 replaced another inode. */
+  /** After {@link #WEIGHED_PUTS}: doubles the table (up to its maximum) if over 1 in 8 replaced another inode. */
   private void weigh(Table t) {
-    boolean crowded = evictions * 8 > puts;
-    long replaced = evictions;
-    long weighed = puts;
-    puts = 0;
-    evictions = 0;
+    long weighed = puts.getAndSet(0);
+    long replaced = evictions.getAndSet(0); // an install between the two counts in the next round: an estimate
+    boolean crowded = replaced * 8 > weighed;
     if (!crowded || t.slots() >= maxSlots) return;
     Table grown = new Table(t.slots() * 2, t.generation + 1);
     for (int at = 0; at < t.words.length; at += SLOT_WORDS) copy(t.words, at, grown);
     table = grown;
-    log.info("Inode version cache grown to {} slots ({} MiB of heap, at most {}): {} of the last {} puts replaced "
-        + "another inode", grown.slots(), (long) grown.words.length * Long.BYTES >> 20, maxSlots, replaced, weighed);
+    log.info("Inode version cache grown to {} slots ({} MiB of heap, at most {}): {} of the last {} puts and installs"
+        + " replaced another inode", grown.slots(), (long) grown.words.length * Long.BYTES >> 20, maxSlots, replaced,
+        weighed);
   }
 
   /** Copies a slot of the old table into the new one if it can be read whole (an install may be under way). */
@@ -270,8 +273,11 @@ final class VersionCache {
     // between the CAS and the release only array stores: a writer waits out this window, holding the apply lock
     if (!WORDS.compareAndSet(words, at + STAMP, stamp, stamp + 1)) return;
     VarHandle.storeStoreFence(); // no reader may see the fields change under an even stamp
+    long replaced = words[at + INODE];
     store(words, at, inodeId, hlc, seq, origin);
     WORDS.setRelease(words, at + STAMP, stamp + 2);
+    if (replaced != EMPTY && replaced != inodeId) evictions.incrementAndGet();
+    puts.incrementAndGet();
   }
 
   /**

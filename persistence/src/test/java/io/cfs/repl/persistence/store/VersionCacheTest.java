@@ -163,6 +163,18 @@ class VersionCacheTest {
   }
 
   @Test
+  void installsThatReplaceOtherInodesCountTowardsGrowing() {
+    VersionCache cache = new VersionCache(4, 64);
+    cache.put(value(1, 1, "site-a", 1)); // site-a in the origin table
+    ApplyPlan.Held read = new ApplyPlan.Held(new Version(100, "site-a"), 3, Seen.NONE, Seen.NONE);
+    for (long inode = 2; inode < 2_000; inode++) {
+      cache.install(inode, cache.ticket(inode), read); // what the stamper read: each replaces another inode
+      cache.put(value(inode, 200, "site-a", 4)); // what the apply wrote: the same inode, so replacing none
+    }
+    assertThat(cache.slots()).isEqualTo(64);
+  }
+
+  @Test
   void aReadBegunBeforeTheCacheGrewIsNotInstalledAfter() {
     // in two slots 9 and 12 share one and 7 has the other, whose stamp is then that of every slot of a new table
     VersionCache cache = new VersionCache(2, 4);
