@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * miss of an inode the store holds is the apply's costliest read (index and data blocks): measured flat out over 1M
  * inodes, 4M slots against 1M took the peer's apply from 6.0 to 4.1 us per entry. The writer grows it, copying every
  * slot it can read whole into a table twice the size, then publishing that; a reader still on the old table gets an
- * answer from a moment earlier, as when it races a write, and a ticket names its table, so a read begun on the old
- * one is never installed in the new one.
+ * answer from a moment earlier, as when it races a write. A ticket names its table, so a read begun on the old one
+ * reaches the new one only through the copy, which the writer makes before it records any later write: that write
+ * then overwrites it, as the argument above requires. A growth that finds no heap leaves the cache as it is (logged).
  */
 final class VersionCache {
   private static final Logger log = LoggerFactory.getLogger(VersionCache.class);
@@ -106,9 +107,14 @@ final class VersionCache {
   /**
    * Since the table's size was last weighed: puts and installs, and those that replaced another inode. Both count: on
    * the origin the journal's stamper installs what the local apply then finds, so its puts seldom replace anything.
+   * Puts are the writer's only; installs come from other threads.
    */
-  private final AtomicLong puts = new AtomicLong();
-  private final AtomicLong evictions = new AtomicLong();
+  private long puts;
+  private long evictions;
+  private final AtomicLong installs = new AtomicLong();
+  private final AtomicLong installEvictions = new AtomicLong();
+  /** Set once a growth found no heap for a larger table: the cache stays as it is. */
+  private boolean full;
   /** Replaced, never changed in place, so a reader sees a whole table. */
   private volatile String[] originNames = new String[0];
 
@@ -182,18 +188,30 @@ final class VersionCache {
     }
     int at = t.slot(inodeId);
     long held = t.words[at + INODE];
-    if (held != EMPTY && held != inodeId) evictions.incrementAndGet();
+    if (held != EMPTY && held != inodeId) evictions++;
     write(t, at, inodeId, version.hlc(), value.seq(), origin);
-    if (puts.incrementAndGet() >= Math.min(t.slots(), WEIGHED_PUTS)) weigh(t);
+    if (++puts >= Math.min(t.slots(), WEIGHED_PUTS)) weigh(t);
   }
 
   /** After {@link #WEIGHED_PUTS}: doubles the table (up to its maximum) if over 1 in 8 replaced another inode. */
   private void weigh(Table t) {
-    long weighed = puts.getAndSet(0);
-    long replaced = evictions.getAndSet(0); // an install between the two counts in the next round: an estimate
+    // an install between the two reads counts in the next round: an estimate
+    long weighed = puts + installs.getAndSet(0);
+    long replaced = evictions + installEvictions.getAndSet(0);
+    puts = 0;
+    evictions = 0;
     boolean crowded = replaced * 8 > weighed;
-    if (!crowded || t.slots() >= maxSlots) return;
-    Table grown = new Table(t.slots() * 2, t.generation + 1);
+    if (!crowded || full || t.slots() >= maxSlots) return;
+    Table grown;
+    try {
+      grown = new Table(t.slots() * 2, t.generation + 1);
+    } catch (OutOfMemoryError e) {
+      // called while an apply already written is being recorded: it must not fail for want of a larger cache
+      full = true;
+      log.warn("Inode version cache stays at {} slots: no heap for {} (version-cache-slots allows {})", t.slots(),
+          t.slots() * 2, maxSlots);
+      return;
+    }
     for (int at = 0; at < t.words.length; at += SLOT_WORDS) copy(t.words, at, grown);
     table = grown;
     log.info("Inode version cache grown to {} slots ({} MiB of heap, at most {}): {} of the last {} puts and installs"
@@ -276,8 +294,8 @@ final class VersionCache {
     long replaced = words[at + INODE];
     store(words, at, inodeId, hlc, seq, origin);
     WORDS.setRelease(words, at + STAMP, stamp + 2);
-    if (replaced != EMPTY && replaced != inodeId) evictions.incrementAndGet();
-    puts.incrementAndGet();
+    if (replaced != EMPTY && replaced != inodeId) installEvictions.incrementAndGet();
+    installs.incrementAndGet();
   }
 
   /**

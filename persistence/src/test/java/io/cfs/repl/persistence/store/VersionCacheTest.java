@@ -190,6 +190,53 @@ class VersionCacheTest {
     assertThat(cache.get(7)).isEqualTo(read);
   }
 
+  /**
+   * The stamper's pattern against the apply's while the cache grows from one slot: a "store" of the latest seq per
+   * inode, written before each put is recorded, and a thread that takes a ticket, reads the store and installs what it
+   * read. After every put the writer looks one inode up: an answer older than what the store holds (every write of it
+   * recorded by then) would be an install of a stale read that outlived a recorded write, in any table.
+   */
+  @Test
+  void installsRacingWritesAndGrowthsNeverLeaveAnOlderAnswer() throws Exception {
+    int inodes = 64;
+    VersionCache cache = new VersionCache(1, 64);
+    java.util.concurrent.atomic.AtomicLongArray store = new java.util.concurrent.atomic.AtomicLongArray(inodes);
+    cache.put(value(0, 10, "site-a", 1)); // site-a in the origin table
+    store.set(0, 1);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong installed = new java.util.concurrent.atomic.AtomicLong();
+    Thread stamper = new Thread(() -> {
+      Random random = new Random(3);
+      while (!done.get()) {
+        int inode = random.nextInt(inodes);
+        long ticket = cache.ticket(inode);
+        long seq = store.get(inode);
+        cache.install(inode, ticket, seq == 0 ? null
+            : new ApplyPlan.Held(new Version(10 * seq, "site-a"), seq, Seen.NONE, Seen.NONE));
+        installed.incrementAndGet();
+      }
+    });
+    stamper.start();
+    Random random = new Random(4);
+    List<String> stale = new java.util.ArrayList<>();
+    for (long seq = 2; seq <= 1_000_000 && stale.isEmpty(); seq++) {
+      int inode = random.nextInt(inodes);
+      store.set(inode, seq); // the write reaches the store, then is recorded
+      cache.put(value(inode, 10 * seq, "site-a", seq));
+      int look = random.nextInt(inodes);
+      ApplyPlan.Held held = cache.get(look);
+      long stored = store.get(look);
+      if (held == VersionCache.ABSENT ? stored != 0 : held != null && held.seq() != stored) {
+        stale.add("inode " + look + " answered " + held + " with " + stored + " stored");
+      }
+    }
+    done.set(true);
+    stamper.join();
+    assertThat(stale).isEmpty();
+    assertThat(installed.get()).isPositive();
+    assertThat(cache.slots()).isEqualTo(64); // grown six times under the installs
+  }
+
   /** As {@link #readersOnOtherThreadsSeeWholeSlotsOnly}, while the cache grows under them. */
   @Test
   void readersSeeWholeSlotsAndNoOlderAnswerWhileTheCacheGrows() throws Exception {
