@@ -25,7 +25,7 @@ final class ProcessReport {
   private final Path loadLog;
   private final Map<Node, Long> cpuFrom = new LinkedHashMap<>();
   private final Map<Node, Map<String, Long>> threadsFrom = new LinkedHashMap<>();
-  private final Map<Node, long[]> gcFrom = new LinkedHashMap<>(); // GC log offset, System.nanoTime()
+  private final Map<Node, GcMark> gcFrom = new LinkedHashMap<>();
   private long warmCpu = -1; // all nodes' CPU, and the load's, when the warm-up ended
   private long warmLoadCpu = -1;
   private StringBuilder result;
@@ -61,9 +61,13 @@ final class ProcessReport {
     gcFrom.replaceAll((n, before) -> gcMark(n));
   }
 
-  private static long[] gcMark(Node node) {
+  /** Where a node's GC log ended, and when: its pauses are counted from there. */
+  private record GcMark(long offset, long nanos) {
+  }
+
+  private static GcMark gcMark(Node node) {
     try {
-      return new long[] {GcLog.end(node.gcLog()), System.nanoTime()};
+      return new GcMark(GcLog.end(node.gcLog()), System.nanoTime());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -125,9 +129,9 @@ final class ProcessReport {
   /** Each node's GC pauses since the warm-up ended (or since it was counted in, without one). */
   private void gcPauses() throws Exception {
     StringBuilder line = new StringBuilder();
-    for (Map.Entry<Node, long[]> n : gcFrom.entrySet()) {
-      GcLog.Pauses pauses = GcLog.pauses(n.getKey().gcLog(), n.getValue()[0]);
-      double seconds = (System.nanoTime() - n.getValue()[1]) / 1e9;
+    for (Map.Entry<Node, GcMark> n : gcFrom.entrySet()) {
+      GcLog.Pauses pauses = GcLog.pauses(n.getKey().gcLog(), n.getValue().offset());
+      double seconds = (System.nanoTime() - n.getValue().nanos()) / 1e9;
       line.append(line.length() == 0 ? "" : "\n                ").append(n.getKey().site()).append(": ")
           .append(pauses.describe(seconds));
       result.append(String.format(" gc_pauses_%s=%d gc_pause_ms_%s=%.1f gc_pause_max_ms_%s=%.1f", n.getKey().site(),
