@@ -3,6 +3,7 @@ package io.cfs.repl.engine.apply;
 import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,13 +14,16 @@ import java.util.concurrent.ConcurrentMap;
  * Per origin, how long each applied entry took from its hlc at the origin to its durable apply here: the end-to-end
  * replication lag of every entry, not a sample (its clock error is the skew between the two sites; on one host,
  * none). Kept since the node started and since the last {@link #resetWindow}, so that a benchmark can leave its
- * warm-up out. Costs two histogram increments per entry (a few kilobytes per origin).
+ * warm-up out, and second by second ({@link LagSeconds}). Costs two histogram increments and a few comparisons per
+ * entry (a few kilobytes per origin, and 70 KiB for its seconds).
  */
 public final class ApplyLag extends ForwardingApplyListener {
+  private static final List<Long> THRESHOLDS = Arrays.stream(LagSeconds.THRESHOLDS_MILLIS).boxed().toList();
   private final ConcurrentMap<String, LatencyHistogram> sinceStart = new ConcurrentHashMap<>();
   private volatile ConcurrentMap<String, LatencyHistogram> window = new ConcurrentHashMap<>();
   private volatile long windowSinceMillis = System.currentTimeMillis();
   private final ConcurrentMap<String, Long> lastAppliedMillis = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LagSeconds> seconds = new ConcurrentHashMap<>();
 
   public ApplyLag(ApplyListener next) {
     super(next);
@@ -34,11 +38,19 @@ public final class ApplyLag extends ForwardingApplyListener {
   }
 
   /**
+   * One wall-clock second of applies from an origin: entries, the longest lag, and how many lagged over each of
+   * {@code thresholdsMillis} (the same for every second).
+   */
+  public record Second(long epochSecond, long count, long maxMicros, List<Long> thresholdsMillis, List<Long> over) {
+  }
+
+  /**
    * Per origin: since the node started, since {@code windowSinceMillis}, and when its last batch was applied (wall
-   * clock), which tells a poller when a workload ended however seldom it polls.
+   * clock), which tells a poller when a workload ended however seldom it polls; and second by second over the window
+   * (at most the last ten minutes of it), so that the slowest can be laid beside what else ran then.
    */
   public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis,
-                         Map<String, Long> lastAppliedMillis) {
+                         Map<String, Long> lastAppliedMillis, Map<String, List<Second>> seconds) {
   }
 
   @Override
@@ -50,6 +62,7 @@ public final class ApplyLag extends ForwardingApplyListener {
       all.recordNanos(lag);
       recent.recordNanos(lag);
     }
+    seconds.computeIfAbsent(origin, o -> new LagSeconds()).record(appliedAtNanos, entries);
     lastAppliedMillis.put(origin, System.currentTimeMillis());
     super.onBatchApplied(origin, entries, result, appliedAtNanos);
   }
@@ -65,6 +78,11 @@ public final class ApplyLag extends ForwardingApplyListener {
     sinceStart.forEach((origin, h) -> all.put(origin, Summary.of(h)));
     Map<String, Summary> recent = new TreeMap<>();
     window.forEach((origin, h) -> recent.put(origin, Summary.of(h)));
-    return new Snapshot(all, recent, windowSinceMillis, new TreeMap<>(lastAppliedMillis));
+    long since = windowSinceMillis;
+    Map<String, List<Second>> bySecond = new TreeMap<>();
+    seconds.forEach((origin, s) -> bySecond.put(origin, s.since(since / 1000).stream()
+        .map(x -> new Second(x.epochSecond(), x.count(), x.maxMicros(), THRESHOLDS,
+            Arrays.stream(x.over()).boxed().toList())).toList()));
+    return new Snapshot(all, recent, since, new TreeMap<>(lastAppliedMillis), bySecond);
   }
 }

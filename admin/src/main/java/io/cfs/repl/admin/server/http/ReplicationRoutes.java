@@ -198,7 +198,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   private static Map<String, Object> applyLag(ReplicationNode node, ApplyLag.Snapshot snapshot) {
     return Map.of("site", node.siteId(), "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(),
         "window", snapshot.window(), "windowSinceMillis", snapshot.windowSinceMillis(),
-        "lastAppliedMillis", snapshot.lastAppliedMillis());
+        "lastAppliedMillis", snapshot.lastAppliedMillis(), "seconds", snapshot.seconds());
   }
 
   /** An operator's failover, audited by the resolver whether it starts or not. */

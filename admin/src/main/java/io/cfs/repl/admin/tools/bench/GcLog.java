@@ -19,9 +19,12 @@ public final class GcLog {
   private static final Pattern PAUSE = Pattern.compile("\\bPause\\b.*\\s(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
   private static final Pattern PAUSE_TIME = Pattern.compile("\\bPause\\b.*\\s(\\d+(?:\\.\\d+)?)ms\\s*$");
 
-  /** A node's flag for its log: one file, never rotated, so a byte offset in it marks a point of the run. */
+  /**
+   * A node's flag for its log: one file, never rotated, so a byte offset in it marks a point of the run; each line
+   * starts with its wall-clock time in epoch millis, so that a pause can be laid beside the seconds of a lag tail.
+   */
   static String flag(Path log) {
-    return "-Xlog:gc*:file=" + log.toAbsolutePath() + "::filecount=0";
+    return "-Xlog:gc*:file=" + log.toAbsolutePath() + ":timemillis,uptime,level,tags:filecount=0";
   }
 
   /** Peaks in bytes over {@code pauses} pause lines; -1 when there were none. */

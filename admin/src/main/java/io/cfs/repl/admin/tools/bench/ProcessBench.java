@@ -40,7 +40,7 @@ final class ProcessBench {
   private final ProcessReport report;
 
   /** One node of the run, with its GC log. */
-  record Node(String site, NodeLauncher.Ports ports, Process process, Path log, Path gcLog) {
+  record Node(String site, NodeLauncher.Ports ports, Process process, Path log, Path gcLog, Path dataDir) {
   }
 
   /** What a poll of the run does besides checking progress. */
@@ -141,14 +141,15 @@ final class ProcessBench {
   /** Starts node {@code site} with a GC log, its peers dialled as the delay proxies say. */
   private Node start(String site) throws IOException {
     Path config = base.resolve(site + ".conf");
-    Files.writeString(config, NodeLauncher.nodeConfig(site, base.resolve(site), ports.get(site),
+    Path dataDir = base.resolve(site);
+    Files.writeString(config, NodeLauncher.nodeConfig(site, dataDir, ports.get(site),
         delayed.peersOf(site), ""));
     Path log = base.resolve(site + ".log");
     Path gcLog = base.resolve(site + "-gc.log");
     List<String> jvm = new ArrayList<>(jvmFlags(options.nodeJvm));
     jvm.add(GcLog.flag(gcLog));
     Process p = launcher.start(jvm, log, "node", "--config", config.toString());
-    return new Node(site, ports.get(site), p, log, gcLog);
+    return new Node(site, ports.get(site), p, log, gcLog, dataDir);
   }
 
   private Path loadLog() {

@@ -119,10 +119,26 @@ final class ProcessReport {
       System.out.printf("lag at %s      %s (%s)%n", r.site(), millis(all), options.systemWarmupEntries > 0
           ? "every entry since the node started, the system warm-up's included" : "all entries");
       System.out.printf("                %s (after %d s warm-up)%n", millis(steady), options.warmupSeconds);
+      slowSeconds(lag, origin.site());
       result.append(String.format(" %s_lag_all_p50_ms=%.2f %s_lag_all_p99_ms=%.2f %s_lag_all_max_ms=%.2f"
               + " %s_lag_p50_ms=%.2f %s_lag_p99_ms=%.2f %s_lag_max_ms=%.2f", r.site(), ms(all, "p50Micros"),
           r.site(), ms(all, "p99Micros"), r.site(), ms(all, "maxMicros"), r.site(), ms(steady, "p50Micros"),
           r.site(), ms(steady, "p99Micros"), r.site(), ms(steady, "maxMicros")));
+    }
+  }
+
+  /** Which seconds after the warm-up hold the lag tail, and what else ran in them. */
+  private void slowSeconds(JsonNode lag, String origin) throws IOException {
+    JsonNode seconds = lag.path("seconds").path(origin);
+    if (seconds.isEmpty()) return;
+    List<Long> thresholds = new ArrayList<>();
+    seconds.get(0).path("thresholdsMillis").forEach(t -> thresholds.add(t.asLong()));
+    List<SlowSeconds.Activity> nodes = new ArrayList<>();
+    for (Node n : cpuFrom.keySet()) nodes.add(SlowSeconds.activity(n.site(), n.gcLog(), n.dataDir()));
+    List<String> lines = SlowSeconds.describe(SlowSeconds.parse(seconds), thresholds,
+        lag.path("window").path(origin).path("p99Micros").asLong(), lag.path("windowSinceMillis").asLong(), nodes);
+    for (int i = 0; i < lines.size(); i++) {
+      System.out.printf("%s%s%n", i == 0 ? "  the tail:     " : "                ", lines.get(i));
     }
   }
 

@@ -239,6 +239,15 @@ class ReplicationRoutesTest {
     assertThat(lag.path("window").path("al-a").path("count").asLong()).isEqualTo(100);
     assertThat(lag.path("lastAppliedMillis").path("al-a").asLong()).as("when the last batch was applied")
         .isBetween(before, System.currentTimeMillis());
+    long counted = 0;
+    for (JsonNode second : lag.path("seconds").path("al-a")) {
+      assertThat(second.path("epochSecond").asLong() * 1000).as("a second of the window")
+          .isBetween(before / 1000 * 1000, System.currentTimeMillis());
+      assertThat(second.path("over").get(0).asLong()).as("over %s ms", second.path("thresholdsMillis").get(0))
+          .isLessThanOrEqualTo(second.path("count").asLong());
+      counted += second.path("count").asLong();
+    }
+    assertThat(counted).as("every entry applied falls in one second").isEqualTo(100);
 
     assertThat(sites.post("al-b", "/replication/apply-lag/reset", "", null).statusCode()).isEqualTo(401);
     HttpResponse<String> reset = sites.post("al-b", "/replication/apply-lag/reset", "", TOKEN);
