@@ -335,7 +335,7 @@ public final class PostgresJournal implements LocalJournal {
                                                   LongSupplier maxBytes, Executor reads) {
     // the heads are in the database (every node of the site writes this journal): each read is a round trip
     return TailStage.batches(positions, maxEntries, maxBytes, (p, n, b) -> null, this::readBatch, reads,
-        nextAppend::get);
+        nextAppend::get, tailCache);
   }
 
   @Override

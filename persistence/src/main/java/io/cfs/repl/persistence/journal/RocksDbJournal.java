@@ -382,7 +382,7 @@ public final class RocksDbJournal implements LocalJournal {
   public Source<List<JournalEntry>, NotUsed> tail(Map<Integer, Long> positions, int maxEntries,
                                                   LongSupplier maxBytes, Executor reads) {
     return TailStage.batches(positions, maxEntries, maxBytes, this::readHeldBatch, this::readBatch, reads,
-        () -> nextAppend);
+        () -> nextAppend, tailCache);
   }
 
   /** {@link #readBatch} from the tail cache alone, null if part of it is only on disk: no lock, no disk, no wait. */

@@ -55,6 +55,7 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
   private final BatchRead stored;
   private final Executor reads;
   private final Supplier<CompletionStage<Void>> nextAppend;
+  private final TailCache cache;
 
   /**
    * @param positions per shard, the last seq already consumed
@@ -62,9 +63,10 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
    * @param stored reads the next batch, from storage where needed (blocks)
    * @param reads where {@code stored} runs; null: inside the stage
    * @param nextAppend the signal completed after the next group commit (failed when the journal closes)
+   * @param cache the journal's tail cache, told how far this tail has read so that it holds nothing longer
    */
   private TailStage(Map<Integer, Long> positions, int maxEntries, LongSupplier maxBytes, BatchRead held,
-                    BatchRead stored, Executor reads, Supplier<CompletionStage<Void>> nextAppend) {
+                    BatchRead stored, Executor reads, Supplier<CompletionStage<Void>> nextAppend, TailCache cache) {
     this.initialPositions = Map.copyOf(positions);
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
@@ -72,15 +74,18 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
     this.stored = stored;
     this.reads = reads;
     this.nextAppend = nextAppend;
+    this.cache = cache;
   }
 
   /** {@link LocalJournal#tail}: batches read by {@code held} where it can, else by {@code stored} on {@code reads}. */
   static Source<List<JournalEntry>, NotUsed> batches(Map<Integer, Long> positions, int maxEntries,
                                                      LongSupplier maxBytes, BatchRead held, BatchRead stored,
-                                                     Executor reads, Supplier<CompletionStage<Void>> nextAppend) {
+                                                     Executor reads, Supplier<CompletionStage<Void>> nextAppend,
+                                                     TailCache cache) {
     AppendChecks.requireArgument(maxEntries >= 1, "maxEntries must be >= 1, was " + maxEntries);
     AppendChecks.requireArgument(maxBytes.getAsLong() >= 1, "maxBytes must be >= 1, was " + maxBytes.getAsLong());
-    return Source.fromGraph(new TailStage(positions, maxEntries, maxBytes, held, stored, reads, nextAppend));
+    return Source.fromGraph(new TailStage(positions, maxEntries, maxBytes, held, stored, reads, nextAppend,
+        cache));
   }
 
   @Override
@@ -94,6 +99,7 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
       private final Map<Integer, Long> positions = new HashMap<>(initialPositions);
       private final AsyncCallback<Optional<Throwable>> woken = createAsyncCallback(this::onWoken);
       private final AsyncCallback<Read> readAside = createAsyncCallback(this::onReadAside);
+      private TailCache.Mark mark;
 
       {
         setHandler(out, new AbstractOutHandler() {
@@ -102,6 +108,16 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
             emitOrWait();
           }
         });
+      }
+
+      @Override
+      public void preStart() {
+        mark = cache.open(positions);
+      }
+
+      @Override
+      public void postStop() {
+        if (mark != null) mark.close();
       }
 
       private void emitOrWait() {
@@ -141,6 +157,7 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
           return;
         }
         batch.forEach(e -> positions.put(e.shard(), e.seq()));
+        mark.read(batch);
         push(out, batch);
       }
 

@@ -52,10 +52,17 @@ class TailCacheTest {
     return seqs;
   }
 
+  /** A cache with one tail open that has read nothing yet: it holds everything, up to {@code maxBytes}. */
+  private static TailCache withATailAtTheStart(long maxBytes) {
+    TailCache cache = new TailCache(maxBytes);
+    cache.open(Map.of());
+    return cache;
+  }
+
   @Test
   void whatWasJustWrittenComesFromMemoryWithoutOpeningStorage() {
     Storage storage = new Storage(1, 100);
-    TailCache cache = new TailCache(1 << 20);
+    TailCache cache = withATailAtTheStart(1 << 20);
     cache.added(TestEntries.range("a", 0, 91, 100));
 
     assertThat(read(cache.over(storage), new ShardScan.Range(0, 95, 100), 10)).isEqualTo(seqs(95, 100));
@@ -67,7 +74,7 @@ class TailCacheTest {
   @Test
   void aRangeThatStartsBeforeMemoryIsReadFromStorage() {
     Storage storage = new Storage(1, 100);
-    TailCache cache = new TailCache(1 << 20);
+    TailCache cache = withATailAtTheStart(1 << 20);
     cache.added(TestEntries.range("a", 0, 91, 100));
 
     assertThat(read(cache.over(storage), new ShardScan.Range(0, 50, 100), 100)).isEqualTo(seqs(50, 100));
@@ -78,7 +85,7 @@ class TailCacheTest {
   void evictionKeepsTheNewestWithinTheBudgetAndOlderReadsFallBack() {
     Storage storage = new Storage(1, 1000);
     JournalEntry one = TestEntries.entry("a", 0, 1);
-    TailCache cache = new TailCache(10 * (160 + one.sizeEstimate())); // about ten entries
+    TailCache cache = withATailAtTheStart(10 * (160 + one.sizeEstimate())); // about ten entries
     cache.added(TestEntries.range("a", 0, 1, 1000));
 
     assertThat(read(cache.over(storage), new ShardScan.Range(0, 995, 1000), 100)).isEqualTo(seqs(995, 1000));
@@ -91,7 +98,7 @@ class TailCacheTest {
   void aNodeThatDidNotWriteTheSeqsBetweenKeepsItsNewestRunAndReadsTheRestFromStorage() {
     // a site of several nodes writes one journal: this node wrote 11-20 and 31-40, another node 21-30
     Storage storage = new Storage(1, 40);
-    TailCache cache = new TailCache(1 << 20);
+    TailCache cache = withATailAtTheStart(1 << 20);
     cache.added(TestEntries.range("a", 0, 11, 20));
     cache.added(TestEntries.range("a", 0, 31, 40));
 
@@ -107,7 +114,7 @@ class TailCacheTest {
   @Test
   void aTakerThatDeclinesStopsTheRangeAndAZeroBudgetTurnsTheCacheOff() {
     Storage storage = new Storage(1, 10);
-    TailCache cache = new TailCache(1 << 20);
+    TailCache cache = withATailAtTheStart(1 << 20);
     cache.added(TestEntries.range("a", 0, 1, 10));
     List<Long> taken = new ArrayList<>();
     ShardScan.Range range = new ShardScan.Range(0, 1, 10);
@@ -119,5 +126,57 @@ class TailCacheTest {
     TailCache off = new TailCache(0);
     off.added(TestEntries.range("a", 0, 1, 10));
     assertThat(off.over(storage)).isSameAs(storage);
+  }
+
+  @Test
+  void whatEveryOpenTailHasReadIsLetGoOldestFirstAtTheNextWriteAndWhatOneHasNotIsKept() {
+    Storage storage = new Storage(2, 100);
+    TailCache cache = new TailCache(1 << 20);
+    TailCache.Mark apply = cache.open(Map.of(0, 0L, 1, 0L));
+    TailCache.Mark link = cache.open(Map.of());
+    cache.added(interleaved(1, 10));
+    apply.read(interleaved(1, 10));
+    link.read(interleaved(1, 5));
+    link.read(TestEntries.range("a", 0, 6, 10)); // the link is behind on shard 1: it has read up to 5 there
+
+    cache.added(interleaved(11, 12)); // written in order 0/1, 1/1, 0/2 ...: let go up to 0/6, 1/6 is still needed
+
+    assertThat(read(cache.over(storage), new ShardScan.Range(1, 6, 12), 100)).isEqualTo(seqs(6, 12));
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 7, 12), 100)).isEqualTo(seqs(7, 12));
+    assertThat(storage.asked).as("held: written after what the link still needs").isEmpty();
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 6, 12), 100)).isEqualTo(seqs(6, 12));
+    assertThat(read(cache.over(storage), new ShardScan.Range(1, 5, 12), 100)).isEqualTo(seqs(5, 12));
+    assertThat(storage.asked).as("read by both tails: let go")
+        .containsExactly(new ShardScan.Range(0, 6, 12), new ShardScan.Range(1, 5, 12));
+  }
+
+  @Test
+  void aClosedTailHoldsNothingAndWithNoTailOpenNothingIsHeld() {
+    Storage storage = new Storage(1, 100);
+    TailCache cache = new TailCache(1 << 20);
+    cache.added(TestEntries.range("a", 0, 1, 10));
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 1, 10), 100)).isEqualTo(seqs(1, 10));
+    assertThat(storage.asked).as("no tail open: not held").containsExactly(new ShardScan.Range(0, 1, 10));
+
+    storage.asked.clear();
+    TailCache.Mark stalled = cache.open(Map.of(0, 10L));
+    cache.added(TestEntries.range("a", 0, 11, 20));
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 11, 20), 100)).isEqualTo(seqs(11, 20));
+    assertThat(storage.asked).as("held for the tail that has not read it").isEmpty();
+
+    stalled.close();
+    cache.added(TestEntries.range("a", 0, 21, 21));
+    assertThat(read(cache.over(storage), new ShardScan.Range(0, 11, 21), 100)).isEqualTo(seqs(11, 21));
+    assertThat(storage.asked).as("its tail closed: let go").containsExactly(new ShardScan.Range(0, 11, 21));
+  }
+
+  /** Seqs {@code from..to} of shards 0 and 1, alternating, as a group commit writes them. */
+  private static List<JournalEntry> interleaved(long from, long to) {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (long seq = from; seq <= to; seq++) {
+      entries.add(TestEntries.entry("a", 0, seq));
+      entries.add(TestEntries.entry("a", 1, seq));
+    }
+    return entries;
   }
 }
