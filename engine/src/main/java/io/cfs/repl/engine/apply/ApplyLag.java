@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentMap;
  * entry (a few kilobytes per origin, and 70 KiB for its seconds).
  */
 public final class ApplyLag extends ForwardingApplyListener {
-  private static final List<Long> THRESHOLDS = Arrays.stream(LagSeconds.THRESHOLDS_MILLIS).boxed().toList();
   private final ConcurrentMap<String, LatencyHistogram> sinceStart = new ConcurrentHashMap<>();
   private volatile ConcurrentMap<String, LatencyHistogram> window = new ConcurrentHashMap<>();
   private volatile long windowSinceMillis = System.currentTimeMillis();
@@ -37,20 +36,19 @@ public final class ApplyLag extends ForwardingApplyListener {
     }
   }
 
-  /**
-   * One wall-clock second of applies from an origin: entries, the longest lag, and how many lagged over each of
-   * {@code thresholdsMillis} (the same for every second).
-   */
-  public record Second(long epochSecond, long count, long maxMicros, List<Long> thresholdsMillis, List<Long> over) {
+  /** The lags a {@link Second} counts entries over, in milliseconds: {@code over.get(i)} is over the i-th. */
+  public static final List<Long> THRESHOLDS_MILLIS = Arrays.stream(LagSeconds.THRESHOLDS_MILLIS).boxed().toList();
+
+  /** One wall-clock second of applies from an origin: entries, the longest lag, how many over each threshold. */
+  public record Second(long epochSecond, long count, long maxMicros, List<Long> over) {
   }
 
   /**
    * Per origin: since the node started, since {@code windowSinceMillis}, and when its last batch was applied (wall
-   * clock), which tells a poller when a workload ended however seldom it polls; and second by second over the window
-   * (at most the last ten minutes of it), so that the slowest can be laid beside what else ran then.
+   * clock), which tells a poller when a workload ended however seldom it polls.
    */
   public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis,
-                         Map<String, Long> lastAppliedMillis, Map<String, List<Second>> seconds) {
+                         Map<String, Long> lastAppliedMillis) {
   }
 
   @Override
@@ -78,11 +76,20 @@ public final class ApplyLag extends ForwardingApplyListener {
     sinceStart.forEach((origin, h) -> all.put(origin, Summary.of(h)));
     Map<String, Summary> recent = new TreeMap<>();
     window.forEach((origin, h) -> recent.put(origin, Summary.of(h)));
-    long since = windowSinceMillis;
+    return new Snapshot(all, recent, windowSinceMillis, new TreeMap<>(lastAppliedMillis));
+  }
+
+  /**
+   * Per origin, second by second over the window {@code snapshot} ends (at most the last ten minutes of it), oldest
+   * first, so that the slowest can be laid beside what else ran then. Asked apart: it is a few hundred records.
+   */
+  public Map<String, List<Second>> seconds(Snapshot snapshot) {
+    long from = Math.max(snapshot.windowSinceMillis() / 1000,
+        System.currentTimeMillis() / 1000 - LagSeconds.SECONDS + 1);
     Map<String, List<Second>> bySecond = new TreeMap<>();
-    seconds.forEach((origin, s) -> bySecond.put(origin, s.since(since / 1000).stream()
-        .map(x -> new Second(x.epochSecond(), x.count(), x.maxMicros(), THRESHOLDS,
-            Arrays.stream(x.over()).boxed().toList())).toList()));
-    return new Snapshot(all, recent, since, new TreeMap<>(lastAppliedMillis), bySecond);
+    seconds.forEach((origin, s) -> bySecond.put(origin, s.since(from).stream()
+        .map(x -> new Second(x.epochSecond(), x.count(), x.maxMicros(), Arrays.stream(x.over()).boxed().toList()))
+        .toList()));
+    return bySecond;
   }
 }

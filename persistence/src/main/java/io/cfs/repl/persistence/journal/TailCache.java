@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -22,7 +21,9 @@ import java.util.function.Predicate;
  * {@code maxBytes}: a tail that keeps up reads an entry within milliseconds of its write, so the entry dies young
  * instead of living through young collections, each copying it, until {@code maxBytes} pushed it out (at 10K entries
  * per second 64 MiB held 18 s of entries: 8 MiB copied every collection, measured). A tail behind (a link catching
- * up) keeps what it has not read, as far as {@code maxBytes} goes. With no tail open nothing is held.
+ * up) keeps what it has not read, as far as {@code maxBytes} goes. With no tail open nothing is added, and what was
+ * held is let go at the next write. A link that reconnects, or a peer back from an outage (no tail open for it while
+ * it was away), reads what it had not had acknowledged from storage.
  *
  * <p>Each shard keeps its run of consecutive seqs in a ring: a lookup is an index, not a search (a sorted map here
  * cost more CPU than the reads it saved). Only the journal's writer adds (after the write returned, before the heads
@@ -40,7 +41,7 @@ final class TailCache {
   private final long maxBytes;
   private final Map<Integer, ShardRing> shards = new ConcurrentHashMap<>();
   private final ArrayDeque<JournalEntry> order = new ArrayDeque<>(); // the writer only
-  private final List<Mark> marks = new CopyOnWriteArrayList<>();
+  private volatile Mark[] marks = new Mark[0]; // replaced, never changed in place
   private long bytes; // the writer only
 
   TailCache(long maxBytes) {
@@ -50,20 +51,22 @@ final class TailCache {
   /** The writer: {@code written} are durable, in seq order per shard, each one past the shard's head. */
   void added(List<JournalEntry> written) {
     if (maxBytes <= 0) return;
-    for (JournalEntry e : written) {
+    Mark[] tails = marks;
+    for (int i = 0; i < written.size() && tails.length > 0; i++) {
+      JournalEntry e = written.get(i);
       shards.computeIfAbsent(e.shard(), s -> new ShardRing()).add(e);
       order.addLast(e);
       bytes += size(e);
     }
-    while (!order.isEmpty() && (bytes > maxBytes || readByAll(order.peekFirst()))) {
+    while (!order.isEmpty() && (bytes > maxBytes || readByAll(tails, order.peekFirst()))) {
       JournalEntry oldest = order.pollFirst();
       shards.get(oldest.shard()).evict(oldest.seq());
       bytes -= size(oldest);
     }
   }
 
-  private boolean readByAll(JournalEntry e) {
-    for (Mark m : marks) {
+  private static boolean readByAll(Mark[] tails, JournalEntry e) {
+    for (Mark m : tails) {
       if (!m.hasRead(e.shard(), e.seq())) return false;
     }
     return true;
@@ -72,7 +75,13 @@ final class TailCache {
   /** A tail opens, having read up to {@code positions} (per shard, the last seq consumed): held for it from now on. */
   Mark open(Map<Integer, Long> positions) {
     Mark mark = new Mark(positions);
-    if (maxBytes > 0) marks.add(mark);
+    if (maxBytes > 0) {
+      synchronized (this) {
+        Mark[] more = Arrays.copyOf(marks, marks.length + 1);
+        more[marks.length] = mark;
+        marks = more;
+      }
+    }
     return mark;
   }
 
@@ -102,7 +111,9 @@ final class TailCache {
 
     /** The tail ended: nothing is held for it any more. */
     void close() {
-      marks.remove(this);
+      synchronized (TailCache.this) {
+        marks = Arrays.stream(marks).filter(m -> m != this).toArray(Mark[]::new);
+      }
     }
   }
 

@@ -357,6 +357,17 @@ abstract class LocalJournalContract {
     probe.cancel();
   }
 
+  /**
+   * A tail open from the start that reads nothing (never pulled): the tail cache holds what is appended from now on,
+   * as it does for a tail behind. Cancel it when done.
+   */
+  static TestSubscriber.Probe<List<JournalEntry>> openUnreadTail(LocalJournal on) {
+    TestSubscriber.Probe<List<JournalEntry>> probe = on.tail(Map.of(), 100, Long.MAX_VALUE)
+        .runWith(TestSink.create(testKit.system()), testKit.system());
+    probe.ensureSubscription(); // the stage has started: its mark is open
+    return probe;
+  }
+
   /** Whether a tail may take what was just appended from this node's memory without asking storage. */
   abstract boolean holdsAppendsForItsTails();
 
@@ -373,10 +384,12 @@ abstract class LocalJournalContract {
 
   /**
    * Collected entries are gone, and a read that starts below the horizon fails typed; it never answers with what is
-   * held from further on. The entries were just appended, so the tail cache holds them: it must not answer either.
+   * held from further on. The entries were just appended and a tail that has read none of them is open, so the tail
+   * cache holds them: it must not answer either.
    */
   @Test
   void collectRemovesUpToTheSeqAndReadsBelowTheHorizonFailTyped() {
+    TestSubscriber.Probe<List<JournalEntry>> unread = openUnreadTail(journal);
     await(journal.append(range(site, 1, 1, 20)));
     await(journal.append(range(site, 2, 1, 10)));
 
@@ -409,6 +422,7 @@ abstract class LocalJournalContract {
     assertEquals(range(site, 1, 13, 20), journal.readBatch(Map.of(1, 12L, 2, Long.MAX_VALUE), 100, Long.MAX_VALUE),
         "a shard kept out of reach (a link's stopped shard) is not read");
     assertEquals(OptionalLong.empty(), journal.hlcAt(1, 5));
+    unread.cancel();
   }
 
   /** The head entry is never collected: heads recover from the entries, and the next append continues them. */

@@ -129,6 +129,7 @@ class PostgresJournalTest extends LocalJournalContract {
   @Test
   void aCollectionByOneNodeIsSeenByTheOthersWhoseCacheDoesNotAnswerForIt() {
     PostgresJournal writer = opened.add(node(PostgresSettings.defaults(), JournalSettings.defaults()));
+    TestSubscriber.Probe<List<JournalEntry>> unread = openUnreadTail(writer); // held in the writer's cache
     await(writer.append(range(site, 3, 1, 20)));
     assertEquals(range(site, 3, 5, 20), writer.readBatch(Map.of(3, 4L), 100, Long.MAX_VALUE), "cached there");
 
@@ -138,6 +139,7 @@ class PostgresJournalTest extends LocalJournalContract {
     assertThrows(JournalCollectedException.class, () -> writer.readBatch(Map.of(3, 4L), 100, Long.MAX_VALUE));
     assertEquals(range(site, 3, 11, 20), writer.readBatch(Map.of(3, 10L), 100, Long.MAX_VALUE));
     assertEquals(0, writer.collect(Map.of(3, 10L)), "already collected by the other node");
+    unread.cancel();
     assertEquals(10, writer.footprint().entries());
   }
 

@@ -22,6 +22,7 @@ import io.cfs.repl.engine.replicator.ReplicatorStatus;
 import io.cfs.repl.engine.storage.StorageFullState;
 import io.cfs.repl.persistence.audit.AuditQuery;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,11 +83,12 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
                 links -> ok(HealthView.of(node.siteId(), links.statuses(), links.heartbeats(), nodeReasons(node),
                     admin, System.currentTimeMillis())))))),
             path("audit", () -> get(() -> parameterMultiMap(this::audit))),
-            path("apply-lag", () -> get(() -> withNode(node -> ok(applyLag(node, node.applyLag().snapshot()))))),
+            path("apply-lag", () -> get(() -> parameterOptional("seconds", seconds -> withNode(node ->
+                ok(applyLag(node, node.applyLag().snapshot(), seconds.map("true"::equals).orElse(false))))))),
             path(PathMatchers.segment("apply-lag").slash("reset"), () -> post(() -> authorized(() -> withNode(node -> {
               ApplyLag.Snapshot ended = node.applyLag().snapshot();
               node.applyLag().resetWindow();
-              return ok(applyLag(node, ended));
+              return ok(applyLag(node, ended, false));
             })))),
             path("sync", () -> post(() -> authorized(() -> withNode(this::sync)))),
             path("verify", () -> concat(
@@ -195,10 +197,16 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
         .orElseGet(() -> ok(java.util.Map.of("site", node.siteId(), "mode", "active-active")));
   }
 
-  private static Map<String, Object> applyLag(ReplicationNode node, ApplyLag.Snapshot snapshot) {
-    return Map.of("site", node.siteId(), "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(),
-        "window", snapshot.window(), "windowSinceMillis", snapshot.windowSinceMillis(),
-        "lastAppliedMillis", snapshot.lastAppliedMillis(), "seconds", snapshot.seconds());
+  /** With {@code seconds}, also the window second by second, and the thresholds its counts are over. */
+  private static Map<String, Object> applyLag(ReplicationNode node, ApplyLag.Snapshot snapshot, boolean seconds) {
+    Map<String, Object> answer = new LinkedHashMap<>(Map.of("site", node.siteId(),
+        "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(), "window", snapshot.window(),
+        "windowSinceMillis", snapshot.windowSinceMillis(), "lastAppliedMillis", snapshot.lastAppliedMillis()));
+    if (seconds) {
+      answer.put("overThresholdsMillis", ApplyLag.THRESHOLDS_MILLIS);
+      answer.put("seconds", node.applyLag().seconds(snapshot));
+    }
+    return answer;
   }
 
   /** An operator's failover, audited by the resolver whether it starts or not. */

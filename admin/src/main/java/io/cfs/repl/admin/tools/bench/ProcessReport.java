@@ -119,7 +119,7 @@ final class ProcessReport {
       System.out.printf("lag at %s      %s (%s)%n", r.site(), millis(all), options.systemWarmupEntries > 0
           ? "every entry since the node started, the system warm-up's included" : "all entries");
       System.out.printf("                %s (after %d s warm-up)%n", millis(steady), options.warmupSeconds);
-      slowSeconds(lag, origin.site());
+      slowSeconds(lag, origin.site(), r);
       result.append(String.format(" %s_lag_all_p50_ms=%.2f %s_lag_all_p99_ms=%.2f %s_lag_all_max_ms=%.2f"
               + " %s_lag_p50_ms=%.2f %s_lag_p99_ms=%.2f %s_lag_max_ms=%.2f", r.site(), ms(all, "p50Micros"),
           r.site(), ms(all, "p99Micros"), r.site(), ms(all, "maxMicros"), r.site(), ms(steady, "p50Micros"),
@@ -128,15 +128,21 @@ final class ProcessReport {
   }
 
   /** Which seconds after the warm-up hold the lag tail, and what else ran in them. */
-  private void slowSeconds(JsonNode lag, String origin) throws IOException {
-    JsonNode seconds = lag.path("seconds").path(origin);
+  private void slowSeconds(JsonNode lag, String origin, Node receiver) throws Exception {
+    JsonNode bySecond = launcher.get(receiver.ports().admin(), "/replication/apply-lag?seconds=true");
+    JsonNode seconds = bySecond.path("seconds").path(origin);
     if (seconds.isEmpty()) return;
     List<Long> thresholds = new ArrayList<>();
-    seconds.get(0).path("thresholdsMillis").forEach(t -> thresholds.add(t.asLong()));
+    bySecond.path("overThresholdsMillis").forEach(t -> thresholds.add(t.asLong()));
     List<SlowSeconds.Activity> nodes = new ArrayList<>();
-    for (Node n : cpuFrom.keySet()) nodes.add(SlowSeconds.activity(n.site(), n.gcLog(), n.dataDir()));
-    List<String> lines = SlowSeconds.describe(SlowSeconds.parse(seconds), thresholds,
-        lag.path("window").path(origin).path("p99Micros").asLong(), lag.path("windowSinceMillis").asLong(), nodes);
+    List<String> lines;
+    try {
+      for (Node n : cpuFrom.keySet()) nodes.add(SlowSeconds.activity(n.site(), n.gcLog(), n.dataDir()));
+      lines = SlowSeconds.describe(SlowSeconds.parse(seconds), thresholds,
+          lag.path("window").path(origin).path("p99Micros").asLong(), lag.path("windowSinceMillis").asLong(), nodes);
+    } catch (IOException | RuntimeException e) { // a figure of the report, not worth the RESULT line after it
+      lines = List.of("not laid out: " + e);
+    }
     for (int i = 0; i < lines.size(); i++) {
       System.out.printf("%s%s%n", i == 0 ? "  the tail:     " : "                ", lines.get(i));
     }

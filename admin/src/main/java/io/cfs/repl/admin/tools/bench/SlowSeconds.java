@@ -2,6 +2,7 @@ package io.cfs.repl.admin.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ final class SlowSeconds {
   static Activity activity(String site, Path gcLog, Path dataDir) throws IOException {
     List<long[]> pauses = new ArrayList<>();
     if (Files.exists(gcLog)) {
-      for (String line : Files.readAllLines(gcLog)) {
+      for (String line : Files.readAllLines(gcLog, StandardCharsets.ISO_8859_1)) {
         Matcher m = PAUSE_AT.matcher(line);
         if (m.find()) pauses.add(new long[] {Long.parseLong(m.group(1)), Math.round(Double.parseDouble(m.group(2)))});
       }
@@ -62,8 +63,16 @@ final class SlowSeconds {
     List<Job> jobs = new ArrayList<>();
     if (Files.isDirectory(dataDir)) {
       try (Stream<Path> dbs = Files.list(dataDir)) {
-        for (Path log : dbs.map(d -> d.resolve("LOG")).filter(Files::exists).sorted().toList()) {
-          jobs.addAll(jobs(log.getParent().getFileName() + " ", Files.readAllLines(log)));
+        for (Path db : dbs.filter(Files::isDirectory).sorted().toList()) {
+          List<String> lines = new ArrayList<>();
+          try (Stream<Path> logs = Files.list(db)) { // RocksDB rolls LOG over to LOG.old.<micros>: oldest first
+            for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("LOG"))
+                .sorted(Comparator.comparing((Path f) -> !f.getFileName().toString().equals("LOG"))
+                    .reversed().thenComparing(Path::toString)).toList()) {
+              lines.addAll(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
+            }
+          }
+          jobs.addAll(jobs(db.getFileName() + " ", lines));
         }
       }
     }

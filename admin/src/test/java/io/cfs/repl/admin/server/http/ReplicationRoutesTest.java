@@ -239,11 +239,15 @@ class ReplicationRoutesTest {
     assertThat(lag.path("window").path("al-a").path("count").asLong()).isEqualTo(100);
     assertThat(lag.path("lastAppliedMillis").path("al-a").asLong()).as("when the last batch was applied")
         .isBetween(before, System.currentTimeMillis());
+    assertThat(lag.has("seconds")).as("second by second only when asked").isFalse();
+    JsonNode bySecond = json(sites.get("al-b", "/replication/apply-lag?seconds=true"));
+    assertThat(bySecond.path("overThresholdsMillis").get(0).asLong()).isEqualTo(1);
     long counted = 0;
-    for (JsonNode second : lag.path("seconds").path("al-a")) {
+    for (JsonNode second : bySecond.path("seconds").path("al-a")) {
       assertThat(second.path("epochSecond").asLong() * 1000).as("a second of the window")
           .isBetween(before / 1000 * 1000, System.currentTimeMillis());
-      assertThat(second.path("over").get(0).asLong()).as("over %s ms", second.path("thresholdsMillis").get(0))
+      assertThat(second.path("over").size()).isEqualTo(bySecond.path("overThresholdsMillis").size());
+      assertThat(second.path("over").get(0).asLong()).as("over 1 ms")
           .isLessThanOrEqualTo(second.path("count").asLong());
       counted += second.path("count").asLong();
     }

@@ -22,7 +22,7 @@ class SlowSecondsTest {
   }
 
   @Test
-  void readsPausesFromATimeDecoratedGcLogAndJobsFromEachRocksDbLog() throws Exception {
+  void readsPausesFromATimeDecoratedGcLogAndJobsFromEachRocksDbLogRolledOverOrNot() throws Exception {
     Path gc = dir.resolve("site-a-gc.log");
     Files.writeString(gc, String.join("\n",
         "[98.192s][" + S * 1000 + "ms][info][gc,start    ] GC(106) Pause Young (Normal) (G1 Evacuation Pause)",
@@ -30,9 +30,11 @@ class SlowSecondsTest {
             + " 465M->351M(1024M) 13.952ms",
         "[98.206s][" + (S * 1000 + 20) + "ms][info][gc,cpu      ] GC(106) User=0.03s Sys=0.00s Real=0.01s"));
     Path store = Files.createDirectories(dir.resolve("site-a").resolve("store"));
-    Files.writeString(store.resolve("LOG"), String.join("\n",
+    // RocksDB rolled its LOG over while the flush ran: it started in the old one
+    Files.writeString(store.resolve("LOG.old.1796593984000000"), String.join("\n",
         "2026/12/06-21:53:04.912889 1406 EVENT_LOG_v1 {\"time_micros\": " + (S * 1_000_000 + 5) + ", \"job\": 2,"
-            + " \"event\": \"flush_started\", \"num_memtables\": 1}",
+            + " \"event\": \"flush_started\", \"num_memtables\": 1}"));
+    Files.writeString(store.resolve("LOG"), String.join("\n",
         "2026/12/06-21:53:05.250651 1406 (Original Log Time 2026/12/06-21:53:05.250570) EVENT_LOG_v1 {\"time_micros\": "
             + (S * 1_000_000 + 400_000) + ", \"job\": 2, \"event\": \"flush_finished\", \"lsm_state\": [1]}",
         "2026/12/06-21:53:06.0 1406 EVENT_LOG_v1 {\"time_micros\": " + (S + 3) * 1_000_000 + ", \"job\": 3,"
