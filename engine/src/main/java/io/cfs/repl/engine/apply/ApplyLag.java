@@ -36,11 +36,11 @@ public final class ApplyLag extends ForwardingApplyListener {
     }
   }
 
-  /** The lags a {@link Second} counts entries over, in milliseconds: {@code over.get(i)} is over the i-th. */
+  /** The lags a {@link Second} counts entries over, in milliseconds: {@code over[i]} is over the i-th. */
   public static final List<Long> THRESHOLDS_MILLIS = Arrays.stream(LagSeconds.THRESHOLDS_MILLIS).boxed().toList();
 
   /** One wall-clock second of applies from an origin: entries, the longest lag, how many over each threshold. */
-  public record Second(long epochSecond, long count, long maxMicros, List<Long> over) {
+  public record Second(long epochSecond, long count, long maxMicros, long[] over) {
   }
 
   /**
@@ -87,9 +87,7 @@ public final class ApplyLag extends ForwardingApplyListener {
     long from = Math.max(snapshot.windowSinceMillis() / 1000,
         System.currentTimeMillis() / 1000 - LagSeconds.SECONDS + 1);
     Map<String, List<Second>> bySecond = new TreeMap<>();
-    seconds.forEach((origin, s) -> bySecond.put(origin, s.since(from).stream()
-        .map(x -> new Second(x.epochSecond(), x.count(), x.maxMicros(), Arrays.stream(x.over()).boxed().toList()))
-        .toList()));
+    seconds.forEach((origin, s) -> bySecond.put(origin, s.since(from)));
     return bySecond;
   }
 }

@@ -3,20 +3,17 @@ package io.cfs.repl.engine.apply;
 import io.cfs.repl.model.entry.JournalEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * One origin's lag second by second (by the wall-clock second of the apply) over the last {@link #SECONDS}: how many
- * entries, the longest lag, and how many lagged over each of {@link #THRESHOLDS_MILLIS}. A percentile says how long the
+ * entries, the longest lag, and how many lagged over each of {@link #THRESHOLDS_MILLIS} ({@code over[i]}). A percentile says how long the
  * tail is; this says when it happened, so that it can be laid beside what else ran then (a GC pause, a flush).
  */
 final class LagSeconds {
   static final int SECONDS = 600;
   static final long[] THRESHOLDS_MILLIS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
-
-  /** One second: {@code over[i]} entries lagged more than {@code THRESHOLDS_MILLIS[i]}. */
-  record Second(long epochSecond, long count, long maxMicros, long[] over) {
-  }
 
   private final long[] second = new long[SECONDS];
   private final long[] count = new long[SECONDS];
@@ -47,12 +44,14 @@ final class LagSeconds {
   }
 
   /** The seconds from {@code fromEpochSecond} on that saw an apply, oldest first. */
-  synchronized List<Second> since(long fromEpochSecond) {
-    List<Second> out = new ArrayList<>();
+  synchronized List<ApplyLag.Second> since(long fromEpochSecond) {
+    List<ApplyLag.Second> out = new ArrayList<>();
     for (int i = 0; i < SECONDS; i++) {
-      if (second[i] >= fromEpochSecond) out.add(new Second(second[i], count[i], maxMicros[i], overs[i].clone()));
+      if (second[i] >= fromEpochSecond) {
+        out.add(new ApplyLag.Second(second[i], count[i], maxMicros[i], overs[i].clone()));
+      }
     }
-    out.sort((a, b) -> Long.compare(a.epochSecond(), b.epochSecond()));
+    out.sort(Comparator.comparingLong(ApplyLag.Second::epochSecond));
     return out;
   }
 }

@@ -24,15 +24,15 @@ class LagSecondsTest {
     seconds.record(T + 900 * MS, List.of(stampedAt(T + 900 * MS - 3 * MS)));
     seconds.record(T + SECOND + 5 * MS, List.of(stampedAt(T + SECOND + 5 * MS - 250 * MS)));
 
-    List<LagSeconds.Second> all = seconds.since(T / SECOND);
+    List<ApplyLag.Second> all = seconds.since(T / SECOND);
     assertThat(all).hasSize(2);
-    LagSeconds.Second first = all.get(0);
+    ApplyLag.Second first = all.get(0);
     assertThat(first.epochSecond()).isEqualTo(T / SECOND);
     assertThat(first.count()).isEqualTo(3);
     assertThat(first.maxMicros()).isEqualTo(30_000);
     // thresholds 1, 2, 5, 10, 20, 50 ... ms: lags of 1 ms (not over 1), 3 ms and 30 ms
     assertThat(first.over()).startsWith(2, 2, 1, 1, 1, 0);
-    LagSeconds.Second second = all.get(1);
+    ApplyLag.Second second = all.get(1);
     assertThat(second.count()).isEqualTo(1);
     assertThat(second.over()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
     assertThat(seconds.since(T / SECOND + 1)).as("only the seconds asked for").hasSize(1);
@@ -45,7 +45,7 @@ class LagSecondsTest {
     long later = T + LagSeconds.SECONDS * SECOND;
     seconds.record(later, List.of(stampedAt(later - MS / 2)));
 
-    List<LagSeconds.Second> all = seconds.since(0);
+    List<ApplyLag.Second> all = seconds.since(0);
     assertThat(all).singleElement().satisfies(s -> {
       assertThat(s.epochSecond()).isEqualTo(later / SECOND);
       assertThat(s.count()).isEqualTo(1);

@@ -86,26 +86,24 @@ final class TailCache {
   }
 
   /**
-   * How far one tail has read, per shard: moved by the tail alone, read by the writer, which lets go of what every
-   * open tail has read. A stale read on the writer only holds an entry a little longer.
+   * How far one tail has read: its positions (per shard, the last seq consumed), which the tail reads from and moves
+   * as it emits, and the writer reads to let go of what every open tail has read. A stale read on the writer only
+   * holds an entry a little longer.
    */
   final class Mark {
-    private final Map<Integer, Long> read;
+    private final Map<Integer, Long> positions;
 
     private Mark(Map<Integer, Long> positions) {
-      read = new ConcurrentHashMap<>(positions);
+      this.positions = new ConcurrentHashMap<>(positions);
     }
 
-    /** The tail emitted {@code batch} (in seq order per shard). */
-    void read(List<JournalEntry> batch) {
-      for (int i = 0; i < batch.size(); i++) {
-        JournalEntry e = batch.get(i);
-        if (i == batch.size() - 1 || batch.get(i + 1).shard() != e.shard()) read.put(e.shard(), e.seq());
-      }
+    /** The tail's positions: it alone moves them. */
+    Map<Integer, Long> positions() {
+      return positions;
     }
 
     boolean hasRead(int shard, long seq) {
-      Long last = read.get(shard);
+      Long last = positions.get(shard);
       return last != null && last >= seq;
     }
 

@@ -1,7 +1,6 @@
 package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.model.entry.JournalEntry;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +95,7 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new GraphStageLogic(shape) {
-      private final Map<Integer, Long> positions = new HashMap<>(initialPositions);
+      private Map<Integer, Long> positions; // the mark's: moving them tells the cache what this tail has read
       private final AsyncCallback<Optional<Throwable>> woken = createAsyncCallback(this::onWoken);
       private final AsyncCallback<Read> readAside = createAsyncCallback(this::onReadAside);
       private TailCache.Mark mark;
@@ -112,7 +111,8 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
 
       @Override
       public void preStart() {
-        mark = cache.open(positions);
+        mark = cache.open(initialPositions);
+        positions = mark.positions();
       }
 
       @Override
@@ -157,7 +157,6 @@ final class TailStage extends GraphStage<SourceShape<List<JournalEntry>>> {
           return;
         }
         batch.forEach(e -> positions.put(e.shard(), e.seq()));
-        mark.read(batch);
         push(out, batch);
       }
 

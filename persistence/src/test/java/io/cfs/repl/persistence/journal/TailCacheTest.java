@@ -135,9 +135,9 @@ class TailCacheTest {
     TailCache.Mark apply = cache.open(Map.of(0, 0L, 1, 0L));
     TailCache.Mark link = cache.open(Map.of());
     cache.added(interleaved(1, 10));
-    apply.read(interleaved(1, 10));
-    link.read(interleaved(1, 5));
-    link.read(TestEntries.range("a", 0, 6, 10)); // the link is behind on shard 1: it has read up to 5 there
+    emitted(apply, interleaved(1, 10));
+    emitted(link, interleaved(1, 5));
+    emitted(link, TestEntries.range("a", 0, 6, 10)); // the link is behind on shard 1: it has read up to 5 there
 
     cache.added(interleaved(11, 12)); // written in order 0/1, 1/1, 0/2 ...: let go up to 0/6, 1/6 is still needed
 
@@ -168,6 +168,11 @@ class TailCacheTest {
     cache.added(TestEntries.range("a", 0, 21, 21));
     assertThat(read(cache.over(storage), new ShardScan.Range(0, 11, 21), 100)).isEqualTo(seqs(11, 21));
     assertThat(storage.asked).as("its tail closed: let go").containsExactly(new ShardScan.Range(0, 11, 21));
+  }
+
+  /** A tail emitted {@code batch}: it moves its positions, as TailStage does. */
+  private static void emitted(TailCache.Mark tail, List<JournalEntry> batch) {
+    batch.forEach(e -> tail.positions().put(e.shard(), e.seq()));
   }
 
   /** Seqs {@code from..to} of shards 0 and 1, alternating, as a group commit writes them. */

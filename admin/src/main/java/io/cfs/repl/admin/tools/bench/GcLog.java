@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class GcLog {
   private static final Pattern PAUSE = Pattern.compile("\\bPause\\b.*\\s(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
-  private static final Pattern PAUSE_TIME = Pattern.compile("\\bPause\\b.*\\s(\\d+(?:\\.\\d+)?)ms\\s*$");
+  static final Pattern PAUSE_TIME = Pattern.compile("\\bPause\\b.*\\s(\\d+(?:\\.\\d+)?)ms\\s*$");
 
   /**
    * A node's flag for its log: one file, never rotated, so a byte offset in it marks a point of the run; each line

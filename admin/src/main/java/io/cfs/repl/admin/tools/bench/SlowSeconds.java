@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * percentile says how long the tail is; this says which seconds make it and what they share.
  */
 final class SlowSeconds {
-  private static final Pattern PAUSE_AT = Pattern.compile("\\[(\\d+)ms\\].*\\bPause\\b.*\\s(\\d+(?:\\.\\d+)?)ms\\s*$");
+  private static final Pattern WALL_CLOCK = Pattern.compile("\\[(\\d+)ms\\]"); // the timemillis decoration
   private static final Pattern EVENT = Pattern.compile(
       "\"time_micros\": (\\d+), .*\"job\": (\\d+), \"event\": \"(flush|compaction)_(started|finished)\"");
   private static final int SHOWN = 5;
@@ -56,8 +56,11 @@ final class SlowSeconds {
     List<long[]> pauses = new ArrayList<>();
     if (Files.exists(gcLog)) {
       for (String line : Files.readAllLines(gcLog, StandardCharsets.ISO_8859_1)) {
-        Matcher m = PAUSE_AT.matcher(line);
-        if (m.find()) pauses.add(new long[] {Long.parseLong(m.group(1)), Math.round(Double.parseDouble(m.group(2)))});
+        Matcher pause = GcLog.PAUSE_TIME.matcher(line);
+        Matcher at = WALL_CLOCK.matcher(line);
+        if (pause.find() && at.find()) {
+          pauses.add(new long[] {Long.parseLong(at.group(1)), Math.round(Double.parseDouble(pause.group(1)))});
+        }
       }
     }
     List<Job> jobs = new ArrayList<>();
