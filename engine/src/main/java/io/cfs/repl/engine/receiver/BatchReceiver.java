@@ -112,10 +112,12 @@ public final class BatchReceiver implements LinkHandler {
 
   private Flow<ByteString, ByteString, NotUsed> conversation(String origin) {
     // Batches that queue up while one is being applied are merged into the next apply: one atomic write and
-    // one fsync for all of them, so throughput follows the fsync rate times the backlog, not the batch size.
+    // one fsync for all of them, so throughput follows the fsync rate times the backlog, not the batch size. The
+    // merge is bounded apart from the largest batch accepted: what waits here is decoded entries on the heap, and a
+    // peer behind held two merges of 20,000 (the bound was max-batch-entries), copied by every young collection.
     return Flow.<ByteString>create()
         .map(frame -> check(origin, frame))
-        .batchWeighted(settings.maxBatchEntries(), Pending::weight, Pending::of, Pending::add)
+        .batchWeighted(settings.applyMergeMaxEntries(), Pending::weight, Pending::of, Pending::add)
         // nothing after a refused frame is applied, even if it arrived while the refusal was on its way out
         .takeWhile(pending -> pending.rejected() == null, true)
         .mapAsync(1, pending -> pending.batches().isEmpty()

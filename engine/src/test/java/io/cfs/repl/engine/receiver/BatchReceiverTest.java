@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,17 +30,21 @@ import io.cfs.repl.persistence.store.StoreSettings;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -54,11 +59,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The receiver's epoch rules, on its flow alone (no network): a batch below this site's epoch is refused whole and
+ * The receiver on its flow alone (no network). Its epoch rules: a batch below this site's epoch is refused whole and
  * reported, a higher one is observed and applied, acks and refusals carry this site's epoch, and entries stamped
- * before this site's epoch are reported with how last-write-wins treated them.
+ * before this site's epoch are reported with how last-write-wins treated them. And how batches that wait behind an
+ * apply are merged into the next one, within a bound.
  */
-class BatchReceiverEpochTest {
+class BatchReceiverTest {
   private static final String LOCAL = "site-b";
   private static final String PEER = "site-a";
   private static final UUID INCARNATION = UUID.randomUUID();
@@ -77,6 +83,7 @@ class BatchReceiverEpochTest {
   private HighestEpochSeen epochs;
   private BatchReceiver receiver;
   private final StableSeqs stable = new StableSeqs();
+  private final List<Integer> appliedSizes = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startKit() {
@@ -104,11 +111,16 @@ class BatchReceiverEpochTest {
 
   /** A receiver of site-b at {@code epoch}, whose listener writes down what it hears. */
   private void receiverAt(long epoch) {
+    receiverAt(epoch, ReceiverSettings.create(CONFIG));
+  }
+
+  private void receiverAt(long epoch, ReceiverSettings settings) {
     epochs = new HighestEpochSeen(epoch);
     ApplyListener listener = new ApplyListener() {
       @Override
       public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long at) {
         heard.add("applied " + origin + " " + result.applied());
+        appliedSizes.add(entries.size());
       }
 
       @Override
@@ -130,7 +142,7 @@ class BatchReceiverEpochTest {
     };
     Applier applier = new Applier(store, storage, listener, ReplicationMetrics.NONE);
     peers = new PeerDirectory(Map.of(PEER, PeerAddress.of(PEER, "127.0.0.1", 1)));
-    receiver = new BatchReceiver(LOCAL, peers, applier, codec, ReceiverSettings.create(CONFIG), listener,
+    receiver = new BatchReceiver(LOCAL, peers, applier, codec, settings, listener,
         ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
         new IncarnationGuard(LOCAL, store, storage, audited::add), stable);
   }
@@ -157,13 +169,58 @@ class BatchReceiverEpochTest {
 
   /** Sends the batches on one connection and returns the receiver's answers. */
   private List<WireMessage> exchange(ShipBatch... batches) throws Exception {
-    Flow<ByteString, ByteString, NotUsed> link = receiver.acceptAsync(new Handshake(4, PEER, LOCAL,
-        Handshake.Channel.DATA, Optional.of(INCARNATION))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return run(accepted(), new AtomicInteger(), batches).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private Flow<ByteString, ByteString, NotUsed> accepted() throws Exception {
+    return receiver.acceptAsync(new Handshake(4, PEER, LOCAL, Handshake.Channel.DATA, Optional.of(INCARNATION)))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends the batches on an accepted link, counting in {@code taken} the ones the receiver took off it. */
+  private CompletionStage<List<WireMessage>> run(Flow<ByteString, ByteString, NotUsed> link, AtomicInteger taken,
+                                                ShipBatch... batches) {
     return Source.from(List.of(batches)).map(codec::encode)
+        .wireTap(frame -> taken.incrementAndGet())
         .via(link)
         .map(codec::decode)
-        .runWith(Sink.seq(), testKit.system())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .runWith(Sink.seq(), testKit.system());
+  }
+
+  /**
+   * Batches that arrive while an apply runs are merged into the next apply up to apply-merge-max-entries, not up to
+   * max-batch-entries: what waits is decoded on the heap, so beyond the merge bound the receiver stops taking frames
+   * off the connection (the sender's journal holds the rest).
+   */
+  @Test
+  void batchesWaitingBehindAnApplyAreMergedOnlyUpToTheMergeBound() throws Exception {
+    receiverAt(0, new ReceiverSettings(20_000, 3_000, "unused"));
+    Flow<ByteString, ByteString, NotUsed> link = accepted();
+    CountDownLatch release = new CountDownLatch(1);
+    storage.execute(() -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ShipBatch[] batches = new ShipBatch[10];
+    for (int i = 0; i < batches.length; i++) {
+      batches[i] = batch(i + 1, 0, stamped(0, i * 1000L + 1, (i + 1) * 1000L, 0));
+    }
+    AtomicInteger taken = new AtomicInteger();
+    CompletionStage<List<WireMessage>> answers = run(link, taken, batches);
+
+    // the first batch waits for the storage thread; three more merge behind it; the fifth is held, and no more taken
+    await().atMost(Duration.ofSeconds(30)).until(() -> taken.get() >= 5);
+    assertThat(taken.get()).as("nothing taken beyond the merge bound while the apply waits").isEqualTo(5);
+    release.countDown();
+
+    List<WireMessage> replies = answers.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(appliedSizes).containsExactly(1000, 3000, 3000, 3000);
+    assertThat(replies).allSatisfy(reply -> assertThat(reply).isInstanceOf(BatchAck.class));
+    assertThat(replies).extracting(reply -> ((BatchAck) reply).batchId()).containsExactly(1L, 4L, 7L, 10L);
+    assertThat(store.watermarks(PEER)).isEqualTo(Map.of(0, 10_000L));
   }
 
   private static ShipBatch batch(long id, long epoch, List<JournalEntry> entries) {
