@@ -111,10 +111,11 @@ public final class BatchReceiver implements LinkHandler {
   }
 
   private Flow<ByteString, ByteString, NotUsed> conversation(String origin) {
-    // Batches that queue up while one is being applied are merged into the next apply: one atomic write and
-    // one fsync for all of them, so throughput follows the fsync rate times the backlog, not the batch size. The
-    // merge is bounded apart from the largest batch accepted: what waits here is decoded entries on the heap, and a
-    // peer behind held two merges of 20,000 (the bound was max-batch-entries), copied by every young collection.
+    // Batches that queue up while one is being applied are merged into the next apply: one atomic write and one
+    // fsync for all of them, so small batches on a busy link do not cost an fsync each. The merge is bounded apart
+    // from the largest batch accepted: what waits here is decoded entries on the heap (the apply in flight, the merge
+    // filling, and one batch held back that did not fit), and a peer behind held two merges of 20,000 when the bound
+    // was max-batch-entries, copied by every young collection.
     return Flow.<ByteString>create()
         .map(frame -> check(origin, frame))
         .batchWeighted(settings.applyMergeMaxEntries(), Pending::weight, Pending::of, Pending::add)

@@ -212,9 +212,12 @@ class BatchReceiverTest {
     CompletionStage<List<WireMessage>> answers = run(link, taken, batches);
 
     // the first batch waits for the storage thread; three more merge behind it; the fifth is held, and no more taken
-    await().atMost(Duration.ofSeconds(30)).until(() -> taken.get() >= 5);
-    assertThat(taken.get()).as("nothing taken beyond the merge bound while the apply waits").isEqualTo(5);
-    release.countDown();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> taken.get() >= 5);
+      assertThat(taken.get()).as("nothing taken beyond the merge bound while the apply waits").isEqualTo(5);
+    } finally {
+      release.countDown();
+    }
 
     List<WireMessage> replies = answers.toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(appliedSizes).containsExactly(1000, 3000, 3000, 3000);
