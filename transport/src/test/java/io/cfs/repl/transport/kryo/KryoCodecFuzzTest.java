@@ -66,7 +66,28 @@ class KryoCodecFuzzTest {
     if (arrayKeyed(decoded, 0)) {
       assertThat(again).hasSameClassAs(decoded);
     } else {
-      assertThat(again).usingRecursiveComparison().isEqualTo(decoded);
+      assertRoundTripped(again, decoded);
+    }
+  }
+
+  /**
+   * Equal field by field, a float or double by {@link Double#compare} (as their {@code equals}): mutated bytes can
+   * decode to NaN anywhere the untyped decode puts a number, and AssertJ's default comparator for them, a difference
+   * within a precision, holds NaN unequal to itself (a CI run of seed -5529977369873435299 found one).
+   */
+  private static void assertRoundTripped(Object again, Object decoded) {
+    assertThat(again).usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .withComparatorForType(Float::compare, Float.class)
+        .isEqualTo(decoded);
+  }
+
+  /** What the fuzzer found: a NaN round-trips, and is held equal to itself. */
+  @Example
+  void aNanRoundTripsAsItself() {
+    for (Object nan : List.of(Double.NaN, Float.NaN)) {
+      Wrapper wrapped = new Wrapper(nan);
+      assertRoundTripped(decode(codec.encode(wrapped)), wrapped);
     }
   }
 
@@ -135,7 +156,7 @@ class KryoCodecFuzzTest {
   // few tries: AssertJ's field-by-field comparison (the records hold arrays) costs some 15 ms a message
   @Property(tries = 200)
   void roundTripsMessages(@ForAll("messages") Message message) {
-    assertThat(decode(codec.encode(message))).usingRecursiveComparison().isEqualTo(message);
+    assertRoundTripped(decode(codec.encode(message)), message);
   }
 
   /**
