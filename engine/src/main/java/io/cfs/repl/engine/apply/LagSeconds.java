@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * One origin's lag second by second (by the wall-clock second of the apply) over the last {@link #SECONDS}: how many
- * entries, the longest lag, and how many lagged over each of {@link #THRESHOLDS_MILLIS} ({@code over[i]}). A percentile says how long the
- * tail is; this says when it happened, so that it can be laid beside what else ran then (a GC pause, a flush).
+ * entries, the longest lag, and how many lagged over each of {@link #THRESHOLDS_MILLIS} ({@code over[i]}). A
+ * percentile says how long the tail is; this says when it happened, so that it can be laid beside what else ran then
+ * (a GC pause, a flush).
  */
 final class LagSeconds {
   static final int SECONDS = 600;
