@@ -15,7 +15,14 @@ final class JournalKeys {
   }
 
   static byte[] key(int shard, long seq) {
-    return ByteBuffer.allocate(LENGTH).putInt(shard).putLong(seq).array();
+    ByteBuffer key = ByteBuffer.allocate(LENGTH);
+    key(shard, seq, key);
+    return key.array();
+  }
+
+  /** Appends the key at the buffer's position; {@link #LENGTH} bytes must remain. */
+  static void key(int shard, long seq, ByteBuffer out) {
+    out.putInt(shard).putLong(seq);
   }
 
   static int shard(byte[] key) {

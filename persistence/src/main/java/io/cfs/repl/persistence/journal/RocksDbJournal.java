@@ -2,6 +2,7 @@ package io.cfs.repl.persistence.journal;
 
 import io.cfs.repl.model.entry.EntryCodec;
 import io.cfs.repl.model.entry.JournalEntry;
+import io.cfs.repl.persistence.DirectPuts;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
@@ -238,9 +239,12 @@ public final class RocksDbJournal implements LocalJournal {
     // consecutive seqs per shard, interleaved as written.
     List<JournalEntry> inKeyOrder = new ArrayList<>(entries);
     inKeyOrder.sort(KEY_ORDER);
+    DirectPuts puts = DirectPuts.ofThisThread();
     try (WriteBatch batch = new WriteBatch()) {
       for (JournalEntry e : inKeyOrder) {
-        batch.put(JournalKeys.key(e.shard(), e.seq()), EntryCodec.encode(e));
+        JournalKeys.key(e.shard(), e.seq(), puts.key(JournalKeys.LENGTH));
+        EntryCodec.encode(e, puts.value(EntryCodec.encodedSize(e)));
+        puts.put(batch, null);
       }
       rocks.db().write(writeOptions, batch);
     } catch (RocksDBException e) {

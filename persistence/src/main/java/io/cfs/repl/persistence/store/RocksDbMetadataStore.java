@@ -1,5 +1,6 @@
 package io.cfs.repl.persistence.store;
 
+import io.cfs.repl.persistence.DirectPuts;
 import io.cfs.repl.persistence.Lifecycle;
 import io.cfs.repl.persistence.RocksDbHandle;
 import io.cfs.repl.persistence.StorageException;
@@ -220,7 +221,10 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** Writes a value; a tombstone also goes into the index its collection reads. */
   private void putValue(WriteBatch batch, StoredValue v) throws RocksDBException {
-    batch.put(inodes, StoreCodec.longKey(v.inodeId()), StoreCodec.encodeValue(v));
+    DirectPuts puts = DirectPuts.ofThisThread();
+    StoreCodec.longKey(v.inodeId(), puts.key(Long.BYTES));
+    StoreCodec.encodeValue(v, puts.value(StoreCodec.valueSize(v)));
+    puts.put(batch, inodes);
     if (v.tombstone()) {
       batch.put(tombstoneColumn, StoreCodec.tombstoneKey(v.version().originSite(), v.shard(), v.seq(), v.inodeId()),
           NO_VALUE);

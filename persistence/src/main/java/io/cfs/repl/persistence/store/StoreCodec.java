@@ -3,10 +3,10 @@ package io.cfs.repl.persistence.store;
 import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.Seen;
+import io.cfs.repl.model.entry.SiteIds;
 import io.cfs.repl.model.entry.Version;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Keys and values of the store's column families, big-endian throughout.
@@ -33,7 +33,12 @@ final class StoreCodec {
   }
 
   static byte[] longKey(long value) {
-    return ByteBuffer.allocate(8).putLong(value).array();
+    return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+  }
+
+  /** Appends {@link #longKey}'s bytes at the buffer's position. */
+  static void longKey(long value, ByteBuffer out) {
+    out.putLong(value);
   }
 
   static long longOf(byte[] bytes) {
@@ -41,15 +46,25 @@ final class StoreCodec {
   }
 
   static byte[] encodeValue(StoredValue v) {
+    ByteBuffer out = ByteBuffer.allocate(valueSize(v));
+    encodeValue(v, out);
+    return out.array();
+  }
+
+  /** The exact size of the value's encoding. */
+  static int valueSize(StoredValue v) {
+    return 1 + 4 + 8 + 2 + utf8(v.version().originSite()).length + 1 + 1 + 4 + 4 + v.payload().length + 8
+        + v.seen().encodedSize() + v.knowledge().encodedSize();
+  }
+
+  /** Appends the value's encoding at the buffer's position; {@link #valueSize} bytes must remain. */
+  static void encodeValue(StoredValue v, ByteBuffer out) {
     byte[] site = utf8(v.version().originSite());
-    ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 + 2 + site.length + 1 + 1 + 4 + 4 + v.payload().length + 8
-        + v.seen().encodedSize() + v.knowledge().encodedSize());
     out.put(FORMAT).putInt(v.shard()).putLong(v.version().hlc()).putShort((short) site.length).put(site)
         .put((byte) v.op().code()).put((byte) (v.tombstone() ? 1 : 0)).putInt(v.schemaVersion())
         .putInt(v.payload().length).put(v.payload()).putLong(v.seq());
     v.seen().encode(out);
     v.knowledge().encode(out);
-    return out.array();
   }
 
   static StoredValue decodeValue(long inodeId, byte[] bytes) {
@@ -197,13 +212,20 @@ final class StoreCodec {
     }
   }
 
+  /**
+   * The site's canonical instance, as entries carry it: every value an apply reads names its site, and a new String
+   * each time was an allocation and a hash computed afresh for the plan's lookups by site.
+   */
   private static String readSite(ByteBuffer in) {
-    byte[] site = new byte[Short.toUnsignedInt(in.getShort())];
-    in.get(site);
-    return new String(site, StandardCharsets.UTF_8);
+    int length = Short.toUnsignedInt(in.getShort());
+    if (length > in.remaining()) throw new BufferUnderflowException();
+    String site = SiteIds.decode(in.array(), in.arrayOffset() + in.position(), length);
+    in.position(in.position() + length);
+    return site;
   }
 
+  /** Shared with every other encoder of the site: callers only read it. */
   private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return SiteIds.utf8(s);
   }
 }

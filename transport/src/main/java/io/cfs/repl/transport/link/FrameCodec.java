@@ -1,5 +1,6 @@
 package io.cfs.repl.transport.link;
 
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -30,7 +31,7 @@ import org.apache.pekko.util.ByteString;
  * expand to (at most {@value #MAX_LZ4_EXPANSION} times its size), so a frame makes this end allocate in proportion to
  * the bytes the peer actually sent.
  *
- * <p>Thread-safe: the LZ4 compressor and decompressor are stateless.
+ * <p>Thread-safe: the LZ4 compressor and decompressor are stateless, and each thread compresses into its own buffer.
  */
 final class FrameCodec {
   /** The body's largest overhead over the payload: flags byte plus uncompressed length. */
@@ -55,6 +56,10 @@ final class FrameCodec {
   // read or write out of bounds on hostile input (CVE-2025-12183), and each frame gets a fresh, zeroed buffer.
   private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
 
+  /** Frames whose compression bound is larger get a buffer of their own, so no thread keeps a huge one. */
+  private static final int MAX_SCRATCH_BYTES = 1 << 20;
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 << 10]);
+
   private final int maxFrameBytes;
   private final int compressionThresholdBytes;
 
@@ -76,15 +81,31 @@ final class FrameCodec {
     }
     if (size > 0 && size >= compressionThresholdBytes) {
       byte[] raw = payload.toArrayUnsafe();
-      byte[] body = new byte[HEADER_BYTES + COMPRESSOR.maxCompressedLength(size)];
-      int compressed = COMPRESSOR.compress(raw, 0, size, body, HEADER_BYTES, body.length - HEADER_BYTES);
+      int bound = HEADER_BYTES + COMPRESSOR.maxCompressedLength(size);
+      byte[] scratch = bound <= MAX_SCRATCH_BYTES ? scratch(bound) : new byte[bound];
+      int compressed = COMPRESSOR.compress(raw, 0, size, scratch, HEADER_BYTES, bound - HEADER_BYTES);
       if (HEADER_BYTES + compressed < 1 + size) {
+        byte[] body = Arrays.copyOf(scratch, HEADER_BYTES + compressed);
         body[0] = LZ4;
         writeInt(body, 1, size);
-        return ByteString.fromArrayUnsafe(body, 0, HEADER_BYTES + compressed);
+        return ByteString.fromArrayUnsafe(body);
       }
     }
     return PLAIN_FLAGS.concat(payload);
+  }
+
+  /**
+   * This thread's buffer for compressing into, at least {@code bytes} long. LZ4 needs room for the worst case (more
+   * than the payload itself); a fresh array of that size for every frame was allocated, zeroed and mostly thrown
+   * away, a tenth of a sending dispatcher's time flat out. The body keeps an exact copy.
+   */
+  private static byte[] scratch(int bytes) {
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < bytes) {
+      scratch = new byte[Math.max(bytes, Math.min(2 * scratch.length, MAX_SCRATCH_BYTES))];
+      SCRATCH.set(scratch);
+    }
+    return scratch;
   }
 
   /** The payload carried by a body. */
@@ -114,11 +135,12 @@ final class FrameCodec {
       throw new MalformedFrameException("compressed frame declares " + declared + " uncompressed bytes, more than its "
           + blockBytes + "-byte LZ4 block can hold");
     }
-    byte[] block = body.drop(HEADER_BYTES).toArrayUnsafe();
+    // the framing stage hands over each body compacted into one array: decompressed from it in place, not copied
+    byte[] whole = body.toArrayUnsafe();
     byte[] payload = new byte[declared];
     int produced;
     try {
-      produced = DECOMPRESSOR.decompress(block, 0, block.length, payload, 0, declared);
+      produced = DECOMPRESSOR.decompress(whole, HEADER_BYTES, blockBytes, payload, 0, declared);
     } catch (LZ4Exception e) {
       throw new MalformedFrameException("corrupt LZ4 block in frame declaring " + declared + " bytes", e);
     }

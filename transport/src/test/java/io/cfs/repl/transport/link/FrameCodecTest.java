@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,37 @@ class FrameCodecTest {
     assertEquals(0x01, body.apply(0));
     assertTrue(body.size() < payload.size() / 10, "compressed to " + body.size());
     assertEquals(payload, codec.decode(body));
+  }
+
+  /**
+   * Frames compressed one after another on one thread share its compression buffer: each body must hold its own
+   * frame only, whatever a larger one before it left in the buffer, and a frame too large for the buffer (its own
+   * array) must leave the next one unharmed.
+   */
+  @Test
+  void framesCompressedInTurnOnOneThreadEachDecodeToTheirOwnPayload() {
+    FrameCodec large = new FrameCodec(4 << 20, 512);
+    List<ByteString> payloads = List.of(
+        records("big", 60_000), records("small", 700), records("grown", 300_000), random(50_000),
+        records("huge", 2_500_000), records("after", 1_000), records("tiny", 600));
+    List<ByteString> bodies = new ArrayList<>();
+    for (ByteString payload : payloads) bodies.add(large.encode(payload));
+    for (int i = 0; i < payloads.size(); i++) {
+      ByteString body = bodies.get(i);
+      boolean compressible = i != 3;
+      assertEquals(compressible ? 0x01 : 0x00, body.apply(0), "frame " + i);
+      assertEquals(payloads.get(i), large.decode(body), "frame " + i);
+    }
+  }
+
+  /** A compressed body that is a slice of a larger array (as a framing stage may pass on) decodes the same. */
+  @Test
+  void compressedBodyInsideALargerArrayDecodes() {
+    ByteString payload = records("slice", 20_000);
+    ByteString body = codec.encode(payload);
+    ByteString padded = ByteString.fromString("xyz", StandardCharsets.UTF_8).concat(body)
+        .concat(ByteString.fromString("trailing", StandardCharsets.UTF_8)).compact();
+    assertEquals(payload, codec.decode(padded.drop(3).take(body.size())));
   }
 
   @Test
@@ -95,5 +128,12 @@ class FrameCodecTest {
     byte[] bytes = new byte[size];
     new Random(size).nextBytes(bytes);
     return ByteString.fromArrayUnsafe(bytes);
+  }
+
+  /** Record-shaped text of about {@code size} bytes, distinct per {@code tag}. */
+  private static ByteString records(String tag, int size) {
+    StringBuilder text = new StringBuilder(size + 64);
+    for (int i = 0; text.length() < size; i++) text.append(tag).append(" inode ").append(i).append(" setattr;");
+    return ByteString.fromString(text.substring(0, size), StandardCharsets.UTF_8);
   }
 }
