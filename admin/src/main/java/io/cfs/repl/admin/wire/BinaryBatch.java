@@ -81,23 +81,25 @@ public final class BinaryBatch {
     return entries;
   }
 
+  /** {@code bytes} holds exactly the entry, from position 0. */
   private static JournalEntry decodeEntry(ByteBuffer bytes, int index) {
-    ShardPosition id = peek(bytes.duplicate());
-    Integer shard = id == null ? null : id.shard();
-    Long seq = id == null ? null : id.seq();
+    JournalEntry entry;
     try {
-      JournalEntry entry = EntryCodec.decode(bytes);
-      if (bytes.hasRemaining()) {
-        throw IngestRejection.malformed("entry " + index + " is followed by " + bytes.remaining()
-            + " bytes within its length", shard, seq);
-      }
-      return entry;
+      entry = EntryCodec.decode(bytes);
     } catch (InvalidEntryException e) {
+      // only a refusal reads the entry's shard and seq apart from its decoding: every entry of every batch did
+      ShardPosition id = peek(bytes.rewind());
       if (id != null && e instanceof BadCrcException) {
         throw IngestRejection.badCrc(id.shard(), id.seq(), "entry " + index + ": " + e.getMessage());
       }
-      throw IngestRejection.malformed("entry " + index + ": " + e.getMessage(), shard, seq);
+      throw IngestRejection.malformed("entry " + index + ": " + e.getMessage(), id == null ? null : id.shard(),
+          id == null ? null : id.seq());
     }
+    if (bytes.hasRemaining()) {
+      throw IngestRejection.malformed("entry " + index + " is followed by " + bytes.remaining()
+          + " bytes within its length", entry.shard(), entry.seq());
+    }
+    return entry;
   }
 
   /** Shard and seq of an entry that may not decode, read at their EntryCodec offsets; null if cut short. */

@@ -78,6 +78,29 @@ class BinaryBatchTest {
     assertThat(refused.seq()).isEqualTo(3);
   }
 
+  @Test
+  void aBadCrcIsRefusedNamingTheEntry() {
+    byte[] bytes = BinaryBatch.encode(entries(7, 12, 13));
+    bytes[bytes.length - 5] ^= 0x01; // the last entry's last payload byte
+    IngestRejection refused = refusal(bytes, 10);
+    assertThat(refused.error()).isEqualTo("BAD_CRC");
+    assertThat(refused.shard()).isEqualTo(7);
+    assertThat(refused.seq()).isEqualTo(13);
+  }
+
+  @Test
+  void bytesAfterAnEntryWithinItsLengthAreMalformedAndNamed() {
+    JournalEntry entry = entries(2, 5, 5).get(0);
+    byte[] encoded = io.cfs.repl.model.entry.EntryCodec.encode(entry);
+    ByteBuffer batch = ByteBuffer.allocate(BinaryBatch.HEADER_BYTES + 4 + encoded.length + 3)
+        .put(BinaryBatch.encode(List.of()), 0, 5).putInt(1).putInt(encoded.length + 3).put(encoded).put(new byte[3]);
+    IngestRejection refused = refusal(batch.array(), 10);
+    assertThat(refused.error()).isEqualTo("MALFORMED");
+    assertThat(refused.getMessage()).contains("followed by 3 bytes");
+    assertThat(refused.shard()).isEqualTo(2);
+    assertThat(refused.seq()).isEqualTo(5);
+  }
+
   private static IngestRejection refusal(byte[] bytes, int maxEntries) {
     return catchThrowableOfType(IngestRejection.class, () -> BinaryBatch.decode(ByteBuffer.wrap(bytes), maxEntries));
   }
