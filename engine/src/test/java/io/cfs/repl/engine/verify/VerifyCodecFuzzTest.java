@@ -47,6 +47,17 @@ class VerifyCodecFuzzTest {
         .isInstanceOf(KryoDecodingException.class);
   }
 
+  /**
+   * Found by this property (seed -4038990787080619908, shrunk): a frame of fetched values whose value had no version
+   * and no vectors decoded, and its round trip then failed; such a value is refused at the decoder now.
+   */
+  @Example
+  void refusesAValueWithoutAVersion() {
+    byte[] frame = {-47, 1, 32, -126, -41, 1, -128, -1, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0};
+    assertThat(Fuzz.run(() -> VerifyCodec.decode(codec, ByteString.fromArray(frame))).failure())
+        .isInstanceOf(KryoDecodingException.class);
+  }
+
   private VerifyMessage decode(byte[] frame) {
     return Fuzz.decodesOrRefuses(CONSTANT_ALLOWANCE + 64L * frame.length,
         () -> VerifyCodec.decode(codec, ByteString.fromArrayUnsafe(frame)), KryoDecodingException.class);

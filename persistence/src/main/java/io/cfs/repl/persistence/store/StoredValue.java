@@ -14,7 +14,15 @@ import io.cfs.repl.model.entry.Version;
 public record StoredValue(long inodeId, int shard, Version version, Op op, boolean tombstone, int schemaVersion,
                           byte[] payload, long seq, Seen seen, Seen knowledge) {
 
+  /**
+   * A value's version, op and payload are never absent. Values also arrive from peers (a verification's fetched
+   * values and repairs): one decoded without a version once passed here whenever its two vectors were absent too,
+   * and failed later, far from the decoder, when the vectors were filled in.
+   */
   public StoredValue {
+    if (version == null) throw new IllegalArgumentException("the value of inode " + inodeId + " has no version");
+    if (op == null) throw new IllegalArgumentException("the value of inode " + inodeId + " has no op");
+    if (payload == null) throw new IllegalArgumentException("the value of inode " + inodeId + " has no payload");
     seen = seen == null ? Seen.NONE : seen.beyond(version.originSite(), seq);
     knowledge = knowledge == null ? Seen.NONE : knowledge.beyond(version.originSite(), seq);
   }
