@@ -53,13 +53,13 @@ final class StoreCodec {
 
   /** The exact size of the value's encoding. */
   static int valueSize(StoredValue v) {
-    return 1 + 4 + 8 + 2 + utf8(v.version().originSite()).length + 1 + 1 + 4 + 4 + v.payload().length + 8
+    return 1 + 4 + 8 + 2 + SiteIds.utf8(v.version().originSite()).length + 1 + 1 + 4 + 4 + v.payload().length + 8
         + v.seen().encodedSize() + v.knowledge().encodedSize();
   }
 
   /** Appends the value's encoding at the buffer's position; {@link #valueSize} bytes must remain. */
   static void encodeValue(StoredValue v, ByteBuffer out) {
-    byte[] site = utf8(v.version().originSite());
+    byte[] site = SiteIds.utf8(v.version().originSite());
     out.put(FORMAT).putInt(v.shard()).putLong(v.version().hlc()).putShort((short) site.length).put(site)
         .put((byte) v.op().code()).put((byte) (v.tombstone() ? 1 : 0)).putInt(v.schemaVersion())
         .putInt(v.payload().length).put(v.payload()).putLong(v.seq());
@@ -117,7 +117,7 @@ final class StoreCodec {
   }
 
   static byte[] watermarkPrefix(String site) {
-    byte[] bytes = utf8(site);
+    byte[] bytes = SiteIds.utf8(site);
     return ByteBuffer.allocate(2 + bytes.length).putShort((short) bytes.length).put(bytes).array();
   }
 
@@ -172,8 +172,8 @@ final class StoreCodec {
   }
 
   static byte[] encodeConflict(WriteConflict c) {
-    byte[] localSite = utf8(c.local().originSite());
-    byte[] remoteSite = utf8(c.remote().originSite());
+    byte[] localSite = SiteIds.utf8(c.local().originSite());
+    byte[] remoteSite = SiteIds.utf8(c.remote().originSite());
     ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 4 + 2 * (8 + 2 + 8) + localSite.length + remoteSite.length
         + c.localKnew().encodedSize() + c.remoteSeen().encodedSize() + 1);
     out.put(CONFLICT_FORMAT).putLong(c.atMillis()).putLong(c.inodeId()).putInt(c.shard())
@@ -222,10 +222,5 @@ final class StoreCodec {
     String site = SiteIds.decode(in.array(), in.arrayOffset() + in.position(), length);
     in.position(in.position() + length);
     return site;
-  }
-
-  /** Shared with every other encoder of the site: callers only read it. */
-  private static byte[] utf8(String s) {
-    return SiteIds.utf8(s);
   }
 }
