@@ -49,6 +49,25 @@ public final class Applier {
     return CompletableFuture.supplyAsync(() -> applyNow(origin, entries, durability, fence), storageExecutor);
   }
 
+  /**
+   * Makes every batch applied as {@link Durability#LATER} so far durable, in one store sync on the storage executor,
+   * and then reports {@code batches} (each an applied batch of {@code origin}) durable to the listener.
+   */
+  public CompletionStage<Void> sync(String origin, List<List<JournalEntry>> batches) {
+    return CompletableFuture.runAsync(() -> {
+      long started = System.nanoTime();
+      try {
+        store.sync();
+      } catch (RuntimeException e) {
+        storageFull.failed(Storage.STORE, e);
+        throw e;
+      }
+      metrics.onStoreSynced(origin, System.nanoTime() - started);
+      long durableAt = Clocks.epochNanos();
+      for (List<JournalEntry> batch : batches) listener.onBatchDurable(origin, batch, durableAt);
+    }, storageExecutor);
+  }
+
   private ApplyResult applyNow(String origin, List<JournalEntry> entries, Durability durability, Fence fence) {
     long started = System.nanoTime();
     ApplyResult result;

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Per origin, how long each applied entry took from its hlc at the origin to its durable apply here: the end-to-end
+ * Per origin, how long each applied entry took from its hlc at the origin to its apply here (visible to reads), and,
+ * for a peer's entries, to their durability here (the store's sync that precedes their ack): the end-to-end
  * replication lag of every entry, not a sample (its clock error is the skew between the two sites; on one host,
  * none). Kept since the node started and since the last {@link #resetWindow}, so that a benchmark can leave its
  * warm-up out, and second by second ({@link LagSeconds}). Costs two histogram increments and a few comparisons per
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class ApplyLag extends ForwardingApplyListener {
   private final ConcurrentMap<String, LatencyHistogram> sinceStart = new ConcurrentHashMap<>();
   private volatile ConcurrentMap<String, LatencyHistogram> window = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LatencyHistogram> durableSinceStart = new ConcurrentHashMap<>();
+  private volatile ConcurrentMap<String, LatencyHistogram> durableWindow = new ConcurrentHashMap<>();
   private volatile long windowSinceMillis = System.currentTimeMillis();
   private final ConcurrentMap<String, Long> lastAppliedMillis = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, LagSeconds> seconds = new ConcurrentHashMap<>();
@@ -45,38 +48,56 @@ public final class ApplyLag extends ForwardingApplyListener {
 
   /**
    * Per origin: since the node started, since {@code windowSinceMillis}, and when its last batch was applied (wall
-   * clock), which tells a poller when a workload ended however seldom it polls.
+   * clock), which tells a poller when a workload ended however seldom it polls; the same to durability for peers'
+   * entries ({@code durableSinceStart}, {@code durableWindow}).
    */
   public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis,
-                         Map<String, Long> lastAppliedMillis) {
+                         Map<String, Long> lastAppliedMillis, Map<String, Summary> durableSinceStart,
+                         Map<String, Summary> durableWindow) {
   }
 
   @Override
   public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long appliedAtNanos) {
-    LatencyHistogram all = sinceStart.computeIfAbsent(origin, o -> new LatencyHistogram());
-    LatencyHistogram recent = window.computeIfAbsent(origin, o -> new LatencyHistogram());
-    for (JournalEntry e : entries) {
-      long lag = appliedAtNanos - e.hlc();
-      all.recordNanos(lag);
-      recent.recordNanos(lag);
-    }
+    record(sinceStart, window, origin, entries, appliedAtNanos);
     seconds.computeIfAbsent(origin, o -> new LagSeconds()).record(appliedAtNanos, entries);
     lastAppliedMillis.put(origin, System.currentTimeMillis());
     super.onBatchApplied(origin, entries, result, appliedAtNanos);
   }
 
+  @Override
+  public void onBatchDurable(String origin, List<JournalEntry> entries, long durableAtNanos) {
+    record(durableSinceStart, durableWindow, origin, entries, durableAtNanos);
+    super.onBatchDurable(origin, entries, durableAtNanos);
+  }
+
+  private static void record(ConcurrentMap<String, LatencyHistogram> sinceStart,
+                             ConcurrentMap<String, LatencyHistogram> window, String origin, List<JournalEntry> entries,
+                             long atNanos) {
+    LatencyHistogram all = sinceStart.computeIfAbsent(origin, o -> new LatencyHistogram());
+    LatencyHistogram recent = window.computeIfAbsent(origin, o -> new LatencyHistogram());
+    for (JournalEntry e : entries) {
+      long lag = atNanos - e.hlc();
+      all.recordNanos(lag);
+      recent.recordNanos(lag);
+    }
+  }
+
   /** Starts a new window; entries applied from now on count in it. */
   public void resetWindow() {
+    durableWindow = new ConcurrentHashMap<>();
     window = new ConcurrentHashMap<>();
     windowSinceMillis = System.currentTimeMillis();
   }
 
   public Snapshot snapshot() {
-    Map<String, Summary> all = new TreeMap<>();
-    sinceStart.forEach((origin, h) -> all.put(origin, Summary.of(h)));
-    Map<String, Summary> recent = new TreeMap<>();
-    window.forEach((origin, h) -> recent.put(origin, Summary.of(h)));
-    return new Snapshot(all, recent, windowSinceMillis, new TreeMap<>(lastAppliedMillis));
+    return new Snapshot(summaries(sinceStart), summaries(window), windowSinceMillis, new TreeMap<>(lastAppliedMillis),
+        summaries(durableSinceStart), summaries(durableWindow));
+  }
+
+  private static Map<String, Summary> summaries(Map<String, LatencyHistogram> histograms) {
+    Map<String, Summary> summaries = new TreeMap<>();
+    histograms.forEach((origin, h) -> summaries.put(origin, Summary.of(h)));
+    return summaries;
   }
 
   /**

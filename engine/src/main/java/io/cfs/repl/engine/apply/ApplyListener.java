@@ -12,8 +12,19 @@ import java.util.List;
 public interface ApplyListener {
   ApplyListener NONE = new ApplyListener() { };
 
-  /** A batch from {@code origin} was durably applied at {@code appliedAtNanos} (epoch nanos). */
+  /**
+   * A batch from {@code origin} was applied at {@code appliedAtNanos} (epoch nanos): visible to reads here, and
+   * durable too unless it was applied as {@link io.cfs.repl.persistence.store.Durability#LATER}, whose batches are
+   * durable at {@link #onBatchDurable}.
+   */
   default void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long appliedAtNanos) {
+  }
+
+  /**
+   * A batch from {@code origin} applied as {@link io.cfs.repl.persistence.store.Durability#LATER} became durable at
+   * {@code durableAtNanos} (epoch nanos), the store's sync after its apply; its acknowledgement follows.
+   */
+  default void onBatchDurable(String origin, List<JournalEntry> entries, long durableAtNanos) {
   }
 
   /** A batch from {@code origin} was refused as a whole. */

@@ -18,6 +18,11 @@ public abstract class ForwardingApplyListener implements ApplyListener {
   }
 
   @Override
+  public void onBatchDurable(String origin, List<JournalEntry> entries, long durableAtNanos) {
+    next.onBatchDurable(origin, entries, durableAtNanos);
+  }
+
+  @Override
   public void onBatchRejected(String origin, String reason) {
     next.onBatchRejected(origin, reason);
   }

@@ -132,6 +132,13 @@ public interface ReplicationMetrics {
                               long applyNanos) {
   }
 
+  /**
+   * The store's sync that made {@code origin}'s applied batches durable (they were visible before it) took
+   * {@code syncNanos}; their acks follow.
+   */
+  default void onStoreSynced(String origin, long syncNanos) {
+  }
+
   /** A batch from {@code origin} was refused as a whole (nothing applied) for {@code reason}. */
   default void onBatchRejected(String origin, String reason) {
   }

@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving end of every peer's link: checks each batch (known origin, origin matches the handshake, size, epoch),
- * applies it to the metadata store in one atomic write off the actor threads, and acknowledges with the applied
- * watermarks. Sequence gaps are found by the store per shard and reported in the ack; a refused batch is answered
+ * applies it to the metadata store in one atomic write off the actor threads, makes it durable with the store's sync,
+ * and then acknowledges with the applied watermarks. An applied batch is visible to reads here before its sync, as a
+ * subscriber's apply is in PostgreSQL's logical replication; its ack, which lets the origin forget it, waits for the
+ * fsync. Sequence gaps are found by the store per shard and reported in the ack; a refused batch is answered
  * with {@link BatchRejected} and the connection ends. Each applied batch gets an apply span, a child of the
  * sender's span carried in the batch, so one trace covers both sites.
  *
@@ -111,19 +113,23 @@ public final class BatchReceiver implements LinkHandler {
   }
 
   private Flow<ByteString, ByteString, NotUsed> conversation(String origin) {
-    // Batches that queue up while one is being applied are merged into the next apply: one atomic write and one
-    // fsync for all of them, so small batches on a busy link do not cost an fsync each. The merge is bounded apart
-    // from the largest batch accepted: what waits here is decoded entries on the heap (the apply in flight, the merge
-    // filling, and one batch held back that did not fit), and a peer behind held two merges of 20,000 when the bound
-    // was max-batch-entries, copied by every young collection.
+    // Batches that queue up while one is being applied are merged into the next apply: one atomic write for all of
+    // them, so small batches on a busy link do not cost a write each. The merge is bounded apart from the largest
+    // batch accepted: what waits here is decoded entries on the heap (the merge filling, one batch held back that did
+    // not fit, the apply in flight, the applied merges waiting for a sync and the one being synced), and a peer behind
+    // held two merges of 20,000 when the bound was max-batch-entries, copied by every young collection.
     return Flow.<ByteString>create()
         .map(frame -> check(origin, frame))
         .batchWeighted(settings.applyMergeMaxEntries(), Pending::weight, Pending::of, Pending::add)
         // nothing after a refused frame is applied, even if it arrived while the refusal was on its way out
         .takeWhile(pending -> pending.rejected() == null, true)
         .mapAsync(1, pending -> pending.batches().isEmpty()
-            ? CompletableFuture.completedFuture(pending.replies(null))
-            : apply(origin, pending).thenApply(pending::replies))
+            ? CompletableFuture.completedFuture(new Applied(pending, null, List.of(), List.of()))
+            : apply(origin, pending))
+        // Applies that end while a sync runs wait for the next sync together: one fsync for all of them, while the
+        // apply after them goes on. Bounded like the merge, so what waits for a sync is at most a merge's entries.
+        .batchWeighted(settings.applyMergeMaxEntries(), Applied::weight, BatchReceiver::group, BatchReceiver::group)
+        .mapAsync(1, group -> durable(origin, group))
         .mapConcat(replies -> replies)
         .takeWhile(reply -> !(reply instanceof BatchRejected), true)
         .map(codec::encode);
@@ -173,12 +179,12 @@ public final class BatchReceiver implements LinkHandler {
       return batches.get(batches.size() - 1).batchId();
     }
 
-    List<WireMessage> replies(WireMessage ack) {
-      List<WireMessage> out = new ArrayList<>(2);
-      if (ack != null) out.add(ack);
-      if (rejected != null) out.add(rejected);
-      return out;
+    List<WireMessage> replies(WireMessage ack, List<WireMessage> into) {
+      if (ack != null) into.add(ack);
+      if (rejected != null) into.add(rejected);
+      return into;
     }
+
   }
 
   private Checked check(String origin, ByteString frame) {
@@ -232,7 +238,26 @@ public final class BatchReceiver implements LinkHandler {
     return null;
   }
 
-  private CompletionStage<WireMessage> apply(String origin, Pending pending) {
+  /** A merge applied (visible here, not yet durable), with the spans to end once it is durable; no result if empty. */
+  private record Applied(Pending pending, ApplyResult result, List<JournalEntry> entries,
+                         List<BatchTracer.BatchSpan> spans) {
+    long weight() {
+      return Math.max(1, entries.size());
+    }
+  }
+
+  private static List<Applied> group(Applied first) {
+    List<Applied> group = new ArrayList<>(4);
+    group.add(first);
+    return group;
+  }
+
+  private static List<Applied> group(List<Applied> group, Applied next) {
+    group.add(next);
+    return group;
+  }
+
+  private CompletionStage<Applied> apply(String origin, Pending pending) {
     List<BatchTracer.BatchSpan> spans = new ArrayList<>(pending.batches().size());
     for (ShipBatch batch : pending.batches()) {
       if (!batch.entries().isEmpty()) {
@@ -240,23 +265,48 @@ public final class BatchReceiver implements LinkHandler {
       }
     }
     List<JournalEntry> entries = pending.entries();
-    return applier.apply(origin, entries, Durability.SYNC, null).handle((result, failure) -> {
+    return applier.apply(origin, entries, Durability.LATER, null).handle((result, failure) -> {
       if (failure != null) {
         spans.forEach(span -> span.fail(failure.toString()));
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
       }
-      spans.forEach(BatchTracer.BatchSpan::finish);
-      // the newest word of the origin (a batch queued behind it would be the next apply's)
-      stable.heard(origin, pending.batches().get(pending.batches().size() - 1).stable());
       for (Gap gap : result.gaps()) {
         log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite,
             origin, gap.shard(), gap.expectedSeq(), gap.receivedSeq());
       }
-      long local = epochs.current();
-      reportOldEpochEntries(origin, entries, local, result);
-      return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
-          result.skipped(), pending.clock(), local);
+      return new Applied(pending, result, entries, spans);
     });
+  }
+
+  /** One store sync for the group's applied entries (none if it holds none), then each merge's replies in order. */
+  private CompletionStage<List<WireMessage>> durable(String origin, List<Applied> group) {
+    List<List<JournalEntry>> batches = new ArrayList<>(group.size());
+    for (Applied a : group) {
+      if (!a.entries().isEmpty()) batches.add(a.entries());
+    }
+    CompletionStage<Void> synced = batches.isEmpty() ? CompletableFuture.completedFuture(null)
+        : applier.sync(origin, batches);
+    return synced.handle((done, failure) -> {
+      if (failure != null) {
+        group.forEach(a -> a.spans().forEach(span -> span.fail(failure.toString())));
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      List<WireMessage> replies = new ArrayList<>(group.size() + 1);
+      for (Applied a : group) a.pending().replies(a.result() == null ? null : ack(origin, a), replies);
+      return replies;
+    });
+  }
+
+  private BatchAck ack(String origin, Applied applied) {
+    Pending pending = applied.pending();
+    ApplyResult result = applied.result();
+    applied.spans().forEach(BatchTracer.BatchSpan::finish);
+    // the newest word of the origin (a batch queued behind it would be the next apply's)
+    stable.heard(origin, pending.batches().get(pending.batches().size() - 1).stable());
+    long local = epochs.current();
+    reportOldEpochEntries(origin, applied.entries(), local, result);
+    return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
+        result.skipped(), pending.clock(), local);
   }
 
   /** Entries stamped before this site's epoch go to the listener; at epoch 0 none can be, so none is looked at. */

@@ -24,11 +24,15 @@ import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.TestEntries;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditRecord;
+import io.cfs.repl.persistence.StorageException;
 import io.cfs.repl.persistence.store.ApplyResult;
+import io.cfs.repl.persistence.store.MetadataStore;
 import io.cfs.repl.persistence.store.RocksDbMetadataStore;
 import io.cfs.repl.persistence.store.StoreSettings;
 import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +88,9 @@ class BatchReceiverTest {
   private BatchReceiver receiver;
   private final StableSeqs stable = new StableSeqs();
   private final List<Integer> appliedSizes = new CopyOnWriteArrayList<>();
+  private final List<Integer> durableSizes = new CopyOnWriteArrayList<>();
+  /** Two storage threads, so that an apply can run while a sync is held. */
+  private final ExecutorService twoStorageThreads = Executors.newFixedThreadPool(2);
 
   @BeforeAll
   static void startKit() {
@@ -103,6 +110,7 @@ class BatchReceiverTest {
   @AfterEach
   void close() {
     storage.shutdownNow();
+    twoStorageThreads.shutdownNow();
     store.close();
   }
 
@@ -115,12 +123,21 @@ class BatchReceiverTest {
   }
 
   private void receiverAt(long epoch, ReceiverSettings settings) {
+    receiverAt(epoch, settings, store, storage);
+  }
+
+  private void receiverAt(long epoch, ReceiverSettings settings, MetadataStore store, ExecutorService storage) {
     epochs = new HighestEpochSeen(epoch);
     ApplyListener listener = new ApplyListener() {
       @Override
       public void onBatchApplied(String origin, List<JournalEntry> entries, ApplyResult result, long at) {
         heard.add("applied " + origin + " " + result.applied());
         appliedSizes.add(entries.size());
+      }
+
+      @Override
+      public void onBatchDurable(String origin, List<JournalEntry> entries, long at) {
+        durableSizes.add(entries.size());
       }
 
       @Override
@@ -224,6 +241,88 @@ class BatchReceiverTest {
     assertThat(replies).allSatisfy(reply -> assertThat(reply).isInstanceOf(BatchAck.class));
     assertThat(replies).extracting(reply -> ((BatchAck) reply).batchId()).containsExactly(1L, 4L, 7L, 10L);
     assertThat(store.watermarks(PEER)).isEqualTo(Map.of(0, 10_000L));
+  }
+
+  /** The test's store, whose syncs wait for {@code release} (counted in {@code syncs}) or fail with {@code failure}. */
+  private MetadataStore heldSyncs(CountDownLatch release, AtomicInteger syncs, RuntimeException failure) {
+    return (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+        new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("sync")) {
+            syncs.incrementAndGet();
+            if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("sync never released");
+            if (failure != null) throw failure;
+          }
+          try {
+            return method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  /** An applied batch is visible to reads before the store's sync; its ack waits for the sync. */
+  @Test
+  void anAppliedBatchIsVisibleBeforeItsSyncAndAckedOnlyAfterIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    receiverAt(0, ReceiverSettings.create(CONFIG), heldSyncs(release, syncs, null), twoStorageThreads);
+    CompletionStage<List<WireMessage>> answers = run(accepted(), new AtomicInteger(), batch(1, 0, stamped(0, 1, 3, 0)));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> syncs.get() == 1);
+    assertThat(store.watermarks(PEER)).as("applied and visible while the sync is held").isEqualTo(Map.of(0, 3L));
+    assertThat(store.get(TestEntries.entry(PEER, 0, 2).inodeId())).isPresent();
+    assertThat(heard).containsExactly("applied site-a 3");
+    assertThat(durableSizes).isEmpty();
+    assertThat(answers.toCompletableFuture()).as("no ack before the sync").isNotDone();
+
+    release.countDown();
+    assertThat(answers.toCompletableFuture().get(30, TimeUnit.SECONDS)).singleElement()
+        .isInstanceOfSatisfying(BatchAck.class, ack -> assertThat(ack.watermarks()).isEqualTo(Map.of(0, 3L)));
+    assertThat(durableSizes).containsExactly(3);
+    assertThat(syncs.get()).isEqualTo(1);
+  }
+
+  /** Batches applied while a sync runs wait for the next sync together: one fsync for all of them. */
+  @Test
+  void batchesAppliedWhileASyncRunsShareTheNextSync() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    receiverAt(0, ReceiverSettings.create(CONFIG), heldSyncs(release, syncs, null), twoStorageThreads);
+    Flow<ByteString, ByteString, NotUsed> link = accepted();
+    ShipBatch[] batches = new ShipBatch[5];
+    for (int i = 0; i < batches.length; i++) batches[i] = batch(i + 1, 0, stamped(i, 1, 10, 0));
+    CompletionStage<List<WireMessage>> answers = run(link, new AtomicInteger(), batches);
+
+    // the first batch's sync is held; the other four are applied behind it meanwhile, and wait
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> appliedSizes.stream().mapToInt(Integer::intValue).sum() == 50);
+    assertThat(syncs.get()).isEqualTo(1);
+    assertThat(answers.toCompletableFuture()).isNotDone();
+    release.countDown();
+
+    List<WireMessage> replies = answers.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(syncs.get()).as("one sync for the first batch, one for all the rest").isEqualTo(2);
+    assertThat(replies).allSatisfy(reply -> assertThat(reply).isInstanceOf(BatchAck.class));
+    assertThat(((BatchAck) replies.get(replies.size() - 1)).batchId()).isEqualTo(5);
+    assertThat(durableSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
+  }
+
+  /** A sync that fails acknowledges nothing of what it covered and ends the link: the sender resends it. */
+  @Test
+  void aFailedSyncAcknowledgesNothingAndEndsTheLink() throws Exception {
+    CountDownLatch release = new CountDownLatch(0);
+    AtomicInteger syncs = new AtomicInteger();
+    receiverAt(0, ReceiverSettings.create(CONFIG),
+        heldSyncs(release, syncs, new StorageException("fsync failed")), twoStorageThreads);
+    List<WireMessage> answers = new CopyOnWriteArrayList<>();
+    CompletionStage<?> done = Source.single(batch(1, 0, stamped(0, 1, 3, 0))).map(codec::encode)
+        .via(accepted()).map(codec::decode).runForeach(answers::add, testKit.system());
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> done.toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertThat(failed.getCause()).hasMessageContaining("fsync failed");
+    assertThat(answers).isEmpty();
+    assertThat(durableSizes).isEmpty();
   }
 
   private static ShipBatch batch(long id, long epoch, List<JournalEntry> entries) {

@@ -180,6 +180,12 @@ public final class StorageThreads {
     }
 
     @Override
+    public void sync() {
+      check("store.sync");
+      store.sync();
+    }
+
+    @Override
     public long watermark(String originSite, int shard) {
       check("store.watermark");
       return store.watermark(originSite, shard);

@@ -9,5 +9,12 @@ public enum Durability {
    * (this site's own journal): the watermark is in the same log record as the values, so after an OS crash the
    * store recovers to a consistent prefix and the applier resumes from its watermark.
    */
-  ASYNC
+  ASYNC,
+  /**
+   * Visible to reads when the apply returns, durable once a later {@link MetadataStore#sync} returns: for a caller
+   * that acknowledges only after that sync (a peer's batches), so that readers here need not wait for the fsync and
+   * the next apply runs while it is under way. A store whose writes cannot be made durable after the fact commits
+   * each such write as {@link #SYNC}.
+   */
+  LATER
 }

@@ -44,6 +44,12 @@ public interface MetadataStore extends AutoCloseable {
    */
   ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence);
 
+  /**
+   * Makes durable every write that returned before this call (one fsync of the store's log, however many applies
+   * of {@link Durability#LATER} it covers); does nothing where each write was durable when it returned.
+   */
+  void sync();
+
   /** Highest seq applied for (origin, shard), 0 if none. */
   long watermark(String originSite, int shard);
 

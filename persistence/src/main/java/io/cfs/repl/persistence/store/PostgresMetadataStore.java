@@ -131,7 +131,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
     ApplyPlan.requireOrigin(originSite, entries);
-    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    boolean synchronous = durability != Durability.ASYNC && syncCommits;
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, null)));
   }
 
@@ -139,7 +139,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence) {
     ApplyPlan.requireOrigin(originSite, entries);
     if (!fence.site().equals(site)) throw new IllegalArgumentException(fence + " is not a fence of site " + site);
-    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    boolean synchronous = durability != Durability.ASYNC && syncCommits;
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence)));
   }
 
@@ -302,6 +302,14 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
+  /**
+   * Nothing left to do: PostgreSQL cannot flush earlier asynchronous commits short of another write, so an apply of
+   * {@link Durability#LATER} commits synchronously.
+   */
+  @Override
+  public void sync() {
+  }
+
   @Override
   public long watermark(String originSite, int shard) {
     return guarded(() -> db.withConnection(c -> {
@@ -352,7 +360,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public RepairResult repair(List<StoredValue> values, Durability durability) {
     RepairPlan plan = new RepairPlan(values);
-    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    boolean synchronous = durability != Durability.ASYNC && syncCommits;
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       if (!synchronous) commitAsynchronously(c);
@@ -465,7 +473,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
     MarksPlan plan = new MarksPlan(marks);
-    boolean synchronous = durability == Durability.SYNC && syncCommits;
+    boolean synchronous = durability != Durability.ASYNC && syncCommits;
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       for (String origin : plan.origins()) {

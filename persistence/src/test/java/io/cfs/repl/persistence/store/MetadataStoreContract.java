@@ -443,6 +443,21 @@ abstract class MetadataStoreContract {
     assertEquals(50, store.apply(A, range(A, 3, 1, 50), Durability.ASYNC).skipped(), "still idempotent");
   }
 
+  /** What a receiver does: apply (visible at once), then one sync for every apply before it, then the ack. */
+  @Test
+  void aLaterApplyIsVisibleAtOnceAndASyncKeepsEveryApplyBeforeIt() {
+    assertEquals(20, store.apply(A, range(A, 4, 1, 20), Durability.LATER).applied());
+    assertEquals(10, store.apply(A, range(A, 5, 1, 10), Durability.LATER).applied());
+    assertEquals(20, store.watermark(A, 4));
+    assertEquals(30, store.digest().inodes(), "visible before any sync");
+    store.sync();
+    store.sync(); // nothing left to sync: a no-op
+    reopen();
+    assertEquals(Map.of(4, 20L, 5, 10L), store.watermarks(A));
+    assertEquals(30, store.digest().inodes());
+    assertEquals(20, store.apply(A, range(A, 4, 1, 20), Durability.LATER).skipped(), "still idempotent");
+  }
+
   @Test
   void aBatchMustComeFromTheOriginItNames() {
     List<JournalEntry> mixed = List.of(change(A, 1, 1, 10, Op.CREATE, 1, "a"), change(B, 1, 1, 10, Op.CREATE, 2, "b"));

@@ -201,7 +201,8 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
   private static Map<String, Object> applyLag(ReplicationNode node, ApplyLag.Snapshot snapshot, boolean seconds) {
     Map<String, Object> answer = new LinkedHashMap<>(Map.of("site", node.siteId(),
         "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(), "window", snapshot.window(),
-        "windowSinceMillis", snapshot.windowSinceMillis(), "lastAppliedMillis", snapshot.lastAppliedMillis()));
+        "windowSinceMillis", snapshot.windowSinceMillis(), "lastAppliedMillis", snapshot.lastAppliedMillis(),
+        "durable", Map.of("sinceStart", snapshot.durableSinceStart(), "window", snapshot.durableWindow())));
     if (seconds) {
       answer.put("overThresholdsMillis", ApplyLag.THRESHOLDS_MILLIS);
       answer.put("seconds", node.applyLag().seconds(snapshot));

@@ -245,6 +245,11 @@ public final class KamonMetrics implements ReplicationMetrics {
   }
 
   @Override
+  public void onStoreSynced(String origin, long syncNanos) {
+    origin(origin).syncTime.record(syncNanos);
+  }
+
+  @Override
   public void onBatchRejected(String origin, String reason) {
     error(origin, MetricNames.ERROR_BATCH_REJECTED);
   }
@@ -328,6 +333,7 @@ public final class KamonMetrics implements ReplicationMetrics {
     final Counter appliedBytes;
     final Histogram batchEntries;
     final Histogram applyTime;
+    final Histogram syncTime;
 
     OriginInstruments(TagSet tags) {
       appliedEntries = Kamon.counter(MetricNames.APPLIED_ENTRIES).withTags(tags);
@@ -336,6 +342,7 @@ public final class KamonMetrics implements ReplicationMetrics {
       appliedBytes = Kamon.counter(MetricNames.APPLIED_BYTES, MeasurementUnit.information().bytes()).withTags(tags);
       batchEntries = Kamon.histogram(MetricNames.APPLIED_BATCH_ENTRIES).withTags(tags);
       applyTime = Kamon.histogram(MetricNames.APPLY_TIME, MeasurementUnit.time().nanoseconds()).withTags(tags);
+      syncTime = Kamon.histogram(MetricNames.STORE_SYNC_TIME, MeasurementUnit.time().nanoseconds()).withTags(tags);
     }
   }
 

@@ -52,6 +52,7 @@ final class MetricNames {
   static final String APPLIED_BYTES = "cfs_repl_applied";
   static final String APPLIED_BATCH_ENTRIES = "cfs_repl_applied_batch_entries";
   static final String APPLY_TIME = "cfs_repl_apply_time";
+  static final String STORE_SYNC_TIME = "cfs_repl_store_sync_time";
   static final String CONFLICTS = "cfs_repl_conflicts";
 
   // ingest listener refusals by typed error, before the journal or by it

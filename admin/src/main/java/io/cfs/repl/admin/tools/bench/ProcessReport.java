@@ -119,11 +119,16 @@ final class ProcessReport {
       System.out.printf("lag at %s      %s (%s)%n", r.site(), millis(all), options.systemWarmupEntries > 0
           ? "every entry since the node started, the system warm-up's included" : "all entries");
       System.out.printf("                %s (after %d s warm-up)%n", millis(steady), options.warmupSeconds);
+      JsonNode durable = lag.path("durable").path("window").path(origin.site());
+      System.out.printf("  to durable:   %s (after %d s warm-up; the ack waits for it)%n", millis(durable),
+          options.warmupSeconds);
       if (options.rate > 0) slowSeconds(lag, origin.site(), r); // flat out the tail is the backlog, not a stall
       result.append(String.format(" %s_lag_all_p50_ms=%.2f %s_lag_all_p99_ms=%.2f %s_lag_all_max_ms=%.2f"
               + " %s_lag_p50_ms=%.2f %s_lag_p99_ms=%.2f %s_lag_max_ms=%.2f", r.site(), ms(all, "p50Micros"),
           r.site(), ms(all, "p99Micros"), r.site(), ms(all, "maxMicros"), r.site(), ms(steady, "p50Micros"),
           r.site(), ms(steady, "p99Micros"), r.site(), ms(steady, "maxMicros")));
+      result.append(String.format(" %s_durable_lag_p50_ms=%.2f %s_durable_lag_p99_ms=%.2f %s_durable_lag_max_ms=%.2f",
+          r.site(), ms(durable, "p50Micros"), r.site(), ms(durable, "p99Micros"), r.site(), ms(durable, "maxMicros")));
     }
   }
 
