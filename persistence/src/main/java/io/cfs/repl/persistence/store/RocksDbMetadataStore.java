@@ -233,14 +233,17 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
   }
 
-  /** What is held for the given inodes: from the version cache, the rest in one multi-get. */
+  /**
+   * What is held for the given inodes: from the version cache, the rest in one multi-get whose values are decoded only
+   * as far as the plan reads them (no payload; the few values a plan rewrites are read whole apart).
+   */
   private Map<Long, ApplyPlan.Held> held(RocksDB db, Set<Long> ids) throws RocksDBException {
     Map<Long, ApplyPlan.Held> held = new HashMap<>(ApplyPlan.capacityFor(ids.size()));
     List<Long> misses = fromCache(ids, held, cached -> cached);
     if (misses.isEmpty()) return held;
-    values(db, misses).forEach((id, value) -> {
-      held.put(id, ApplyPlan.Held.of(value));
-      versions.put(value);
+    read(db, misses, StoreCodec::heldOf).forEach((id, found) -> {
+      held.put(id, found);
+      versions.put(id, found);
     });
     return held;
   }

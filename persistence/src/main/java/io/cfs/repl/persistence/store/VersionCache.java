@@ -168,13 +168,20 @@ final class VersionCache {
 
   /** Records what the store now holds for the value's inode. */
   void put(StoredValue value) {
-    long inodeId = value.inodeId();
+    put(value.inodeId(), value.version(), value.seq(), value.seen(), value.knowledge());
+  }
+
+  /** Records what the store holds for {@code inodeId}, read under the apply lock (no write can be racing it). */
+  void put(long inodeId, ApplyPlan.Held held) {
+    put(inodeId, held.version(), held.seq(), held.seen(), held.knowledge());
+  }
+
+  private void put(long inodeId, Version version, long seq, Seen seen, Seen knowledge) {
     Table t = table;
     if (t.words.length == 0 || inodeId == EMPTY) return;
-    Version version = value.version();
     String[] names = originNames;
     int origin = indexOf(names, version.originSite());
-    if (!value.knowledge().isEmpty() || !value.seen().isEmpty() || (value.seq() & ~SEQ_MASK) != 0
+    if (!knowledge.isEmpty() || !seen.isEmpty() || (seq & ~SEQ_MASK) != 0
         || (origin < 0 && names.length >= MAX_ORIGINS)) {
       // not cacheable: the slot must not go on answering with what this inode held before
       forget(inodeId);
@@ -189,7 +196,7 @@ final class VersionCache {
     int at = t.slot(inodeId);
     long held = t.words[at + INODE];
     if (held != EMPTY && held != inodeId) evictions++;
-    write(t, at, inodeId, version.hlc(), value.seq(), origin);
+    write(t, at, inodeId, version.hlc(), seq, origin);
     if (++puts >= Math.min(t.slots(), WEIGHED_PUTS)) weigh(t);
   }
 
