@@ -124,7 +124,7 @@ public final class BatchReceiver implements LinkHandler {
         // nothing after a refused frame is applied, even if it arrived while the refusal was on its way out
         .takeWhile(pending -> pending.rejected() == null, true)
         .mapAsync(1, pending -> pending.batches().isEmpty()
-            ? CompletableFuture.completedFuture(new Applied(pending, null, List.of(), List.of()))
+            ? CompletableFuture.completedFuture(new Applied(pending, null, List.of(), List.of(), 0))
             : apply(origin, pending))
         // Applies that end while a sync runs wait for the next sync together: one fsync for all of them, while the
         // apply after them goes on. Bounded like the merge, so what waits for a sync is at most a merge's entries.
@@ -238,9 +238,12 @@ public final class BatchReceiver implements LinkHandler {
     return null;
   }
 
-  /** A merge applied (visible here, not yet durable), with the spans to end once it is durable; no result if empty. */
+  /**
+   * A merge applied (visible here, not yet durable), with the spans to end once it is durable and this site's epoch
+   * when it was applied (what its entries are old against); no result if nothing was applied.
+   */
   private record Applied(Pending pending, ApplyResult result, List<JournalEntry> entries,
-                         List<BatchTracer.BatchSpan> spans) {
+                         List<BatchTracer.BatchSpan> spans, long epoch) {
     long weight() {
       return Math.max(1, entries.size());
     }
@@ -274,7 +277,7 @@ public final class BatchReceiver implements LinkHandler {
         log.error("[{}<-{}] sequence gap on shard {}: expected seq {}, received {}; shard refused", localSite,
             origin, gap.shard(), gap.expectedSeq(), gap.receivedSeq());
       }
-      return new Applied(pending, result, entries, spans);
+      return new Applied(pending, result, entries, spans, epochs.current());
     });
   }
 
@@ -303,10 +306,9 @@ public final class BatchReceiver implements LinkHandler {
     applied.spans().forEach(BatchTracer.BatchSpan::finish);
     // the newest word of the origin (a batch queued behind it would be the next apply's)
     stable.heard(origin, pending.batches().get(pending.batches().size() - 1).stable());
-    long local = epochs.current();
-    reportOldEpochEntries(origin, applied.entries(), local, result);
+    reportOldEpochEntries(origin, applied.entries(), applied.epoch(), result);
     return new BatchAck(pending.lastBatchId(), result.watermarks(), result.gaps(), result.applied(),
-        result.skipped(), pending.clock(), local);
+        result.skipped(), pending.clock(), epochs.current());
   }
 
   /** Entries stamped before this site's epoch go to the listener; at epoch 0 none can be, so none is looked at. */

@@ -50,8 +50,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -282,29 +285,37 @@ class BatchReceiverTest {
     assertThat(syncs.get()).isEqualTo(1);
   }
 
-  /** Batches applied while a sync runs wait for the next sync together: one fsync for all of them. */
+  /**
+   * Batches applied one by one while a sync runs wait for the next sync together: one fsync for all of them. Each is
+   * sent only once the one before it was applied, so none merges into another's apply: what they share is the sync.
+   */
   @Test
   void batchesAppliedWhileASyncRunsShareTheNextSync() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger syncs = new AtomicInteger();
     receiverAt(0, ReceiverSettings.create(CONFIG), heldSyncs(release, syncs, null), twoStorageThreads);
-    Flow<ByteString, ByteString, NotUsed> link = accepted();
-    ShipBatch[] batches = new ShipBatch[5];
-    for (int i = 0; i < batches.length; i++) batches[i] = batch(i + 1, 0, stamped(i, 1, 10, 0));
-    CompletionStage<List<WireMessage>> answers = run(link, new AtomicInteger(), batches);
+    Pair<BoundedSourceQueue<ShipBatch>, CompletionStage<List<WireMessage>>> link = Source.<ShipBatch>queue(8)
+        .map(codec::encode).via(accepted()).map(codec::decode)
+        .toMat(Sink.seq(), Keep.both()).run(testKit.system());
+    BoundedSourceQueue<ShipBatch> frames = link.first();
 
-    // the first batch's sync is held; the other four are applied behind it meanwhile, and wait
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> appliedSizes.stream().mapToInt(Integer::intValue).sum() == 50);
-    assertThat(syncs.get()).isEqualTo(1);
-    assertThat(answers.toCompletableFuture()).isNotDone();
+    frames.offer(batch(1, 0, stamped(0, 1, 10, 0)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> syncs.get() == 1);
+    for (int i = 2; i <= 5; i++) {
+      int applied = i;
+      frames.offer(batch(i, 0, stamped(i, 1, 10, 0)));
+      await().atMost(Duration.ofSeconds(30)).until(() -> appliedSizes.size() == applied);
+    }
+    assertThat(syncs.get()).as("the first sync is still held").isEqualTo(1);
+    assertThat(durableSizes).isEmpty();
+    frames.complete();
     release.countDown();
 
-    List<WireMessage> replies = answers.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(syncs.get()).as("one sync for the first batch, one for all the rest").isEqualTo(2);
-    assertThat(replies).allSatisfy(reply -> assertThat(reply).isInstanceOf(BatchAck.class));
-    assertThat(((BatchAck) replies.get(replies.size() - 1)).batchId()).isEqualTo(5);
-    assertThat(durableSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
+    List<WireMessage> replies = link.second().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(appliedSizes).containsExactly(10, 10, 10, 10, 10);
+    assertThat(syncs.get()).as("one sync for the first batch, one for the four applied while it ran").isEqualTo(2);
+    assertThat(durableSizes).containsExactly(10, 10, 10, 10, 10);
+    assertThat(replies).extracting(reply -> ((BatchAck) reply).batchId()).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   /** A sync that fails acknowledges nothing of what it covered and ends the link: the sender resends it. */

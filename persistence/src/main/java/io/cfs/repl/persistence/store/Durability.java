@@ -1,6 +1,10 @@
 package io.cfs.repl.persistence.store;
 
-/** How durable an apply must be before it returns. */
+/**
+ * How durable an apply must be before it returns. Whatever is asked, an apply that records a write conflict is durable
+ * when it returns: a conflict's id, once seen (the conflict feed, whose subscribers resume after an id), must not be
+ * lost by a crash and then given to another conflict. Conflicts are rare; the fsync they cost is too.
+ */
 public enum Durability {
   /** fsync'd before returning: required when the caller acknowledges the entries to someone else (a peer). */
   SYNC,

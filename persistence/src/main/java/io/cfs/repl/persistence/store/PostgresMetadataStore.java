@@ -152,10 +152,10 @@ public final class PostgresMetadataStore implements MetadataStore {
                                          boolean synchronous, Fence fence) throws SQLException {
     lockApplies(c, fence);
     if (fence != null) PostgresLeaseStore.check(c, fence);
-    if (!synchronous) commitAsynchronously(c);
     ApplyPlan plan = new ApplyPlan(readWatermarks(c, origin), entries);
     if (plan.writesNothing()) return plan.result();
     plan.resolve(held(c, plan.inodes()), System.currentTimeMillis());
+    if (!synchronous && plan.conflicts().isEmpty()) commitAsynchronously(c);
     Set<Long> rewrite = plan.heldToRewrite();
     if (!rewrite.isEmpty()) plan.complete(values(c, rewrite));
     writeWinners(c, plan.writes().values());
