@@ -179,10 +179,10 @@ public final class BatchReceiver implements LinkHandler {
       return batches.get(batches.size() - 1).batchId();
     }
 
-    List<WireMessage> replies(WireMessage ack, List<WireMessage> into) {
+    /** Adds the merge's ack ({@code null}: nothing applied) and its refusal, if any, to {@code into}. */
+    void addReplies(WireMessage ack, List<WireMessage> into) {
       if (ack != null) into.add(ack);
       if (rejected != null) into.add(rejected);
-      return into;
     }
 
   }
@@ -295,7 +295,7 @@ public final class BatchReceiver implements LinkHandler {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
       }
       List<WireMessage> replies = new ArrayList<>(group.size() + 1);
-      for (Applied a : group) a.pending().replies(a.result() == null ? null : ack(origin, a), replies);
+      for (Applied a : group) a.pending().addReplies(a.result() == null ? null : ack(origin, a), replies);
       return replies;
     });
   }
