@@ -184,7 +184,6 @@ public final class BatchReceiver implements LinkHandler {
       if (ack != null) into.add(ack);
       if (rejected != null) into.add(rejected);
     }
-
   }
 
   private Checked check(String origin, ByteString frame) {

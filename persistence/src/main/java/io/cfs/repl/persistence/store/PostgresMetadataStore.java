@@ -131,7 +131,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
     ApplyPlan.requireOrigin(originSite, entries);
-    boolean synchronous = durability != Durability.ASYNC && syncCommits;
+    boolean synchronous = commitsSynchronously(durability);
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, null)));
   }
 
@@ -139,7 +139,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence) {
     ApplyPlan.requireOrigin(originSite, entries);
     if (!fence.site().equals(site)) throw new IllegalArgumentException(fence + " is not a fence of site " + site);
-    boolean synchronous = durability != Durability.ASYNC && syncCommits;
+    boolean synchronous = commitsSynchronously(durability);
     return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence)));
   }
 
@@ -302,6 +302,11 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
+  /** LATER too: its commit cannot be flushed after the fact (see {@link #sync}). */
+  private boolean commitsSynchronously(Durability durability) {
+    return durability != Durability.ASYNC && syncCommits;
+  }
+
   /**
    * Nothing left to do: PostgreSQL cannot flush earlier asynchronous commits short of another write, so an apply of
    * {@link Durability#LATER} commits synchronously.
@@ -360,7 +365,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public RepairResult repair(List<StoredValue> values, Durability durability) {
     RepairPlan plan = new RepairPlan(values);
-    boolean synchronous = durability != Durability.ASYNC && syncCommits;
+    boolean synchronous = commitsSynchronously(durability);
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       if (!synchronous) commitAsynchronously(c);
@@ -473,7 +478,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   @Override
   public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
     MarksPlan plan = new MarksPlan(marks);
-    boolean synchronous = durability != Durability.ASYNC && syncCommits;
+    boolean synchronous = commitsSynchronously(durability);
     return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       for (String origin : plan.origins()) {

@@ -73,6 +73,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
    */
   private static final String TOMBSTONES = "tombstones";
   private static final byte[] NO_VALUE = new byte[0];
+  private static final Pattern WAL_SYNCS = Pattern.compile("Cumulative WAL: \\d+ writes, (\\d+) syncs");
 
   private final RocksDbHandle rocks;
   private final ColumnFamilyHandle inodes;
@@ -83,7 +84,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
   private final WriteOptions writeOptions;
   private final WriteOptions asyncWriteOptions;
   private final boolean fsync;
-  private static final Pattern WAL_SYNCS = Pattern.compile("Cumulative WAL: \\d+ writes, (\\d+) syncs");
   private final Map<String, Map<Integer, Long>> watermarks;
   private final Map<String, UUID> incarnations;
   private final ReentrantLock applyLock = new ReentrantLock();
