@@ -141,8 +141,9 @@ public final class JournalCollector {
   }
 
   /**
-   * @param applied what the local apply has applied, per shard (the store's watermarks of {@code site}); it blocks,
-   *     so it is called on {@code storage}
+   * @param applied what the local apply has applied durably, per shard (the store's watermarks of {@code site}, synced:
+   *     the site's own applies are not, and a crash of the host must not take back one whose entries are gone from
+   *     the journal); it blocks, so it is called on {@code storage}
    * @param stable where this site's own stable seqs are published and other origins' are read (the node's)
    * @param tombstones the store's tombstone collection; it blocks, so it is called on {@code storage}
    * @param storage where blocking journal and store calls run

@@ -231,7 +231,7 @@ public final class ReplicationNode implements AutoCloseable {
       StableSeqs stable = new StableSeqs();
       SiteSingletons.init(system, JournalCollector.singletonName(settings.siteId()), hooks.metrics(),
           fence -> JournalCollector.create(settings.siteId(), directory, journal,
-              () -> store.watermarks(settings.siteId()),
+              () -> store.durableWatermarks(settings.siteId()),
               (peer, timeout) -> ReplicationNode.<PersistedCursors>askReplicator(system, peer,
                   SiteReplicator.GetCursors::new, timeout)
                   .thenApply(c -> new PeerHold(c.cursors(), c.released(), c.resyncing())),

@@ -56,6 +56,16 @@ public interface MetadataStore extends AutoCloseable {
   /** Every applied watermark of one origin: shard to highest applied seq. */
   Map<Integer, Long> watermarks(String originSite);
 
+  /**
+   * {@link #watermarks}, then {@link #sync}: what a crash of the host can no longer take back. What may drop the
+   * entries behind a watermark (the journal's GC, for this site's own applies, which are not synced) reads this.
+   */
+  default Map<Integer, Long> durableWatermarks(String originSite) {
+    Map<Integer, Long> watermarks = watermarks(originSite);
+    sync();
+    return watermarks;
+  }
+
   /** The value held for an inode (live or tombstone). */
   Optional<StoredValue> get(long inodeId);
 
