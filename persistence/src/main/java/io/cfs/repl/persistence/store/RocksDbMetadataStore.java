@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +75,8 @@ public final class RocksDbMetadataStore implements MetadataStore {
    * in it and are never collected.
    */
   private static final String TOMBSTONES = "tombstones";
+  /** Every column family of the store, as it opens them. */
+  static final List<String> COLUMNS = List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS, TOMBSTONES);
   private static final byte[] NO_VALUE = new byte[0];
   private static final Pattern WAL_SYNCS = Pattern.compile("Cumulative WAL: \\d+ writes, (\\d+) syncs");
 
@@ -116,6 +121,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.fsync = settings.sync();
     this.writeOptions = new WriteOptions().setSync(fsync);
     this.asyncWriteOptions = new WriteOptions().setSync(false);
+    packShardWatermarks();
   }
 
   /** Opens (creating if missing) the store in {@code dir}, without leases: fenced applies are refused. */
@@ -125,8 +131,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
 
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
-    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(),
-        List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS, TOMBSTONES));
+    RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), COLUMNS);
     try {
       RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
@@ -143,12 +148,53 @@ public final class RocksDbMetadataStore implements MetadataStore {
     try (RocksIterator it = rocks.db().newIterator(watermarkColumn, read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
-        loaded.computeIfAbsent(StoreCodec.watermarkSite(key), s -> new ConcurrentHashMap<>())
-            .put(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()));
+        Map<Integer, Long> shards = loaded.computeIfAbsent(StoreCodec.watermarkSite(key),
+            s -> new ConcurrentHashMap<>());
+        if (StoreCodec.isShardWatermarkKey(key)) {
+          shards.merge(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()), Math::max);
+        } else {
+          StoreCodec.decodeWatermarks(it.value(), shards);
+        }
       }
       status(it);
     }
     return loaded;
+  }
+
+  /**
+   * Rewrites watermarks of the former format (a key per shard) as one value per origin, in one write with the
+   * store's durability: from then on an apply overwrites one key, and no key of the former format is left to read.
+   */
+  private void packShardWatermarks() {
+    List<byte[]> former = new ArrayList<>();
+    Set<String> origins = new TreeSet<>();
+    try (RocksIterator it = rocks.db().newIterator(watermarkColumn)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (StoreCodec.isShardWatermarkKey(it.key())) {
+          former.add(it.key());
+          origins.add(StoreCodec.watermarkSite(it.key()));
+        }
+      }
+      status(it);
+    }
+    if (former.isEmpty()) return;
+    withDb(db -> {
+      try (WriteBatch batch = new WriteBatch()) {
+        for (byte[] key : former) batch.delete(watermarkColumn, key);
+        for (String origin : origins) putWatermarks(batch, origin, Map.of());
+        db.write(writeOptions, batch);
+      }
+      return null;
+    });
+    log.info("Metadata store rewrote {} watermarks of {} origins as one value per origin", former.size(),
+        origins.size());
+  }
+
+  /** Puts every watermark of {@code origin}, those in memory raised by {@code raised}, as its one value. */
+  private void putWatermarks(WriteBatch batch, String origin, Map<Integer, Long> raised) throws RocksDBException {
+    SortedMap<Integer, Long> shards = new TreeMap<>(watermarks.getOrDefault(origin, Map.of()));
+    shards.putAll(raised);
+    batch.put(watermarkColumn, StoreCodec.watermarksKey(origin), StoreCodec.encodeWatermarks(shards));
   }
 
   /** The stored incarnations, as of {@code read}'s snapshot (none: the latest). */
@@ -213,9 +259,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
         batch.put(conflictColumn, StoreCodec.longKey(withId.id()), StoreCodec.encodeConflict(withId));
         stored.add(withId);
       }
-      for (Map.Entry<Integer, Long> w : plan.advanced().entrySet()) {
-        batch.put(watermarkColumn, StoreCodec.watermarkKey(origin, w.getKey()), StoreCodec.longKey(w.getValue()));
-      }
+      if (!plan.advanced().isEmpty()) putWatermarks(batch, origin, plan.advanced());
       write(db, plan.conflicts().isEmpty() ? options : writeOptions, batch);
       recorded(() -> inKeyOrder.forEach(versions::put));
     }
@@ -499,9 +543,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
       withDb(db -> {
         try (WriteBatch batch = new WriteBatch()) {
           batch.delete(incarnationColumn, StoreCodec.incarnationKey(originSite));
-          for (Integer shard : forgotten.watermarks().keySet()) {
-            batch.delete(watermarkColumn, StoreCodec.watermarkKey(originSite, shard));
-          }
+          batch.delete(watermarkColumn, StoreCodec.watermarksKey(originSite));
           db.write(writeOptions, batch);
         }
         return null;
@@ -555,10 +597,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
                 StoreCodec.encodeIncarnation(adopted.getValue()));
           }
           for (Map.Entry<String, Map<Integer, Long>> origin : plan.raised().entrySet()) {
-            for (Map.Entry<Integer, Long> w : origin.getValue().entrySet()) {
-              batch.put(watermarkColumn, StoreCodec.watermarkKey(origin.getKey(), w.getKey()),
-                  StoreCodec.longKey(w.getValue()));
-            }
+            putWatermarks(batch, origin.getKey(), origin.getValue());
           }
           db.write(durability == Durability.ASYNC ? asyncWriteOptions : writeOptions, batch);
         }

@@ -1,13 +1,23 @@
 package io.cfs.repl.persistence.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.TestEntries;
+import io.cfs.repl.persistence.RocksDbHandle;
+import io.cfs.repl.persistence.StorageException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 
 /** The metadata store rules on RocksDB. */
 class RocksDbMetadataStoreTest extends MetadataStoreContract {
@@ -32,6 +42,55 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
         List.of(TestEntries.change("site-b", 1, 1, 20, Op.WRITE, 7, "b")), Durability.LATER);
     assertEquals(1, conflicting.conflicts().size());
     assertEquals(before + 1, rocks.walSyncs(), "fsync'd with its write");
+  }
+
+  /**
+   * Watermarks of the former format, a key per shard, are read at open (the higher of both formats wins, as
+   * watermarks only grow) and rewritten as one value per origin; applies go on from them.
+   */
+  @Test
+  void watermarksOfAKeyPerShardAreReadAndRewrittenAsOneValuePerOrigin() throws RocksDBException {
+    store.apply(A, TestEntries.range(A, 1, 1, 5));
+    store.close();
+    try (RocksDbHandle raw = rawStore()) {
+      ColumnFamilyHandle column = raw.column("watermarks");
+      raw.db().put(column, StoreCodec.watermarkKey(A, 1), StoreCodec.longKey(3));
+      raw.db().put(column, StoreCodec.watermarkKey(A, 2), StoreCodec.longKey(7));
+      raw.db().put(column, StoreCodec.watermarkKey(B, 9), StoreCodec.longKey(4));
+    }
+    store = opened.add(open("one"));
+    assertEquals(Map.of(1, 5L, 2, 7L), store.watermarks(A));
+    assertEquals(Map.of(9, 4L), store.watermarks(B));
+    assertEquals(2, store.apply(A, TestEntries.range(A, 2, 8, 9)).applied(), "on from seq 7");
+    assertEquals(1, store.apply(A, TestEntries.range(A, 2, 7, 7)).skipped());
+    store.close();
+
+    try (RocksDbHandle raw = rawStore(); RocksIterator it = raw.db().newIterator(raw.column("watermarks"))) {
+      List<String> keys = new ArrayList<>();
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        assertFalse(StoreCodec.isShardWatermarkKey(it.key()), "a key per shard left");
+        keys.add(StoreCodec.watermarkSite(it.key()));
+      }
+      assertEquals(List.of(A, B), keys);
+    }
+    store = opened.add(open("one"));
+    assertEquals(Map.of(1, 5L, 2, 9L), store.watermarks(A));
+    assertEquals(Map.of(9, 4L), store.watermarks(B));
+  }
+
+  @Test
+  void aCorruptWatermarkValueFailsTheOpenNamingIt() throws RocksDBException {
+    store.apply(A, TestEntries.range(A, 1, 1, 5));
+    store.close();
+    try (RocksDbHandle raw = rawStore()) {
+      raw.db().put(raw.column("watermarks"), StoreCodec.watermarksKey(A), new byte[] {0, 0, 0, 2, 0, 0, 0, 1});
+    }
+    StorageException refused = assertThrows(StorageException.class, () -> open("one"));
+    assertTrue(refused.getMessage().contains("corrupt watermarks: 2 shards in 8 bytes"), refused.getMessage());
+  }
+
+  private RocksDbHandle rawStore() {
+    return RocksDbHandle.open(dir.resolve("one"), StoreSettings.defaults().rocksdb(), RocksDbMetadataStore.COLUMNS);
   }
 
   @Override
