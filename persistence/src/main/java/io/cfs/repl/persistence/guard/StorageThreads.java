@@ -198,6 +198,12 @@ public final class StorageThreads {
     }
 
     @Override
+    public Map<Integer, Long> durableWatermarks(String originSite) {
+      check("store.durableWatermarks");
+      return store.durableWatermarks(originSite);
+    }
+
+    @Override
     public Optional<StoredValue> get(long inodeId) {
       check("store.get");
       return store.get(inodeId);

@@ -45,8 +45,8 @@ public interface MetadataStore extends AutoCloseable {
   ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability, Fence fence);
 
   /**
-   * Makes durable every write that returned before this call (one fsync of the store's log, however many applies
-   * of {@link Durability#LATER} it covers); does nothing where each write was durable when it returned.
+   * Makes durable every apply of {@link Durability#LATER} that returned before this call (one fsync of the store's
+   * log, however many it covers); does nothing where each such apply was durable when it returned.
    */
   void sync();
 
@@ -57,14 +57,11 @@ public interface MetadataStore extends AutoCloseable {
   Map<Integer, Long> watermarks(String originSite);
 
   /**
-   * {@link #watermarks}, then {@link #sync}: what a crash of the host can no longer take back. What may drop the
-   * entries behind a watermark (the journal's GC, for this site's own applies, which are not synced) reads this.
+   * {@link #watermarks}, made durable before they are returned whatever the durability of the applies that wrote them
+   * (the site's own are {@link Durability#ASYNC}): what a crash of the host can no longer take back. What may drop
+   * the entries behind a watermark (the journal's GC) reads this.
    */
-  default Map<Integer, Long> durableWatermarks(String originSite) {
-    Map<Integer, Long> watermarks = watermarks(originSite);
-    sync();
-    return watermarks;
-  }
+  Map<Integer, Long> durableWatermarks(String originSite);
 
   /** The value held for an inode (live or tombstone). */
   Optional<StoredValue> get(long inodeId);

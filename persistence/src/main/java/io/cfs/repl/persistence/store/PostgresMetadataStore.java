@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -59,11 +58,12 @@ public final class PostgresMetadataStore implements MetadataStore {
 
   private static final String LOCK_APPLIES = "SELECT pg_advisory_xact_lock(?)";
   private static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
+  private static final String SYNC_COMMIT = "SET LOCAL synchronous_commit = on";
   /**
    * A transaction must write WAL for its synchronous commit to flush (a transaction id alone does not): a logical
    * message, at any wal_level, touching no table.
    */
-  private static final String FLUSH_COMMIT = "SELECT pg_logical_emit_message(true, 'cfs-repl', 'flush')";
+  private static final String FLUSH_MESSAGE = "SELECT pg_logical_emit_message(true, 'cfs-repl', 'flush')";
   private static final String SELECT_WATERMARKS =
       "SELECT shard, seq FROM cfs_watermarks WHERE site = ? AND origin = ?";
   private static final String SELECT_WATERMARK =
@@ -99,10 +99,6 @@ public final class PostgresMetadataStore implements MetadataStore {
   private final boolean syncCommits;
   private final Lifecycle lifecycle;
   private final OpenSnapshots snapshots = new OpenSnapshots();
-  /** Transactions that may have committed asynchronously, counted once committed; and how many a flush covered. */
-  private final AtomicLong asyncCommits = new AtomicLong();
-  private final AtomicLong flushedAsync = new AtomicLong();
-  private final AtomicLong flushCommits = new AtomicLong();
 
   private PostgresMetadataStore(PostgresDatabase db, String site, StoreSettings settings) {
     this.db = db;
@@ -142,8 +138,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   public ApplyResult apply(String originSite, List<JournalEntry> entries, Durability durability) {
     ApplyPlan.requireOrigin(originSite, entries);
     boolean synchronous = commitsSynchronously(durability);
-    return counted(synchronous,
-        guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, null))));
+    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, null)));
   }
 
   @Override
@@ -151,8 +146,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     ApplyPlan.requireOrigin(originSite, entries);
     if (!fence.site().equals(site)) throw new IllegalArgumentException(fence + " is not a fence of site " + site);
     boolean synchronous = commitsSynchronously(durability);
-    return counted(synchronous,
-        guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence))));
+    return guarded(() -> db.inTransaction(c -> applyInTransaction(c, originSite, entries, synchronous, fence)));
   }
 
   /**
@@ -314,40 +308,36 @@ public final class PostgresMetadataStore implements MetadataStore {
     }
   }
 
-  /** LATER too: a later flush of its commit would take a commit of its own (see {@link #sync}), no cheaper. */
+  /** LATER too: its commit cannot be flushed after the fact (see {@link #sync}). */
   private boolean commitsSynchronously(Durability durability) {
     return durability != Durability.ASYNC && syncCommits;
   }
 
   /**
-   * PostgreSQL cannot flush earlier asynchronous commits short of another commit, so an apply of
-   * {@link Durability#LATER} commits synchronously, and this flushes only what {@link Durability#ASYNC} left: if any
-   * such transaction committed since the last flush, one synchronous commit of a logical message, whose record comes
-   * after theirs in the WAL.
+   * Nothing left to do: PostgreSQL cannot flush earlier asynchronous commits short of another write, so an apply of
+   * {@link Durability#LATER} commits synchronously.
    */
   @Override
   public void sync() {
-    long upTo = asyncCommits.get();
-    if (!syncCommits || flushedAsync.get() >= upTo) return;
+  }
+
+  /**
+   * The watermarks, then one synchronous commit of a logical message: its record comes after the commit of every
+   * apply read here (a commit is visible only once its record is in the WAL), whichever node of the site made it, so
+   * flushing it flushes them, {@link Durability#ASYNC} ones included. Nothing to flush when commits are not synced.
+   */
+  @Override
+  public Map<Integer, Long> durableWatermarks(String originSite) {
+    Map<Integer, Long> watermarks = watermarks(originSite);
+    if (!syncCommits) return watermarks;
     guarded(() -> db.inTransaction(c -> {
       try (Statement st = c.createStatement()) {
-        st.execute(FLUSH_COMMIT);
+        st.execute(SYNC_COMMIT); // whatever the role's or the database's default
+        st.execute(FLUSH_MESSAGE);
       }
       return null;
     }));
-    flushedAsync.accumulateAndGet(upTo, Math::max);
-    flushCommits.incrementAndGet();
-  }
-
-  /** How many commits {@link #sync} made to flush asynchronous ones: for tests. */
-  long flushCommits() {
-    return flushCommits.get();
-  }
-
-  /** Counts a transaction that committed asynchronously (or may have, an apply deciding on its conflicts). */
-  private <T> T counted(boolean synchronous, T committed) {
-    if (!synchronous) asyncCommits.incrementAndGet();
-    return committed;
+    return watermarks;
   }
 
   @Override
@@ -401,13 +391,13 @@ public final class PostgresMetadataStore implements MetadataStore {
   public RepairResult repair(List<StoredValue> values, Durability durability) {
     RepairPlan plan = new RepairPlan(values);
     boolean synchronous = commitsSynchronously(durability);
-    return counted(synchronous, guarded(() -> db.inTransaction(c -> {
+    return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       if (!synchronous) commitAsynchronously(c);
       plan.resolve(held(c, plan.inodes()));
       writeWinners(c, plan.writes().stream().map(RepairResult.Repaired::value).toList());
       return plan.result();
-    })));
+    }));
   }
 
   /** Under the site's apply lock, like an apply: no apply of any node writes between the reads and the commit. */
@@ -514,7 +504,7 @@ public final class PostgresMetadataStore implements MetadataStore {
   public MarksInstalled installMarks(Map<String, OriginMarks> marks, Durability durability) {
     MarksPlan plan = new MarksPlan(marks);
     boolean synchronous = commitsSynchronously(durability);
-    return counted(synchronous, guarded(() -> db.inTransaction(c -> {
+    return guarded(() -> db.inTransaction(c -> {
       lockApplies(c, null);
       for (String origin : plan.origins()) {
         plan.decide(origin, PostgresIncarnations.held(c, site, origin), readWatermarks(c, origin));
@@ -526,7 +516,7 @@ public final class PostgresMetadataStore implements MetadataStore {
         writeWatermarks(c, raised.getKey(), raised.getValue());
       }
       return plan.result();
-    })));
+    }));
   }
 
   @Override

@@ -44,9 +44,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MetadataStore} on an embedded RocksDB with five column families: {@code inodes}, {@code watermarks},
+ * {@link MetadataStore} on an embedded RocksDB with five column families: {@code inodes}, {@code origin-watermarks},
  * {@code conflicts}, {@code incarnations} and {@code tombstones} (layouts in {@link StoreCodec}). A store written
- * before conflicts were detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read.
+ * before conflicts were detected also has {@code lww-losers}, opened (RocksDB opens all or none) and never read; one
+ * written before 2026-12-07 has its watermarks in {@code watermarks}, a key per shard, moved at open.
  *
  * <p>Invariants, beyond those of {@link MetadataStore}:
  * <ul>
@@ -64,7 +65,10 @@ import org.slf4j.LoggerFactory;
 public final class RocksDbMetadataStore implements MetadataStore {
   private static final Logger log = LoggerFactory.getLogger(RocksDbMetadataStore.class);
   private static final String INODES = "inodes";
-  private static final String WATERMARKS = "watermarks";
+  /** Every watermark of an origin in one value, which an apply rewrites (a build before this one cannot open it). */
+  private static final String WATERMARKS = "origin-watermarks";
+  /** Watermarks of the former format, a key per shard: read at open, moved into {@code WATERMARKS}, left empty. */
+  private static final String SHARD_WATERMARKS = "watermarks";
   private static final String CONFLICTS = "conflicts";
   private static final String RETIRED_LOSERS = "lww-losers";
   /** In the default column family: the lowest conflict id not collected, so ids are not reused once all are. */
@@ -76,13 +80,15 @@ public final class RocksDbMetadataStore implements MetadataStore {
    */
   private static final String TOMBSTONES = "tombstones";
   /** Every column family of the store, as it opens them. */
-  static final List<String> COLUMNS = List.of(INODES, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS, TOMBSTONES);
+  static final List<String> COLUMNS =
+      List.of(INODES, SHARD_WATERMARKS, WATERMARKS, CONFLICTS, INCARNATIONS, RETIRED_LOSERS, TOMBSTONES);
   private static final byte[] NO_VALUE = new byte[0];
   private static final Pattern WAL_SYNCS = Pattern.compile("Cumulative WAL: \\d+ writes, (\\d+) syncs");
 
   private final RocksDbHandle rocks;
   private final ColumnFamilyHandle inodes;
   private final ColumnFamilyHandle watermarkColumn;
+  private final ColumnFamilyHandle shardWatermarkColumn;
   private final ColumnFamilyHandle conflictColumn;
   private final ColumnFamilyHandle incarnationColumn;
   private final ColumnFamilyHandle tombstoneColumn;
@@ -109,6 +115,7 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.fences = fences;
     this.inodes = rocks.column(INODES);
     this.watermarkColumn = rocks.column(WATERMARKS);
+    this.shardWatermarkColumn = rocks.column(SHARD_WATERMARKS);
     this.conflictColumn = rocks.column(CONFLICTS);
     this.incarnationColumn = rocks.column(INCARNATIONS);
     this.tombstoneColumn = rocks.column(TOMBSTONES);
@@ -121,7 +128,6 @@ public final class RocksDbMetadataStore implements MetadataStore {
     this.fsync = settings.sync();
     this.writeOptions = new WriteOptions().setSync(fsync);
     this.asyncWriteOptions = new WriteOptions().setSync(false);
-    packShardWatermarks();
   }
 
   /** Opens (creating if missing) the store in {@code dir}, without leases: fenced applies are refused. */
@@ -132,29 +138,34 @@ public final class RocksDbMetadataStore implements MetadataStore {
   /** Opens (creating if missing) the store in {@code dir}; fenced applies are checked by {@code fences}. */
   public static RocksDbMetadataStore open(Path dir, StoreSettings settings, FenceGuard fences) {
     RocksDbHandle rocks = RocksDbHandle.open(dir, settings.rocksdb(), COLUMNS);
+    RocksDbMetadataStore store = null;
     try {
-      RocksDbMetadataStore store = new RocksDbMetadataStore(rocks, settings, fences);
+      store = new RocksDbMetadataStore(rocks, settings, fences);
+      store.packShardWatermarks();
       log.info("Metadata store opened in {} with watermarks of {} origins", dir, store.watermarks.size());
       return store;
     } catch (RuntimeException e) {
-      rocks.close();
+      if (store != null) store.close();
+      else rocks.close();
       throw e;
     }
   }
 
-  /** The stored watermarks, as of {@code read}'s snapshot (none: the latest). */
+  /** The stored watermarks, as of {@code read}'s snapshot (none: the latest); of either format, the higher. */
   private Map<String, Map<Integer, Long>> loadWatermarks(ReadOptions read) {
     Map<String, Map<Integer, Long>> loaded = new ConcurrentHashMap<>();
     try (RocksIterator it = rocks.db().newIterator(watermarkColumn, read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
+        String origin = StoreCodec.watermarkSite(it.key());
+        StoreCodec.decodeWatermarks(origin, it.value(), loaded.computeIfAbsent(origin, o -> new ConcurrentHashMap<>()));
+      }
+      status(it);
+    }
+    try (RocksIterator it = rocks.db().newIterator(shardWatermarkColumn, read)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
-        Map<Integer, Long> shards = loaded.computeIfAbsent(StoreCodec.watermarkSite(key),
-            s -> new ConcurrentHashMap<>());
-        if (StoreCodec.isShardWatermarkKey(key)) {
-          shards.merge(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()), Math::max);
-        } else {
-          StoreCodec.decodeWatermarks(it.value(), shards);
-        }
+        loaded.computeIfAbsent(StoreCodec.watermarkSite(key), o -> new ConcurrentHashMap<>())
+            .merge(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()), Math::max);
       }
       status(it);
     }
@@ -162,32 +173,31 @@ public final class RocksDbMetadataStore implements MetadataStore {
   }
 
   /**
-   * Rewrites watermarks of the former format (a key per shard) as one value per origin, in one write with the
-   * store's durability: from then on an apply overwrites one key, and no key of the former format is left to read.
+   * Moves watermarks of the former format (a key per shard) into one value per origin, in one write with the store's
+   * durability; a store that holds none (any store this build created) is not written. A full volume refuses the
+   * write, and the store does not open until there is room: {@link #forgetIncarnation} relies on no former key left.
    */
   private void packShardWatermarks() {
     List<byte[]> former = new ArrayList<>();
     Set<String> origins = new TreeSet<>();
-    try (RocksIterator it = rocks.db().newIterator(watermarkColumn)) {
+    try (RocksIterator it = rocks.db().newIterator(shardWatermarkColumn)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (StoreCodec.isShardWatermarkKey(it.key())) {
-          former.add(it.key());
-          origins.add(StoreCodec.watermarkSite(it.key()));
-        }
+        former.add(it.key());
+        origins.add(StoreCodec.watermarkSite(it.key()));
       }
       status(it);
     }
     if (former.isEmpty()) return;
     withDb(db -> {
       try (WriteBatch batch = new WriteBatch()) {
-        for (byte[] key : former) batch.delete(watermarkColumn, key);
+        for (byte[] key : former) batch.delete(shardWatermarkColumn, key);
         for (String origin : origins) putWatermarks(batch, origin, Map.of());
         db.write(writeOptions, batch);
       }
       return null;
     });
-    log.info("Metadata store rewrote {} watermarks of {} origins as one value per origin", former.size(),
-        origins.size());
+    log.info("Metadata store moved {} watermarks of {} origins (a key per shard) into one value per origin",
+        former.size(), origins.size());
   }
 
   /** Puts every watermark of {@code origin}, those in memory raised by {@code raised}, as its one value. */
@@ -356,6 +366,14 @@ public final class RocksDbMetadataStore implements MetadataStore {
     Matcher m = WAL_SYNCS.matcher(stats);
     if (!m.find()) throw new IllegalStateException("RocksDB's DB stats name no WAL syncs: " + stats);
     return Long.parseLong(m.group(1));
+  }
+
+  /** SyncWAL covers every write that returned, applies of any durability. */
+  @Override
+  public Map<Integer, Long> durableWatermarks(String originSite) {
+    Map<Integer, Long> read = watermarks(originSite);
+    sync();
+    return read;
   }
 
   @Override

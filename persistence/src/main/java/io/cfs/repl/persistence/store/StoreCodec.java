@@ -17,9 +17,11 @@ import java.util.SortedMap;
  *       op code (1), tombstone (1), schemaVersion (4), payload (4-byte length + bytes), seq (8), seen and knowledge
  *       ({@link Seen#encode} each). Format 1 (values written before conflicts were detected) ends after the payload
  *       and reads as seq 0, nothing seen or known beyond the version;</li>
- *   <li>watermarks: key origin site (2-byte length + UTF-8); value: count (4), then per shard in shard order shard
- *       (4) and highest applied seq (8). An apply writes one value, not one per shard it touched. Before 2026-12-07
- *       the key also held a shard (4) and the value was that shard's seq (8): read at open, and rewritten;</li>
+ *   <li>origin-watermarks: key origin site (2-byte length + UTF-8); value: count (4), then per shard in shard order
+ *       shard (4) and highest applied seq (8), so an apply rewrites one value of 12 bytes per shard the origin has
+ *       used (772 at 64 shards), not a key per shard it touched;</li>
+ *   <li>watermarks (the former format, before 2026-12-07; read at open, moved, left empty): key origin site then
+ *       shard (4), so one origin's keys share a prefix; value: highest applied seq (8);</li>
  *   <li>conflicts: key conflict id (8), so iteration is in recording order; value: format (1) = 1, wall clock millis
  *       (8), inode id (8), shard (4), local version (hlc 8, site 2 + n), local seq (8), local knowledge (vector),
  *       remote version, remote seq, remote seen (vector), concurrent (1);</li>
@@ -129,11 +131,6 @@ final class StoreCodec {
     return watermarkPrefix(site);
   }
 
-  /** Whether a watermark key is of the former format, one shard per key. */
-  static boolean isShardWatermarkKey(byte[] key) {
-    return key.length == 2 + (ByteBuffer.wrap(key).getShort() & 0xffff) + 4;
-  }
-
   static byte[] encodeWatermarks(SortedMap<Integer, Long> shards) {
     ByteBuffer out = ByteBuffer.allocate(4 + shards.size() * (4 + 8)).putInt(shards.size());
     shards.forEach((shard, seq) -> out.putInt(shard).putLong(seq));
@@ -141,20 +138,17 @@ final class StoreCodec {
   }
 
   /** Puts each shard's seq into {@code into}, unless it holds a higher one (watermarks only grow). */
-  static void decodeWatermarks(byte[] value, Map<Integer, Long> into) {
-    try {
-      ByteBuffer in = ByteBuffer.wrap(value);
-      int count = in.getInt();
-      if (count < 0 || in.remaining() != count * (4 + 8)) {
-        throw new StorageException("corrupt watermarks: " + count + " shards in " + value.length + " bytes");
-      }
-      for (int i = 0; i < count; i++) into.merge(in.getInt(), in.getLong(), Math::max);
-    } catch (BufferUnderflowException e) {
-      throw new StorageException("corrupt watermarks of " + value.length + " bytes", e);
+  static void decodeWatermarks(String origin, byte[] value, Map<Integer, Long> into) {
+    ByteBuffer in = ByteBuffer.wrap(value);
+    int count = value.length < 4 ? -1 : in.getInt();
+    if (count < 0 || in.remaining() != (long) count * (4 + 8)) {
+      throw new StorageException("corrupt watermarks of origin " + origin + ": " + value.length + " bytes, "
+          + (count < 0 ? "no shard count" : count + " shards"));
     }
+    for (int i = 0; i < count; i++) into.merge(in.getInt(), in.getLong(), Math::max);
   }
 
-  /** A key of the former format, one shard per key ({@link #isShardWatermarkKey}). */
+  /** A key of the former format, one shard per key. */
   static byte[] watermarkKey(String site, int shard) {
     byte[] prefix = watermarkPrefix(site);
     return ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(shard).array();

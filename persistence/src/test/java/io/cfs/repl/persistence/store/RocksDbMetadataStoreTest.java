@@ -45,8 +45,8 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
   }
 
   /**
-   * Watermarks of the former format, a key per shard, are read at open (the higher of both formats wins, as
-   * watermarks only grow) and rewritten as one value per origin; applies go on from them.
+   * Watermarks of the former format, a key per shard in their own column family, are read at open (the higher of
+   * both formats wins, as watermarks only grow) and moved into one value per origin; applies go on from them.
    */
   @Test
   void watermarksOfAKeyPerShardAreReadAndRewrittenAsOneValuePerOrigin() throws RocksDBException {
@@ -65,17 +65,29 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
     assertEquals(1, store.apply(A, TestEntries.range(A, 2, 7, 7)).skipped());
     store.close();
 
-    try (RocksDbHandle raw = rawStore(); RocksIterator it = raw.db().newIterator(raw.column("watermarks"))) {
-      List<String> keys = new ArrayList<>();
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        assertFalse(StoreCodec.isShardWatermarkKey(it.key()), "a key per shard left");
-        keys.add(StoreCodec.watermarkSite(it.key()));
-      }
-      assertEquals(List.of(A, B), keys);
+    try (RocksDbHandle raw = rawStore();
+         RocksIterator former = raw.db().newIterator(raw.column("watermarks"));
+         RocksIterator packed = raw.db().newIterator(raw.column("origin-watermarks"))) {
+      former.seekToFirst();
+      assertFalse(former.isValid(), "a key per shard left");
+      List<String> origins = new ArrayList<>();
+      for (packed.seekToFirst(); packed.isValid(); packed.next()) origins.add(StoreCodec.watermarkSite(packed.key()));
+      assertEquals(List.of(A, B), origins);
     }
     store = opened.add(open("one"));
     assertEquals(Map.of(1, 5L, 2, 9L), store.watermarks(A));
     assertEquals(Map.of(9, 4L), store.watermarks(B));
+  }
+
+  /** A build from before the move lists the column families it knew, and RocksDB refuses it: no misread marks. */
+  @Test
+  void aBuildThatDoesNotKnowTheWatermarksColumnCannotOpenTheStore() {
+    store.apply(A, TestEntries.range(A, 1, 1, 5));
+    store.close();
+    List<String> former = RocksDbMetadataStore.COLUMNS.stream().filter(c -> !c.equals("origin-watermarks")).toList();
+    StorageException refused = assertThrows(StorageException.class,
+        () -> RocksDbHandle.open(dir.resolve("one"), StoreSettings.defaults().rocksdb(), former).close());
+    assertTrue(String.valueOf(refused.getCause()).contains("origin-watermarks"), String.valueOf(refused.getCause()));
   }
 
   @Test
@@ -83,10 +95,11 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
     store.apply(A, TestEntries.range(A, 1, 1, 5));
     store.close();
     try (RocksDbHandle raw = rawStore()) {
-      raw.db().put(raw.column("watermarks"), StoreCodec.watermarksKey(A), new byte[] {0, 0, 0, 2, 0, 0, 0, 1});
+      raw.db().put(raw.column("origin-watermarks"), StoreCodec.watermarksKey(A), new byte[] {0, 0, 0, 2, 0, 0, 0, 1});
     }
     StorageException refused = assertThrows(StorageException.class, () -> open("one"));
-    assertTrue(refused.getMessage().contains("corrupt watermarks: 2 shards in 8 bytes"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("corrupt watermarks of origin site-a: 8 bytes, 2 shards"),
+        refused.getMessage());
   }
 
   private RocksDbHandle rawStore() {
