@@ -58,8 +58,8 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * {@link #watermarks}, made durable before they are returned whatever the durability of the applies that wrote them
-   * (the site's own are {@link Durability#ASYNC}): what a crash of the host can no longer take back. What may drop
-   * the entries behind a watermark (the journal's GC) reads this.
+   * (the site's own are {@link Durability#ASYNC}): what a crash of the host can no longer take back, unless the
+   * store's sync is off. What may drop the entries behind a watermark (the journal's GC) reads this.
    */
   Map<Integer, Long> durableWatermarks(String originSite);
 

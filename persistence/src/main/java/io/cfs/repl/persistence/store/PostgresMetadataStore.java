@@ -58,12 +58,13 @@ public final class PostgresMetadataStore implements MetadataStore {
 
   private static final String LOCK_APPLIES = "SELECT pg_advisory_xact_lock(?)";
   private static final String ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
-  private static final String SYNC_COMMIT = "SET LOCAL synchronous_commit = on";
+  /** Flushed here, whatever the role's or the database's default; not waiting for standbys (the host's crash). */
+  private static final String SYNC_COMMIT = "SET LOCAL synchronous_commit = local";
   /**
    * A transaction must write WAL for its synchronous commit to flush (a transaction id alone does not): a logical
    * message, at any wal_level, touching no table.
    */
-  private static final String FLUSH_MESSAGE = "SELECT pg_logical_emit_message(true, 'cfs-repl', 'flush')";
+  private static final String FLUSH_MESSAGE = "SELECT pg_logical_emit_message(true, 'cfs-repl', 'flush')::text";
   private static final String SELECT_WATERMARKS =
       "SELECT shard, seq FROM cfs_watermarks WHERE site = ? AND origin = ?";
   private static final String SELECT_WATERMARK =
@@ -322,22 +323,29 @@ public final class PostgresMetadataStore implements MetadataStore {
   }
 
   /**
-   * The watermarks, then one synchronous commit of a logical message: its record comes after the commit of every
-   * apply read here (a commit is visible only once its record is in the WAL), whichever node of the site made it, so
-   * flushing it flushes them, {@link Durability#ASYNC} ones included. Nothing to flush when commits are not synced.
+   * The watermarks, then one synchronous commit of a logical message ({@link #flushWal}): its record comes after the
+   * commit of every apply read here (a commit is visible only once its record is in the WAL), whichever node of the
+   * site made it, so flushing it flushes them, {@link Durability#ASYNC} ones included. Nothing to flush when commits
+   * are not synced.
    */
   @Override
   public Map<Integer, Long> durableWatermarks(String originSite) {
     Map<Integer, Long> watermarks = watermarks(originSite);
-    if (!syncCommits) return watermarks;
-    guarded(() -> db.inTransaction(c -> {
-      try (Statement st = c.createStatement()) {
-        st.execute(SYNC_COMMIT); // whatever the role's or the database's default
-        st.execute(FLUSH_MESSAGE);
-      }
-      return null;
-    }));
+    if (syncCommits) flushWal();
     return watermarks;
+  }
+
+  /** Commits a logical message synchronously; returns where its record ends in the WAL (flushed by then). */
+  String flushWal() {
+    return guarded(() -> db.inTransaction(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(SYNC_COMMIT);
+        try (ResultSet rs = st.executeQuery(FLUSH_MESSAGE)) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    }));
   }
 
   @Override

@@ -163,9 +163,9 @@ public final class RocksDbMetadataStore implements MetadataStore {
     }
     try (RocksIterator it = rocks.db().newIterator(shardWatermarkColumn, read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        loaded.computeIfAbsent(StoreCodec.watermarkSite(key), o -> new ConcurrentHashMap<>())
-            .merge(StoreCodec.watermarkShard(key), StoreCodec.longOf(it.value()), Math::max);
+        String origin = StoreCodec.watermarkSite(it.key());
+        StoreCodec.decodeFormerWatermark(origin, it.key(), it.value(),
+            loaded.computeIfAbsent(origin, o -> new ConcurrentHashMap<>()));
       }
       status(it);
     }

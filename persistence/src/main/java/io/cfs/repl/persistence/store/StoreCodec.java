@@ -148,6 +148,23 @@ final class StoreCodec {
     for (int i = 0; i < count; i++) into.merge(in.getInt(), in.getLong(), Math::max);
   }
 
+  /**
+   * A key of the former column: a shard's seq (the format before 2026-12-07), or all of the origin's in one value (as
+   * two builds of that day wrote there before the values moved to a column of their own). Into {@code into}, the
+   * higher seq winning.
+   */
+  static void decodeFormerWatermark(String origin, byte[] key, byte[] value, Map<Integer, Long> into) {
+    int prefix = watermarkPrefix(origin).length;
+    if (key.length == prefix) {
+      decodeWatermarks(origin, value, into);
+    } else if (key.length == prefix + 4 && value.length == Long.BYTES) {
+      into.merge(watermarkShard(key), longOf(value), Math::max);
+    } else {
+      throw new StorageException("corrupt watermark of origin " + origin + ": a key of " + key.length
+          + " bytes with a value of " + value.length);
+    }
+  }
+
   /** A key of the former format, one shard per key. */
   static byte[] watermarkKey(String site, int shard) {
     byte[] prefix = watermarkPrefix(site);

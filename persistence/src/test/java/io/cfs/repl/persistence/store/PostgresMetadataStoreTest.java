@@ -110,19 +110,22 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
 
   /**
    * The site's own applies commit asynchronously, and the journal's GC drops entries behind the watermarks it reads:
-   * so what it reads ({@code durableWatermarks}) is flushed past them first, those of another node of the site too.
-   * (PostgreSQL's WAL writer flushes such commits within a few hundred ms anyway: checked at once, before it does.)
+   * so what it reads ({@code durableWatermarks}) is followed by a flush commit whose record comes after every
+   * asynchronous commit of the site, another node's too, and which is flushed when it returns.
    */
   @Test
   void durableWatermarksAreFlushedPastEveryAsynchronousCommitOfTheSite() {
+    PostgresMetadataStore pg = (PostgresMetadataStore) store;
     store.apply(A, range(A, 1, 1, 5), Durability.ASYNC);
     try (PostgresMetadataStore otherNode = PostgresMetadataStore.open(db, site(), StoreSettings.defaults())) {
       otherNode.apply(A, range(A, 1, 6, 20), Durability.ASYNC);
     }
     String written = db.withConnection(c -> text(c, "SELECT pg_current_wal_insert_lsn()::text"));
     assertEquals(Map.of(1, 20L), store.durableWatermarks(A));
-    assertEquals("true", db.withConnection(c -> text(c, "SELECT (pg_current_wal_flush_lsn() >= '" + written
-        + "'::pg_lsn)::text")), "the WAL is flushed past " + written);
+    String flush = pg.flushWal();
+    assertEquals("true", db.withConnection(c -> text(c, "SELECT ('" + flush + "'::pg_lsn > '" + written
+        + "'::pg_lsn AND pg_current_wal_flush_lsn() >= '" + flush + "'::pg_lsn)::text")),
+        "the flush message at " + flush + " comes after the applies (" + written + ") and is flushed");
   }
 
   private static String text(Connection c, String sql) throws SQLException {

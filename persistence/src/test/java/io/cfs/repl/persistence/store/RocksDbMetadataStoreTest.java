@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyHandle;
@@ -57,10 +58,14 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
       raw.db().put(column, StoreCodec.watermarkKey(A, 1), StoreCodec.longKey(3));
       raw.db().put(column, StoreCodec.watermarkKey(A, 2), StoreCodec.longKey(7));
       raw.db().put(column, StoreCodec.watermarkKey(B, 9), StoreCodec.longKey(4));
+      // as two builds of 2026-12-07 wrote there: all of an origin's in one value
+      raw.db().put(column, StoreCodec.watermarksKey("site-c"),
+          StoreCodec.encodeWatermarks(new TreeMap<>(Map.of(3, 8L))));
     }
     store = opened.add(open("one"));
     assertEquals(Map.of(1, 5L, 2, 7L), store.watermarks(A));
     assertEquals(Map.of(9, 4L), store.watermarks(B));
+    assertEquals(Map.of(3, 8L), store.watermarks("site-c"));
     assertEquals(2, store.apply(A, TestEntries.range(A, 2, 8, 9)).applied(), "on from seq 7");
     assertEquals(1, store.apply(A, TestEntries.range(A, 2, 7, 7)).skipped());
     store.close();
@@ -72,7 +77,7 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
       assertFalse(former.isValid(), "a key per shard left");
       List<String> origins = new ArrayList<>();
       for (packed.seekToFirst(); packed.isValid(); packed.next()) origins.add(StoreCodec.watermarkSite(packed.key()));
-      assertEquals(List.of(A, B), origins);
+      assertEquals(List.of(A, B, "site-c"), origins);
     }
     store = opened.add(open("one"));
     assertEquals(Map.of(1, 5L, 2, 9L), store.watermarks(A));
