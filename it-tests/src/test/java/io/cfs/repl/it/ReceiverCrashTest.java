@@ -38,8 +38,11 @@ class ReceiverCrashTest {
 
     // mid-stream: A's entries are flowing and being applied on B
     workload.awaitAcknowledged(A, 2_000, Duration.ofSeconds(30));
-    Status.Peer beforeKill = cluster.awaitLink(A, B, Duration.ofSeconds(10), "shipping",
-        p -> p.ackedEntries() > 1_000);
+    // status counts acks as they arrive; the cursors persisted trail them by a persist interval (1 s, about 1,000
+    // entries here) and a persist's round trip (up to 1,800 entries in all seen under the suite's load), so after
+    // 6,000 acks they are past half of them
+    Status.Peer beforeKill = cluster.awaitLink(A, B, Duration.ofSeconds(30), "shipping",
+        p -> p.ackedEntries() > 6_000);
     cluster.node(B).kill();
     long ackedAtKill = workload.acknowledged(A);
 

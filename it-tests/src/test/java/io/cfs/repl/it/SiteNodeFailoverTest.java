@@ -43,8 +43,11 @@ class SiteNodeFailoverTest {
     Workload workload = it.register(Workload.on(cluster, history, it.seed())
         .site(A, 1_000).site(B, 200).shards(16).inodes(2_000).maxBatch(MAX_BATCH).start());
     workload.awaitAcknowledged(A, 5_000, Duration.ofSeconds(60));
-    Status.Peer beforeKill = cluster.awaitLink(A, B, Duration.ofSeconds(20), "shipping",
-        p -> p.ackedEntries() > 4_000);
+    // status counts acks as they arrive; the cursors persisted trail them by a persist interval (1 s, about 1,000
+    // entries here) and a persist's round trip (up to 1,800 entries in all seen under the suite's load), so after
+    // 6,000 acks they are past half of them
+    Status.Peer beforeKill = cluster.awaitLink(A, B, Duration.ofSeconds(30), "shipping",
+        p -> p.ackedEntries() > 6_000);
     host.kill();
     long killedAt = System.currentTimeMillis();
     long ackedAtKill = history.acknowledged(A);

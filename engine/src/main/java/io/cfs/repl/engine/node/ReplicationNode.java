@@ -578,7 +578,7 @@ public final class ReplicationNode implements AutoCloseable {
   }
 
   /** Asks the replicator for {@code peer} wherever it runs now ({@link SingletonLocator}), within {@code timeout}. */
-  private <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
+  <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
                                                  Duration timeout) {
     return askReplicator(system, peer, message, timeout);
   }

@@ -12,28 +12,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Acknowledgements merged while the replicator persists the previous ones, so a fast link costs one cursor event
- * per persist round trip instead of one per batch.
+ * Acknowledgements merged while the replicator waits for its next cursor event, so a link costs at most one cursor
+ * event per persist interval instead of one per batch. (Counts are not here: {@link PeerAcks} takes them as the acks
+ * arrive.)
  *
- * @param bytes the encoded size of the batches acknowledged, as shipped
+ * @param clock the best clock-skew sample of the acks merged; null when none carried one
  */
-record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches, long bytes,
-                  ClockOffset clock) {
+record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, ClockOffset clock) {
 
-  AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, long batches) {
-    this(watermarks, gaps, entries, batches, 0, null);
+  AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps) {
+    this(watermarks, gaps, null);
   }
 
-  /**
-   * @param ackedBytes the encoded size of the batches the message acknowledges
-   * @param receivedAtMillis our wall clock when the message arrived (t4 of the clock-skew round trip)
-   */
-  static AckSummary of(WireMessage message, long ackedBytes, long receivedAtMillis) {
+  /** @param receivedAtMillis our wall clock when the message arrived (t4 of the clock-skew round trip) */
+  static AckSummary of(WireMessage message, long receivedAtMillis) {
     if (message instanceof BatchAck ack) {
       BatchAck.Timestamps t = ack.clock();
       ClockOffset clock = t.known() ? ClockOffset.measure(t.sentAtMillis(), t.receivedAtMillis(),
           t.repliedAtMillis(), receivedAtMillis) : null;
-      return new AckSummary(ack.watermarks(), ack.gaps(), ack.applied() + ack.skipped(), 1, ackedBytes, clock);
+      return new AckSummary(ack.watermarks(), ack.gaps(), clock);
     }
     if (message instanceof BatchRejected rejected) {
       throw new BatchRejectedException(rejected);
@@ -46,8 +43,8 @@ record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, long entries, l
     next.watermarks.forEach((shard, seq) -> marks.merge(shard, seq, Math::max));
     List<Gap> allGaps = new ArrayList<>(gaps);
     allGaps.addAll(next.gaps);
-    return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps), entries + next.entries, batches + next.batches,
-        bytes + next.bytes, next.clock != null ? next.clock.better(clock) : clock);
+    return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps),
+        next.clock != null ? next.clock.better(clock) : clock);
   }
 
   /**

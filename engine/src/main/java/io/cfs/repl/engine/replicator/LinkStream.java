@@ -12,27 +12,33 @@ import io.cfs.repl.transport.link.SiteLinkClient;
 import io.cfs.repl.transport.tls.LinkSecurity;
 import io.cfs.repl.transport.throttle.WireThrottle;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 import org.apache.pekko.util.ByteString;
 
 /**
  * One connection's worth of shipping: journal tail from the cursors -> ShipBatch -> Kryo -> TCP -> acks, merged
- * while the replicator persists, -> replicator. Backpressure runs end to end: the tail reads only on demand (one
- * batch read ahead, whose wait for demand is the backpressure metric), TCP demand follows the peer's apply, and at
- * most one cursor persist is in flight. The replicator restarts it (with backoff) from the persisted cursors when it
- * ends; the receiver's watermarks make re-sent batches harmless.
+ * until the replicator's next cursor event, -> replicator. Backpressure runs end to end: the tail reads only on
+ * demand (one batch read ahead, whose wait for demand is the backpressure metric), TCP demand follows the peer's
+ * apply, and one cursor persist at most is in flight, each a persist interval after the last. The replicator
+ * restarts it (with backoff) from the persisted cursors when it ends; the receiver's watermarks make re-sent
+ * batches harmless.
  *
  * <p>The throttle paces the frames on the wire, below the encoder: a throttled link backpressures the tail (its wait
  * shows as backpressure, its lag grows) and never fails for it.
@@ -52,7 +58,7 @@ final class LinkStream {
   }
 
   static Running start(ActorSystem<?> system, ReplicatorWiring w, InetSocketAddress address,
-                       Map<Integer, Long> positions, AckedPositions acked, WireThrottle throttle,
+                       Map<Integer, Long> positions, PeerAcks acked, WireThrottle throttle,
                        ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
@@ -71,15 +77,25 @@ final class LinkStream {
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())
             .map(bytes -> received(w, inFlight, acked, w.codec().decode(bytes)))
-            .conflate(AckSummary::merge)
-            // at most one cursor event per interval; acks arriving meanwhile merge into it
-            .throttle(1, s.cursorPersistInterval())
-            .via(ActorFlow.<AckSummary, SiteReplicator.Command, Done>ask(1, replicator, s.ackTimeout(),
-                SiteReplicator.RecordAcks::new))
+            .via(cursorEvents(system, replicator, s.cursorPersistInterval(), s.ackTimeout()))
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
     m.second().whenComplete((done, failure) -> inFlight.abandon(failure == null ? "link closed" : failure.toString()));
     return new Running(m.first().first(), m.first().second(), m.second());
+  }
+
+  /**
+   * Acks into cursor events: one at a time, the next {@code interval} after this one is written; acks arriving
+   * meanwhile are merged, so an event carries every ack received up to its start. (A throttle instead of the wait
+   * would hold one summary through the interval while newer acks merged behind it: events a whole interval stale.)
+   */
+  static Flow<AckSummary, Done, NotUsed> cursorEvents(ActorSystem<?> system, ActorRef<SiteReplicator.Command> replicator,
+                                                     Duration interval, Duration timeout) {
+    return Flow.<AckSummary>create()
+        .conflate(AckSummary::merge)
+        .mapAsync(1, acks -> AskPattern.<SiteReplicator.Command, Done>ask(replicator,
+                replyTo -> new SiteReplicator.RecordAcks(acks, replyTo), timeout, system.scheduler())
+            .thenCompose(done -> Patterns.after(interval, system, () -> CompletableFuture.completedFuture(done))));
   }
 
   /**
@@ -112,21 +128,18 @@ final class LinkStream {
     return bytes;
   }
 
-  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, AckedPositions acked,
+  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, PeerAcks acked,
                                      WireMessage message) {
-    long ackedBytes = 0;
     if (message instanceof BatchAck ack) {
       InFlightBatches.Acked covered = inFlight.acked(ack.batchId(), System.nanoTime());
       if (covered.latencyNanos() >= 0) {
         w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), covered.latencyNanos());
       }
-      ackedBytes = covered.bytes();
+      acked.received(ack.watermarks(), ack.applied() + ack.skipped(), covered.bytes());
       w.peerShowed(ack.epoch());
     } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
       w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch
     }
-    AckSummary summary = AckSummary.of(message, ackedBytes, Clocks.epochMillis());
-    acked.advance(summary.watermarks());
-    return summary;
+    return AckSummary.of(message, Clocks.epochMillis());
   }
 }

@@ -48,7 +48,7 @@ final class LinkSupervisor {
   private final ActorContext<SiteReplicator.Command> context;
   private final TimerScheduler<SiteReplicator.Command> timers;
   private final ReplicatorWiring wiring;
-  private final AckedPositions acked;
+  private final PeerAcks acked;
   private final WireThrottle throttle;
   private final Backoff backoff;
 
@@ -68,7 +68,7 @@ final class LinkSupervisor {
   private boolean resyncApproved;
 
   LinkSupervisor(ActorContext<SiteReplicator.Command> context, TimerScheduler<SiteReplicator.Command> timers,
-                 ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle) {
+                 ReplicatorWiring wiring, PeerAcks acked, WireThrottle throttle) {
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;

@@ -19,15 +19,12 @@ import org.slf4j.Logger;
  */
 final class LinkTelemetry {
   private final ReplicatorWiring wiring;
-  private final AckedPositions acked;
+  private final PeerAcks acked;
   private final WireThrottle throttle;
   private final Executor readExecutor;
   private final String replicatorNode;
   private final Logger log;
 
-  private long ackedEntries;
-  private long ackedBatches;
-  private long ackedBytes;
   private long lastTickMillis;
   private long ackedAtLastTick;
   private long bytesAtLastTick;
@@ -40,12 +37,13 @@ final class LinkTelemetry {
   private long clockSampleAtMillis;
 
   /**
-   * @param acked what the peer acknowledged, ahead of the persisted cursors: lag is measured against it
+   * @param acked what the peer acknowledged, counted as the acks arrive, ahead of the persisted cursors: lag is
+   *     measured against it and status shows its counts
    * @param throttle the link's throttle, which also counts the bytes the link put on the wire
    * @param readExecutor where lag is measured: a journal read, a database round trip on PostgreSQL
    * @param replicatorNode the cluster address of the node this replicator runs on
    */
-  LinkTelemetry(ReplicatorWiring wiring, AckedPositions acked, WireThrottle throttle, Executor readExecutor,
+  LinkTelemetry(ReplicatorWiring wiring, PeerAcks acked, WireThrottle throttle, Executor readExecutor,
                 String replicatorNode, Logger log, long nowMillis) {
     this.wiring = wiring;
     this.acked = acked;
@@ -57,16 +55,16 @@ final class LinkTelemetry {
     this.wireBytesAtLastTick = throttle.bytesPassed();
   }
 
+  /** Acks on their way to a cursor event: their best clock sample. */
   void acked(AckSummary acks, long nowMillis) {
-    ackedEntries += acks.entries();
-    ackedBatches += acks.batches();
-    ackedBytes += acks.bytes();
     observeClockSkew(acks.clock(), nowMillis);
   }
 
   /** The lag timer's tick: the acknowledged entries and bytes rates, and the bytes put on the wire, since the last. */
   void tick(long nowMillis) {
     long wireBytes = throttle.bytesPassed();
+    long ackedEntries = acked.entries();
+    long ackedBytes = acked.bytes();
     if (nowMillis > lastTickMillis) {
       ackedPerSecond = (ackedEntries - ackedAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
       bytesPerSecond = (ackedBytes - bytesAtLastTick) * 1000.0 / (nowMillis - lastTickMillis);
@@ -102,9 +100,9 @@ final class LinkTelemetry {
   /** The link with the latest lag measurement (a status request measures afresh; other replies carry the latest). */
   ReplicatorStatus status(LinkSupervisor.View link, Collection<StoppedShard> stopped, ResyncView resync) {
     return new ReplicatorStatus(wiring.localSite(), wiring.peer(), link.state(), link.sinceMillis(), link.lastError(),
-        lastLag.entries(), lastLag.oldestUnackedHlc(), ackedEntries, ackedBatches, List.copyOf(stopped),
+        lastLag.entries(), lastLag.oldestUnackedHlc(), acked.entries(), acked.batches(), List.copyOf(stopped),
         link.disconnectedSinceMillis(), lastLag.measuredAtMillis(), ackedPerSecond,
-        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), ackedBytes,
+        clockSample == null ? null : clockSample.offsetMillis(), replicatorNode, link.peerAddress(), acked.bytes(),
         bytesPerSecond, link.connection(), link.peerCertificate(), throttle.bytesPerSecond(), wireBytesPerSecond,
         resync);
   }

@@ -170,7 +170,7 @@ public final class SiteReplicator
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;
-    AckedPositions acked = new AckedPositions();
+    PeerAcks acked = new PeerAcks();
     this.throttle = new WireThrottle(wiring.configuredThrottle(), wiring.settings().throttleBurst());
     this.link = new LinkSupervisor(context, timers, wiring, acked, throttle);
     this.telemetry = new LinkTelemetry(wiring, acked, throttle,

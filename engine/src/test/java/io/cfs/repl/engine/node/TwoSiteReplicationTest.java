@@ -7,7 +7,9 @@ import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.epoch.WriteGate;
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.replicator.PersistedCursors;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
+import io.cfs.repl.engine.replicator.SiteReplicator;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.persistence.audit.AuditQuery;
@@ -128,6 +130,10 @@ class TwoSiteReplicationTest {
       ReplicationNode b = startB();
       TestSites.append(a.journal(), 4, 1_000, 100, 7);
       awaitConverged(a, b, 1_000, 0);
+      // cursors are persisted once per interval: the link restarts from them
+      await().atMost(CONVERGE).until(() -> a.<PersistedCursors>askReplicator("site-b", SiteReplicator.GetCursors::new,
+          Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).cursors(), c -> c.equals(Map.of(0, 250L, 1, 250L, 2, 250L,
+          3, 250L)));
       b.close();
       // The peer loses its store (e.g. restored from an empty disk): its watermarks fall to 0 while our cursors
       // say 250 per shard. The next entries of shards 0..3 can no longer be applied without a gap.

@@ -38,12 +38,13 @@ class LinkTelemetryTest {
   }
 
   private final List<Published> published = new ArrayList<>();
+  private final PeerAcks peerAcks = new PeerAcks();
   private final LinkTelemetry telemetry = new LinkTelemetry(wiring(new ReplicationMetrics() {
     @Override
     public void onLag(String peer, long entries, long millis) {
       published.add(new Published(entries, millis));
     }
-  }), new AckedPositions(), WireThrottle.unlimited(), Runnable::run, "cfs-repl@127.0.0.1:25520",
+  }), peerAcks, WireThrottle.unlimited(), Runnable::run, "cfs-repl@127.0.0.1:25520",
       LoggerFactory.getLogger(getClass()), T0);
 
   private static ReplicatorWiring wiring(ReplicationMetrics metrics) {
@@ -53,8 +54,8 @@ class LinkTelemetryTest {
         LinkMetrics.NONE, BatchTracer.NONE);
   }
 
-  private static AckSummary acks(long entries, ClockOffset clock) {
-    return new AckSummary(Map.of(0, entries), List.of(), entries, 1, entries * 10, clock);
+  private static AckSummary acks(ClockOffset clock) {
+    return new AckSummary(Map.of(0, 1L), List.of(), clock);
   }
 
   private ReplicatorStatus status() {
@@ -62,9 +63,10 @@ class LinkTelemetryTest {
   }
 
   @Test
-  void theRateCoversTheAcksBetweenTwoTicks() {
-    telemetry.acked(acks(300, null), T0 + 100);
-    telemetry.acked(acks(200, null), T0 + 900);
+  void theCountsAreTheAcksAsTheyArrivedAndTheRateCoversThoseBetweenTwoTicks() {
+    // no cursor event yet (no acked(...) call): status counts what the link received
+    peerAcks.received(Map.of(0, 300L), 300, 3_000);
+    peerAcks.received(Map.of(0, 500L), 200, 2_000);
     telemetry.tick(T0 + 2_000);
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     assertThat(status().ackedEntries()).isEqualTo(500);
@@ -73,18 +75,22 @@ class LinkTelemetryTest {
     assertThat(status().ackedBytesPerSecond()).isEqualTo(2_500.0);
     telemetry.tick(T0 + 2_000); // no time passed: the rate stands
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
+    peerAcks.received(Map.of(0, 600L), 100, 1_000);
+    assertThat(status().ackedEntries()).isEqualTo(600);
     telemetry.tick(T0 + 3_000);
+    assertThat(status().ackedEntriesPerSecond()).isEqualTo(100.0);
+    telemetry.tick(T0 + 4_000);
     assertThat(status().ackedEntriesPerSecond()).isZero();
   }
 
   @Test
   void clockSkewKeepsTheShortestRoundTripWithinAWindowAndTakesAFreshSampleAfterIt() {
     assertThat(status().clockSkewMillis()).isNull();
-    telemetry.acked(acks(1, new ClockOffset(700, 40)), T0);
-    telemetry.acked(acks(1, new ClockOffset(650, 4)), T0 + 1_000);
-    telemetry.acked(acks(1, new ClockOffset(900, 80)), T0 + 2_000); // a worse sample inside the window
+    telemetry.acked(acks(new ClockOffset(700, 40)), T0);
+    telemetry.acked(acks(new ClockOffset(650, 4)), T0 + 1_000);
+    telemetry.acked(acks(new ClockOffset(900, 80)), T0 + 2_000); // a worse sample inside the window
     assertThat(status().clockSkewMillis()).isEqualTo(650);
-    telemetry.acked(acks(1, new ClockOffset(-20, 60)), T0 + 1_000 + 30_001); // the window passed
+    telemetry.acked(acks(new ClockOffset(-20, 60)), T0 + 1_000 + 30_001); // the window passed
     assertThat(status().clockSkewMillis()).isEqualTo(-20);
   }
 
@@ -100,14 +106,13 @@ class LinkTelemetryTest {
             skews.add(offsetMillis);
           }
         }, LinkMetrics.NONE, BatchTracer.NONE, new HighestEpochSeen(0), audited::add);
-    LinkTelemetry skewed = new LinkTelemetry(wiring, new AckedPositions(), WireThrottle.unlimited(), Runnable::run,
-        "node",
-        LoggerFactory.getLogger(getClass()), T0);
+    LinkTelemetry skewed = new LinkTelemetry(wiring, new PeerAcks(), WireThrottle.unlimited(), Runnable::run,
+        "node", LoggerFactory.getLogger(getClass()), T0);
 
-    skewed.acked(acks(1, new ClockOffset(100, 4)), T0);
-    skewed.acked(acks(1, new ClockOffset(2_000, 3)), T0 + 31_000); // over 500 ms: audited once
-    skewed.acked(acks(1, new ClockOffset(1_900, 2)), T0 + 32_000); // still over: not again
-    skewed.acked(acks(1, new ClockOffset(10, 1)), T0 + 64_000); // back under
+    skewed.acked(acks(new ClockOffset(100, 4)), T0);
+    skewed.acked(acks(new ClockOffset(2_000, 3)), T0 + 31_000); // over 500 ms: audited once
+    skewed.acked(acks(new ClockOffset(1_900, 2)), T0 + 32_000); // still over: not again
+    skewed.acked(acks(new ClockOffset(10, 1)), T0 + 64_000); // back under
 
     assertThat(skews).containsExactly(100L, 2_000L, 1_900L, 10L);
     assertThat(audited).extracting(AuditRecord::kind).containsExactly(AuditKind.CLOCK_SKEW, AuditKind.CLOCK_SKEW);

@@ -96,7 +96,7 @@ class SiteReplicatorTest {
   private EventSourcedBehaviorTestKit.CommandResultWithReply<SiteReplicator.Command, ReplicatorEvent,
       ReplicatorState, Done> ack(Map<Integer, Long> watermarks, List<Gap> gaps) {
     return kit.runCommand(replyTo -> new SiteReplicator.RecordAcks(
-        new AckSummary(watermarks, gaps, 1, 1), replyTo));
+        new AckSummary(watermarks, gaps), replyTo));
   }
 
   /**
