@@ -41,8 +41,11 @@ record AckSummary(Map<Integer, Long> watermarks, List<Gap> gaps, ClockOffset clo
   AckSummary merge(AckSummary next) {
     Map<Integer, Long> marks = new HashMap<>(watermarks);
     next.watermarks.forEach((shard, seq) -> marks.merge(shard, seq, Math::max));
+    // the peer reports a stopped shard's gap again with each later batch: a shard keeps its first
     List<Gap> allGaps = new ArrayList<>(gaps);
-    allGaps.addAll(next.gaps);
+    for (Gap gap : next.gaps) {
+      if (allGaps.stream().noneMatch(g -> g.shard() == gap.shard())) allGaps.add(gap);
+    }
     return new AckSummary(Map.copyOf(marks), List.copyOf(allGaps),
         next.clock != null ? next.clock.better(clock) : clock);
   }

@@ -77,8 +77,11 @@ final class LinkStream {
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())
             .map(bytes -> received(w, inFlight, acked, w.codec().decode(bytes)))
+            // The link ends with its connection; the cursor events below finish on their own (the last waits out
+            // its interval), and one that fails (the replicator did not answer) fails the link through here.
+            .watchTermination(Keep.both())
             .via(cursorEvents(system, replicator, s.cursorPersistInterval(), s.ackTimeout()))
-            .toMat(Sink.ignore(), Keep.both())
+            .to(Sink.ignore())
             .run(system);
     m.second().whenComplete((done, failure) -> inFlight.abandon(failure == null ? "link closed" : failure.toString()));
     return new Running(m.first().first(), m.first().second(), m.second());

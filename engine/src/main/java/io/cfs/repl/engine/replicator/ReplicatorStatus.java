@@ -15,7 +15,8 @@ import java.util.List;
  * @param lastError the last error seen on the link, or null
  * @param lagEntries local entries not yet acknowledged by the peer (all shards); -1 when unknown (not running)
  * @param oldestUnackedHlc hlc (ns) of the oldest entry not yet acknowledged, or 0 when caught up
- * @param ackedEntries entries acknowledged since this replicator started
+ * @param ackedEntries entries acknowledged since this replicator started, counted as the acks arrive (entries re-sent
+ *     after a link restart, from the persisted cursors, count again)
  * @param ackedBatches batches acknowledged since this replicator started
  * @param stoppedShards shards stopped on a sequence gap
  * @param disconnectedSinceMillis when the link last stopped being CONNECTED (or the replicator started, if it never

@@ -90,7 +90,7 @@ class LagTimerTest {
   @Test
   void lagFollowsTheAcknowledgementsNotTheSlowerCursorWrites() throws Exception {
     Map<String, Integer> ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
-    // a cursor event at most once a minute: after the first, acks wait in the link's throttle, unpersisted
+    // a cursor event at most once a minute: after the first, acks wait for the next, unpersisted
     Config slowCursors = ConfigFactory.parseString("cfs-repl.replicator.cursor-persist-interval = 60s")
         .withFallback(TestSites.config("site-a", dir.resolve("a"), ports));
     try (ReplicationNode b = TestSites.start("site-b", dir.resolve("b"), ports, ApplyListener.NONE);
@@ -106,6 +106,22 @@ class LagTimerTest {
         assertThat(status.lagEntries()).isZero();
         assertThat(status.lagMillis(System.currentTimeMillis())).isZero();
       });
+    }
+  }
+
+  @Test
+  void aLinkWhosePeerStopsIsDownAtOnceNotAfterItsNextCursorEvent() throws Exception {
+    Map<String, Integer> ports = Map.of("site-a", LoopbackSites.freePort(), "site-b", LoopbackSites.freePort());
+    Config slowCursors = ConfigFactory.parseString("cfs-repl.replicator.cursor-persist-interval = 60s")
+        .withFallback(TestSites.config("site-a", dir.resolve("a"), ports));
+    try (ReplicationNode a = ReplicationNode.start(slowCursors, NodeHooks.NONE)) {
+      try (ReplicationNode b = TestSites.start("site-b", dir.resolve("b"), ports, ApplyListener.NONE)) {
+        TestSites.append(a.journal(), 4, 20, 20, 7);
+        await().atMost(WAIT).until(() -> TwoSiteReplicationTest.statusOf(a, "site-b").lagEntries() == 0);
+      }
+      // the first cursor event is written and the next waits a minute: the link's end must not wait for it
+      await().atMost(Duration.ofSeconds(20)).until(
+          () -> TwoSiteReplicationTest.statusOf(a, "site-b").state() != LinkState.CONNECTED);
     }
   }
 
