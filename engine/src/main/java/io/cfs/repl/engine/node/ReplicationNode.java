@@ -579,7 +579,7 @@ public final class ReplicationNode implements AutoCloseable {
 
   /** Asks the replicator for {@code peer} wherever it runs now ({@link SingletonLocator}), within {@code timeout}. */
   <R> CompletableFuture<R> askReplicator(String peer, Function<ActorRef<R>, SiteReplicator.Command> message,
-                                                 Duration timeout) {
+                                         Duration timeout) {
     return askReplicator(system, peer, message, timeout);
   }
 

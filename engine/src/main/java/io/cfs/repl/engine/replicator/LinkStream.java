@@ -92,8 +92,9 @@ final class LinkStream {
    * meanwhile are merged, so an event carries every ack received up to its start. (A throttle instead of the wait
    * would hold one summary through the interval while newer acks merged behind it: events a whole interval stale.)
    */
-  static Flow<AckSummary, Done, NotUsed> cursorEvents(ActorSystem<?> system, ActorRef<SiteReplicator.Command> replicator,
-                                                     Duration interval, Duration timeout) {
+  static Flow<AckSummary, Done, NotUsed> cursorEvents(ActorSystem<?> system,
+                                                     ActorRef<SiteReplicator.Command> replicator, Duration interval,
+                                                     Duration timeout) {
     return Flow.<AckSummary>create()
         .conflate(AckSummary::merge)
         .mapAsync(1, acks -> AskPattern.<SiteReplicator.Command, Done>ask(replicator,
