@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.apply.ApplyListener;
-import io.cfs.repl.engine.replicator.PersistedCursors;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
-import io.cfs.repl.engine.replicator.SiteReplicator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -48,8 +46,7 @@ class PostgresCursorStoreTest {
         TestSites.append(a.journal(), 8, 5_000, 500, 11);
         await().atMost(Duration.ofSeconds(60)).until(() -> lag(a, siteB) == 0);
         // lag follows the acks; the cursors are persisted once per interval
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.<PersistedCursors>askReplicator(siteB,
-            SiteReplicator.GetCursors::new, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).cursors(),
+        await().atMost(Duration.ofSeconds(30)).until(() -> TwoSiteReplicationTest.cursorsOf(a, siteB),
             c -> TestSites.sum(c) == 5_000);
       }
       assertThat(TestSites.cursorEvents(URL, siteA + "->" + siteB)).isPositive();

@@ -131,9 +131,8 @@ class TwoSiteReplicationTest {
       TestSites.append(a.journal(), 4, 1_000, 100, 7);
       awaitConverged(a, b, 1_000, 0);
       // cursors are persisted once per interval: the link restarts from them
-      await().atMost(CONVERGE).until(() -> a.<PersistedCursors>askReplicator("site-b", SiteReplicator.GetCursors::new,
-          Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).cursors(), c -> c.equals(Map.of(0, 250L, 1, 250L, 2, 250L,
-          3, 250L)));
+      await().atMost(CONVERGE).until(() -> cursorsOf(a, "site-b"),
+          c -> c.equals(Map.of(0, 250L, 1, 250L, 2, 250L, 3, 250L)));
       b.close();
       // The peer loses its store (e.g. restored from an empty disk): its watermarks fall to 0 while our cursors
       // say 250 per shard. The next entries of shards 0..3 can no longer be applied without a gap.
@@ -268,6 +267,12 @@ class TwoSiteReplicationTest {
         .map(v -> v.inodeId() + "@" + v.version() + (v.tombstone() ? " deleted" : " " + new String(v.payload(),
             StandardCharsets.UTF_8)))
         .toList();
+  }
+
+  /** The cursors {@code node}'s replicator for {@code peer} has persisted (status shows the acks, ahead of them). */
+  static Map<Integer, Long> cursorsOf(ReplicationNode node, String peer) throws Exception {
+    return node.<PersistedCursors>askReplicator(peer, SiteReplicator.GetCursors::new, Duration.ofSeconds(5))
+        .get(10, TimeUnit.SECONDS).cursors();
   }
 
   static ReplicatorStatus statusOf(ReplicationNode node, String peer) throws Exception {
