@@ -62,6 +62,7 @@ final class LinkStream {
                        ActorRef<SiteReplicator.Command> replicator) {
     ReplicatorSettings s = w.settings();
     InFlightBatches inFlight = new InFlightBatches();
+    long era = acked.era();
     Pair<Pair<UniqueKillSwitch, CompletionStage<LinkSession>>, CompletionStage<Done>> m =
         w.journal().tail(positions, s.batchMaxEntries(), () -> batchMaxBytes(s, throttle.bytesPerSecond()),
                 system.dispatchers().lookup(DispatcherSelector.fromConfig(s.readDispatcher())))
@@ -76,7 +77,7 @@ final class LinkStream {
             // Our own keep-alives count as traffic for the transport's idle check, so a silent peer (frozen,
             // blackholed) is noticed here: a live peer acks at least every keep-alive interval.
             .idleTimeout(w.linkSettings().idleTimeout())
-            .map(bytes -> received(w, inFlight, acked, w.codec().decode(bytes)))
+            .map(bytes -> received(w, inFlight, acked, era, w.codec().decode(bytes)))
             // The link ends with its connection; the cursor events below finish on their own (the last waits out
             // its interval), and one that fails (the replicator did not answer) fails the link through here.
             .watchTermination(Keep.both())
@@ -132,14 +133,14 @@ final class LinkStream {
     return bytes;
   }
 
-  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, PeerAcks acked,
+  private static AckSummary received(ReplicatorWiring w, InFlightBatches inFlight, PeerAcks acked, long era,
                                      WireMessage message) {
     if (message instanceof BatchAck ack) {
       InFlightBatches.Acked covered = inFlight.acked(ack.batchId(), System.nanoTime());
       if (covered.latencyNanos() >= 0) {
         w.metrics().onBatchAcked(w.peer(), ack.applied() + ack.skipped(), covered.latencyNanos());
       }
-      acked.received(ack.watermarks(), ack.applied() + ack.skipped(), covered.bytes());
+      acked.received(era, ack.watermarks(), ack.applied() + ack.skipped(), covered.bytes());
       w.peerShowed(ack.epoch());
     } else if (message instanceof BatchRejected rejected && rejected.reason() == BatchRejected.Reason.STALE_EPOCH) {
       w.peerShowed(rejected.epoch()); // before the refusal ends the stream: the next connection ships in that epoch

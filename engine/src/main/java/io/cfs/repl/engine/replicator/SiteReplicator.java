@@ -152,6 +152,8 @@ public final class SiteReplicator
   private final TimerScheduler<Command> timers;
   private final ReplicatorWiring wiring;
   private final Set<String> fenceTags;
+  /** What the peer acknowledged, as its acks arrive; dropped when the cursors go back to nothing. */
+  private final PeerAcks acked;
   private final LinkSupervisor link;
   private final LinkTelemetry telemetry;
   /** Set from the recovered state and by operators; the link's stages follow it. */
@@ -170,7 +172,7 @@ public final class SiteReplicator
     this.context = context;
     this.timers = timers;
     this.wiring = wiring;
-    PeerAcks acked = new PeerAcks();
+    this.acked = new PeerAcks();
     this.throttle = new WireThrottle(wiring.configuredThrottle(), wiring.settings().throttleBurst());
     this.link = new LinkSupervisor(context, timers, wiring, acked, throttle);
     this.telemetry = new LinkTelemetry(wiring, acked, throttle,
@@ -435,6 +437,7 @@ public final class SiteReplicator
             String what = "removed from the site's peers by a reload: its cursors are dropped and its link stopped";
             context.getLog().warn("[{}] {}", wiring.link(), what);
             audit(AuditKind.PEER_REMOVED, what);
+            acked.forget();
             link.removed();
           })
           .thenReply(cmd.replyTo(), this::status);
@@ -444,6 +447,7 @@ public final class SiteReplicator
           String what = "added back to the site's peers by a reload: it starts from nothing";
           context.getLog().info("[{}] {}", wiring.link(), what);
           audit(AuditKind.PEER_ADDED, what);
+          acked.forget();
           link.recovered(s);
         })
         .thenReply(cmd.replyTo(), this::status);

@@ -152,6 +152,27 @@ class AddRemoveSiteTest {
     }
   }
 
+  /**
+   * A peer removed and added back starts from nothing: until it acknowledges again, its lag is every entry, whatever
+   * its former link acknowledged (those acks arrived through a real link and were counted as they came).
+   */
+  @Test
+  void aPeerAddedBackIsBehindByEverythingUntilItAcknowledgesAgain() throws Exception {
+    Set<String> three = Set.of(a, b, c); // c never starts: it holds the journal, so lag is counted, not collected
+    try (ReplicationNode na = ReplicationNode.start(config(a, three), NodeHooks.NONE)) {
+      try (ReplicationNode nb = ReplicationNode.start(config(b, three), NodeHooks.NONE)) {
+        TestSites.append(na.journal(), SHARDS, 400, 100, 1);
+        await().atMost(WAIT).until(() -> links(na).get(b).lagEntries() == 0);
+      }
+      assertThat(reload(na, config(a, Set.of(a, c))).removed()).containsExactly(b);
+      assertThat(reload(na, config(a, three)).added()).containsExactly(b);
+
+      ReplicatorStatus rejoined = links(na).get(b); // a status request measures its lag afresh
+      assertThat(rejoined.state()).isNotEqualTo(LinkState.CONNECTED);
+      assertThat(rejoined.lagEntries()).isEqualTo(400);
+    }
+  }
+
   /** Every site holds the same store, and every link is caught up. */
   private static boolean converged(List<ReplicationNode> sites) throws Exception {
     String first = sites.get(0).store().digest().hash();

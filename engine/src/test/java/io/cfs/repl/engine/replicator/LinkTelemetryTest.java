@@ -65,8 +65,8 @@ class LinkTelemetryTest {
   @Test
   void theCountsAreTheAcksAsTheyArrivedAndTheRateCoversThoseBetweenTwoTicks() {
     // no cursor event yet (no acked(...) call): status counts what the link received
-    peerAcks.received(Map.of(0, 300L), 300, 3_000);
-    peerAcks.received(Map.of(0, 500L), 200, 2_000);
+    peerAcks.received(0, Map.of(0, 300L), 300, 3_000);
+    peerAcks.received(0, Map.of(0, 500L), 200, 2_000);
     telemetry.tick(T0 + 2_000);
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
     assertThat(status().ackedEntries()).isEqualTo(500);
@@ -75,7 +75,7 @@ class LinkTelemetryTest {
     assertThat(status().ackedBytesPerSecond()).isEqualTo(2_500.0);
     telemetry.tick(T0 + 2_000); // no time passed: the rate stands
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(250.0);
-    peerAcks.received(Map.of(0, 600L), 100, 1_000);
+    peerAcks.received(0, Map.of(0, 600L), 100, 1_000);
     assertThat(status().ackedEntries()).isEqualTo(600);
     telemetry.tick(T0 + 3_000);
     assertThat(status().ackedEntriesPerSecond()).isEqualTo(100.0);
