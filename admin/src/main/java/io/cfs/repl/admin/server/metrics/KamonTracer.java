@@ -67,14 +67,35 @@ public final class KamonTracer implements BatchTracer {
     return W3C.read(reader, Context.Empty()).get(Span.Key());
   }
 
-  /** This span's context as a {@code traceparent} value, or null when it is empty. */
+  /**
+   * This span's context as a {@code traceparent} value, or null when it is empty: what Kamon's W3C propagation writes
+   * ({@code 00-<trace id, 32 hex>-<span id, 16 hex>-<01 if sampled, else 00>}, ids left-padded with zeros), built
+   * directly. Kamon formats each id byte through {@code String.format} and goes through a context and a header writer:
+   * a profile at 10K/s put a third of the link's per-batch shipping cost there.
+   */
   static String format(Span span) {
     if (span.isEmpty()) return null;
-    String[] value = new String[1];
-    W3C.write(Context.of(Span.Key(), span), (HttpPropagation.HeaderWriter) (header, v) -> {
-      if (TRACEPARENT.equalsIgnoreCase(header)) value[0] = v;
-    });
-    return value[0];
+    char[] out = new char[55];
+    "00-".getChars(0, 3, out, 0);
+    hex(span.trace().id().bytes(), out, 3, 32);
+    out[35] = '-';
+    hex(span.id().bytes(), out, 36, 16);
+    out[52] = '-';
+    out[53] = '0';
+    out[54] = span.trace().samplingDecision() == kamon.trace.Trace$SamplingDecision$Sample$.MODULE$ ? '1' : '0';
+    return new String(out);
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** {@code id} in lowercase hex, right-aligned in {@code digits} characters at {@code at}, zeros to its left. */
+  private static void hex(byte[] id, char[] out, int at, int digits) {
+    int pad = digits - 2 * id.length;
+    for (int i = 0; i < pad; i++) out[at + i] = '0';
+    for (int i = Math.max(0, -pad / 2), o = at + Math.max(0, pad); i < id.length; i++, o += 2) {
+      out[o] = HEX[(id[i] >> 4) & 0xf];
+      out[o + 1] = HEX[id[i] & 0xf];
+    }
   }
 
   private static final class KamonSpan implements BatchSpan {

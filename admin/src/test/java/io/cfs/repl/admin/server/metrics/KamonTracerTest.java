@@ -1,0 +1,70 @@
+package io.cfs.repl.admin.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.engine.node.NodeConfig;
+import kamon.Kamon;
+import kamon.context.Context;
+import kamon.context.HttpPropagation;
+import kamon.trace.Identifier;
+import kamon.trace.Identifier$Scheme$;
+import kamon.trace.Span;
+import kamon.trace.SpanPropagation;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The traceparent a ship span sends is what Kamon's own W3C propagation would write, sampled or not. */
+class KamonTracerTest {
+  private static final SpanPropagation.W3CTraceContext W3C = new SpanPropagation.W3CTraceContext();
+
+  /** Kamon's tracer hands out empty spans until it is started: as a node starts it (or one before did, in this JVM). */
+  @BeforeAll
+  static void startKamon() {
+    KamonRuntime.start(ConfigFactory.parseString("cfs-repl.metrics.prometheus.port = 0")
+        .withFallback(NodeConfig.base()));
+  }
+
+  private static String byKamon(Span span) {
+    String[] value = new String[1];
+    W3C.write(Context.of(Span.Key(), span), (HttpPropagation.HeaderWriter) (header, v) -> {
+      if ("traceparent".equalsIgnoreCase(header)) value[0] = v;
+    });
+    return value[0];
+  }
+
+  private static Span childOf(String traceParent) {
+    Span parent = KamonTracer.parse(traceParent);
+    assertThat(parent.isEmpty()).isFalse();
+    return Kamon.spanBuilder("test").ignoreParentFromContext().asChildOf(parent).start();
+  }
+
+  @Test
+  void aSpanOfItsOwnTraceIsFormattedAsKamonWouldWriteIt() {
+    for (int i = 0; i < 200; i++) { // random ids: some with leading zero bytes
+      Span span = Kamon.producerSpanBuilder("test", "cfs-repl").ignoreParentFromContext().start();
+      assertThat(KamonTracer.format(span)).isEqualTo(byKamon(span)).hasSize(55);
+      span.finish();
+    }
+  }
+
+  @Test
+  void aChildOfARemoteParentCarriesItsTraceAndAnUnsampledSpanSaysSo() {
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    Span sampled = childOf("00-" + trace + "-b7ad6b7169203331-01");
+    assertThat(KamonTracer.format(sampled)).isEqualTo(byKamon(sampled)).startsWith("00-" + trace + "-").endsWith("-01");
+    Span notSampled = Kamon.spanBuilder("test").ignoreParentFromContext()
+        .samplingDecision(kamon.trace.Trace$SamplingDecision$DoNotSample$.MODULE$).start();
+    assertThat(KamonTracer.format(notSampled)).isEqualTo(byKamon(notSampled)).endsWith("-00");
+    // a 64-bit trace id (Kamon's "single" identifier scheme) is left-padded to 32 digits
+    Identifier shortId = Identifier$Scheme$.MODULE$.Single().traceIdFactory().from("8448eb211c80319c");
+    Span shortTrace = Kamon.spanBuilder("test").ignoreParentFromContext().traceId(shortId).start();
+    assertThat(KamonTracer.format(shortTrace)).isEqualTo(byKamon(shortTrace))
+        .startsWith("00-00000000000000008448eb211c80319c-");
+  }
+
+  @Test
+  void anEmptySpanHasNoTraceParent() {
+    assertThat(KamonTracer.format(KamonTracer.parse("not a traceparent"))).isNull();
+  }
+}
