@@ -51,6 +51,14 @@ public final class AdminTestSites implements AutoCloseable {
     return new AdminTestSites(dir, List.of(sites));
   }
 
+  /**
+   * Kamon's settings in tests: whichever test of a JVM starts Kamon first sets them for all (Kamon is global), so every
+   * test that starts it uses these.
+   */
+  public static final Map<String, Object> OBSERVABILITY = Map.of("cfs-repl.metrics.prometheus.port", 0,
+      "cfs-repl.metrics.tick-interval", "200ms", "cfs-repl.tracing.sampler", "always",
+      "kamon.trace.tick-interval", "200ms");
+
   /** Starts a site with these keys over the test defaults (a token, fast backoff and lag refresh). */
   public ReplicationNode start(String site, Map<String, Object> overrides) throws Exception {
     Map<String, Object> c = LoopbackSites.nodeKeys(site, dir.resolve(site), linkPorts);
@@ -59,11 +67,8 @@ public final class AdminTestSites implements AutoCloseable {
     c.put("cfs-repl.replicator.lag-refresh", "100ms");
     c.put("cfs-repl.admin.token", TOKEN);
     c.put("pekko.management.http.port", LoopbackSites.freePort());
-    c.put("cfs-repl.metrics.prometheus.port", 0);
-    c.put("cfs-repl.metrics.tick-interval", "200ms");
     c.put("cfs-repl.journal-gc.interval", "200ms");
-    c.put("cfs-repl.tracing.sampler", "always");
-    c.put("kamon.trace.tick-interval", "200ms");
+    c.putAll(OBSERVABILITY);
     c.putAll(overrides);
     Config config = NodeConfig.load(ConfigFactory.parseMap(c));
     ReplicationNode node = ReplicationNode.start(config, Observability.hooks(config));

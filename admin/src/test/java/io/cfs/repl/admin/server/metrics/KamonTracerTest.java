@@ -3,6 +3,7 @@ package io.cfs.repl.admin.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.cfs.repl.admin.AdminTestSites;
 import io.cfs.repl.engine.node.NodeConfig;
 import kamon.Kamon;
 import kamon.context.Context;
@@ -21,8 +22,7 @@ class KamonTracerTest {
   /** Kamon's tracer hands out empty spans until it is started: as a node starts it (or one before did, in this JVM). */
   @BeforeAll
   static void startKamon() {
-    KamonRuntime.start(ConfigFactory.parseString("cfs-repl.metrics.prometheus.port = 0")
-        .withFallback(NodeConfig.base()));
+    KamonRuntime.start(ConfigFactory.parseMap(AdminTestSites.OBSERVABILITY).withFallback(NodeConfig.base()));
   }
 
   private static String byKamon(Span span) {
