@@ -2,12 +2,17 @@ package io.cfs.repl.admin.server.metrics;
 
 import io.cfs.repl.engine.metrics.BatchTracer;
 import kamon.Kamon;
-import kamon.context.Context;
-import kamon.context.HttpPropagation;
+import kamon.trace.Identifier;
+import kamon.trace.Identifier$;
+import kamon.trace.Identifier$Scheme$;
 import kamon.trace.Span;
+import kamon.trace.Span$Empty$;
+import kamon.trace.Span$Remote$;
 import kamon.trace.SpanBuilder;
-import kamon.trace.SpanPropagation;
-import scala.Option;
+import kamon.trace.Trace;
+import kamon.trace.Trace$;
+import kamon.trace.Trace$SamplingDecision$DoNotSample$;
+import kamon.trace.Trace$SamplingDecision$Sample$;
 
 /**
  * {@link BatchTracer} on Kamon: the sending site's span ({@code cfs.repl.batch.ship}, producer) runs from the journal
@@ -19,8 +24,6 @@ public final class KamonTracer implements BatchTracer {
   static final String SHIP = "cfs.repl.batch.ship";
   static final String APPLY = "cfs.repl.batch.apply";
   private static final String COMPONENT = "cfs-repl";
-  private static final String TRACEPARENT = "traceparent";
-  private static final SpanPropagation.W3CTraceContext W3C = new SpanPropagation.W3CTraceContext();
 
   private final String site;
 
@@ -46,25 +49,39 @@ public final class KamonTracer implements BatchTracer {
         .tag("site", site).tag("origin", origin).tag("batch.entries", entries);
     if (traceParent != null) {
       Span parent = parse(traceParent);
-      if (parent != null && !parent.isEmpty()) builder.asChildOf(parent);
+      if (!parent.isEmpty()) builder.asChildOf(parent);
     }
     return new KamonSpan(builder.start());
   }
 
-  /** The remote span a {@code traceparent} value names, or the empty span when it is malformed. */
+  /**
+   * The remote span a {@code traceparent} value names ({@code 00-<32 hex>-<16 hex>-<2 hex>}, as {@link #format} writes
+   * it), or the empty span when it is malformed. The sender's decision is followed both ways: a sampled flag makes the
+   * apply span sampled, a clear one makes it unsampled. (Kamon's W3C reader takes a clear flag as no decision, so a
+   * receiver's own sampler would then keep apply spans of batches whose ship span was dropped: half traces.)
+   */
   static Span parse(String traceParent) {
-    HttpPropagation.HeaderReader reader = new HttpPropagation.HeaderReader() {
-      @Override
-      public Option<String> read(String header) {
-        return TRACEPARENT.equalsIgnoreCase(header) ? Option.apply(traceParent) : Option.empty();
-      }
+    if (traceParent.length() != 55 || !traceParent.startsWith("00-") || traceParent.charAt(35) != '-'
+        || traceParent.charAt(52) != '-') {
+      return Span$Empty$.MODULE$;
+    }
+    int flags = Character.digit(traceParent.charAt(53), 16) << 4 | Character.digit(traceParent.charAt(54), 16);
+    Identifier.Scheme ids = Identifier$Scheme$.MODULE$.Double();
+    Identifier traceId = ids.traceIdFactory().from(traceParent.substring(3, 35));
+    Identifier spanId = ids.spanIdFactory().from(traceParent.substring(36, 52));
+    if (flags < 0 || invalid(traceId) || invalid(spanId)) return Span$Empty$.MODULE$;
+    Trace.SamplingDecision decision = (flags & 1) != 0
+        ? Trace$SamplingDecision$Sample$.MODULE$ : Trace$SamplingDecision$DoNotSample$.MODULE$;
+    return Span$Remote$.MODULE$.apply(spanId, Identifier$.MODULE$.Empty(), Trace$.MODULE$.apply(traceId, decision));
+  }
 
-      @Override
-      public scala.collection.immutable.Map<String, String> readAll() {
-        return scala.collection.immutable.Map$.MODULE$.<String, String>empty().updated(TRACEPARENT, traceParent);
-      }
-    };
-    return W3C.read(reader, Context.Empty()).get(Span.Key());
+  /** Not hex, or all zeros (which W3C trace context makes invalid). */
+  private static boolean invalid(Identifier id) {
+    if (id.isEmpty()) return true;
+    for (byte b : id.bytes()) {
+      if (b != 0) return false;
+    }
+    return true;
   }
 
   /**
@@ -82,7 +99,7 @@ public final class KamonTracer implements BatchTracer {
     hex(span.id().bytes(), out, 36, 16);
     out[52] = '-';
     out[53] = '0';
-    out[54] = span.trace().samplingDecision() == kamon.trace.Trace$SamplingDecision$Sample$.MODULE$ ? '1' : '0';
+    out[54] = span.trace().samplingDecision() == Trace$SamplingDecision$Sample$.MODULE$ ? '1' : '0';
     return new String(out);
   }
 

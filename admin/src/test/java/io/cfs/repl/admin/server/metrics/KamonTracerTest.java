@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.admin.AdminTestSites;
+import io.cfs.repl.engine.metrics.BatchTracer;
 import io.cfs.repl.engine.node.NodeConfig;
 import kamon.Kamon;
 import kamon.context.Context;
@@ -66,5 +67,49 @@ class KamonTracerTest {
   @Test
   void anEmptySpanHasNoTraceParent() {
     assertThat(KamonTracer.format(KamonTracer.parse("not a traceparent"))).isNull();
+  }
+
+  @Test
+  void theReceiverFollowsTheSendersDecisionBothWays() {
+    KamonTracer receiver = new KamonTracer("site-b"); // the tests' sampler keeps every trace it decides on
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    BatchTracer.BatchSpan sampled = receiver.startApply("site-a", "00-" + trace + "-b7ad6b7169203331-01", 10);
+    assertThat(sampled.traceParent()).startsWith("00-" + trace + "-").endsWith("-01");
+    BatchTracer.BatchSpan dropped = receiver.startApply("site-a", "00-" + trace + "-b7ad6b7169203331-00", 10);
+    assertThat(dropped.traceParent()).startsWith("00-" + trace + "-").endsWith("-00");
+    sampled.finish();
+    dropped.finish();
+  }
+
+  @Test
+  void aParsedTraceParentNamesWhatKamonsReaderNames() {
+    String value = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Span ours = KamonTracer.parse(value);
+    Span kamons = W3C.read(new HttpPropagation.HeaderReader() {
+      @Override
+      public scala.Option<String> read(String header) {
+        return "traceparent".equals(header) ? scala.Option.apply(value) : scala.Option.empty();
+      }
+
+      @Override
+      public scala.collection.immutable.Map<String, String> readAll() {
+        return scala.collection.immutable.Map$.MODULE$.<String, String>empty().updated("traceparent", value);
+      }
+    }, Context.Empty()).get(Span.Key());
+    assertThat(ours.id()).isEqualTo(kamons.id());
+    assertThat(ours.trace().id()).isEqualTo(kamons.trace().id());
+    assertThat(ours.trace().samplingDecision()).isEqualTo(kamons.trace().samplingDecision());
+    assertThat(ours.isRemote()).isTrue();
+  }
+
+  @Test
+  void aMalformedTraceParentNamesNoSpan() {
+    String good = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    assertThat(KamonTracer.parse(good).isEmpty()).isFalse();
+    for (String bad : new String[] {"", "garbage", good.substring(1), good + "0", "01" + good.substring(2),
+        good.replace('a', 'x'), good.substring(0, 53) + "zz", good.replace("-b7", "_b7"),
+        "00-00000000000000000000000000000000-b7ad6b7169203331-01"}) {
+      assertThat(KamonTracer.parse(bad).isEmpty()).as(bad).isTrue();
+    }
   }
 }
