@@ -46,16 +46,29 @@ public final class SiteSingletons {
    */
   public static <T> void init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
                               Function<HeldFence, Behavior<T>> behavior) {
+    init(system, name, metrics, behavior, null);
+  }
+
+  /**
+   * As {@link #init(ActorSystem, String, ReplicationMetrics, Function)}, stopped with {@code stopMessage} (when not
+   * null) instead of a PoisonPill when the singleton moves or its node leaves: the behaviour finishes its work and
+   * then stops itself, as it must (the hand-over waits for it; a node leaving waits at most its cluster-exiting
+   * phase). An instance started without the lease stops at once on it.
+   */
+  public static <T> void init(ActorSystem<?> system, String name, ReplicationMetrics metrics,
+                              Function<HeldFence, Behavior<T>> behavior, T stopMessage) {
     Duration retry = system.settings().config().getDuration(LEASE_CONFIG + ".retry-interval");
     ClusterSingletonSettings settings = ClusterSingletonSettings.create(system).withLeaseSettings(
         new LeaseUsageSettings(LEASE_CONFIG,
             scala.concurrent.duration.FiniteDuration.create(retry.toMillis(), TimeUnit.MILLISECONDS)));
-    ClusterSingleton.get(system).init(
-        SingletonActor.of(fenced(name, metrics, behavior), name).withSettings(settings));
+    SingletonActor<T> singleton = SingletonActor.of(fenced(name, metrics, behavior, stopMessage), name)
+        .withSettings(settings);
+    ClusterSingleton.get(system).init(stopMessage == null ? singleton : singleton.withStopMessage(stopMessage));
   }
 
   /** The singleton's behaviour with the fence of the lease its manager took on this node. */
-  static <T> Behavior<T> fenced(String name, ReplicationMetrics metrics, Function<HeldFence, Behavior<T>> behavior) {
+  static <T> Behavior<T> fenced(String name, ReplicationMetrics metrics, Function<HeldFence, Behavior<T>> behavior,
+                                T stopMessage) {
     return Behaviors.setup(context -> {
       SiteLeases leases = SiteLeases.get(context.getSystem());
       Optional<Fence> fence = leases.fence(name);
@@ -63,7 +76,9 @@ public final class SiteSingletons {
         // the manager starts a singleton only after taking its lease: the holding ended in between
         context.getLog().warn("[{}] not starting: this node no longer holds its lease; asking for it again", name);
         leases.startedWithoutLease(name);
-        return Behaviors.empty(); // the manager stops it when it takes the lease lost
+        // the manager stops it when it takes the lease lost, with the stop message if it has one
+        return Behaviors.receiveMessage(message -> message.equals(stopMessage) ? Behaviors.stopped()
+            : Behaviors.same());
       }
       leases.started(name, fence.get());
       context.getLog().info("[{}] running on this node with fencing token {}", name, fence.get().token());

@@ -264,7 +264,7 @@ public final class ReplicationNode implements AutoCloseable {
             hooks.metrics().link(peer.site()), hooks.tracer(), epochs, auditSink, peer.throttleBytesPerSecond(), store,
             resyncSettings, stable, directory);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
-            held -> SiteReplicator.create(wiring, held.fence()));
+            held -> SiteReplicator.create(wiring, held.fence()), SiteReplicator.Stop.INSTANCE);
       };
       settings.peers().values().forEach(replicators);
       log.info("[{}] node up: link listener on {}", settings.siteId(), binding.localAddress());

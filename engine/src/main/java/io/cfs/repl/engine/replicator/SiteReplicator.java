@@ -111,6 +111,15 @@ public final class SiteReplicator
   record RecordResync(ResyncMessage.Ack ack, ActorRef<Done> replyTo) implements Command {
   }
 
+  /**
+   * The site singleton's stop message (a hand-over to another node of the site, or this node leaving): the acks that
+   * arrived since the last cursor event are persisted before it stops, so the next holder does not re-send up to a
+   * persist interval of entries the peer has applied. Best effort: a crash, a node downed, or a persist refused (the
+   * lease already taken elsewhere) or slower than the node's cluster-exiting phase re-sends them, and the receiver
+   * skips them. A gap reported since the last event is not persisted here: the peer reports it again.
+   */
+  public enum Stop implements Command { INSTANCE }
+
   /** From the link stream: acknowledgements merged since the last one; replied once persisted. */
   record RecordAcks(AckSummary acks, ActorRef<Done> replyTo) implements Command {
   }
@@ -205,7 +214,8 @@ public final class SiteReplicator
         .onCommand(RecordAcks.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
         .onCommand(RecordResync.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
         .onCommand(OpenRun.class, (state, cmd) -> Effect().noReply())
-        .onCommand(RequireResync.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)));
+        .onCommand(RequireResync.class, (state, cmd) -> Effect().reply(cmd.replyTo(), status(state)))
+        .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply());
     builder.forState(ReplicatorState::paused)
         .onCommand(Pause.class, this::onPauseWhilePaused)
         .onCommand(Resume.class, this::resume)
@@ -217,6 +227,7 @@ public final class SiteReplicator
     // Cases match in the order added: whatever the two builders above do not take is served here in either state.
     builder.forAnyState()
         .onCommand(RecordAcks.class, this::onRecordAcks)
+        .onCommand(Stop.class, this::onStop)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(GetCursors.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
             PersistedCursors.of(wiring.peer(), state, wiring.localSite())))
@@ -288,6 +299,14 @@ public final class SiteReplicator
           link.shardsStopped(stops.get(0).reason(), s);
         })
         .thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private ReplyEffect<ReplicatorEvent, ReplicatorState> onStop(ReplicatorState state, Stop cmd) {
+    Map<Integer, Long> forward = state.forwardOnly(acked.atLeast(Map.of()));
+    if (forward.isEmpty()) return Effect().stop().thenNoReply();
+    context.getLog().info("[{}] stopping: persisting the cursors of {} shards the peer acknowledged since the last"
+        + " cursor event", wiring.link(), forward.size());
+    return Effect().persist(new ReplicatorEvent.CursorsAdvanced(forward)).thenStop().thenNoReply();
   }
 
   private ReplyEffect<ReplicatorEvent, ReplicatorState> onPause(ReplicatorState state, Pause cmd) {

@@ -3,6 +3,8 @@ package io.cfs.repl.engine.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.cfs.repl.engine.apply.ApplyListener;
 import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.epoch.WriteGate;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +108,34 @@ class TwoSiteReplicationTest {
         assertThat(appliedFromA.get()).isEqualTo(total);
         assertThat(b.store().digest().hash()).isEqualTo(a2.store().digest().hash());
       }
+    }
+  }
+
+  /**
+   * A sender that stops on purpose (its node leaving; a hand-over goes the same way) persists the acks that arrived
+   * since its last cursor event: with cursor events an hour apart, only the first batch's would be persisted, and the
+   * restarted sender would re-send the rest.
+   */
+  @Test
+  void aSenderThatStopsOnPurposePersistsEveryAckItReceived() throws Exception {
+    Config hourly = ConfigFactory.parseMap(Map.of("cfs-repl.replicator.cursor-persist-interval", "1h"))
+        .withFallback(TestSites.config("site-a", dir.resolve("a"), ports));
+    try (ReplicationNode b = startB()) {
+      try (ReplicationNode a = ReplicationNode.start(hourly, ApplyListener.NONE)) {
+        TestSites.append(a.journal(), 8, 8, 8, 7);
+        // the first acks are persisted at once; the next cursor event would come an hour later
+        await().atMost(CONVERGE).until(() -> TestSites.sum(cursorsOf(a, "site-b")) > 0);
+        TestSites.append(a.journal(), 8, 2_000, 100, 8);
+        await().atMost(CONVERGE).until(() -> statusOf(a, "site-b").lagEntries() == 0); // every entry acknowledged
+        assertThat(TestSites.sum(cursorsOf(a, "site-b"))).as("persisted while running")
+            .isLessThan(TestSites.sum(a.journal().heads()));
+      }
+    }
+    // the peer is down now: nothing can move the restarted sender's cursors but what was persisted
+    try (ReplicationNode a = ReplicationNode.start(hourly, ApplyListener.NONE)) {
+      Map<Integer, Long> persisted = await().atMost(CONVERGE).ignoreExceptions() // until its replicator runs
+          .until(() -> cursorsOf(a, "site-b"), Objects::nonNull);
+      assertThat(persisted).isEqualTo(a.journal().heads());
     }
   }
 
