@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.TestEntries;
 import io.cfs.repl.persistence.RocksDbHandle;
@@ -28,6 +29,34 @@ class RocksDbMetadataStoreTest extends MetadataStoreContract {
   @Override
   MetadataStore open(String name) {
     return RocksDbMetadataStore.open(dir.resolve(name), StoreSettings.defaults());
+  }
+
+  /**
+   * A store reopened with inodes in it starts its version cache at four slots per inode (within the maximum), where
+   * growing would have taken it doubling by doubling under the apply lock; a new store starts small.
+   */
+  @Test
+  void aReopenedStoreStartsItsVersionCacheSizedToTheInodesItHolds() {
+    StoreSettings settings = new StoreSettings(false, StoreSettings.defaults().rocksdb(), 1 << 22);
+    Path at = dir.resolve("sized");
+    try (RocksDbMetadataStore fresh = RocksDbMetadataStore.open(at, settings)) {
+      assertEquals(VersionCache.INITIAL_SLOTS, fresh.versionCacheSlots());
+      for (int call = 0; call < 50; call++) {
+        List<JournalEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+          long seq = call * 1_000L + i + 1;
+          batch.add(TestEntries.change("site-a", 0, seq, seq, Op.CREATE, seq, "v"));
+        }
+        fresh.apply("site-a", batch, Durability.LATER);
+      }
+    }
+    try (RocksDbMetadataStore reopened = RocksDbMetadataStore.open(at, settings)) {
+      assertEquals(1 << 17, reopened.versionCacheSlots(), "50,000 inodes: 200,000 slots, rounded down");
+    }
+    StoreSettings capped = new StoreSettings(false, StoreSettings.defaults().rocksdb(), 1 << 16);
+    try (RocksDbMetadataStore reopened = RocksDbMetadataStore.open(at, capped)) {
+      assertEquals(1 << 16, reopened.versionCacheSlots(), "never past the maximum");
+    }
   }
 
   /** A later apply is written without fsync until the sync; one that records a write conflict is fsync'd at once. */
