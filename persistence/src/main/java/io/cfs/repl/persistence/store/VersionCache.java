@@ -125,11 +125,24 @@ final class VersionCache {
 
   /**
    * A cache of {@code initialSlots} that grows, as its writes call for it, up to {@code maxSlots}; both rounded down
-   * to a power of two (at most 2^28). A maximum of 0 turns the cache off.
+   * to a power of two (at most 2^28). A maximum of 0 turns the cache off. An initial table larger than
+   * {@link #INITIAL_SLOTS} that finds no heap (a maximum set past the heap) starts at that size instead, as a growth
+   * that finds none stops: a store must not fail to open for want of a larger cache.
    */
   VersionCache(int initialSlots, int maxSlots) {
     this.maxSlots = powerOfTwo(maxSlots);
-    this.table = new Table(Math.min(powerOfTwo(Math.max(1, initialSlots)), this.maxSlots), 0);
+    int slots = Math.min(powerOfTwo(Math.max(1, initialSlots)), this.maxSlots);
+    Table first;
+    try {
+      first = new Table(slots, 0);
+    } catch (OutOfMemoryError e) {
+      if (slots <= INITIAL_SLOTS) throw e;
+      log.warn("Inode version cache starts at {} slots: no heap for {} (version-cache-slots allows {})",
+          INITIAL_SLOTS, slots, this.maxSlots);
+      first = new Table(INITIAL_SLOTS, 0);
+      full = true;
+    }
+    this.table = first;
   }
 
   private static int powerOfTwo(int slots) {

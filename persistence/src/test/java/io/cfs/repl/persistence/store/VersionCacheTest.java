@@ -419,6 +419,20 @@ class VersionCacheTest {
     }
   }
 
+  /**
+   * An initial table past the heap (the tests' JVM has 1 GiB; this one would take 8 GiB) starts at the usual size and
+   * does not try to grow: the store it serves still opens.
+   */
+  @Test
+  void anInitialTableThatFindsNoHeapStartsSmallAndStaysThere() {
+    VersionCache cache = new VersionCache(VersionCache.MAX_SLOTS, VersionCache.MAX_SLOTS);
+    assertThat(cache.slots()).isEqualTo(VersionCache.INITIAL_SLOTS);
+    for (long inode = 0; inode < 4L * VersionCache.INITIAL_SLOTS; inode++) {
+      cache.put(inode, new ApplyPlan.Held(new Version(inode, "site-a"), inode + 1, Seen.NONE, Seen.NONE));
+    }
+    assertThat(cache.slots()).isEqualTo(VersionCache.INITIAL_SLOTS);
+  }
+
   private static List<String> decisions(MetadataStore store) {
     return store.conflicts(0, Integer.MAX_VALUE).stream()
         .map(c -> c.inodeId() + " " + c.loser() + " lost to " + c.winner() + " concurrent " + c.concurrent())
