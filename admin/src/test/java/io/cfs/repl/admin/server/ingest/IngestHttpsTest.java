@@ -58,6 +58,20 @@ class IngestHttpsTest {
     assertThat(node.heads().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(20);
   }
 
+  /** The binary stream's own WebSocket client over TLS: the CA given, the host name checked. */
+  @Test
+  void loadStreamsOverHttpsTrustingTheGivenCa() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Cfs());
+    cli.setErr(new PrintWriter(err, true));
+
+    int code = cli.execute("load", "--node", https.toString(), "--cacert", tls.trustedCa().toString(),
+        "--site", IngestTestNode.SITE, "--count", "300", "--batch", "50", "--shards", "2");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(node.heads().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+  }
+
   @Test
   void aClientWithoutTheCaRefusesTheListenersCertificate() {
     assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(

@@ -24,11 +24,13 @@ class LoadCommandTest {
   static Path dir;
   private static IngestTestNode node;
   private static URI ingest;
+  private static URI guarded;
 
   @BeforeAll
   static void start() throws Exception {
     node = IngestTestNode.start(dir.resolve("node"));
     ingest = node.listen(Map.of());
+    guarded = node.listen(Map.of("token", "s3cret"));
   }
 
   @AfterAll
@@ -47,10 +49,11 @@ class LoadCommandTest {
 
   @Test
   void streamThenJsonContinueEachShardAndRecordEveryAcknowledgedEntry() throws Exception {
+    long before = written();
     assertThat(load()).isZero();
     assertThat(load("--json", "--seed", "7")).isZero();
 
-    assertThat(node.heads().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6000);
+    assertThat(written() - before).isEqualTo(6000);
     List<String> history = Files.readAllLines(dir.resolve("history.tsv"));
     assertThat(history).hasSize(6000).doesNotHaveDuplicates();
     String[] last = history.get(history.size() - 1).split("\t");
@@ -58,6 +61,20 @@ class LoadCommandTest {
     JournalEntry held = node.node.journal().read(Integer.parseInt(last[1]), Long.parseLong(last[2]), 1).get(0);
     assertThat(last).containsExactly(held.originSite(), String.valueOf(held.shard()), String.valueOf(held.seq()),
         String.valueOf(held.hlc()), held.op().name(), String.valueOf(held.inodeId()), String.valueOf(held.crc()));
+  }
+
+  private static long written() throws Exception {
+    return node.heads().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The stream's upgrade carries the bearer token (the load's own WebSocket client, against the real listener). */
+  @Test
+  void theStreamCarriesTheToken() throws Exception {
+    long before = written();
+    CapturedRun run = CapturedRun.of(new LoadCommand(), "--node", guarded.toString(), "--site",
+        IngestTestNode.SITE, "--count", "500", "--shards", "2", "--batch", "50", "--token", "s3cret");
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(written() - before).isEqualTo(500);
   }
 
   /**
