@@ -162,6 +162,18 @@ class VersionCacheTest {
     assertThat(fixed.slots()).isEqualTo(4);
   }
 
+  /**
+   * A new store's cache under writes spread over more inodes than it has slots reaches its maximum within a few
+   * weighings, not a doubling per 65,536 puts: what it evicts while too small misses when next written.
+   */
+  @Test
+  void aCacheOverALargeWorkingSetReachesItsMaximumWithinAFewWeighings() {
+    VersionCache cache = new VersionCache(VersionCache.INITIAL_SLOTS, 1 << 20);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (long seq = 1; seq <= 100_000; seq++) cache.put(value(1 + random.nextLong(250_000), seq, "site-a", seq));
+    assertThat(cache.slots()).isEqualTo(1 << 20);
+  }
+
   @Test
   void installsThatReplaceOtherInodesCountTowardsGrowing() {
     VersionCache cache = new VersionCache(4, 64);

@@ -92,6 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "with --processes: JVM flags of the node processes")
   String nodeJvm;
 
+  @Option(names = "--load-jvm", defaultValue = "-Xmx1g",
+      description = "with --processes: JVM flags of the load process")
+  String loadJvm;
+
   @Option(names = "--pacing-ms", defaultValue = "2",
       description = "with --processes and --rate: the load sends what is due every this many ms, as one batch")
   long pacingMillis;

@@ -179,7 +179,7 @@ final class ProcessBench {
 
   private Process startLoad(Node origin, Path log, long count, long rate, long pacingMillis, long seed)
       throws IOException {
-    return launcher.start(List.of("-Xmx1g"), log, "load",
+    return launcher.start(jvmFlags(options.loadJvm), log, "load",
         "--node", "http://127.0.0.1:" + origin.ports().ingest(), "--site", origin.site(),
         "--count", Long.toString(count), "--rate", Long.toString(rate),
         "--shards", Integer.toString(options.shards), "--inodes", Long.toString(options.inodes),
