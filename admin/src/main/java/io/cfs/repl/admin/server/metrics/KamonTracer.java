@@ -41,16 +41,22 @@ public final class KamonTracer implements BatchTracer {
     return new KamonSpan(span);
   }
 
+  /**
+   * A span only if the sender's is sampled (or the sender sent no context: then this site's sampler decides). An
+   * unsampled span is never exported and tracks no metrics, yet its start was a third of the tracing cost per batch
+   * at the peer (a profile at 10K/s): a batch the sender dropped gets no span at all.
+   */
   @Override
   public BatchSpan startApply(String origin, String traceParent, int entries) {
+    Span parent = traceParent == null ? Span$Empty$.MODULE$ : parse(traceParent);
+    if (!parent.isEmpty() && parent.trace().samplingDecision() == Trace$SamplingDecision$DoNotSample$.MODULE$) {
+      return BatchSpan.NONE;
+    }
     SpanBuilder builder = Kamon.consumerSpanBuilder(APPLY, COMPONENT)
         .ignoreParentFromContext()
         .doNotTrackMetrics()
         .tag("site", site).tag("origin", origin).tag("batch.entries", entries);
-    if (traceParent != null) {
-      Span parent = parse(traceParent);
-      if (!parent.isEmpty()) builder.asChildOf(parent);
-    }
+    if (!parent.isEmpty()) builder.asChildOf(parent);
     return new KamonSpan(builder.start());
   }
 

@@ -75,8 +75,13 @@ class KamonTracerTest {
     String trace = "0af7651916cd43dd8448eb211c80319c";
     BatchTracer.BatchSpan sampled = receiver.startApply("site-a", "00-" + trace + "-b7ad6b7169203331-01", 10);
     assertThat(sampled.traceParent()).startsWith("00-" + trace + "-").endsWith("-01");
+    // dropped by the sender: no span here either, not even an unsampled one (never exported, so not started)
     BatchTracer.BatchSpan dropped = receiver.startApply("site-a", "00-" + trace + "-b7ad6b7169203331-00", 10);
-    assertThat(dropped.traceParent()).startsWith("00-" + trace + "-").endsWith("-00");
+    assertThat(dropped).isSameAs(BatchTracer.BatchSpan.NONE);
+    // no context from the sender: this site's sampler decides
+    BatchTracer.BatchSpan own = receiver.startApply("site-a", null, 10);
+    assertThat(own.traceParent()).endsWith("-01");
+    own.finish();
     sampled.finish();
     dropped.finish();
   }
