@@ -90,6 +90,11 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (batch < 1 || inFlight < 1 || count < 0 || rate < 0 || (rate > 0 && pacingMillis < 1)) {
+      System.out.println("load: --batch and --in-flight must be at least 1, --count and --rate at least 0, and"
+          + " --pacing-ms at least 1 with a --rate");
+      return 2;
+    }
     // POSTs are independent requests the node may take in any order, and a batch continues the seqs of the one
     // before it: only the stream keeps batches in order, so only the stream may have more than one in flight.
     int window = json ? 1 : inFlight;
@@ -139,12 +144,12 @@ public final class LoadCommand implements Callable<Integer> {
     while (issued < count && failure.get() == null) {
       if (issued >= due) {
         if (rate > 0) {
-          // pacing a rate, not waiting for a result. Once per tick, after what was due is sent: looking again at once
-          // found the entry or two that came due while the batch was sent, and sent them as a batch of their own,
-          // two batches a tick where one was meant (at 10K/s in ticks of 10 ms, 1.3 batches per tick reached the peer)
+          // pacing a rate, not waiting for a result: once per tick, and only after what was due is sent, so that what
+          // comes due while a batch is being sent waits for the next tick instead of going as a batch of its own
           TimeUnit.MILLISECONDS.sleep(pacingMillis);
         }
-        due = rate == 0 ? count : Math.min(count, (System.nanoTime() - start) * rate / 1_000_000_000L);
+        // in microseconds: nanoseconds times a rate of millions a second overflow a long within hours
+        due = rate == 0 ? count : Math.min(count, (System.nanoTime() - start) / 1_000 * rate / 1_000_000L);
         continue;
       }
       List<JournalEntry> entries = factory.next((int) Math.min(batch, due - issued));
@@ -153,17 +158,22 @@ public final class LoadCommand implements Callable<Integer> {
       sent.addAndGet(entries.size());
       long sentAt = System.nanoTime();
       client.send(entries).whenComplete((answer, refused) -> {
-        if (refused != null) {
-          failure.compareAndSet(null, refused);
-        } else {
-          long now = System.nanoTime();
-          latency.recordNanos(now - sentAt);
-          factory.observe(answer.hlc()); // as a metadata service must: its next writes follow what the site saw
-          if (file != null) file.record(entries);
-          acknowledged.addAndGet(entries.size());
-          lastAckNanos.set(now);
+        try {
+          if (refused != null) {
+            failure.compareAndSet(null, refused);
+          } else {
+            long now = System.nanoTime();
+            latency.recordNanos(now - sentAt);
+            factory.observe(answer.hlc()); // as a metadata service must: its next writes follow what the site saw
+            if (file != null) file.record(entries);
+            acknowledged.addAndGet(entries.size());
+            lastAckNanos.set(now);
+          }
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e); // the history file could not be written: stop, as for a refusal
+        } finally {
+          window.release(); // or the final wait for every answer never ends
         }
-        window.release();
       });
     }
     window.acquire(maxInFlight); // every batch answered

@@ -30,11 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * side would read again.
  */
 final class StreamClient implements IngestClient {
+  private static final long CLOSE_WAIT_SECONDS = 5;
   private final Deque<CompletableFuture<IngestResponse>> awaiting = new ArrayDeque<>(); // guarded by itself
   private final ReentrantLock writing = new ReentrantLock();
   private final WebSocketFrames socket;
   private final Thread reader;
   private Throwable broken; // guarded by awaiting
+  private volatile IOException writeFailure;
 
   private StreamClient(WebSocketFrames socket, String name) {
     this.socket = socket;
@@ -70,7 +72,8 @@ final class StreamClient implements IngestClient {
       }
       socket.sendBinary(bytes);
     } catch (IOException e) {
-      failAll(e);
+      // the reader fails it: the node closed the stream, and its refusal, if it sent one, is still to be read
+      writeFailure = e;
     } finally {
       writing.unlock();
     }
@@ -79,17 +82,21 @@ final class StreamClient implements IngestClient {
 
   /** The reader thread: each text message answers the oldest batch waiting; a close or a failure fails the rest. */
   private void read() {
+    Throwable ended = null;
     try {
       while (true) {
         WebSocketFrames.Message message = socket.receive(this::pong);
         if (message.closed()) {
-          failAll(new IllegalStateException("node closed the stream (" + message.text() + ")"));
+          ended = new IllegalStateException("node closed the stream (" + message.text() + ")");
           return;
         }
         settle(message.text());
       }
-    } catch (IOException | RuntimeException e) {
-      failAll(e);
+    } catch (Throwable e) {
+      ended = writeFailure != null ? writeFailure : e;
+    } finally {
+      // whatever ended the reader: no batch may be left waiting for an answer that cannot come
+      failAll(ended == null ? new IllegalStateException("the answers of the ingest stream stopped") : ended);
     }
   }
 
@@ -139,19 +146,27 @@ final class StreamClient implements IngestClient {
     failed.forEach(ack -> ack.completeExceptionally(failure));
   }
 
-  /** Closes the stream as WebSocket asks (a close frame, then the node's), or drops it after a few seconds. */
+  /**
+   * Closes the stream as WebSocket asks (a close frame, then the node's), or drops it after a few seconds: a writer
+   * blocked on a node that stopped reading holds the write lock, and a broken stream needs no close frame.
+   */
   @Override
   public void close() {
-    writing.lock();
     try {
-      socket.sendClose(1000, "done");
-    } catch (IOException alreadyBroken) {
-      // the socket is closed below all the same
-    } finally {
-      writing.unlock();
-    }
-    try {
-      reader.join(TimeUnit.SECONDS.toMillis(5));
+      boolean broke;
+      synchronized (awaiting) {
+        broke = broken != null;
+      }
+      if (!broke && writing.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        try {
+          socket.sendClose(1000, "done");
+        } catch (IOException alreadyBroken) {
+          // the socket is closed below all the same
+        } finally {
+          writing.unlock();
+        }
+      }
+      reader.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -56,6 +56,10 @@ final class WebSocketFrames implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  /**
+   * Mask keys: RFC 6455 asks for unpredictable ones, to keep a script's chosen bytes from being read as another
+   * protocol by a proxy on the way; a batch's bytes are the load's own, so a seeded generator serves.
+   */
   private final SplittableRandom masks = new SplittableRandom(new SecureRandom().nextLong());
 
   private WebSocketFrames(Socket socket, InputStream in, OutputStream out) {
@@ -69,15 +73,22 @@ final class WebSocketFrames implements AutoCloseable {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
     Socket plain = new Socket();
-    plain.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
-    plain.setTcpNoDelay(true); // one write per batch: nothing to coalesce, and Nagle would hold back its last segment
-    if (!https) return plain;
-    SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(plain, uri.getHost(), port, true);
-    SSLParameters parameters = secured.getSSLParameters(); // SNI is set from the host already
-    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    secured.setSSLParameters(parameters);
-    secured.startHandshake();
-    return secured;
+    try {
+      plain.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+      plain.setTcpNoDelay(true); // one write per batch: nothing to coalesce, and Nagle would hold back its last segment
+      // a listener that accepts and never answers must not hang the handshake or the upgrade; cleared after them
+      plain.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
+      if (!https) return plain;
+      SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(plain, uri.getHost(), port, true);
+      SSLParameters parameters = secured.getSSLParameters(); // SNI is set from the host already
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      secured.setSSLParameters(parameters);
+      secured.startHandshake();
+      return secured;
+    } catch (IOException | RuntimeException e) {
+      plain.close(); // closes the TLS layer over it too
+      throw e;
+    }
   }
 
   /**
@@ -95,12 +106,15 @@ final class WebSocketFrames implements AutoCloseable {
           .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
           .append("Sec-WebSocket-Key: ").append(key).append("\r\nSec-WebSocket-Version: 13\r\n");
       if (!token.isEmpty()) request.append("Authorization: Bearer ").append(token).append("\r\n");
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+      // a batch's frame fits (about 125 KB for 500 entries): header and payload leave in one write
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 20);
       out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
       String status = line(in);
       String accept = null;
+      String upgrade = null;
+      String connection = null;
       int contentLength = 0;
       for (String header = line(in); !header.isEmpty(); header = line(in)) {
         int colon = header.indexOf(':');
@@ -108,6 +122,8 @@ final class WebSocketFrames implements AutoCloseable {
         String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
         String value = header.substring(colon + 1).trim();
         if (name.equals("sec-websocket-accept")) accept = value;
+        if (name.equals("upgrade")) upgrade = value;
+        if (name.equals("connection")) connection = value;
         if (name.equals("content-length")) contentLength = Integer.parseInt(value);
       }
       String[] parts = status.split(" ", 3);
@@ -116,10 +132,12 @@ final class WebSocketFrames implements AutoCloseable {
         throw new IOException("the node refused the WebSocket upgrade of " + path + ": " + status + " "
             + new String(body, StandardCharsets.UTF_8));
       }
-      if (!expectedAccept(key).equals(accept)) {
-        throw new IOException("the node's WebSocket upgrade of " + path + " answered a wrong Sec-WebSocket-Accept: "
-            + accept);
+      if (!expectedAccept(key).equals(accept) || !"websocket".equalsIgnoreCase(upgrade)
+          || connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
+        throw new IOException("the node's answer to the WebSocket upgrade of " + path + " is not one (Upgrade: "
+            + upgrade + ", Connection: " + connection + ", Sec-WebSocket-Accept: " + accept + ")");
       }
+      socket.setSoTimeout(0); // answers come when batches are durable: however long that takes
       return new WebSocketFrames(socket, in, out);
     } catch (IOException | RuntimeException e) {
       socket.close();
@@ -149,11 +167,11 @@ final class WebSocketFrames implements AutoCloseable {
 
   /** One binary message of one frame. Masks {@code payload} in place: the caller hands it over. */
   void sendBinary(byte[] payload) throws IOException {
-    send(OP_BINARY, payload, payload.length);
+    send(OP_BINARY, payload);
   }
 
   void sendPong(byte[] payload) throws IOException {
-    send(OP_PONG, payload.clone(), payload.length);
+    send(OP_PONG, payload.clone());
   }
 
   void sendClose(int status, String reason) throws IOException {
@@ -162,10 +180,11 @@ final class WebSocketFrames implements AutoCloseable {
     payload[0] = (byte) (status >> 8);
     payload[1] = (byte) status;
     System.arraycopy(text, 0, payload, 2, text.length);
-    send(OP_CLOSE, payload, payload.length);
+    send(OP_CLOSE, payload);
   }
 
-  private void send(int opcode, byte[] payload, int length) throws IOException {
+  private void send(int opcode, byte[] payload) throws IOException {
+    int length = payload.length;
     byte[] header = new byte[14];
     int at = 0;
     header[at++] = (byte) (0x80 | opcode); // FIN: every message is one frame

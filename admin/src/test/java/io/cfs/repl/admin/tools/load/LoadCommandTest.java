@@ -67,6 +67,21 @@ class LoadCommandTest {
     return node.heads().values().stream().mapToLong(Long::longValue).sum();
   }
 
+  @Test
+  void optionsThatCouldNeverFinishAreRefusedBeforeAnythingIsSent() throws Exception {
+    long before = written();
+    String[][] refused = {{"--batch", "0"}, {"--in-flight", "0"}, {"--rate", "100", "--pacing-ms", "0"}};
+    for (String[] bad : refused) {
+      String[] args = new String[4 + bad.length];
+      System.arraycopy(new String[] {"--node", ingest.toString(), "--site", IngestTestNode.SITE}, 0, args, 0, 4);
+      System.arraycopy(bad, 0, args, 4, bad.length);
+      CapturedRun run = CapturedRun.of(new LoadCommand(), args);
+      assertThat(run.exit()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(run.out()).contains("must be at least 1");
+    }
+    assertThat(written()).isEqualTo(before);
+  }
+
   /** The stream's upgrade carries the bearer token (the load's own WebSocket client, against the real listener). */
   @Test
   void theStreamCarriesTheToken() throws Exception {

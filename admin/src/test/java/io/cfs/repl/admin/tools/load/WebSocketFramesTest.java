@@ -18,17 +18,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.cfs.repl.transport.tls.DevPki;
+import io.cfs.repl.transport.tls.HttpsContexts;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The load's WebSocket client against a scripted server on a real socket (a test double beside the real node, which
  * {@code LoadCommandTest} and {@code IngestHttpsTest} write through): what the node sends but seldom (fragments, pings,
  * refusals), and what RFC 6455 asks of a client (the upgrade's key, masked frames).
  */
+@Timeout(60)
 class WebSocketFramesTest {
-  private ServerSocket server;
+  private ServerSocket server; // every interface: the TLS test dials 127.0.0.2
   private URI uri;
 
   @BeforeEach
@@ -73,6 +82,7 @@ class WebSocketFramesTest {
     return CompletableFuture.supplyAsync(() -> {
       try {
         Socket socket = server.accept();
+        socket.setSoTimeout(20_000); // a client that stops sending fails the test instead of hanging it
         InputStream in = socket.getInputStream();
         List<String> request = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -89,7 +99,8 @@ class WebSocketFramesTest {
         String key = request.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:"))
             .map(h -> h.substring(h.indexOf(':') + 1).trim()).findFirst().orElseThrow();
         String answer = status.startsWith("101")
-            ? "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            ? "HTTP/1.1 101 Switching Protocols\r\n"
+                + (status.equals("101 without upgrade") ? "" : "Upgrade: websocket\r\nConnection: Upgrade\r\n")
                 + "Sec-WebSocket-Accept: " + WebSocketFrames.expectedAccept(key) + "\r\n\r\n"
             : "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
@@ -118,8 +129,16 @@ class WebSocketFramesTest {
       for (byte[] payload : sizes) {
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) (i * 31 + 7);
         byte[] sent = payload.clone();
-        client.sendBinary(payload);
+        // sent from another thread: a frame larger than the socket's buffers needs its reader running
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+          try {
+            client.sendBinary(payload);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
         Frame frame = peer.frame();
+        sending.get(20, TimeUnit.SECONDS);
         assertThat(frame.first()).isEqualTo(0x82);
         assertThat(frame.payload()).isEqualTo(sent);
       }
@@ -152,10 +171,49 @@ class WebSocketFramesTest {
   }
 
   @Test
-  void aRefusedUpgradeFailsWithTheNodesStatusAndAnswer() {
-    accept("401 Unauthorized", "{\"error\":\"UNAUTHORIZED\"}");
+  void aRefusedUpgradeFailsWithTheNodesStatusAndAnswer() throws Exception {
+    CompletableFuture<Peer> accepted = accept("401 Unauthorized", "{\"error\":\"UNAUTHORIZED\"}");
     assertThatThrownBy(() -> connect("wrong")).isInstanceOf(IOException.class)
         .hasMessageContaining("401 Unauthorized").hasMessageContaining("UNAUTHORIZED");
+    accepted.get(10, TimeUnit.SECONDS).socket().close();
+  }
+
+  /** The node's certificate must name the host the client dialled: a trusted one for another name is refused. */
+  @Test
+  void overTlsTheCertificateMustNameTheHost(@TempDir Path dir) throws Exception {
+    DevPki.SiteFiles tls = DevPki.create("test CA").issue(dir, "site-a"); // names localhost and 127.0.0.1
+    SSLContext serverContext = HttpsContexts.server(tls.certificate(), "certificate", tls.privateKey(), "key");
+    SSLContext trusting = HttpsContexts.trusting(tls.trustedCa(), "ca");
+    try (SSLServerSocket secured = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(0)) {
+      CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 2; i++) {
+          try (SSLSocket socket = (SSLSocket) secured.accept()) {
+            socket.setSoTimeout(20_000);
+            socket.startHandshake();
+          } catch (IOException refusedByTheClient) {
+            // the second handshake fails: the client refused the name
+          }
+        }
+      });
+      int port = secured.getLocalPort();
+      try (Socket named = WebSocketFrames.open(URI.create("https://127.0.0.1:" + port), trusting)) {
+        assertThat(named).isInstanceOf(SSLSocket.class);
+        assertThat(((SSLSocket) named).getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+      }
+      // 127.0.0.2 is loopback too, and the certificate does not name it
+      assertThatThrownBy(() -> WebSocketFrames.open(URI.create("https://127.0.0.2:" + port), trusting))
+          .isInstanceOf(IOException.class).hasMessageContaining("127.0.0.2");
+    }
+  }
+
+  @Test
+  void anAnswerThatIsNotAnUpgradeIsRefused() throws Exception {
+    CompletableFuture<Peer> ok = accept("200 OK", "{}");
+    assertThatThrownBy(() -> connect("")).isInstanceOf(IOException.class).hasMessageContaining("200 OK");
+    ok.get(10, TimeUnit.SECONDS).socket().close();
+    CompletableFuture<Peer> bare = accept("101 without upgrade", "");
+    assertThatThrownBy(() -> connect("")).isInstanceOf(IOException.class).hasMessageContaining("Upgrade: null");
+    bare.get(10, TimeUnit.SECONDS).socket().close();
   }
 
   @Test
