@@ -200,20 +200,20 @@ final class WebSocketFrames implements AutoCloseable {
     }
     int mask = masks.nextInt();
     for (int shift = 24; shift >= 0; shift -= 8) header[at++] = (byte) (mask >> shift);
-    mask(payload, length, mask);
+    mask(payload, mask);
     out.write(header, 0, at);
     out.write(payload, 0, length);
     out.flush();
   }
 
   /** XORs the payload with the mask key repeated, a long at a time. */
-  static void mask(byte[] payload, int length, int mask) {
+  static void mask(byte[] payload, int mask) {
     long key = ((long) mask << 32) | (mask & 0xFFFFFFFFL);
     int i = 0;
-    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+    for (; i + Long.BYTES <= payload.length; i += Long.BYTES) {
       LONGS.set(payload, i, (long) LONGS.get(payload, i) ^ key);
     }
-    for (; i < length; i++) payload[i] ^= (byte) (mask >>> (24 - 8 * (i & 3)));
+    for (; i < payload.length; i++) payload[i] ^= (byte) (mask >>> (24 - 8 * (i & 3)));
   }
 
   /** The next whole text message or close; pings are answered on the way. Binary messages are not expected. */
@@ -235,7 +235,7 @@ final class WebSocketFrames implements AutoCloseable {
       int key = (second & 0x80) != 0 ? in.readInt() : 0; // a server must not mask; unmask if it did
       byte[] payload = new byte[(int) length];
       in.readFully(payload);
-      if (key != 0) mask(payload, payload.length, key);
+      if (key != 0) mask(payload, key);
       switch (opcode) {
         case OP_PING -> pinged.pong(payload);
         case OP_PONG -> { }

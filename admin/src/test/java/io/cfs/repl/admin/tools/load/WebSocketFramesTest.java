@@ -238,13 +238,13 @@ class WebSocketFramesTest {
       byte[] payload = new byte[length];
       for (int i = 0; i < length; i++) payload[i] = (byte) i;
       byte[] original = payload.clone();
-      WebSocketFrames.mask(payload, length, 0x12345678);
+      WebSocketFrames.mask(payload, 0x12345678);
       if (length > 0) assertThat(payload).isNotEqualTo(original);
       for (int i = 0; i < length; i++) {
         int keyByte = new int[] {0x12, 0x34, 0x56, 0x78}[i & 3];
         assertThat(payload[i]).isEqualTo((byte) (original[i] ^ keyByte));
       }
-      WebSocketFrames.mask(payload, length, 0x12345678);
+      WebSocketFrames.mask(payload, 0x12345678);
       assertThat(Arrays.equals(payload, original)).isTrue();
     }
   }
