@@ -1,5 +1,6 @@
 package io.cfs.repl.engine.apply;
 
+import io.cfs.repl.engine.metrics.EntryAges;
 import io.cfs.repl.engine.metrics.LatencyHistogram;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.store.ApplyResult;
@@ -26,16 +27,25 @@ public final class ApplyLag extends ForwardingApplyListener {
   private volatile long windowSinceMillis = System.currentTimeMillis();
   private final ConcurrentMap<String, Long> lastAppliedMillis = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, LagSeconds> seconds = new ConcurrentHashMap<>();
+  private final EntryAges ages;
 
-  public ApplyLag(ApplyListener next) {
+  /** {@code ages}: the entries' ages before their apply, windowed with this lag. */
+  public ApplyLag(ApplyListener next, EntryAges ages) {
     super(next);
+    this.ages = ages;
+  }
+
+  /** How old entries were at each stage before their apply: its window starts with this one's. */
+  public EntryAges ages() {
+    return ages;
   }
 
   /** One origin's lag distribution, in microseconds. */
-  public record Summary(long count, long p50Micros, long p99Micros, long p999Micros, long maxMicros) {
+  public record Summary(long count, long meanMicros, long p50Micros, long p99Micros, long p999Micros,
+                        long maxMicros) {
     static Summary of(LatencyHistogram h) {
-      return new Summary(h.count(), h.percentileMicros(0.50), h.percentileMicros(0.99), h.percentileMicros(0.999),
-          h.maxMicros());
+      return new Summary(h.count(), h.meanMicros(), h.percentileMicros(0.50), h.percentileMicros(0.99),
+          h.percentileMicros(0.999), h.maxMicros());
     }
   }
 
@@ -84,6 +94,7 @@ public final class ApplyLag extends ForwardingApplyListener {
 
   /** Starts a new window; entries applied from now on count in it. */
   public void resetWindow() {
+    ages.resetWindow();
     durableWindow = new ConcurrentHashMap<>();
     window = new ConcurrentHashMap<>();
     windowSinceMillis = System.currentTimeMillis();

@@ -2,6 +2,7 @@ package io.cfs.repl.engine.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Lock-free log-scaled histogram of durations in microseconds (about 1% resolution from 1 us to ~10^9 us), so
@@ -14,6 +15,8 @@ public final class LatencyHistogram {
 
   private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
   private final AtomicLong total = new AtomicLong();
+  /** A double: a day-old backlog of 10^8 entries would overflow a long of microseconds. */
+  private final DoubleAdder sumMicros = new DoubleAdder();
   private final AtomicLong max = new AtomicLong();
 
   public void recordNanos(long nanos) {
@@ -21,14 +24,30 @@ public final class LatencyHistogram {
   }
 
   public void recordMicros(long micros) {
+    recordMicros(micros, 1);
+  }
+
+  /** {@code count} samples of {@code nanos} each. */
+  public void recordNanos(long nanos, long count) {
+    recordMicros(Math.max(0, nanos / 1000), count);
+  }
+
+  private void recordMicros(long micros, long count) {
     int bucket = micros <= 1 ? 0 : (int) Math.min(BUCKETS - 1, Math.ceil(Math.log(micros) / LOG_GROWTH));
-    counts.incrementAndGet(bucket);
-    total.incrementAndGet();
+    counts.addAndGet(bucket, count);
+    total.addAndGet(count);
+    sumMicros.add((double) micros * count);
     max.accumulateAndGet(micros, Math::max);
   }
 
   public long count() {
     return total.get();
+  }
+
+  /** The mean of the samples, from their sum (not from the buckets); 0 without any. */
+  public long meanMicros() {
+    long n = total.get();
+    return n == 0 ? 0 : Math.round(sumMicros.sum() / n);
   }
 
   public long maxMicros() {

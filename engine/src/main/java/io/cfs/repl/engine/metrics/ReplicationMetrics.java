@@ -52,6 +52,13 @@ public interface ReplicationMetrics {
   default void onStorageFull(String storage) {
   }
 
+  /**
+   * A batch of {@code entries} reached {@code stage} at a mean age of {@code meanAgeNanos} (now minus their hlcs);
+   * {@code site} is the one the stage names ({@link EntryStage}). Called on the thread that got them there.
+   */
+  default void onEntriesAged(EntryStage stage, String site, long meanAgeNanos, int entries) {
+  }
+
   // ---- sending side, per peer link
 
   /** A batch was encoded and handed to the link; {@code bytes} is its encoded size before compression. */

@@ -33,6 +33,7 @@ import io.cfs.repl.engine.lease.SiteLeases;
 import io.cfs.repl.engine.lease.SiteSingletons;
 import io.cfs.repl.engine.membership.PeerChange;
 import io.cfs.repl.engine.membership.PeerDirectory;
+import io.cfs.repl.engine.metrics.EntryAges;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.receiver.BatchReceiver;
@@ -207,7 +208,8 @@ public final class ReplicationNode implements AutoCloseable {
       // and every conflict an apply records wakes the conflict subscriptions
       ConflictFeed conflicts = new ConflictFeed(settings.siteId(), store, storageExecutor,
           ConflictSettings.create(config), FailoverAudit.of(hooks.applyListener(), audit, settings.siteId()));
-      ApplyLag listener = new ApplyLag(clock.listener(conflicts));
+      EntryAges ages = new EntryAges(hooks.metrics());
+      ApplyLag listener = new ApplyLag(clock.listener(conflicts), ages);
       Applier applier = new Applier(store, storageExecutor, listener, hooks.metrics(), storageFull);
       // one node of the site applies the site's own journal: a singleton, so it moves with its node
       LocalApplySettings localApply = LocalApplySettings.create(config);
@@ -240,7 +242,7 @@ public final class ReplicationNode implements AutoCloseable {
               stable, store::collectTombstones, storageExecutor, gc, hooks.metrics()));
       IncarnationGuard incarnations = new IncarnationGuard(settings.siteId(), store, storageExecutor, audit);
       BatchReceiver receiver = new BatchReceiver(settings.siteId(), directory, applier, codec,
-          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations, stable);
+          receiverSettings, listener, hooks.metrics(), hooks.tracer(), epochs, incarnations, stable, ages);
       LinkSecurity security = LinkSecurity.create(system, linkSettings.tls(), settings.siteId(),
           hooks.metrics().tls());
       SiteFailover failover = NodeFailover.start(system, settings, directory, config, linkSettings, security, epochs,
@@ -262,7 +264,7 @@ public final class ReplicationNode implements AutoCloseable {
         ReplicatorWiring wiring = new ReplicatorWiring(settings.siteId(), peer.site(), peer.addresses(),
             journal, replicatorSettings, linkSettings, security, codec, hooks.metrics(),
             hooks.metrics().link(peer.site()), hooks.tracer(), epochs, auditSink, peer.throttleBytesPerSecond(), store,
-            resyncSettings, stable, directory);
+            resyncSettings, stable, directory, ages);
         SiteSingletons.init(system, SiteReplicator.singletonName(peer.site()), hooks.metrics(),
             held -> SiteReplicator.create(wiring, held.fence()), SiteReplicator.Stop.INSTANCE);
       };

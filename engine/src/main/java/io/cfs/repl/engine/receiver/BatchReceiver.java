@@ -7,6 +7,8 @@ import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.model.shard.Gap;
 import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected.Reason;
@@ -63,16 +65,20 @@ public final class BatchReceiver implements LinkHandler {
   private final EpochView epochs;
   private final IncarnationGuard incarnations;
   private final StableSeqs stable;
+  private final EntryAges ages;
 
   /**
    * {@code listener} and {@code metrics} hear of refused batches, {@code listener} of old-epoch entries too; applied
    * batches are reported by the applier. {@code epochs} is this site's epoch. {@code stable} hears the stable seqs each
-   * applied batch carried, for the node's tombstone collection.
+   * applied batch carried, for the node's tombstone collection. {@code ages} hears of every batch decoded that may be
+   * applied.
    */
   public BatchReceiver(String localSite, PeerSet knownPeers, Applier applier, WireCodec codec,
                        ReceiverSettings settings, ApplyListener listener, ReplicationMetrics metrics,
-                       BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations, StableSeqs stable) {
+                       BatchTracer tracer, EpochView epochs, IncarnationGuard incarnations, StableSeqs stable,
+                       EntryAges ages) {
     this.stable = stable;
+    this.ages = ages;
     this.epochs = epochs;
     this.incarnations = incarnations;
     this.localSite = localSite;
@@ -198,7 +204,9 @@ public final class BatchReceiver implements LinkHandler {
       return reject(origin, -1, Reason.MALFORMED, "undecodable frame: " + e.getMessage());
     }
     Checked refused = check(origin, batch);
-    return refused != null ? refused : new Checked(batch, null, Clocks.epochMillis());
+    if (refused != null) return refused;
+    ages.record(EntryStage.RECEIVED, origin, batch.entries());
+    return new Checked(batch, null, Clocks.epochMillis());
   }
 
   /** The refusal of a decoded batch, or null if it may be applied. */

@@ -1,6 +1,7 @@
 package io.cfs.repl.engine.replicator;
 
 import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.protocol.BatchAck;
 import io.cfs.repl.engine.protocol.BatchRejected;
 import io.cfs.repl.engine.protocol.ShipBatch;
@@ -125,6 +126,7 @@ final class LinkStream {
       return w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, null, Clocks.epochMillis(),
           w.epochs().current(), w.stable().own()));
     }
+    w.ages().record(EntryStage.SHIPPED, w.peer(), entries);
     BatchTracer.BatchSpan span = w.tracer().startShip(w.peer(), batchId, entries.size());
     ByteString bytes = w.codec().encode(new ShipBatch(batchId, w.localSite(), entries, span.traceParent(),
         Clocks.epochMillis(), w.epochs().current(), w.stable().own()));

@@ -6,6 +6,7 @@ import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.membership.PeerSet;
 import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.EntryAges;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.protocol.WireCodec;
 import io.cfs.repl.engine.resync.ResyncSettings;
@@ -24,14 +25,16 @@ import java.util.List;
  * as configured (bytes per second, 0 = unlimited; an operator's runtime value, persisted by the replicator, wins),
  * and the site's store with the resync settings, for a snapshot resync of the peer (no store: a resync fails, saying
  * so), the node's {@link StableSeqs}, whose own seqs every batch carries (none given: a holder of its own, empty),
- * and the site's peers as of now, which a replicator checks itself against as it recovers (null: always a peer).
+ * and the site's peers as of now, which a replicator checks itself against as it recovers (null: always a peer),
+ * and the node's {@link EntryAges}, told of every batch shipped (none given: one of its own, reporting to metrics).
  */
 public record ReplicatorWiring(String localSite, String peer, List<InetSocketAddress> peerAddresses,
                                LocalJournal journal,
                                ReplicatorSettings settings, LinkSettings linkSettings, LinkSecurity security,
                                WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics,
                                BatchTracer tracer, EpochView epochs, AuditSink audit, long configuredThrottle,
-                               MetadataStore store, ResyncSettings resync, StableSeqs stable, PeerSet members) {
+                               MetadataStore store, ResyncSettings resync, StableSeqs stable, PeerSet members,
+                               EntryAges ages) {
   public ReplicatorWiring {
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no address for peer " + peer);
     if (configuredThrottle < 0) throw new IllegalArgumentException("throttle must be >= 0: " + configuredThrottle);
@@ -39,6 +42,7 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
     audit = audit == null ? AuditSink.NONE : audit;
     resync = resync == null ? DEFAULT_RESYNC : resync;
     stable = stable == null ? new StableSeqs() : stable;
+    ages = ages == null ? new EntryAges(metrics) : ages;
   }
 
   /** The resync settings of a wiring that names none (tests): reference.conf's defaults. */
@@ -50,7 +54,7 @@ public record ReplicatorWiring(String localSite, String peer, List<InetSocketAdd
                           WireCodec codec, ReplicationMetrics metrics, LinkMetrics linkMetrics, BatchTracer tracer,
                           EpochView epochs, AuditSink audit) {
     this(localSite, peer, peerAddresses, journal, settings, linkSettings, security, codec, metrics, linkMetrics, tracer,
-        epochs, audit, 0, null, null, null, null);
+        epochs, audit, 0, null, null, null, null, null);
   }
 
   /**

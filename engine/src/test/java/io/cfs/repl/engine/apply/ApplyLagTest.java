@@ -2,6 +2,9 @@ package io.cfs.repl.engine.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
+import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Op;
 import io.cfs.repl.model.entry.TestEntries;
@@ -21,7 +24,8 @@ class ApplyLagTest {
 
   @Test
   void visibleAndDurableLagsAreCountedApartAndTheWindowResetsBoth() {
-    ApplyLag lag = new ApplyLag(ApplyListener.NONE);
+    EntryAges ages = new EntryAges(ReplicationMetrics.NONE, () -> T + 2 * MS);
+    ApplyLag lag = new ApplyLag(ApplyListener.NONE, ages);
     List<JournalEntry> batch = List.of(stampedAt(T), stampedAt(T + MS));
     lag.onBatchApplied("site-a", batch, new ApplyResult(2, 0, 0, Map.of(), List.of()), T + 3 * MS);
     lag.onBatchDurable("site-a", batch, T + 10 * MS);
@@ -32,6 +36,8 @@ class ApplyLagTest {
     assertThat(s.durableWindow().get("site-a").count()).isEqualTo(2);
     assertThat(s.durableWindow().get("site-a").maxMicros()).isBetween(9_900L, 10_100L);
     assertThat(s.durableWindow().get("site-a").p50Micros()).isBetween(8_900L, 10_100L);
+    assertThat(s.window().get("site-a").meanMicros()).as("exact: (3 + 2) / 2 ms").isEqualTo(2_500L);
+    ages.record(EntryStage.RECEIVED, "site-a", batch);
 
     lag.resetWindow();
     lag.onBatchApplied("site-a", List.of(stampedAt(T)), new ApplyResult(1, 0, 0, Map.of(), List.of()), T + MS);
@@ -40,5 +46,7 @@ class ApplyLagTest {
     assertThat(after.durableWindow()).as("nothing durable since the reset").isEmpty();
     assertThat(after.durableSinceStart().get("site-a").count()).isEqualTo(2);
     assertThat(after.sinceStart().get("site-a").count()).isEqualTo(3);
+    assertThat(ages.snapshot().window()).as("the entries' ages start a window with the lag").isEmpty();
+    assertThat(ages.snapshot().sinceStart().get(EntryStage.RECEIVED).get("site-a").entries()).isEqualTo(2);
   }
 }

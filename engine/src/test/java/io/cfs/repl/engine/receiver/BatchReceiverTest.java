@@ -13,6 +13,8 @@ import io.cfs.repl.engine.epoch.HighestEpochSeen;
 import io.cfs.repl.engine.gc.StableSeqs;
 import io.cfs.repl.engine.membership.PeerDirectory;
 import io.cfs.repl.engine.metrics.BatchTracer;
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.engine.node.PeerAddress;
 import io.cfs.repl.engine.protocol.BatchAck;
@@ -90,6 +92,7 @@ class BatchReceiverTest {
   private HighestEpochSeen epochs;
   private BatchReceiver receiver;
   private final StableSeqs stable = new StableSeqs();
+  private final EntryAges ages = new EntryAges(ReplicationMetrics.NONE);
   private final List<Integer> appliedSizes = new CopyOnWriteArrayList<>();
   private final List<Integer> durableSizes = new CopyOnWriteArrayList<>();
   /** Two storage threads, so that an apply can run while a sync is held. */
@@ -164,7 +167,7 @@ class BatchReceiverTest {
     peers = new PeerDirectory(Map.of(PEER, PeerAddress.of(PEER, "127.0.0.1", 1)));
     receiver = new BatchReceiver(LOCAL, peers, applier, codec, settings, listener,
         ReplicationMetrics.NONE, BatchTracer.NONE, epochs,
-        new IncarnationGuard(LOCAL, store, storage, audited::add), stable);
+        new IncarnationGuard(LOCAL, store, storage, audited::add), stable, ages);
   }
 
   @Test
@@ -283,6 +286,8 @@ class BatchReceiverTest {
         .isInstanceOfSatisfying(BatchAck.class, ack -> assertThat(ack.watermarks()).isEqualTo(Map.of(0, 3L)));
     assertThat(durableSizes).containsExactly(3);
     assertThat(syncs.get()).isEqualTo(1);
+    assertThat(ages.snapshot().window().get(EntryStage.RECEIVED).get(PEER).entries()).as("received, by origin")
+        .isEqualTo(3);
   }
 
   /**
@@ -358,6 +363,10 @@ class BatchReceiverTest {
     });
     assertThat(store.watermarks(PEER)).as("nothing applied, not even the next batch").isEmpty();
     assertThat(heard).containsExactly("rejected site-a", "stale site-a 2<3");
+    // the next batch may have been decoded before the refusal ended the link, never the refused one (5 entries each)
+    EntryAges.Summary received = ages.snapshot().sinceStart().getOrDefault(EntryStage.RECEIVED, Map.of()).get(PEER);
+    assertThat(received == null ? 0 : received.entries()).as("the refused batch is not received")
+        .isLessThanOrEqualTo(5);
   }
 
   /** The stable seqs an applied batch carried (a keep-alive's too) are what the node heard last of its origin. */

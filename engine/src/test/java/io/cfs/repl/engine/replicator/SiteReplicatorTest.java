@@ -82,7 +82,7 @@ class SiteReplicatorTest {
         List.of(new InetSocketAddress("127.0.0.1", LoopbackSites.freePort())), journal,
         ReplicatorSettings.create(CONFIG), LinkSettings.create(CONFIG), LinkSecurity.PLAIN, WireCodec.create(CONFIG),
         ReplicationMetrics.NONE, LinkMetrics.NONE,
-        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE, null, null, null, members);
+        BatchTracer.NONE, new HighestEpochSeen(0), audited::add, CONFIGURED_THROTTLE, null, null, null, members, null);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), SiteReplicator.create(wiring, new Fence("site-a", SiteReplicator.singletonName("site-b"), 1)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
   }

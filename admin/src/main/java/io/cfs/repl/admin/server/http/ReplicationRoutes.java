@@ -16,6 +16,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import com.typesafe.config.Config;
 import io.cfs.repl.admin.server.auth.BearerToken;
 import io.cfs.repl.engine.apply.ApplyLag;
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.node.PeerReload;
 import io.cfs.repl.engine.node.ReplicationNode;
 import io.cfs.repl.engine.replicator.ReplicatorStatus;
@@ -203,11 +205,20 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
         "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(), "window", snapshot.window(),
         "windowSinceMillis", snapshot.windowSinceMillis(), "lastAppliedMillis", snapshot.lastAppliedMillis(),
         "durable", Map.of("sinceStart", snapshot.durableSinceStart(), "window", snapshot.durableWindow())));
+    EntryAges.Snapshot stages = node.applyLag().ages().snapshot();
+    answer.put("stages", Map.of("sinceStart", stageView(stages.sinceStart()), "window", stageView(stages.window())));
     if (seconds) {
       answer.put("overThresholdsMillis", ApplyLag.THRESHOLDS_MILLIS);
       answer.put("seconds", node.applyLag().seconds(snapshot));
     }
     return answer;
+  }
+
+  /** Stages by their JSON names ({@link EntryStage#label}), in the order entries pass them. */
+  private static Map<String, Object> stageView(Map<EntryStage, Map<String, EntryAges.Summary>> byStage) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    byStage.forEach((stage, bySite) -> view.put(stage.label(), bySite));
+    return view;
   }
 
   /** An operator's failover, audited by the resolver whether it starts or not. */

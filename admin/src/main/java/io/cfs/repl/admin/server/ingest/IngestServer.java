@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.ingest;
 
 import io.cfs.repl.admin.wire.IngestRejection;
+import io.cfs.repl.engine.metrics.EntryAges;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.journal.LocalJournal;
 import io.cfs.repl.persistence.store.WriteConflict;
@@ -52,13 +53,14 @@ public final class IngestServer implements AutoCloseable {
 
   /**
    * Binds the listener; the stage completes once it accepts connections. {@code conflicts} streams the site's write
-   * conflicts after an id ({@link io.cfs.repl.engine.node.ReplicationNode#conflicts}).
+   * conflicts after an id ({@link io.cfs.repl.engine.node.ReplicationNode#conflicts}); {@code ages} hears of every
+   * batch decoded and made durable ({@link io.cfs.repl.engine.metrics.EntryStage}).
    */
   public static CompletionStage<IngestServer> start(ActorSystem<?> system, LocalJournal journal,
                                                     LongFunction<Source<WriteConflict, NotUsed>> conflicts,
                                                     Executor storageExecutor, IngestSettings settings,
-                                                    ReplicationMetrics metrics) {
-    Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics);
+                                                    ReplicationMetrics metrics, EntryAges ages) {
+    Ingestor ingestor = new Ingestor(journal, storageExecutor, settings, metrics, ages);
     IngestStream stream = new IngestStream(ingestor, settings);
     ConflictEvents conflictEvents = new ConflictEvents(journal.localSite(), conflicts);
     Flow<HttpRequest, HttpResponse, NotUsed> routes = new IngestRoutes(ingestor, stream, conflictEvents, settings,

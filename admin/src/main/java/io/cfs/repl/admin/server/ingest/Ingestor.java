@@ -3,6 +3,8 @@ package io.cfs.repl.admin.server.ingest;
 import io.cfs.repl.admin.wire.IngestRejection;
 import io.cfs.repl.admin.wire.IngestResponse;
 import io.cfs.repl.engine.epoch.NotPrimaryException;
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.persistence.StorageFullException;
@@ -34,9 +36,12 @@ final class Ingestor {
   private final Executor storageExecutor;
   private final IngestSettings settings;
   private final ReplicationMetrics metrics;
+  private final EntryAges ages;
 
-  Ingestor(LocalJournal journal, Executor storageExecutor, IngestSettings settings, ReplicationMetrics metrics) {
+  Ingestor(LocalJournal journal, Executor storageExecutor, IngestSettings settings, ReplicationMetrics metrics,
+           EntryAges ages) {
     this.journal = journal;
+    this.ages = ages;
     this.storageExecutor = storageExecutor;
     this.settings = settings;
     this.metrics = metrics;
@@ -54,10 +59,12 @@ final class Ingestor {
     } catch (IngestRejection malformed) {
       return CompletableFuture.failedFuture(malformed);
     }
+    ages.record(EntryStage.INGESTED, journal.localSite(), entries);
     // Completed on the journal's writer (a thread of its own): only map here, anything longer belongs to the caller's
     // stage.
     return journal.append(entries).handle((result, failure) -> {
       if (failure != null) throw rejection(failure);
+      ages.record(EntryStage.DURABLE, journal.localSite(), entries);
       return new IngestResponse(result.written(), result.duplicates(), result.heads(), result.hlc(), null);
     });
   }

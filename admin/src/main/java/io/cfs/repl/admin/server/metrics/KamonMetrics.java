@@ -1,6 +1,7 @@
 package io.cfs.repl.admin.server.metrics;
 
 import io.cfs.repl.engine.link.LinkState;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.engine.metrics.ReplicationMetrics;
 import io.cfs.repl.persistence.audit.AuditKind;
 import io.cfs.repl.transport.link.Handshake;
@@ -39,6 +40,7 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, Counter> ingestRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> storageFull = new ConcurrentHashMap<>();
   private final Map<AuditKind, Counter> auditRecords = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> entryAges = new ConcurrentHashMap<>();
   private final Counter auditDropped;
   private final Counter journalCollected;
   private final Histogram appendLatency;
@@ -59,6 +61,20 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.inbound = new FrameCounters(siteTags, false, this::handshakeRejected);
     this.auditDropped = Kamon.counter(MetricNames.AUDIT_DROPPED).withTags(siteTags); // 0 from the start: alertable
     this.journalCollected = Kamon.counter(MetricNames.JOURNAL_COLLECTED).withTags(siteTags);
+  }
+
+  @Override
+  public void onEntriesAged(EntryStage stage, String where, long meanAgeNanos, int entries) {
+    // the origin's own stages are this site's; a link's are labelled with the other site, as configured
+    String other = stage == EntryStage.SHIPPED || stage == EntryStage.RECEIVED ? label(where) : null;
+    entryAges.computeIfAbsent(stage.label() + '/' + other, key -> {
+      TagSet tags = siteTags.withTag(MetricNames.STAGE, stage.label());
+      if (other != null) {
+        tags = tags.withTag(stage == EntryStage.SHIPPED ? MetricNames.PEER : MetricNames.ORIGIN, other);
+      }
+      // in microseconds: a backlog's ages run past the hour a histogram of nanoseconds tracks
+      return Kamon.histogram(MetricNames.ENTRY_AGE, MeasurementUnit.time().microseconds()).withTags(tags);
+    }).record(meanAgeNanos / 1000, entries);
   }
 
   @Override

@@ -26,6 +26,9 @@ final class MetricNames {
   static final String APPENDED_ENTRIES = "cfs_repl_appended_entries";
   static final String APPEND_BATCH_ENTRIES = "cfs_repl_append_batch_entries";
   static final String APPEND_REJECTED = "cfs_repl_append_rejected";
+  /** Seconds from an entry's hlc to a stage on its way to a peer (tag stage; peer for shipped, origin for received). */
+  static final String ENTRY_AGE = "cfs_repl_entry_age";
+  static final String STAGE = "stage";
 
   // sending side, per peer
   static final String SHIPPED_ENTRIES = "cfs_repl_shipped_entries";

@@ -72,7 +72,7 @@ public final class NodeCommand implements Callable<Integer> {
       }
       // Stops with the actor system (coordinated shutdown), before node.close() releases the journal.
       IngestServer ingest = IngestServer.start(node.system(), node.journal(), node::conflicts,
-          node.storageExecutor(), ingestSettings, hooks.metrics()).toCompletableFuture().get();
+          node.storageExecutor(), ingestSettings, hooks.metrics(), node.applyLag().ages()).toCompletableFuture().get();
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cfs-node-shutdown"));
       MachineLine.print(System.out, "READY site=%s link=%d admin=%s", node.siteId(), node.linkPort(), admin);
       MachineLine.print(System.out, "INGEST port=%d", ingest.port());

@@ -97,7 +97,7 @@ final class ProcessBench {
     boolean[] warm = {options.warmupSeconds == 0};
     long done = awaitApplied(origin, receivers, load, before + options.entries, t0, "applied at every peer", now -> {
       if (!warm[0] && now - t0 >= TimeUnit.SECONDS.toNanos(options.warmupSeconds)) {
-        for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
+        resetLagWindows(origin, receivers);
         report.warmedUp(load);
         warm[0] = true;
       }
@@ -173,7 +173,7 @@ final class ProcessBench {
         100 * 1000 / SYSTEM_WARMUP_RATE, WARMUP_SEED);
     awaitApplied(origin, receivers, load, count, t0, "system warm-up: applied at every peer", now -> { });
     if (!load.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the warm-up load did not end");
-    for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
+    resetLagWindows(origin, receivers);
     return count;
   }
 
@@ -237,6 +237,12 @@ final class ProcessBench {
       }
       TimeUnit.MILLISECONDS.sleep(250); // polling progress, not waiting for a result
     }
+  }
+
+  /** The origin's too: it counts the entries' ages before they leave it. */
+  private void resetLagWindows(Node origin, List<Node> receivers) throws IOException, InterruptedException {
+    launcher.post(origin.ports().admin(), "/replication/apply-lag/reset");
+    for (Node r : receivers) launcher.post(r.ports().admin(), "/replication/apply-lag/reset");
   }
 
   /** Bytes of the files under {@code dir}; -1 where it does not exist. */

@@ -112,6 +112,7 @@ final class ProcessReport {
   }
 
   private void lags(Node origin, List<Node> receivers) throws Exception {
+    JsonNode atOrigin = launcher.get(origin.ports().admin(), "/replication/apply-lag").path("stages").path("window");
     for (Node r : receivers) {
       JsonNode lag = launcher.get(r.ports().admin(), "/replication/apply-lag");
       JsonNode all = lag.path("sinceStart").path(origin.site());
@@ -122,6 +123,7 @@ final class ProcessReport {
       JsonNode durable = lag.path("durable").path("window").path(origin.site());
       System.out.printf("  to durable:   %s (after %d s warm-up; the ack waits for it)%n", millis(durable),
           options.warmupSeconds);
+      stages(atOrigin, lag, origin.site(), r.site(), steady);
       if (options.rate > 0) slowSeconds(lag, origin.site(), r); // flat out the tail is the backlog, not a stall
       result.append(String.format(" %s_lag_all_p50_ms=%.2f %s_lag_all_p99_ms=%.2f %s_lag_all_max_ms=%.2f"
               + " %s_lag_p50_ms=%.2f %s_lag_p99_ms=%.2f %s_lag_max_ms=%.2f", r.site(), ms(all, "p50Micros"),
@@ -130,6 +132,28 @@ final class ProcessReport {
       result.append(String.format(" %s_durable_lag_p50_ms=%.2f %s_durable_lag_p99_ms=%.2f %s_durable_lag_max_ms=%.2f",
           r.site(), ms(durable, "p50Micros"), r.site(), ms(durable, "p99Micros"), r.site(), ms(durable, "maxMicros")));
     }
+  }
+
+  /**
+   * Where the lag to {@code peer} comes from: the entries' mean age (and the p99 of the batches' means) at each stage
+   * after the warm-up, the origin's stages from its own window, then the peer's; the last is the lag above.
+   */
+  private void stages(JsonNode atOrigin, JsonNode atPeer, String originSite, String peer, JsonNode applied) {
+    JsonNode received = atPeer.path("stages").path("window");
+    Map<String, JsonNode> byStage = new LinkedHashMap<>();
+    byStage.put("ingested", atOrigin.path("ingested").path(originSite));
+    byStage.put("durable", atOrigin.path("durable").path(originSite));
+    byStage.put("shipped", atOrigin.path("shipped").path(peer));
+    byStage.put("received", received.path("received").path(originSite));
+    StringBuilder line = new StringBuilder();
+    byStage.forEach((stage, s) -> {
+      line.append(String.format("%s %.2f (%.2f) | ", stage, ms(s, "meanMicros"), ms(s, "p99Micros")));
+      result.append(String.format(" %s_age_mean_ms_%s=%.2f", peer, stage, ms(s, "meanMicros")));
+    });
+    line.append(String.format("applied %.2f (%.2f)", ms(applied, "meanMicros"), ms(applied, "p99Micros")));
+    result.append(String.format(" %s_lag_mean_ms=%.2f", peer, ms(applied, "meanMicros")));
+    System.out.printf("  by stage:     %s ms, mean age (p99) after %d s warm-up; per batch at its mean%n", line,
+        options.warmupSeconds);
   }
 
   /** Which seconds after the warm-up hold the lag tail, and what else ran in them. */

@@ -240,6 +240,11 @@ class ReplicationRoutesTest {
     assertThat(lag.path("lastAppliedMillis").path("al-a").asLong()).as("when the last batch was applied")
         .isBetween(before, System.currentTimeMillis());
     assertThat(lag.has("seconds")).as("second by second only when asked").isFalse();
+    // a resent batch is received again: at least every entry
+    assertThat(lag.path("stages").path("window").path("received").path("al-a").path("entries").asLong())
+        .isGreaterThanOrEqualTo(100);
+    assertThat(json(sites.get("al-a", "/replication/apply-lag")).path("stages").path("window").path("shipped")
+        .path("al-b").path("entries").asLong()).as("the origin's ages name the peer").isGreaterThanOrEqualTo(100);
     JsonNode bySecond = json(sites.get("al-b", "/replication/apply-lag?seconds=true"));
     assertThat(bySecond.path("overThresholdsMillis").get(0).asLong()).isEqualTo(1);
     long counted = 0;
@@ -260,6 +265,7 @@ class ReplicationRoutesTest {
         .isEqualTo(100);
     JsonNode after = json(sites.get("al-b", "/replication/apply-lag"));
     assertThat(after.path("window").path("al-a").isMissingNode()).isTrue();
+    assertThat(after.path("stages").path("window").path("received").isMissingNode()).as("ages restart too").isTrue();
     assertThat(after.path("sinceStart").path("al-a").path("count").asLong()).isEqualTo(100);
   }
 

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cfs.repl.admin.wire.BinaryBatch;
 import io.cfs.repl.admin.wire.JsonBatch;
+import io.cfs.repl.engine.metrics.EntryAges;
+import io.cfs.repl.engine.metrics.EntryStage;
 import io.cfs.repl.model.entry.JournalEntry;
 import io.cfs.repl.model.entry.Seen;
 import io.cfs.repl.model.entry.Op;
@@ -55,6 +57,23 @@ class IngestRoutesTest {
     // the journal stamps what the site knew of each inode: other tests of this node wrote these inode ids too
     assertThat(node.node.journal().read(1, 1, 10)).extracting(e -> e.withSeen(Seen.NONE)).isEqualTo(entries(1, 1, 3));
     assertThat(json(node.get(ingest, "/journal/heads", null).body()).path("2").asLong()).isEqualTo(2);
+  }
+
+  /** Every decoded batch counts as ingested at the origin, an accepted one as durable once its answer is due. */
+  @Test
+  void theAgesOfDecodedAndOfDurableEntriesAreCounted() throws Exception {
+    long ingested = sinceStart(EntryStage.INGESTED);
+    long durable = sinceStart(EntryStage.DURABLE);
+    assertAccepted(node.postBinary(ingest, entries(20, 1, 7)), 7, 0, Map.of(20, 7L));
+    assertRefused(node.postBinary(ingest, entries(20, 9, 10)), 400, "GAP", 20, 9L);
+
+    assertThat(sinceStart(EntryStage.INGESTED)).as("both batches decoded").isEqualTo(ingested + 9);
+    assertThat(sinceStart(EntryStage.DURABLE)).as("the accepted one durable").isEqualTo(durable + 7);
+  }
+
+  private static long sinceStart(EntryStage stage) {
+    EntryAges.Summary s = node.node.applyLag().ages().snapshot().sinceStart().getOrDefault(stage, Map.of()).get(SITE);
+    return s == null ? 0 : s.entries();
   }
 
   @Test

@@ -103,7 +103,7 @@ public final class IngestTestNode implements AutoCloseable {
     IngestSettings settings = IngestSettings.create(
         ConfigFactory.parseMap(keys).withFallback(node.system().settings().config()));
     IngestServer server = IngestServer.start(node.system(), journal, node::conflicts, node.storageExecutor(),
-        settings, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        settings, metrics, node.applyLag().ages()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     servers.add(server);
     return URI.create(settings.https().scheme() + "://127.0.0.1:" + server.port());
   }

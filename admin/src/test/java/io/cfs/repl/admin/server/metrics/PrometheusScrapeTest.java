@@ -65,6 +65,10 @@ class PrometheusScrapeTest {
         assertThat(value(scrape, "cfs_repl_applied_bytes_total", b)).isPositive();
         assertThat(value(scrape, "cfs_repl_apply_time_seconds_count", b)).isPositive();
         assertThat(value(scrape, "cfs_repl_conflicts_total", b)).isEqualTo(0.0);
+        // how old the entries were when shipped and when received, each batch counted once per entry
+        assertThat(value(scrape, "cfs_repl_entry_age_seconds_count", a + ",stage=\"shipped\""))
+            .isGreaterThanOrEqualTo(200.0);
+        assertThat(value(scrape, "cfs_repl_entry_age_seconds_sum", b + ",stage=\"received\"")).isPositive();
         // the local apply of prom-a's own journal
         assertThat(value(scrape, "cfs_repl_applied_entries_total", "site=\"prom-a\",origin=\"prom-a\""))
             .isEqualTo(200.0);
