@@ -63,7 +63,7 @@ public final class ApplyLag extends ForwardingApplyListener {
    */
   public record Snapshot(Map<String, Summary> sinceStart, Map<String, Summary> window, long windowSinceMillis,
                          Map<String, Long> lastAppliedMillis, Map<String, Summary> durableSinceStart,
-                         Map<String, Summary> durableWindow) {
+                         Map<String, Summary> durableWindow, EntryAges.Snapshot stages) {
   }
 
   @Override
@@ -102,7 +102,7 @@ public final class ApplyLag extends ForwardingApplyListener {
 
   public Snapshot snapshot() {
     return new Snapshot(summaries(sinceStart), summaries(window), windowSinceMillis, new TreeMap<>(lastAppliedMillis),
-        summaries(durableSinceStart), summaries(durableWindow));
+        summaries(durableSinceStart), summaries(durableWindow), ages.snapshot());
   }
 
   private static Map<String, Summary> summaries(Map<String, LatencyHistogram> histograms) {

@@ -15,11 +15,17 @@ import java.util.function.LongSupplier;
  * origin, or the peer a link ships to), since the node started and since the last {@link #resetWindow}, and
  * reported to the metrics. Beside a peer's apply lag it says where a replication lag comes from.
  *
- * <p>A batch is recorded once, as its mean age counted once per entry: the means are exact and add up from stage to
- * stage, the percentiles lose the spread inside each batch. That keeps the cost per batch, not per entry (a pass over
- * the batch's hlcs, two histogram increments). Safe from any thread.
+ * <p>A batch is recorded once, as its mean age counted once per entry: the means are those of the entries, the
+ * percentiles those of the batches' means (the spread inside a batch is lost), and the cost is per batch (a pass over
+ * its hlcs, two histogram increments). The means line up stage by stage for entries that pass each stage once: a
+ * resent batch counts again where it passes again (at its older age), a refused one counts only where it got to, and
+ * entries appended other than through the ingest listener have no ingested or durable age. An age is counted at
+ * most {@link #MAX_AGE_NANOS} (an entry stamped long ago, a writer's clock far behind). Safe from any thread.
  */
 public final class EntryAges {
+  /** 30 days: within what a metrics histogram of microseconds tracks, and past any backlog a peer catches up. */
+  public static final long MAX_AGE_NANOS = 30L * 24 * 3600 * 1_000_000_000L;
+
   private final ReplicationMetrics metrics;
   private final LongSupplier nowNanos;
   private final ConcurrentMap<Key, LatencyHistogram> sinceStart = new ConcurrentHashMap<>();
@@ -54,9 +60,11 @@ public final class EntryAges {
   public void record(EntryStage stage, String site, List<JournalEntry> entries) {
     if (entries.isEmpty()) return;
     long now = nowNanos.getAsLong();
-    long sumNanos = 0;
-    for (JournalEntry e : entries) sumNanos += Math.max(0, now - e.hlc()); // a writer's clock ahead: no age yet
-    long meanNanos = sumNanos / entries.size();
+    double sumNanos = 0; // 10,000 entries of 30 days would overflow a long
+    for (JournalEntry e : entries) {
+      sumNanos += Math.min(MAX_AGE_NANOS, Math.max(0, now - e.hlc())); // a writer's clock ahead: no age yet
+    }
+    long meanNanos = Math.round(sumNanos / entries.size());
     Key key = new Key(stage, site);
     sinceStart.computeIfAbsent(key, k -> new LatencyHistogram()).recordNanos(meanNanos, entries.size());
     window.computeIfAbsent(key, k -> new LatencyHistogram()).recordNanos(meanNanos, entries.size());

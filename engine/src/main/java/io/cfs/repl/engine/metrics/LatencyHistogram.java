@@ -15,7 +15,7 @@ public final class LatencyHistogram {
 
   private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
   private final AtomicLong total = new AtomicLong();
-  /** A double: a day-old backlog of 10^8 entries would overflow a long of microseconds. */
+  /** A double: a node's lifetime of ages (a long backlog, entries stamped long ago) may pass a long's range. */
   private final DoubleAdder sumMicros = new DoubleAdder();
   private final AtomicLong max = new AtomicLong();
 
@@ -34,9 +34,10 @@ public final class LatencyHistogram {
 
   private void recordMicros(long micros, long count) {
     int bucket = micros <= 1 ? 0 : (int) Math.min(BUCKETS - 1, Math.ceil(Math.log(micros) / LOG_GROWTH));
+    // the sum before the count, so that a mean read meanwhile is not understated
+    sumMicros.add((double) micros * count);
     counts.addAndGet(bucket, count);
     total.addAndGet(count);
-    sumMicros.add((double) micros * count);
     max.accumulateAndGet(micros, Math::max);
   }
 

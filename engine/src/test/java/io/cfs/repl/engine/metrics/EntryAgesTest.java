@@ -64,6 +64,18 @@ class EntryAgesTest {
   }
 
   @Test
+  void anAgeCountsAtMostThirtyDaysSoThatNoSumOverflows() {
+    List<JournalEntry> ancient = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) ancient.add(stampedAt(i)); // 57 years before T: past a long's sum of nanos
+    ages.record(EntryStage.RECEIVED, "site-a", ancient);
+
+    EntryAges.Summary received = ages.snapshot().window().get(EntryStage.RECEIVED).get("site-a");
+    assertThat(received.entries()).isEqualTo(10_000);
+    assertThat(received.meanMicros()).isEqualTo(EntryAges.MAX_AGE_NANOS / 1000);
+    assertThat(heard).containsExactly(new Heard(EntryStage.RECEIVED, "site-a", EntryAges.MAX_AGE_NANOS, 10_000));
+  }
+
+  @Test
   void aResetStartsTheWindowAndKeepsTheCountSinceStart() {
     ages.record(EntryStage.RECEIVED, "site-a", List.of(stampedAt(T)));
     ages.resetWindow();

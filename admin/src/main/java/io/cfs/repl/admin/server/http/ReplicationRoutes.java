@@ -205,7 +205,7 @@ public final class ReplicationRoutes implements ManagementRouteProvider {
         "node", node.nodeAddress(), "sinceStart", snapshot.sinceStart(), "window", snapshot.window(),
         "windowSinceMillis", snapshot.windowSinceMillis(), "lastAppliedMillis", snapshot.lastAppliedMillis(),
         "durable", Map.of("sinceStart", snapshot.durableSinceStart(), "window", snapshot.durableWindow())));
-    EntryAges.Snapshot stages = node.applyLag().ages().snapshot();
+    EntryAges.Snapshot stages = snapshot.stages();
     answer.put("stages", Map.of("sinceStart", stageView(stages.sinceStart()), "window", stageView(stages.window())));
     if (seconds) {
       answer.put("overThresholdsMillis", ApplyLag.THRESHOLDS_MILLIS);

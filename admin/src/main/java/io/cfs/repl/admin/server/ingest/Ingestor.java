@@ -64,7 +64,8 @@ final class Ingestor {
     // stage.
     return journal.append(entries).handle((result, failure) -> {
       if (failure != null) throw rejection(failure);
-      ages.record(EntryStage.DURABLE, journal.localSite(), entries);
+      // a retry of what is already durable would count its entries again, at the retry's age
+      if (result.written() > 0) ages.record(EntryStage.DURABLE, journal.localSite(), entries);
       return new IngestResponse(result.written(), result.duplicates(), result.heads(), result.hlc(), null);
     });
   }

@@ -8,6 +8,7 @@ import io.cfs.repl.transport.link.Handshake;
 import io.cfs.repl.transport.link.HandshakeRejectedException;
 import io.cfs.repl.transport.link.LinkMetrics;
 import io.cfs.repl.transport.tls.TlsMetrics;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +41,8 @@ public final class KamonMetrics implements ReplicationMetrics {
   private final Map<String, Counter> ingestRefused = new ConcurrentHashMap<>();
   private final Map<String, Counter> storageFull = new ConcurrentHashMap<>();
   private final Map<AuditKind, Counter> auditRecords = new ConcurrentHashMap<>();
-  private final Map<String, Histogram> entryAges = new ConcurrentHashMap<>();
+  /** Per stage, per other site (this one's for the origin's own stages). */
+  private final Map<EntryStage, Map<String, Histogram>> entryAges = new EnumMap<>(EntryStage.class);
   private final Counter auditDropped;
   private final Counter journalCollected;
   private final Histogram appendLatency;
@@ -61,17 +63,16 @@ public final class KamonMetrics implements ReplicationMetrics {
     this.inbound = new FrameCounters(siteTags, false, this::handshakeRejected);
     this.auditDropped = Kamon.counter(MetricNames.AUDIT_DROPPED).withTags(siteTags); // 0 from the start: alertable
     this.journalCollected = Kamon.counter(MetricNames.JOURNAL_COLLECTED).withTags(siteTags);
+    for (EntryStage stage : EntryStage.values()) entryAges.put(stage, new ConcurrentHashMap<>());
   }
 
   @Override
   public void onEntriesAged(EntryStage stage, String where, long meanAgeNanos, int entries) {
     // the origin's own stages are this site's; a link's are labelled with the other site, as configured
-    String other = stage == EntryStage.SHIPPED || stage == EntryStage.RECEIVED ? label(where) : null;
-    entryAges.computeIfAbsent(stage.label() + '/' + other, key -> {
+    boolean link = stage == EntryStage.SHIPPED || stage == EntryStage.RECEIVED;
+    entryAges.get(stage).computeIfAbsent(link ? label(where) : site, other -> {
       TagSet tags = siteTags.withTag(MetricNames.STAGE, stage.label());
-      if (other != null) {
-        tags = tags.withTag(stage == EntryStage.SHIPPED ? MetricNames.PEER : MetricNames.ORIGIN, other);
-      }
+      if (link) tags = tags.withTag(stage == EntryStage.SHIPPED ? MetricNames.PEER : MetricNames.ORIGIN, other);
       // in microseconds: a backlog's ages run past the hour a histogram of nanoseconds tracks
       return Kamon.histogram(MetricNames.ENTRY_AGE, MeasurementUnit.time().microseconds()).withTags(tags);
     }).record(meanAgeNanos / 1000, entries);

@@ -263,6 +263,8 @@ class ReplicationRoutesTest {
     assertThat(reset.statusCode()).isEqualTo(200);
     assertThat(json(reset).path("window").path("al-a").path("count").asLong()).as("the window that ended")
         .isEqualTo(100);
+    assertThat(json(reset).path("stages").path("window").path("received").path("al-a").path("entries").asLong())
+        .as("its ages too").isGreaterThanOrEqualTo(100);
     JsonNode after = json(sites.get("al-b", "/replication/apply-lag"));
     assertThat(after.path("window").path("al-a").isMissingNode()).isTrue();
     assertThat(after.path("stages").path("window").path("received").isMissingNode()).as("ages restart too").isTrue();
