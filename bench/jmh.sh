@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the hot paths (journal entry codec, wire batch codec, link frame codec, apply plan, journal
-# batch read, a peer's apply into the embedded store).
+# batch read, a peer's apply into the embedded store, counting a batch's entry ages).
 #   bench/jmh.sh                 # all, about 6 minutes
 #   bench/jmh.sh ApplyPlanBench  # one (any JMH arguments pass through)
 set -euo pipefail
