@@ -2,6 +2,7 @@ package io.cfs.repl.admin.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cfs.repl.admin.tools.bench.ProcessBench.Node;
+import io.cfs.repl.engine.metrics.EntryStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -139,17 +140,14 @@ final class ProcessReport {
    * after the warm-up, the origin's stages from its own window, then the peer's; the last is the lag above.
    */
   private void stages(JsonNode atOrigin, JsonNode atPeer, String originSite, String peer, JsonNode applied) {
-    JsonNode received = atPeer.path("stages").path("window");
-    Map<String, JsonNode> byStage = new LinkedHashMap<>();
-    byStage.put("ingested", atOrigin.path("ingested").path(originSite));
-    byStage.put("durable", atOrigin.path("durable").path(originSite));
-    byStage.put("shipped", atOrigin.path("shipped").path(peer));
-    byStage.put("received", received.path("received").path(originSite));
     StringBuilder line = new StringBuilder();
-    byStage.forEach((stage, s) -> {
-      line.append(String.format("%s %.2f (%.2f) | ", stage, ms(s, "meanMicros"), ms(s, "p99Micros")));
-      result.append(String.format(" %s_age_mean_ms_%s=%.2f", peer, stage, ms(s, "meanMicros")));
-    });
+    for (EntryStage stage : EntryStage.values()) {
+      // the peer counts what it received; the origin the rest, its link's by the peer
+      JsonNode where = stage == EntryStage.RECEIVED ? atPeer.path("stages").path("window") : atOrigin;
+      JsonNode s = where.path(stage.label()).path(stage == EntryStage.SHIPPED ? peer : originSite);
+      line.append(String.format("%s %.2f (%.2f) | ", stage.label(), ms(s, "meanMicros"), ms(s, "p99Micros")));
+      result.append(String.format(" %s_age_mean_ms_%s=%.2f", peer, stage.label(), ms(s, "meanMicros")));
+    }
     line.append(String.format("applied %.2f (%.2f)", ms(applied, "meanMicros"), ms(applied, "p99Micros")));
     result.append(String.format(" %s_lag_mean_ms=%.2f", peer, ms(applied, "meanMicros")));
     System.out.printf("  by stage:     %s ms, mean age (p99) after %d s warm-up; per batch at its mean%n", line,
